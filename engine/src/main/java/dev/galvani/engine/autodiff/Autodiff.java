@@ -1,0 +1,120 @@
+package dev.galvani.engine.autodiff;
+
+import dev.galvani.engine.GalvaniException;
+import dev.galvani.engine.ShapeException;
+import dev.galvani.engine.Tensor;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.Collections;
+
+/**
+ * Reverse mode: one topological sort of the recorded graph and one reverse sweep that adds each
+ * op's VJP into its inputs' gradients (micrograd's {@code backward}, over tensors).
+ */
+public final class Autodiff {
+    private Autodiff() {}
+
+    /**
+     * Gradients of {@code root} (weighted by {@code upstream}, or 1 for a scalar root) with respect
+     * to any tensors of its graph, leaves or intermediates. Leaves' {@code grad} fields are untouched.
+     * A tensor that does not influence the root gets a zero gradient.
+     */
+    public static Tensor[] grad(Tensor root, Tensor upstream, Tensor... wrt) {
+        Map<Tensor, Tensor> grads = sweep(root, upstream, wrt);
+        Tensor[] out = new Tensor[wrt.length];
+        for (int i = 0; i < wrt.length; i++) {
+            Tensor g = grads.get(wrt[i]);
+            out[i] = g != null ? g : Tensor.zeros(wrt[i].shape());
+        }
+        return out;
+    }
+
+    /** Accumulates into {@code grad} of every leaf that requires gradients. */
+    public static void backward(Tensor root, Tensor upstream) {
+        Map<Tensor, Tensor> grads = sweep(root, upstream, null);
+        for (Map.Entry<Tensor, Tensor> e : grads.entrySet()) {
+            Tensor t = e.getKey();
+            if (t.node() == null && t.requiresGrad()) {
+                t.grad = t.grad == null ? e.getValue() : accumulate(t.grad, e.getValue());
+            }
+        }
+    }
+
+    private static Map<Tensor, Tensor> sweep(Tensor root, Tensor upstream, Tensor[] keep) {
+        if (!root.requiresGrad()) {
+            throw new GalvaniException("backward: the output does not depend on any tensor that requires gradients");
+        }
+        if (upstream == null) {
+            if (root.numel() != 1) {
+                throw new ShapeException("backward", "output of shape " + root.shapeString()
+                        + " is not a scalar: give the upstream gradient");
+            }
+            upstream = Tensor.ones(root.shape());
+        } else if (!Arrays.equals(upstream.shape(), root.shape())) {
+            throw new ShapeException("backward", "upstream gradient " + upstream.shapeString()
+                    + " does not match output " + root.shapeString());
+        }
+        List<Tensor> order = topologicalOrder(root);
+        Set<Tensor> keepSet = Collections.newSetFromMap(new IdentityHashMap<>());
+        if (keep != null) keepSet.addAll(Arrays.asList(keep));
+        Map<Tensor, Tensor> grads = new IdentityHashMap<>();
+        grads.put(root, upstream);
+        try (Grad.Scope s = Grad.internal()) {
+            for (int i = order.size() - 1; i >= 0; i--) {
+                Tensor t = order.get(i);
+                Tensor g = grads.get(t);
+                Node node = t.node();
+                if (g == null || node == null) continue;
+                Tensor[] gin = node.op().vjpChecked(g);
+                Tensor[] inputs = node.inputs();
+                for (int j = 0; j < inputs.length; j++) {
+                    Tensor in = inputs[j];
+                    if (gin[j] == null || !in.requiresGrad()) continue;
+                    Tensor prev = grads.get(in);
+                    grads.put(in, prev == null ? gin[j] : accumulate(prev, gin[j]));
+                }
+                // Free intermediate gradients nobody asked for (keeps peak memory near one sweep's).
+                if (keep != null && !keepSet.contains(t) && t != root) grads.remove(t);
+            }
+        }
+        return grads;
+    }
+
+    private static Tensor accumulate(Tensor a, Tensor b) {
+        float[] s = a.data().clone();
+        float[] d = b.data();
+        for (int i = 0; i < s.length; i++) s[i] += d[i];
+        return new Tensor(s, a.shape());
+    }
+
+    /** Tensors of the graph below {@code root}, inputs before outputs (iterative DFS). */
+    static List<Tensor> topologicalOrder(Tensor root) {
+        List<Tensor> order = new ArrayList<>();
+        Set<Tensor> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        Deque<Object[]> stack = new ArrayDeque<>();
+        stack.push(new Object[] {root, 0});
+        seen.add(root);
+        while (!stack.isEmpty()) {
+            Object[] top = stack.peek();
+            Tensor t = (Tensor) top[0];
+            int next = (Integer) top[1];
+            Tensor[] inputs = t.node() == null ? new Tensor[0] : t.node().inputs();
+            if (next < inputs.length) {
+                top[1] = next + 1;
+                Tensor in = inputs[next];
+                if (in.requiresGrad() && seen.add(in)) stack.push(new Object[] {in, 0});
+            } else {
+                stack.pop();
+                order.add(t);
+            }
+        }
+        return order;
+    }
+}

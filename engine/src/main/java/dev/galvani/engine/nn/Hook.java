@@ -1,0 +1,12 @@
+package dev.galvani.engine.nn;
+
+import dev.galvani.engine.Tensor;
+
+/**
+ * Reads or rewrites a node's output: returns the value that flows on (the same tensor to only
+ * read it). Build replacements from tensor ops so that gradients and tangents flow through them.
+ */
+@FunctionalInterface
+public interface Hook {
+    Tensor apply(String nodeName, Tensor value);
+}

@@ -1,0 +1,192 @@
+package dev.galvani.engine.nn;
+
+import dev.galvani.engine.GalvaniException;
+import dev.galvani.engine.Tensor;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A node of a model's tree. Every module has a stable dotted name built from the names its
+ * parents gave it ({@code inception3a.branch2.1}), and every module's output is a hookable node:
+ * {@link #call} runs {@link #forward} and then the hooks registered on that name (TransformerLens'
+ * HookPoint, on every module). Parameters and buffers are named like PyTorch's state dict.
+ */
+public abstract class Module {
+    private Module parent;
+    private String localName = "";
+    private final Map<String, Module> children = new LinkedHashMap<>();
+    private final Map<String, Tensor> params = new LinkedHashMap<>();
+    private final Map<String, Tensor> buffers = new LinkedHashMap<>();
+    private final List<Hook> hooks = new ArrayList<>();
+    private boolean training = true;
+
+    /** The module's computation. Call {@link #call}, not this, so hooks run. */
+    protected abstract Tensor forward(Tensor x);
+
+    /** Runs the module and the hooks on its output. */
+    public final Tensor call(Tensor x) {
+        String name = name();
+        Scope.push(name.isEmpty() ? getClass().getSimpleName() : name);
+        try {
+            Tensor y = forward(x);
+            for (Hook h : List.copyOf(hooks)) y = h.apply(name, y);
+            return y;
+        } finally {
+            Scope.pop();
+        }
+    }
+
+    // ---- tree ---------------------------------------------------------------------------
+
+    /** Registers a child under a local name (no dots); returns it for field assignment. */
+    protected final <M extends Module> M add(String name, M child) {
+        if (name.contains(".") || name.isEmpty()) throw new IllegalArgumentException("bad module name '" + name + "'");
+        if (children.containsKey(name)) throw new IllegalArgumentException("duplicate module name '" + name + "'");
+        Module c = child;
+        c.parent = this;
+        c.localName = name;
+        children.put(name, c);
+        return child;
+    }
+
+    /** Registers a trainable parameter (PyTorch name, e.g. {@code weight}). */
+    protected final Tensor param(String name, Tensor value) {
+        value.requiresGrad(true);
+        params.put(name, value);
+        return value;
+    }
+
+    /** Registers a non-trainable state tensor (e.g. batch norm's {@code running_mean}). */
+    protected final Tensor buffer(String name, Tensor value) {
+        buffers.put(name, value);
+        return value;
+    }
+
+    /** Replaces a buffer's value (running statistics update). */
+    protected final void setBuffer(String name, Tensor value) {
+        if (!buffers.containsKey(name)) throw new IllegalArgumentException("no buffer " + name);
+        buffers.put(name, value);
+    }
+
+    protected final Tensor bufferValue(String name) {
+        return buffers.get(name);
+    }
+
+    /** The dotted path from the root; the root's is empty. */
+    public final String name() {
+        if (parent == null) return "";
+        String p = parent.name();
+        return p.isEmpty() ? localName : p + "." + localName;
+    }
+
+    public final Map<String, Module> children() {
+        return Collections.unmodifiableMap(children);
+    }
+
+    /** All modules below and including this one, by dotted name relative to this one, in order. */
+    public final Map<String, Module> namedModules() {
+        Map<String, Module> out = new LinkedHashMap<>();
+        collect("", out);
+        return out;
+    }
+
+    private void collect(String prefix, Map<String, Module> out) {
+        out.put(prefix, this);
+        for (Map.Entry<String, Module> e : children.entrySet()) {
+            e.getValue().collect(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(), out);
+        }
+    }
+
+    /** The module with this dotted name; unknown names fail with the nearest valid ones. */
+    public final Module module(String dottedName) {
+        Map<String, Module> all = namedModules();
+        Module m = all.get(dottedName);
+        if (m == null) throw new UnknownNodeException(dottedName, all.keySet());
+        return m;
+    }
+
+    /** Trainable parameters by PyTorch state-dict name ({@code inception3a.branch1.conv.weight}). */
+    public final Map<String, Tensor> parameters() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Module> e : namedModules().entrySet()) {
+            String p = e.getKey().isEmpty() ? "" : e.getKey() + ".";
+            e.getValue().params.forEach((k, v) -> out.put(p + k, v));
+        }
+        return out;
+    }
+
+    /** Parameters and buffers, in PyTorch's {@code state_dict()} order per module. */
+    public final Map<String, Tensor> stateDict() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Module> e : namedModules().entrySet()) {
+            String p = e.getKey().isEmpty() ? "" : e.getKey() + ".";
+            e.getValue().params.forEach((k, v) -> out.put(p + k, v));
+            e.getValue().buffers.forEach((k, v) -> out.put(p + k, v));
+        }
+        return out;
+    }
+
+    /**
+     * Copies values into parameters and buffers by name; every name must match, with the same
+     * shape (PyTorch's {@code load_state_dict(strict=True)}).
+     */
+    public final void loadStateDict(Map<String, Tensor> values) {
+        Map<String, Tensor> own = stateDict();
+        for (String k : own.keySet()) {
+            if (!values.containsKey(k)) throw new GalvaniException("state dict: missing tensor '" + k + "'");
+        }
+        for (Map.Entry<String, Tensor> e : values.entrySet()) {
+            Tensor dst = own.get(e.getKey());
+            if (dst == null) throw new GalvaniException("state dict: unexpected tensor '" + e.getKey() + "'");
+            Tensor src = e.getValue();
+            if (!java.util.Arrays.equals(dst.shape(), src.shape())) {
+                throw new GalvaniException("state dict: '" + e.getKey() + "' has shape " + src.shapeString()
+                        + ", model expects " + dst.shapeString());
+            }
+            System.arraycopy(src.data(), 0, dst.data(), 0, src.numel());
+        }
+    }
+
+    public final long parameterCount() {
+        long n = 0;
+        for (Tensor t : parameters().values()) n += t.numel();
+        return n;
+    }
+
+    // ---- modes --------------------------------------------------------------------------
+
+    public final boolean isTraining() {
+        return training;
+    }
+
+    /** Training mode (batch norm uses batch statistics, dropout drops) for this subtree. */
+    public final Module train(boolean on) {
+        for (Module m : namedModules().values()) m.training = on;
+        return this;
+    }
+
+    public final Module eval() {
+        return train(false);
+    }
+
+    // ---- hooks --------------------------------------------------------------------------
+
+    /**
+     * Adds a hook on the output of the named node; close the handle to remove it. Works under both
+     * reverse and forward mode, as hooks build their replacement from ordinary ops.
+     */
+    public final HookHandle hook(String dottedName, Hook hook) {
+        Module m = module(dottedName);
+        m.hooks.add(hook);
+        return () -> m.hooks.remove(hook);
+    }
+
+    /** Removes every hook in this subtree. */
+    public final void clearHooks() {
+        for (Module m : namedModules().values()) m.hooks.clear();
+    }
+}

@@ -1,0 +1,8 @@
+package dev.galvani.engine.ops;
+
+/** {@code min(max(x, 0), 6)} (MobileNetV2). */
+public final class Relu6 extends Pointwise {
+    @Override public String name() { return "relu6"; }
+    @Override protected float f(float x) { return x <= 0 ? 0f : (x >= 6 ? 6f : x); }
+    @Override protected float df(float x, float y) { return x > 0 && x < 6 ? 1f : 0f; }
+}
