@@ -1,0 +1,102 @@
+package dev.galvani.attribution.conductance;
+
+import dev.galvani.engine.Tensor;
+
+import java.util.Map;
+
+/**
+ * Everything one {@link LayerConductance} pass yields, per example: conductance and its peers for
+ * each layer, integrated gradients at the path start, {@code F(x)}, {@code F(x')}, and the
+ * completeness / layerwise-conservation deltas (METHODS.md §1).
+ */
+public record AttributionResult(Map<String, Layer> layers, Tensor integratedGradients,
+                                float[] f, float[] fBaseline, int[] classes,
+                                int steps, Quadrature method, Discretisation discretisation, TargetKind target) {
+
+    /** Per-unit results of one layer, each [N, ...layer shape]. */
+    public record Layer(String name, Tensor conductance, Tensor internalInfluence,
+                        Tensor activation, Tensor gradTimesActivation) {
+
+        /** Sums a per-unit tensor over the positions of each filter: [N, C, ...] to [N, C]. */
+        public static Tensor perFilter(Tensor perUnit) {
+            int n = perUnit.size(0), c = perUnit.dim() > 1 ? perUnit.size(1) : 1;
+            int positions = perUnit.numel() / (n * c);
+            float[] d = perUnit.data(), out = new float[n * c];
+            for (int i = 0; i < n * c; i++) {
+                double s = 0;
+                for (int p = 0; p < positions; p++) s += d[i * positions + p];
+                out[i] = (float) s;
+            }
+            return new Tensor(out, n, c);
+        }
+
+        public Tensor filterConductance() {
+            return perFilter(conductance);
+        }
+
+        /** {@code Σ_y Cond^y(x)} per example. */
+        public double[] totals() {
+            return totalsOf(conductance);
+        }
+    }
+
+    public Layer layer(String name) {
+        Layer l = layers.get(name);
+        if (l == null) throw new dev.galvani.engine.GalvaniException("layer '" + name + "' was not attributed");
+        return l;
+    }
+
+    public int examples() {
+        return f.length;
+    }
+
+    /** {@code F(x) − F(x')} per example. */
+    public double[] gap() {
+        double[] g = new double[f.length];
+        for (int i = 0; i < g.length; i++) g[i] = (double) f[i] - fBaseline[i];
+        return g;
+    }
+
+    /** Layerwise conservation delta {@code |Σ Cond − (F(x) − F(x'))|} per example. */
+    public double[] delta(String layer) {
+        return deltaOf(layer(layer).totals());
+    }
+
+    /** The delta relative to {@code |F(x) − F(x')|} per example. */
+    public double[] relativeDelta(String layer) {
+        return relative(delta(layer));
+    }
+
+    /** Completeness delta of integrated gradients {@code |Σ IG − (F(x) − F(x'))|} per example. */
+    public double[] inputDelta() {
+        return deltaOf(totalsOf(integratedGradients));
+    }
+
+    public double[] relativeInputDelta() {
+        return relative(inputDelta());
+    }
+
+    private double[] deltaOf(double[] totals) {
+        double[] g = gap(), d = new double[g.length];
+        for (int i = 0; i < d.length; i++) d[i] = Math.abs(totals[i] - g[i]);
+        return d;
+    }
+
+    private double[] relative(double[] delta) {
+        double[] g = gap(), r = new double[g.length];
+        for (int i = 0; i < r.length; i++) r[i] = delta[i] / Math.max(Math.abs(g[i]), 1e-12);
+        return r;
+    }
+
+    static double[] totalsOf(Tensor perUnit) {
+        int n = perUnit.size(0), per = perUnit.numel() / n;
+        double[] t = new double[n];
+        float[] d = perUnit.data();
+        for (int i = 0; i < n; i++) {
+            double s = 0;
+            for (int j = 0; j < per; j++) s += d[i * per + j];
+            t[i] = s;
+        }
+        return t;
+    }
+}

@@ -1,0 +1,387 @@
+package dev.galvani.attribution.conductance;
+
+import dev.galvani.engine.GalvaniException;
+import dev.galvani.engine.ShapeException;
+import dev.galvani.engine.Tensor;
+import dev.galvani.engine.autodiff.Autodiff;
+import dev.galvani.engine.autodiff.Grad;
+import dev.galvani.engine.nn.HookHandle;
+import dev.galvani.engine.nn.Hooks;
+import dev.galvani.engine.nn.Module;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Conductance of hidden units (Dhamdhere, Yan, Sundararajan 2018; METHODS.md §1), and in the same
+ * pass its peers: integrated gradients at the path's start node, internal influence, activation
+ * and gradient*activation.
+ *
+ * <p>The path integral is a transformation of the model's graph, not a copy of its code: the
+ * straight path {@code x(α) = x' + α (x − x')} is laid out as one batch of {@code steps x examples}
+ * rows (step-major, as Captum lays it out), pushed through the unmodified model once, with caching
+ * hooks on every requested layer; one backward sweep then gives {@code ∂F/∂y} for all layers at
+ * once. In {@link Discretisation#JVP} mode the path leaf also carries the tangent {@code x − x'},
+ * so every layer's {@code dy/dα} comes out of the same forward pass. Batches are chunked over
+ * examples and steps so that no pass exceeds {@link #maxRows(int)} rows.
+ *
+ * <p>By default the path starts at the model input. {@link #pathFrom(String)} starts it at a named
+ * node instead (a text model's embedding output, whose baseline is the padding embedding, zero):
+ * the raw input is repeated per step and a hook swaps the node's output for the path.
+ */
+public final class LayerConductance {
+    private final Module model;
+    private final List<String> layers = new ArrayList<>();
+    private int steps = 50;
+    private Quadrature method = Quadrature.GAUSS_LEGENDRE;
+    private Discretisation discretisation = Discretisation.JVP;
+    private TargetKind target = TargetKind.LOGIT;
+    private String pathNode;
+    private Tensor baseline;
+    private int maxRows = 1024;
+
+    public LayerConductance(Module model) {
+        this.model = model;
+    }
+
+    /** Layers (dotted node names) to attribute; several come out of the same pass. */
+    public LayerConductance layers(String... names) {
+        for (String n : names) model.module(n); // fails early, with the nearest names
+        layers.addAll(Arrays.asList(names));
+        return this;
+    }
+
+    /** Number of path steps {@code m} (Captum's {@code n_steps}). */
+    public LayerConductance steps(int m) {
+        if (m < 1) throw new GalvaniException("--steps must be at least 1, got " + m);
+        this.steps = m;
+        return this;
+    }
+
+    public LayerConductance method(Quadrature q) {
+        this.method = q;
+        return this;
+    }
+
+    public LayerConductance discretisation(Discretisation d) {
+        this.discretisation = d;
+        return this;
+    }
+
+    public LayerConductance target(TargetKind t) {
+        this.target = t;
+        return this;
+    }
+
+    /** Start the path at this node's output instead of the model input. */
+    public LayerConductance pathFrom(String node) {
+        model.module(node);
+        this.pathNode = node;
+        return this;
+    }
+
+    /** The baseline {@code x'} (input space, or the path node's space), broadcastable per example; default zeros. */
+    public LayerConductance baseline(Tensor b) {
+        this.baseline = b;
+        return this;
+    }
+
+    /** Memory bound: the most rows (steps x examples) in one forward/backward pass. */
+    public LayerConductance maxRows(int rows) {
+        if (rows < 2) throw new GalvaniException("--max-rows must be at least 2, got " + rows);
+        this.maxRows = rows;
+        return this;
+    }
+
+    /** Attributes the predicted class of each example. */
+    public AttributionResult attribute(Tensor x) {
+        return attribute(x, null);
+    }
+
+    /**
+     * Attributes {@code F} of the given class per example ({@code classes == null}: the predicted
+     * class). {@code x} is the model input, [N, ...].
+     */
+    public AttributionResult attribute(Tensor x, int[] classes) {
+        checkFinite("input", x);
+        int n = x.size(0);
+        boolean wasTraining = model.isTraining();
+        model.eval(); // batch statistics would couple the rows of the path
+        try (Frozen f = Frozen.parameters(model)) {
+            // 1. One pass at x and one at the baseline: F(x), F(x'), y(x), dF/dy(x), the start point.
+            Pass atX = pass(x, null, null, classes == null ? null : classes, true);
+            if (classes == null) classes = atX.predicted;
+            Tensor start = atX.start.detach();            // path start node value at x, [N, ...]
+            Tensor base = baselineFor(start);              // [N, ...]
+            Pass atBase = pass(x, base, null, classes, false);
+
+            // 2. The path, chunked.
+            Map<String, float[]> cond = new LinkedHashMap<>(), influence = new LinkedHashMap<>();
+            for (String l : layers) {
+                cond.put(l, new float[atX.layerValues.get(l).numel()]);
+                influence.put(l, new float[atX.layerValues.get(l).numel()]);
+            }
+            float[] ig = new float[start.numel()];
+            integrate(x, start, base, classes, cond, influence, ig);
+
+            // 3. Assemble.
+            Map<String, AttributionResult.Layer> out = new LinkedHashMap<>();
+            for (String l : layers) {
+                Tensor y = atX.layerValues.get(l);
+                Tensor g = atX.layerGrads.get(l);
+                out.put(l, new AttributionResult.Layer(l,
+                        new Tensor(cond.get(l), y.shape()),
+                        new Tensor(influence.get(l), y.shape()),
+                        y.detach(),
+                        y.detach().mul(g)));
+            }
+            Tensor diff = start.sub(base);
+            float[] igFull = ig.clone();
+            float[] d = diff.data();
+            for (int i = 0; i < igFull.length; i++) igFull[i] *= d[i];
+            return new AttributionResult(out, new Tensor(igFull, start.shape()), atX.f, atBase.f, classes,
+                    steps, method, discretisation, target);
+        } finally {
+            model.train(wasTraining);
+        }
+    }
+
+    /** Path nodes: {@code m+1} for the Captum difference scheme, {@code m} for JVP quadrature. */
+    private int nodeCount() {
+        return discretisation == Discretisation.CAPTUM ? steps + 1 : steps;
+    }
+
+    private void integrate(Tensor x, Tensor start, Tensor base, int[] classes,
+                           Map<String, float[]> cond, Map<String, float[]> influence, float[] ig) {
+        int n = x.size(0);
+        int nodes = nodeCount();
+        double[] alpha = method.nodes(nodes), w = method.weights(nodes);
+        boolean captum = discretisation == Discretisation.CAPTUM;
+        // Chunk: examples per pass, and steps per pass (Captum chunks overlap by one node).
+        int examplesPerPass = Math.max(1, Math.min(n, maxRows / Math.max(1, Math.min(nodes, maxRows))));
+        int nodesPerPass = Math.max(captum ? 2 : 1, Math.min(nodes, maxRows / examplesPerPass));
+        for (int e0 = 0; e0 < n; e0 += examplesPerPass) {
+            int e1 = Math.min(n, e0 + examplesPerPass);
+            int k0 = 0;
+            while (k0 < (captum ? nodes - 1 : nodes)) {
+                int k1 = Math.min(nodes, k0 + nodesPerPass); // nodes k0..k1-1 in this pass
+                runChunk(x, start, base, classes, e0, e1, alpha, w, k0, k1, captum, cond, influence, ig);
+                k0 = captum ? k1 - 1 : k1;
+            }
+        }
+    }
+
+    private void runChunk(Tensor x, Tensor start, Tensor base, int[] classes, int e0, int e1,
+                          double[] alpha, double[] w, int k0, int k1, boolean captum,
+                          Map<String, float[]> cond, Map<String, float[]> influence, float[] ig) {
+        int ne = e1 - e0, nk = k1 - k0, rows = ne * nk;
+        int per = start.numel() / start.size(0);
+        float[] s = start.data(), b = base.data();
+        float[] path = new float[rows * per], tangent = captum ? null : new float[rows * per];
+        int[] rowClass = new int[rows];
+        for (int k = 0; k < nk; k++) {
+            float a = (float) alpha[k0 + k];
+            for (int i = 0; i < ne; i++) {
+                int src = (e0 + i) * per, dst = (k * ne + i) * per;
+                for (int j = 0; j < per; j++) {
+                    float bj = b[src + j], dj = s[src + j] - bj;
+                    path[dst + j] = bj + a * dj;
+                    if (tangent != null) tangent[dst + j] = dj;
+                }
+                rowClass[k * ne + i] = classes[e0 + i];
+            }
+        }
+        int[] pathShape = start.shape();
+        pathShape[0] = rows;
+        Tensor leaf = new Tensor(path, pathShape).requiresGrad(true);
+        if (tangent != null) leaf.withTangent(new Tensor(tangent, pathShape));
+        Tensor raw = pathNode == null ? null : repeatRows(slice(x, e0, e1), nk);
+        Pass p = pass(raw, null, leaf, rowClass, false);
+
+        // Accumulate per layer: rows are step-major, so row (k, i) is at k * ne + i.
+        for (String l : layers) {
+            Tensor y = p.layerValues.get(l), g = p.layerGrads.get(l);
+            int u = y.numel() / rows;
+            float[] yd = y.data(), gd = g.data(), c = cond.get(l), inf = influence.get(l);
+            float[] td = captum ? null : tangentOf(l, y).data();
+            for (int k = 0; k < nk; k++) {
+                double wk = w[k0 + k];
+                boolean hasNext = k + 1 < nk;
+                for (int i = 0; i < ne; i++) {
+                    int r = (k * ne + i) * u, dst = (e0 + i) * u;
+                    // Internal influence: ∫ ∂F/∂y dα (METHODS.md §1). In Captum mode the last node of
+                    // a chunk is the first of the next: count it once.
+                    boolean countNode = !captum || hasNext || k0 + k == alpha.length - 1;
+                    if (countNode) for (int j = 0; j < u; j++) inf[dst + j] += (float) (wk * gd[r + j]);
+                    if (captum) {
+                        if (!hasNext) continue;
+                        // Cond ≈ Σ_k ∂F/∂y(α_k) · (y(α_{k+1}) − y(α_k))   (Captum 0.8 LayerConductance)
+                        int rn = ((k + 1) * ne + i) * u;
+                        for (int j = 0; j < u; j++) c[dst + j] += gd[r + j] * (yd[rn + j] - yd[r + j]);
+                    } else {
+                        // Cond = ∫ ∂F/∂y · dy/dα dα with dy/dα exact from forward mode.
+                        for (int j = 0; j < u; j++) c[dst + j] += (float) (wk * gd[r + j] * td[r + j]);
+                    }
+                }
+            }
+        }
+        // Integrated gradients at the path start: Σ_k w_k ∂F/∂x(α_k) (times x − x' at the end).
+        float[] gl = p.leafGrad.data();
+        for (int k = 0; k < nk; k++) {
+            if (captum && k + 1 == nk && k0 + k != alpha.length - 1) continue;
+            double wk = w[k0 + k];
+            for (int i = 0; i < ne; i++) {
+                int r = (k * ne + i) * per, dst = (e0 + i) * per;
+                for (int j = 0; j < per; j++) ig[dst + j] += (float) (wk * gl[r + j]);
+            }
+        }
+    }
+
+    private static Tensor tangentOf(String layer, Tensor y) {
+        if (y.tangent() == null) {
+            // The layer does not depend on the path (e.g. before the path node): dy/dα = 0.
+            return Tensor.zeros(y.shape());
+        }
+        return y.tangent();
+    }
+
+    /** What one forward/backward pass yields. */
+    private static final class Pass {
+        Map<String, Tensor> layerValues = new LinkedHashMap<>();
+        Map<String, Tensor> layerGrads = new LinkedHashMap<>();
+        Tensor start;        // the path start node's value (input or named node)
+        Tensor leafGrad;     // ∂F/∂(path leaf)
+        float[] f;           // F per row
+        int[] predicted;
+    }
+
+    /**
+     * One pass. {@code raw} is the model input; when {@code leaf} is given it replaces the path
+     * start (the input itself, or the named node's output); when {@code startOverride} is given
+     * (baseline pass) it replaces the start's value without a graph leaf.
+     */
+    private Pass pass(Tensor raw, Tensor startOverride, Tensor leaf, int[] classes, boolean wantGrads) {
+        Pass p = new Pass();
+        Map<String, Tensor> cache = new LinkedHashMap<>();
+        List<HookHandle> handles = new ArrayList<>();
+        Tensor[] startBox = new Tensor[1];
+        Tensor replacement = leaf != null ? leaf : startOverride;
+        Tensor input;
+        if (pathNode == null) {
+            input = replacement != null ? replacement : raw.detach().requiresGrad(wantGrads);
+            startBox[0] = input;
+        } else {
+            input = raw;
+            Tensor firstLeaf = replacement;
+            handles.add(model.hook(pathNode, (name, v) -> {
+                Tensor r = firstLeaf != null ? firstLeaf : v.detach().requiresGrad(wantGrads);
+                if (!Arrays.equals(r.shape(), v.shape())) {
+                    throw new ShapeException("path", "path node value " + r.shapeString() + " does not match node output " + v.shapeString());
+                }
+                startBox[0] = r;
+                return r;
+            }));
+        }
+        for (String l : layers) handles.add(model.hook(l, Hooks.cache(cache)));
+        Tensor logits;
+        try {
+            logits = model.call(input);
+        } finally {
+            HookHandle.all(handles).close();
+        }
+        if (logits.dim() != 2) throw new ShapeException("attribution", "model output " + logits.shapeString() + " is not [N, classes]");
+        int rows = logits.size(0), nc = logits.size(1);
+        if (classes == null) classes = argmax(logits);
+        p.predicted = classes;
+        for (int c : classes) {
+            if (c < 0 || c >= nc) throw new GalvaniException("target class " + c + " out of range for " + nc + " classes");
+        }
+        Tensor fRows = targetRows(logits, classes);
+        p.f = fRows.data().clone();
+        p.start = startBox[0];
+        checkFinite("model output", logits);
+        boolean grads = wantGrads || leaf != null;
+        if (grads && fRows.requiresGrad()) {
+            Tensor[] wrt = new Tensor[layers.size() + 1];
+            for (int i = 0; i < layers.size(); i++) wrt[i] = cache.get(layers.get(i));
+            wrt[layers.size()] = p.start;
+            Tensor[] g = Autodiff.grad(fRows.sum(), null, wrt);
+            for (int i = 0; i < layers.size(); i++) p.layerGrads.put(layers.get(i), g[i]);
+            p.leafGrad = g[layers.size()];
+        }
+        for (String l : layers) p.layerValues.put(l, cache.get(l));
+        return p;
+    }
+
+    /** {@code F} per row: the target class's logit, probability or log-probability. */
+    private Tensor targetRows(Tensor logits, int[] classes) {
+        int rows = logits.size(0), nc = logits.size(1);
+        float[] onehot = new float[rows * nc];
+        for (int r = 0; r < rows; r++) onehot[r * nc + classes[r]] = 1f;
+        Tensor mask = new Tensor(onehot, rows, nc);
+        Tensor z = logits;
+        if (target != TargetKind.LOGIT) {
+            // log-softmax, stabilised by a constant (detached) row max
+            float[] mx = new float[rows];
+            float[] l = logits.data();
+            for (int r = 0; r < rows; r++) {
+                float m = Float.NEGATIVE_INFINITY;
+                for (int c = 0; c < nc; c++) m = Math.max(m, l[r * nc + c]);
+                mx[r] = m;
+            }
+            Tensor shift = new Tensor(mx, rows, 1);
+            Tensor shifted = logits.sub(shift);
+            z = shifted.sub(shifted.exp().sum(true, 1).log());
+            if (target == TargetKind.PROBABILITY) z = z.exp();
+        }
+        return z.mul(mask).sum(false, 1);
+    }
+
+    private Tensor baselineFor(Tensor start) {
+        if (baseline == null) return Tensor.zerosLike(start);
+        int[] s = start.shape(), b = baseline.shape();
+        if (Arrays.equals(s, b)) return baseline;
+        // broadcast one baseline over the examples
+        return Tensor.zeros(s).add(baseline);
+    }
+
+    static int[] argmax(Tensor logits) {
+        int rows = logits.size(0), nc = logits.size(1);
+        int[] out = new int[rows];
+        float[] d = logits.data();
+        for (int r = 0; r < rows; r++) {
+            int best = 0;
+            for (int c = 1; c < nc; c++) if (d[r * nc + c] > d[r * nc + best]) best = c;
+            out[r] = best;
+        }
+        return out;
+    }
+
+    static Tensor slice(Tensor x, int from, int to) {
+        int per = x.numel() / x.size(0);
+        int[] s = x.shape();
+        s[0] = to - from;
+        return new Tensor(Arrays.copyOfRange(x.data(), from * per, to * per), s);
+    }
+
+    static Tensor repeatRows(Tensor x, int times) {
+        int[] s = x.shape();
+        int n = s[0];
+        float[] d = x.data(), out = new float[d.length * times];
+        for (int k = 0; k < times; k++) System.arraycopy(d, 0, out, k * d.length, d.length);
+        s[0] = n * times;
+        return new Tensor(out, s);
+    }
+
+    static void checkFinite(String what, Tensor t) {
+        float[] d = t.data();
+        for (int i = 0; i < d.length; i++) {
+            if (!Float.isFinite(d[i])) {
+                throw new GalvaniException(what + " has a non-finite value (" + d[i] + ") at flat index " + i);
+            }
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package dev.galvani.attribution.conductance;
+
+import dev.galvani.engine.GalvaniException;
+
+import java.util.Locale;
+
+/** The scalar {@code F} that attribution explains, for a chosen class (METHODS.md, notation). */
+public enum TargetKind {
+    LOGIT, PROBABILITY, LOG_PROBABILITY;
+
+    public static TargetKind parse(String s) {
+        return switch (s.toLowerCase(Locale.ROOT).replace("-", "").replace("_", "")) {
+            case "logit" -> LOGIT;
+            case "prob", "probability" -> PROBABILITY;
+            case "logprob", "logprobability" -> LOG_PROBABILITY;
+            default -> throw new GalvaniException("unknown target '" + s + "'; use logit, probability or log-probability");
+        };
+    }
+}

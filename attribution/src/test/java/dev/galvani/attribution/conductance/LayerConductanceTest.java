@@ -1,0 +1,175 @@
+package dev.galvani.attribution.conductance;
+
+import dev.galvani.engine.Rng;
+import dev.galvani.engine.Tensor;
+import dev.galvani.engine.nn.Module;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class LayerConductanceTest {
+
+    /** x [N, in] times W [in, out] plus b. */
+    static final class Dense extends Module {
+        final Tensor w, b;
+        Dense(Rng rng, int in, int out, boolean bias) {
+            w = param("weight", Tensor.randn(rng, 1f / (float) Math.sqrt(in), in, out));
+            b = bias ? param("bias", Tensor.randn(rng, 0.5f, 1, out)) : null;
+        }
+        @Override protected Tensor forward(Tensor x) {
+            Tensor y = x.matmul(w);
+            return b == null ? y : y.add(b);
+        }
+    }
+
+    static final class Relu extends Module {
+        final boolean identity;
+        Relu(boolean identity) { this.identity = identity; }
+        @Override protected Tensor forward(Tensor x) { return identity ? x : x.relu(); }
+    }
+
+    /** in -> hidden (named "hidden", after ReLU "act") -> classes. */
+    static final class Mlp extends Module {
+        final Dense l1, l2;
+        final Relu act;
+        Mlp(long seed, int in, int hidden, int classes, boolean bias) {
+            this(seed, in, hidden, classes, bias, false);
+        }
+        /** {@code linear}: the activation is the identity, so F is linear in x. */
+        Mlp(long seed, int in, int hidden, int classes, boolean bias, boolean linear) {
+            Rng rng = new Rng(seed);
+            l1 = add("hidden", new Dense(rng, in, hidden, bias));
+            act = add("act", new Relu(linear));
+            l2 = add("out", new Dense(rng, hidden, classes, bias));
+        }
+        @Override protected Tensor forward(Tensor x) { return l2.call(act.call(l1.call(x))); }
+    }
+
+    private static Tensor input(long seed, int n, int d) {
+        return Tensor.randn(new Rng(seed), 1f, n, d);
+    }
+
+    @Test void linearModelConductanceIsClosedForm() {
+        // F = v . (A x): Cond of hidden unit j = v_j (A (x - x'))_j, for every rule (dy/dα is constant).
+        Mlp net = new Mlp(1, 4, 3, 2, false, true);
+        Tensor x = input(2, 5, 4);
+        for (Quadrature q : Quadrature.values()) {
+            AttributionResult r = new LayerConductance(net).layers("hidden").steps(7).method(q)
+                    .discretisation(Discretisation.JVP).attribute(x, new int[] {0, 1, 0, 1, 1});
+            Tensor cond = r.layer("hidden").conductance();
+            Tensor y = net.l1.call(x);                 // A x, baseline 0 -> A x' = 0
+            for (int i = 0; i < 5; i++) {
+                int cls = r.classes()[i];
+                for (int j = 0; j < 3; j++) {
+                    float expected = y.get(i, j) * net.l2.w.get(j, cls);
+                    assertEquals(expected, cond.get(i, j), 1e-5, q + " example " + i + " unit " + j);
+                }
+            }
+            double[] rel = r.relativeDelta("hidden");
+            for (double d : rel) assertTrue(d < 1e-4, q + " relative delta " + d);
+        }
+    }
+
+    @Test void oneHiddenReluNetIntegratedGradientsByHand() {
+        // No biases: F(αx) = α F(x), so ∂F/∂x is constant along the path and IG = x ⊙ ∇F(x).
+        Mlp net = new Mlp(3, 3, 6, 2, false);
+        Tensor x = input(4, 2, 3);
+        AttributionResult r = new LayerConductance(net).layers("act").steps(5).attribute(x, new int[] {1, 0});
+        Tensor leaf = x.detach().requiresGrad(true);
+        Tensor logits = net.call(leaf);
+        Tensor pick = logits.mul(Tensor.of(new float[] {0, 1, 1, 0}, 2, 2)).sum();
+        Tensor[] g = dev.galvani.engine.autodiff.Autodiff.grad(pick, null, leaf);
+        for (int k = 0; k < 6; k++) {
+            assertEquals(x.data()[k] * g[0].data()[k], r.integratedGradients().data()[k], 1e-5);
+        }
+        // F(x) and F(0) match a direct evaluation.
+        assertEquals(logits.get(0, 1), r.f()[0], 1e-6);
+        assertEquals(0f, r.fBaseline()[1], 1e-6);
+    }
+
+    @Test void captumSchemeReproducesItsTelescopingFlaw() {
+        // With Gauss-Legendre nodes the Captum differences telescope to y(α_m) − y(α_0), not y(x) − y(x').
+        Mlp net = new Mlp(5, 4, 3, 2, false, true);
+        Tensor x = input(6, 1, 4);
+        int m = 4;
+        AttributionResult r = new LayerConductance(net).layers("hidden").steps(m)
+                .method(Quadrature.GAUSS_LEGENDRE).discretisation(Discretisation.CAPTUM).attribute(x, new int[] {0});
+        double[] a = Quadrature.GAUSS_LEGENDRE.nodes(m + 1);
+        Tensor y = net.l1.call(x);
+        for (int j = 0; j < 3; j++) {
+            double expected = y.get(0, j) * net.l2.w.get(j, 0) * (a[m] - a[0]);
+            assertEquals(expected, r.layer("hidden").conductance().get(0, j), 1e-5);
+        }
+        // Trapezoid nodes start at 0 and end at 1: then the scheme is exact on this model.
+        AttributionResult t = new LayerConductance(net).layers("hidden").steps(m)
+                .method(Quadrature.RIEMANN_TRAPEZOID).discretisation(Discretisation.CAPTUM).attribute(x, new int[] {0});
+        assertTrue(t.relativeDelta("hidden")[0] < 1e-5);
+        assertTrue(r.relativeDelta("hidden")[0] > 1e-3, "GL Captum scheme must lose completeness");
+    }
+
+    @Test void conservationDeltaShrinksWithSteps() {
+        // Biases make ReLUs switch along the path, so the integrand has kinks.
+        Mlp net = new Mlp(7, 5, 16, 3, true);
+        Tensor x = input(8, 8, 5);
+        double coarse = median(new LayerConductance(net).layers("act").steps(4).method(Quadrature.RIEMANN_MIDDLE)
+                .attribute(x).relativeDelta("act"));
+        double fine = median(new LayerConductance(net).layers("act").steps(256).method(Quadrature.RIEMANN_MIDDLE)
+                .attribute(x).relativeDelta("act"));
+        assertTrue(fine < coarse / 4, "delta did not shrink: " + coarse + " -> " + fine);
+        assertTrue(fine < 1e-2, "fine delta " + fine);
+    }
+
+    @Test void theTwoDiscretisationsAgreeAsStepsGrow() {
+        Mlp net = new Mlp(9, 5, 12, 3, true);
+        Tensor x = input(10, 4, 5);
+        int[] cls = {0, 1, 2, 0};
+        Tensor jvp = new LayerConductance(net).layers("act").steps(400).method(Quadrature.RIEMANN_TRAPEZOID)
+                .discretisation(Discretisation.JVP).attribute(x, cls).layer("act").conductance();
+        Tensor cap = new LayerConductance(net).layers("act").steps(400).method(Quadrature.RIEMANN_TRAPEZOID)
+                .discretisation(Discretisation.CAPTUM).attribute(x, cls).layer("act").conductance();
+        double num = 0, den = 0;
+        for (int k = 0; k < jvp.numel(); k++) {
+            num += Math.pow(jvp.data()[k] - cap.data()[k], 2);
+            den += Math.pow(jvp.data()[k], 2);
+        }
+        assertTrue(Math.sqrt(num / den) < 2e-2, "relative difference " + Math.sqrt(num / den));
+    }
+
+    @Test void chunkingDoesNotChangeTheNumbers() {
+        Mlp net = new Mlp(11, 4, 8, 3, true);
+        Tensor x = input(12, 5, 4);
+        for (Discretisation d : Discretisation.values()) {
+            AttributionResult big = new LayerConductance(net).layers("hidden", "act").steps(9).discretisation(d).attribute(x);
+            AttributionResult small = new LayerConductance(net).layers("hidden", "act").steps(9).discretisation(d).maxRows(3).attribute(x);
+            for (String l : new String[] {"hidden", "act"}) {
+                assertArrayEquals(big.layer(l).conductance().data(), small.layer(l).conductance().data(), 1e-5f, d + " " + l);
+                assertArrayEquals(big.layer(l).internalInfluence().data(), small.layer(l).internalInfluence().data(), 1e-5f, d + " " + l);
+            }
+            assertArrayEquals(big.integratedGradients().data(), small.integratedGradients().data(), 1e-5f);
+        }
+    }
+
+    @Test void probabilityTargetConservesToo() {
+        Mlp net = new Mlp(13, 4, 10, 3, true);
+        Tensor x = input(14, 3, 4);
+        AttributionResult r = new LayerConductance(net).layers("act").steps(128).target(TargetKind.PROBABILITY).attribute(x);
+        for (double d : r.relativeDelta("act")) assertTrue(d < 2e-2, "relative delta " + d);
+        for (double d : r.relativeInputDelta()) assertTrue(d < 2e-2, "IG relative delta " + d);
+    }
+
+    @Test void badInputsGiveClearErrors() {
+        Mlp net = new Mlp(1, 4, 3, 2, false);
+        var e = assertThrows(dev.galvani.engine.GalvaniException.class, () -> new LayerConductance(net).layers("hiden"));
+        assertTrue(e.getMessage().contains("nearest: hidden"), e.getMessage());
+        assertThrows(dev.galvani.engine.GalvaniException.class, () -> new LayerConductance(net).steps(0));
+        Tensor bad = Tensor.of(new float[] {1, Float.NaN, 0, 0}, 1, 4);
+        e = assertThrows(dev.galvani.engine.GalvaniException.class, () -> new LayerConductance(net).layers("act").attribute(bad));
+        assertTrue(e.getMessage().contains("non-finite"), e.getMessage());
+    }
+
+    static double median(double[] v) {
+        double[] s = v.clone();
+        java.util.Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : 0.5 * (s[s.length / 2 - 1] + s[s.length / 2]);
+    }
+}
