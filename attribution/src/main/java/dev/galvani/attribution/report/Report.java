@@ -1,0 +1,258 @@
+package dev.galvani.attribution.report;
+
+import dev.galvani.engine.GalvaniException;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.HeatMapChart;
+import org.knowm.xchart.HeatMapChartBuilder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+import java.awt.Color;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * An HTML report with PNG figures (XChart), and every table also as CSV, written to a directory.
+ * Files go to a temporary sibling directory first and replace the target only once complete, so a
+ * failed run never leaves a half-written report over a good one.
+ */
+public final class Report {
+    static {
+        System.setProperty("java.awt.headless", "true");
+    }
+
+    private final String title;
+    private final Path dir;
+    private final Path tmp;
+    private final StringBuilder body = new StringBuilder();
+    private int figures;
+
+    public Report(String title, Path dir) {
+        this.title = title;
+        this.dir = dir.toAbsolutePath().normalize();
+        try {
+            Path parent = this.dir.getParent();
+            if (parent != null) Files.createDirectories(parent);
+            this.tmp = Files.createTempDirectory(parent, this.dir.getFileName() + ".tmp-");
+        } catch (IOException e) {
+            throw new GalvaniException("cannot create report directory " + dir + ": " + e.getMessage());
+        }
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    public Report heading(String text) {
+        body.append("<h2>").append(esc(text)).append("</h2>\n");
+        return this;
+    }
+
+    public Report paragraph(String text) {
+        body.append("<p>").append(esc(text)).append("</p>\n");
+        return this;
+    }
+
+    /** Raw, trusted HTML (for small hand-built fragments). */
+    public Report html(String html) {
+        body.append(html).append('\n');
+        return this;
+    }
+
+    /** A table in the page and as {@code <slug>.csv}. Cells: numbers are formatted to 4 significant digits. */
+    public Report table(String caption, String csvName, List<String> header, List<List<Object>> rows) {
+        StringBuilder csv = new StringBuilder(String.join(",", header.stream().map(Report::csvCell).toList())).append('\n');
+        body.append("<table><caption>").append(esc(caption)).append("</caption>\n<tr>");
+        for (String h : header) body.append("<th>").append(esc(h)).append("</th>");
+        body.append("</tr>\n");
+        for (List<Object> row : rows) {
+            body.append("<tr>");
+            List<String> cells = new ArrayList<>();
+            for (Object o : row) {
+                body.append("<td>").append(esc(format(o))).append("</td>");
+                cells.add(csvCell(o instanceof Double || o instanceof Float ? String.valueOf(o) : String.valueOf(o)));
+            }
+            csv.append(String.join(",", cells)).append('\n');
+            body.append("</tr>\n");
+        }
+        body.append("</table>\n<p class=\"files\">CSV: <a href=\"").append(csvName).append(".csv\">")
+                .append(csvName).append(".csv</a></p>\n");
+        writeText(csvName + ".csv", csv.toString());
+        return this;
+    }
+
+    /** Any text file beside the report (JSON of every number, say). */
+    public Report file(String name, String content) {
+        writeText(name, content);
+        return this;
+    }
+
+    public Report figure(String caption, Chart<?, ?> chart) {
+        String name = String.format(Locale.ROOT, "fig%02d.png", ++figures);
+        try {
+            BitmapEncoder.saveBitmap(chart, tmp.resolve(name).toString(), BitmapEncoder.BitmapFormat.PNG);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return imageTag(caption, name);
+    }
+
+    public Report image(String caption, BufferedImage img) {
+        String name = String.format(Locale.ROOT, "fig%02d.png", ++figures);
+        try {
+            javax.imageio.ImageIO.write(img, "png", tmp.resolve(name).toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return imageTag(caption, name);
+    }
+
+    private Report imageTag(String caption, String name) {
+        body.append("<figure><img src=\"").append(name).append("\" alt=\"").append(esc(caption))
+                .append("\"><figcaption>").append(esc(caption)).append("</figcaption></figure>\n");
+        return this;
+    }
+
+    // ---- chart builders -----------------------------------------------------------------
+
+    public static CategoryChart bars(String title, String xLabel, String yLabel, List<String> categories, List<String> seriesNames, List<double[]> series) {
+        CategoryChart c = new CategoryChartBuilder().width(820).height(420).title(title).xAxisTitle(xLabel).yAxisTitle(yLabel).build();
+        c.getStyler().setLegendVisible(series.size() > 1);
+        c.getStyler().setXAxisLabelRotation(categories.size() > 12 ? 90 : 0);
+        for (int i = 0; i < series.size(); i++) {
+            c.addSeries(seriesNames.get(i), categories, Arrays.stream(series.get(i)).boxed().toList());
+        }
+        return c;
+    }
+
+    public static XYChart lines(String title, String xLabel, String yLabel, double[] x, List<String> names, List<double[]> ys) {
+        XYChart c = new XYChartBuilder().width(820).height(420).title(title).xAxisTitle(xLabel).yAxisTitle(yLabel).build();
+        for (int i = 0; i < ys.size(); i++) c.addSeries(names.get(i), x, ys.get(i));
+        return c;
+    }
+
+    public static XYChart scatter(String title, String xLabel, String yLabel, List<String> names, List<double[]> xs, List<double[]> ys) {
+        XYChart c = new XYChartBuilder().width(820).height(520).title(title).xAxisTitle(xLabel).yAxisTitle(yLabel).build();
+        c.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        c.getStyler().setMarkerSize(6);
+        for (int i = 0; i < xs.size(); i++) c.addSeries(names.get(i), xs.get(i), ys.get(i)).setMarker(SeriesMarkers.CIRCLE);
+        return c;
+    }
+
+    /** A heat map of {@code z[row][col]}. */
+    public static HeatMapChart heatmap(String title, String xLabel, String yLabel, List<String> cols, List<String> rows, double[][] z) {
+        HeatMapChart c = new HeatMapChartBuilder().width(720).height(560).title(title).xAxisTitle(xLabel).yAxisTitle(yLabel).build();
+        c.getStyler().setShowValue(true);
+        c.getStyler().setRangeColors(new Color[] {new Color(49, 54, 149), Color.WHITE, new Color(165, 0, 38)});
+        List<Number[]> cells = new ArrayList<>();
+        for (int r = 0; r < z.length; r++) {
+            for (int col = 0; col < z[r].length; col++) cells.add(new Number[] {col, r, round(z[r][col])});
+        }
+        List<Integer> xi = new ArrayList<>(), yi = new ArrayList<>();
+        for (int i = 0; i < cols.size(); i++) xi.add(i);
+        for (int i = 0; i < rows.size(); i++) yi.add(i);
+        c.addSeries("z", xi, yi, cells);
+        c.setCustomXAxisTickLabelsFormatter(v -> cols.get((int) Math.round(v)));
+        c.setCustomYAxisTickLabelsFormatter(v -> rows.get((int) Math.round(v)));
+        return c;
+    }
+
+    /**
+     * A grayscale image with a diverging overlay (positive red, negative blue), scaled up
+     * {@code scale} times: conductance or IG drawn over the input.
+     */
+    public static BufferedImage overlay(float[] gray, float[] heat, int h, int w, int scale) {
+        BufferedImage img = new BufferedImage(w * scale, h * scale, BufferedImage.TYPE_INT_RGB);
+        float gmin = Float.MAX_VALUE, gmax = -Float.MAX_VALUE, hmax = 1e-12f;
+        for (float v : gray) { gmin = Math.min(gmin, v); gmax = Math.max(gmax, v); }
+        for (float v : heat) hmax = Math.max(hmax, Math.abs(v));
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                float g = (gray[y * w + x] - gmin) / Math.max(gmax - gmin, 1e-12f);
+                float a = heat[y * w + x] / hmax;
+                float base = 0.35f * g;
+                int r = clamp(base + Math.max(a, 0) * 0.9f), gr = clamp(base), b = clamp(base + Math.max(-a, 0) * 0.9f);
+                int rgb = (r << 16) | (gr << 8) | b;
+                for (int dy = 0; dy < scale; dy++) for (int dx = 0; dx < scale; dx++) img.setRGB(x * scale + dx, y * scale + dy, rgb);
+            }
+        }
+        return img;
+    }
+
+    private static int clamp(float v) {
+        return Math.max(0, Math.min(255, Math.round(v * 255)));
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+
+    /** Writes index.html, replaces the target directory, and returns the page's path. */
+    public Path write() {
+        String html = "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>" + esc(title) + "</title>\n"
+                + "<style>body{font-family:sans-serif;max-width:1000px;margin:2em auto;color:#222}"
+                + "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}"
+                + "th{background:#f3f3f3}caption{font-weight:bold;text-align:left;padding:4px 0}"
+                + "figure{margin:1em 0}img{max-width:100%;border:1px solid #eee}.files{font-size:85%;color:#666}</style>"
+                + "</head><body>\n<h1>" + esc(title) + "</h1>\n" + body + "</body></html>\n";
+        writeText("index.html", html);
+        try {
+            if (Files.exists(dir)) deleteTree(dir);
+            Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new GalvaniException("cannot write report to " + dir + ": " + e.getMessage());
+        }
+        return dir.resolve("index.html");
+    }
+
+    private void writeText(String name, String content) {
+        try {
+            Files.writeString(tmp.resolve(name), content, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new GalvaniException("cannot write " + tmp.resolve(name) + ": " + e.getMessage());
+        }
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(q);
+        }
+    }
+
+    public static String format(Object o) {
+        if (o instanceof Double d) return fmt(d);
+        if (o instanceof Float f) return fmt(f);
+        return String.valueOf(o);
+    }
+
+    private static String fmt(double d) {
+        if (Double.isNaN(d)) return "NaN";
+        if (d == Math.rint(d) && Math.abs(d) < 1e9) return String.format(Locale.ROOT, "%.0f", d);
+        return String.format(Locale.ROOT, Math.abs(d) >= 1e-3 && Math.abs(d) < 1e5 ? "%.4g" : "%.3e", d);
+    }
+
+    private static String csvCell(Object o) {
+        String s = String.valueOf(o);
+        return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+    }
+
+    static String esc(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}
