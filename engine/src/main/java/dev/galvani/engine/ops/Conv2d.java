@@ -1,0 +1,173 @@
+package dev.galvani.engine.ops;
+
+import dev.galvani.engine.ShapeException;
+import dev.galvani.engine.Tensor;
+import dev.galvani.kernels.Backend;
+import dev.galvani.kernels.Backends;
+import dev.galvani.kernels.Im2col;
+
+/**
+ * 2-d convolution (cross-correlation, as PyTorch): x [N, C, H, W], weight [O, C/groups, kh, kw],
+ * optional bias [O], with stride, padding, dilation and groups (depthwise when groups == C).
+ *
+ * <p>Per group, a chunk of the batch is unfolded into one column matrix [C/g·kh·kw, n·Ho·Wo]
+ * ({@link Im2col}) and multiplied by the group's weights in one GEMM. VJP: {@code dW = dY colᵀ},
+ * {@code dX = col2im(Wᵀ dY)}, {@code db = Σ dY}. JVP: {@code conv(ẋ, W) + conv(x, Ẇ) + ḃ}.
+ */
+public final class Conv2d extends Op {
+    /** Most floats in one column matrix (64 MB); larger batches are processed in chunks. */
+    private static final int MAX_COL = 16 << 20;
+    private final int sh, sw, ph, pw, dh, dw, groups;
+    private Geometry geo;
+
+    public Conv2d(int sh, int sw, int ph, int pw, int dh, int dw, int groups) {
+        this.sh = sh;
+        this.sw = sw;
+        this.ph = ph;
+        this.pw = pw;
+        this.dh = dh;
+        this.dw = dw;
+        this.groups = groups;
+    }
+
+    public Conv2d(int stride, int padding, int dilation, int groups) {
+        this(stride, stride, padding, padding, dilation, dilation, groups);
+    }
+
+    @Override public String name() { return "conv2d"; }
+
+    /** Sizes of one application. */
+    private record Geometry(int n, int c, int h, int w, int o, int kh, int kw, int ho, int wo, int cg, int og, int k, int p) {}
+
+    @Override protected Tensor forward(Tensor[] in) {
+        Tensor x = in[0], wt = in[1];
+        if (x.dim() != 4) throw new ShapeException(name(), "input " + x.shapeString() + " is not [N, C, H, W]");
+        if (wt.dim() != 4) throw new ShapeException(name(), "weight " + wt.shapeString() + " is not [O, C/groups, kh, kw]");
+        int n = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
+        int o = wt.size(0), kh = wt.size(2), kw = wt.size(3);
+        if (c % groups != 0 || o % groups != 0) {
+            throw new ShapeException(name(), "channels " + c + " in / " + o + " out are not divisible by groups " + groups);
+        }
+        if (wt.size(1) * groups != c) {
+            throw new ShapeException(name(), "input has " + c + " channels, weight expects " + wt.size(1) * groups
+                    + " (input " + x.shapeString() + ", weight " + wt.shapeString() + ", groups " + groups + ")");
+        }
+        if (in.length > 2 && in[2].numel() != o) {
+            throw new ShapeException(name(), "bias has " + in[2].numel() + " values, weight has " + o + " filters");
+        }
+        int ho = Im2col.outSize(h, kh, sh, ph, dh), wo = Im2col.outSize(w, kw, sw, pw, dw);
+        if (ho <= 0 || wo <= 0) {
+            throw new ShapeException(name(), "input " + x.shapeString() + " is smaller than the kernel " + kh + "x" + kw);
+        }
+        int cg = c / groups;
+        geo = new Geometry(n, c, h, w, o, kh, kw, ho, wo, cg, o / groups, cg * kh * kw, ho * wo);
+        return conv(x, wt, in.length > 2 ? in[2] : null);
+    }
+
+    private int chunk() {
+        return Math.max(1, Math.min(geo.n, MAX_COL / Math.max(1, geo.k * geo.p)));
+    }
+
+    private Tensor conv(Tensor x, Tensor wt, Tensor b) {
+        Geometry g = geo;
+        Backend be = Backends.current();
+        float[] y = new float[g.n * g.o * g.p];
+        int chunk = chunk();
+        float[] col = new float[g.k * chunk * g.p];
+        float[] tmp = new float[g.og * chunk * g.p];
+        float[] xd = x.data(), wd = wt.data();
+        for (int n0 = 0; n0 < g.n; n0 += chunk) {
+            int nc = Math.min(chunk, g.n - n0), ld = nc * g.p;
+            for (int gi = 0; gi < groups; gi++) {
+                for (int i = 0; i < nc; i++) {
+                    Im2col.im2col(xd, ((n0 + i) * g.c + gi * g.cg) * g.h * g.w, g.cg, g.h, g.w, g.kh, g.kw,
+                            sh, sw, ph, pw, dh, dw, col, ld, i * g.p);
+                }
+                be.sgemm(false, false, g.og, ld, g.k, 1f, wd, gi * g.og * g.k, g.k, col, 0, ld, 0f, tmp, 0, ld);
+                // [og, nc·P] to y[n, gi·og + oc, P]
+                for (int oc = 0; oc < g.og; oc++) {
+                    for (int i = 0; i < nc; i++) {
+                        System.arraycopy(tmp, oc * ld + i * g.p, y, ((n0 + i) * g.o + gi * g.og + oc) * g.p, g.p);
+                    }
+                }
+            }
+        }
+        if (b != null) {
+            float[] bd = b.data();
+            for (int i = 0; i < g.n; i++) {
+                for (int oc = 0; oc < g.o; oc++) {
+                    int base = (i * g.o + oc) * g.p;
+                    float bv = bd[oc];
+                    for (int q = 0; q < g.p; q++) y[base + q] += bv;
+                }
+            }
+        }
+        return new Tensor(y, g.n, g.o, g.ho, g.wo);
+    }
+
+    @Override protected Tensor[] vjp(Tensor grad) {
+        Geometry g = geo;
+        Backend be = Backends.current();
+        Tensor x = in[0], wt = in[1];
+        boolean needX = x.requiresGrad(), needW = wt.requiresGrad();
+        float[] dx = needX ? new float[x.numel()] : null;
+        float[] dwt = needW ? new float[wt.numel()] : null;
+        float[] gd = grad.data(), xd = x.data(), wd = wt.data();
+        int chunk = chunk();
+        float[] col = new float[g.k * chunk * g.p];
+        float[] gy = new float[g.og * chunk * g.p];
+        for (int n0 = 0; n0 < g.n; n0 += chunk) {
+            int nc = Math.min(chunk, g.n - n0), ld = nc * g.p;
+            for (int gi = 0; gi < groups; gi++) {
+                for (int oc = 0; oc < g.og; oc++) {
+                    for (int i = 0; i < nc; i++) {
+                        System.arraycopy(gd, ((n0 + i) * g.o + gi * g.og + oc) * g.p, gy, oc * ld + i * g.p, g.p);
+                    }
+                }
+                if (needW) {
+                    for (int i = 0; i < nc; i++) {
+                        Im2col.im2col(xd, ((n0 + i) * g.c + gi * g.cg) * g.h * g.w, g.cg, g.h, g.w, g.kh, g.kw,
+                                sh, sw, ph, pw, dh, dw, col, ld, i * g.p);
+                    }
+                    // dW_g += dY_g colᵀ : [og, ld] x [ld, k]
+                    be.sgemm(false, true, g.og, g.k, ld, 1f, gy, 0, ld, col, 0, ld, 1f, dwt, gi * g.og * g.k, g.k);
+                }
+                if (needX) {
+                    // dcol = W_gᵀ dY_g : [k, og] x [og, ld]
+                    be.sgemm(true, false, g.k, ld, g.og, 1f, wd, gi * g.og * g.k, g.k, gy, 0, ld, 0f, col, 0, ld);
+                    for (int i = 0; i < nc; i++) {
+                        Im2col.col2im(col, ld, i * g.p, g.cg, g.h, g.w, g.kh, g.kw, sh, sw, ph, pw, dh, dw,
+                                dx, ((n0 + i) * g.c + gi * g.cg) * g.h * g.w);
+                    }
+                }
+            }
+        }
+        Tensor[] out = new Tensor[in.length];
+        if (needX) out[0] = new Tensor(dx, x.shape());
+        if (needW) out[1] = new Tensor(dwt, wt.shape());
+        if (in.length > 2 && in[2].requiresGrad()) {
+            float[] db = new float[g.o];
+            for (int i = 0; i < g.n; i++) {
+                for (int oc = 0; oc < g.o; oc++) {
+                    double s = 0;
+                    int base = (i * g.o + oc) * g.p;
+                    for (int q = 0; q < g.p; q++) s += gd[base + q];
+                    db[oc] += (float) s;
+                }
+            }
+            out[2] = new Tensor(db, in[2].shape());
+        }
+        return out;
+    }
+
+    @Override protected Tensor jvp(Tensor[] t) {
+        Tensor y = null;
+        if (t[0] != null) y = conv(t[0], in[1], null);
+        if (t[1] != null) y = addTangents(y, conv(in[0], t[1], null));
+        if (t.length > 2 && t[2] != null) {
+            Tensor zero = Tensor.zeros(geo.o, geo.cg, geo.kh, geo.kw);
+            y = addTangents(y, conv(in[0], zero, t[2]));
+        }
+        return y;
+    }
+}

@@ -1,0 +1,67 @@
+package dev.galvani.engine.ops;
+
+import dev.galvani.engine.ShapeException;
+import dev.galvani.engine.Shapes;
+import dev.galvani.engine.Tensor;
+
+import java.util.Arrays;
+
+/** Reorders axes (a copy): output axis i is input axis {@code axes[i]}. */
+public final class Permute extends Op {
+    private final int[] axes;
+
+    public Permute(int... axes) {
+        this.axes = axes;
+    }
+
+    @Override public String name() { return "permute"; }
+
+    @Override protected Tensor forward(Tensor[] in) {
+        return permute(in[0], axes);
+    }
+
+    static Tensor permute(Tensor x, int[] axes) {
+        int[] s = x.shape();
+        int r = s.length;
+        if (axes.length != r) throw new ShapeException("permute", "axes " + Arrays.toString(axes) + " for shape " + Arrays.toString(s));
+        boolean[] seen = new boolean[r];
+        int[] os = new int[r];
+        int[] st = Shapes.strides(s), ost = new int[r];
+        for (int i = 0; i < r; i++) {
+            int a = Shapes.axis(axes[i], r);
+            if (seen[a]) throw new ShapeException("permute", "axes " + Arrays.toString(axes) + " repeat an axis");
+            seen[a] = true;
+            os[i] = s[a];
+            ost[i] = st[a];
+        }
+        float[] d = x.data(), o = new float[d.length];
+        int[] ctr = new int[r];
+        int src = 0;
+        for (int f = 0; f < o.length; f++) {
+            o[f] = d[src];
+            for (int k = r - 1; k >= 0; k--) {
+                ctr[k]++;
+                src += ost[k];
+                if (ctr[k] < os[k]) break;
+                src -= ost[k] * os[k];
+                ctr[k] = 0;
+            }
+        }
+        return new Tensor(o, os);
+    }
+
+    private int[] inverse() {
+        int r = axes.length;
+        int[] inv = new int[r];
+        for (int i = 0; i < r; i++) inv[Shapes.axis(axes[i], r)] = i;
+        return inv;
+    }
+
+    @Override protected Tensor[] vjp(Tensor g) {
+        return new Tensor[] {permute(g, inverse())};
+    }
+
+    @Override protected Tensor jvp(Tensor[] t) {
+        return permute(t[0], axes);
+    }
+}

@@ -1,0 +1,100 @@
+package dev.galvani.engine.ops;
+
+import dev.galvani.engine.F;
+import dev.galvani.engine.Rng;
+import dev.galvani.engine.ShapeException;
+import dev.galvani.engine.Tensor;
+import dev.galvani.engine.check.GradCheck;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Convolution, pooling and batch norm: finite differences and a naive direct convolution. */
+class ConvOpsTest {
+    private final Rng rng = new Rng(5);
+
+    private Tensor rand(int... shape) {
+        return Tensor.randn(rng, 1f, shape);
+    }
+
+    /** The definition, as a direct loop. */
+    static float[] naiveConv(Tensor x, Tensor w, Tensor b, int s, int p, int d, int g) {
+        int n = x.size(0), c = x.size(1), h = x.size(2), wd = x.size(3), o = w.size(0), kh = w.size(2), kw = w.size(3);
+        int ho = (h + 2 * p - d * (kh - 1) - 1) / s + 1, wo = (wd + 2 * p - d * (kw - 1) - 1) / s + 1;
+        int cg = c / g, og = o / g;
+        float[] y = new float[n * o * ho * wo];
+        for (int i = 0; i < n; i++)
+            for (int oc = 0; oc < o; oc++)
+                for (int oh = 0; oh < ho; oh++)
+                    for (int ow = 0; ow < wo; ow++) {
+                        double acc = b == null ? 0 : b.data()[oc];
+                        int gi = oc / og;
+                        for (int ic = 0; ic < cg; ic++)
+                            for (int a = 0; a < kh; a++)
+                                for (int e = 0; e < kw; e++) {
+                                    int ih = oh * s - p + a * d, iw = ow * s - p + e * d;
+                                    if (ih < 0 || ih >= h || iw < 0 || iw >= wd) continue;
+                                    acc += x.get(i, gi * cg + ic, ih, iw) * w.get(oc, ic, a, e);
+                                }
+                        y[((i * o + oc) * ho + oh) * wo + ow] = (float) acc;
+                    }
+        return y;
+    }
+
+    @Test void conv2dMatchesNaiveLoop() {
+        int[][] cases = { // n, c, h, w, o, k, stride, pad, dilation, groups
+            {2, 3, 7, 5, 4, 3, 1, 1, 1, 1}, {1, 4, 9, 9, 6, 3, 2, 1, 2, 2}, {3, 6, 5, 6, 6, 3, 1, 1, 1, 6},
+            {2, 2, 4, 4, 3, 1, 1, 0, 1, 1}, {1, 1, 8, 7, 2, 5, 3, 2, 1, 1}};
+        for (int[] c : cases) {
+            Tensor x = rand(c[0], c[1], c[2], c[3]), w = rand(c[4], c[1] / c[9], c[5], c[5]), b = rand(c[4]);
+            Tensor y = F.conv2d(x, w, b, c[6], c[7], c[8], c[9]);
+            assertArrayEquals(naiveConv(x, w, b, c[6], c[7], c[8], c[9]), y.data(), 1e-4f, java.util.Arrays.toString(c));
+        }
+    }
+
+    @Test void conv2dDerivatives() {
+        GradCheck.check(x -> F.conv2d(x[0], x[1], x[2], 1, 1, 1, 1), rand(2, 3, 5, 4), rand(4, 3, 3, 3), rand(4));
+        GradCheck.check(x -> F.conv2d(x[0], x[1], x[2], 2, 1, 2, 2), rand(1, 4, 7, 7), rand(2, 2, 3, 3), rand(2));
+        GradCheck.check(x -> F.conv2d(x[0], x[1], null, 1, 1, 1, 3), rand(2, 3, 4, 4), rand(3, 1, 3, 3)); // depthwise
+    }
+
+    @Test void conv1d() {
+        GradCheck.check(x -> F.conv1d(x[0], x[1], x[2]), rand(2, 3, 7), rand(4, 3, 3), rand(4));
+        Tensor x = Tensor.of(new float[] {1, 2, 3, 4}, 1, 1, 4), w = Tensor.of(new float[] {1, -1}, 1, 1, 2);
+        assertArrayEquals(new float[] {-1, -1, -1}, F.conv1d(x, w, null).data());
+    }
+
+    @Test void convShapeErrorNamesBothShapes() {
+        var e = assertThrows(ShapeException.class, () -> F.conv2d(rand(1, 64, 5, 5), rand(8, 32, 3, 3), null, 1, 1));
+        assertTrue(e.getMessage().startsWith("conv2d '") && e.getMessage().contains("input has 64 channels, weight expects 32"), e.getMessage());
+    }
+
+    @Test void pooling() {
+        float[] d = new float[2 * 3 * 7 * 7];
+        int[] p = rng.permutation(d.length);
+        for (int i = 0; i < d.length; i++) d[i] = 0.05f * p[i];   // distinct: no ties in a window
+        Tensor x = Tensor.of(d, 2, 3, 7, 7);
+        GradCheck.check(t -> F.maxPool2d(t[0], 3, 2, 1), x);
+        GradCheck.check(t -> F.avgPool2d(t[0], 3, 2, 1), rand(2, 2, 7, 6));
+        GradCheck.check(t -> F.globalAvgPool(t[0]), rand(2, 3, 4, 5));
+        GradCheck.check(t -> F.maxOverTime(t[0]), Tensor.of(java.util.Arrays.copyOf(d, 24), 2, 3, 4));
+        Tensor s = Tensor.of(new float[] {1, 2, 3, 4}, 1, 1, 2, 2);
+        assertEquals(4f, F.maxPool2d(s, 2, 2, 0).item());
+        assertEquals(2.5f, F.avgPool2d(s, 2, 2, 0).item());
+        // count_include_pad: a 3x3 window over one corner pixel with padding 1 sees 4 values out of 9
+        assertEquals(10f / 9f, F.avgPool2d(s, 3, 2, 1).item(), 1e-6);
+    }
+
+    @Test void batchNormTrainingAndEvaluation() {
+        GradCheck.check(t -> F.batchNormTrain(t[0], t[1], t[2], 1e-5f).output(), rand(4, 3, 2, 2), rand(3), rand(3));
+        GradCheck.check(t -> F.batchNormTrain(t[0], t[1], t[2], 1e-5f).output(), rand(5, 2), rand(2), rand(2));
+        float[] rm = {0.5f, -1f}, rv = {2f, 0.5f};
+        GradCheck.check(t -> F.batchNormEval(t[0], t[1], t[2], rm, rv, 1e-5f), rand(3, 2, 3), rand(2), rand(2));
+        // Hand values: one channel, x = [1, 3]: mean 2, biased var 1, unbiased 2.
+        Tensor x = Tensor.of(new float[] {1, 3}, 2, 1);
+        F.BatchNormResult r = F.batchNormTrain(x, Tensor.ones(1), Tensor.zeros(1), 0f);
+        assertArrayEquals(new float[] {-1, 1}, r.output().data(), 1e-6f);
+        assertEquals(2f, r.mean()[0], 1e-6);
+        assertEquals(2f, r.unbiasedVar()[0], 1e-5);
+    }
+}

@@ -1,0 +1,72 @@
+package dev.galvani.kernels;
+
+/**
+ * Unfolding of 2-d convolution windows into columns (and back), so a convolution is one GEMM.
+ *
+ * <p>For one image {@code x} [C, H, W] (at {@code xOff}), column matrix rows are
+ * {@code (c, i, j)} = {@code (c * kh + i) * kw + j} and columns are output positions
+ * {@code p = oh * wo + ow}; the image's columns start at {@code colCol} within rows of length
+ * {@code ldCol}, so a batch of images fills one wide matrix [C*kh*kw, N*Ho*Wo].
+ */
+public final class Im2col {
+    private Im2col() {}
+
+    /** Output size of a convolution or pooling along one dimension. */
+    public static int outSize(int in, int kernel, int stride, int pad, int dilation) {
+        return (in + 2 * pad - dilation * (kernel - 1) - 1) / stride + 1;
+    }
+
+    public static void im2col(float[] x, int xOff, int c, int h, int w, int kh, int kw,
+                              int sh, int sw, int ph, int pw, int dh, int dw,
+                              float[] col, int ldCol, int colCol) {
+        int ho = outSize(h, kh, sh, ph, dh), wo = outSize(w, kw, sw, pw, dw);
+        for (int ch = 0; ch < c; ch++) {
+            int xc = xOff + ch * h * w;
+            for (int i = 0; i < kh; i++) {
+                for (int j = 0; j < kw; j++) {
+                    int row = ((ch * kh + i) * kw + j) * ldCol + colCol;
+                    for (int oh = 0; oh < ho; oh++) {
+                        int ih = oh * sh - ph + i * dh;
+                        int dst = row + oh * wo;
+                        if (ih < 0 || ih >= h) {
+                            java.util.Arrays.fill(col, dst, dst + wo, 0f);
+                            continue;
+                        }
+                        int src = xc + ih * w;
+                        int iw = -pw + j * dw;
+                        if (sw == 1 && iw >= 0 && iw + wo <= w) {
+                            System.arraycopy(x, src + iw, col, dst, wo);
+                            continue;
+                        }
+                        for (int ow = 0; ow < wo; ow++, iw += sw) {
+                            col[dst + ow] = (iw >= 0 && iw < w) ? x[src + iw] : 0f;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** The adjoint of {@link #im2col}: adds each column entry back into its image position. */
+    public static void col2im(float[] col, int ldCol, int colCol, int c, int h, int w, int kh, int kw,
+                              int sh, int sw, int ph, int pw, int dh, int dw, float[] x, int xOff) {
+        int ho = outSize(h, kh, sh, ph, dh), wo = outSize(w, kw, sw, pw, dw);
+        for (int ch = 0; ch < c; ch++) {
+            int xc = xOff + ch * h * w;
+            for (int i = 0; i < kh; i++) {
+                for (int j = 0; j < kw; j++) {
+                    int row = ((ch * kh + i) * kw + j) * ldCol + colCol;
+                    for (int oh = 0; oh < ho; oh++) {
+                        int ih = oh * sh - ph + i * dh;
+                        if (ih < 0 || ih >= h) continue;
+                        int src = row + oh * wo, dst = xc + ih * w;
+                        int iw = -pw + j * dw;
+                        for (int ow = 0; ow < wo; ow++, iw += sw) {
+                            if (iw >= 0 && iw < w) x[dst + iw] += col[src + ow];
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
