@@ -1,0 +1,237 @@
+package dev.galvani.attribution.ablation;
+
+import dev.galvani.engine.GalvaniException;
+import dev.galvani.engine.Tensor;
+import dev.galvani.engine.autodiff.Grad;
+import dev.galvani.engine.nn.HookHandle;
+import dev.galvani.engine.nn.Hooks;
+import dev.galvani.engine.nn.Module;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Ablation and patching of units (channels along axis 1) of a named node, through the engine's
+ * hooks. A unit is replaced by zero, by its mean over a data set, or by its value on another input
+ * (patching). Many ablations run as one batched forward: the input is repeated once per ablation
+ * and a per-example mask selects which units each copy loses.
+ */
+public final class Ablation {
+    public enum Mode {
+        ZERO, MEAN, PATCH;
+
+        public static Mode parse(String s) {
+            return switch (s.toLowerCase(Locale.ROOT)) {
+                case "zero" -> ZERO;
+                case "mean" -> MEAN;
+                case "patch" -> PATCH;
+                default -> throw new GalvaniException("unknown ablation mode '" + s + "'; use zero, mean or patch");
+            };
+        }
+    }
+
+    private final Module model;
+    private final String layer;
+    private Mode mode = Mode.ZERO;
+    private Tensor source;           // MEAN: [1, C, ...]; PATCH: [N, C, ...] values from another input
+    private int maxRows = 512;
+
+    public Ablation(Module model, String layer) {
+        this.model = model;
+        this.layer = layer;
+        model.module(layer);
+    }
+
+    /** Zero ablation (the default). */
+    public Ablation zero() {
+        this.mode = Mode.ZERO;
+        this.source = null;
+        return this;
+    }
+
+    /** Mean ablation: units take their mean over {@code data} (computed here, in batches). */
+    public Ablation mean(Tensor data) {
+        Tensor act = activations(data);              // [M, C, ...]
+        int m = act.size(0), per = act.numel() / m;
+        float[] mean = new float[per];
+        float[] d = act.data();
+        for (int i = 0; i < m; i++) for (int j = 0; j < per; j++) mean[j] += d[i * per + j];
+        for (int j = 0; j < per; j++) mean[j] /= m;
+        int[] s = act.shape();
+        s[0] = 1;
+        this.mode = Mode.MEAN;
+        this.source = new Tensor(mean, s);
+        return this;
+    }
+
+    /** Patching: units take their values on {@code other} (same batch size as the inputs ablated). */
+    public Ablation patchFrom(Tensor other) {
+        this.mode = Mode.PATCH;
+        this.source = activations(other);
+        return this;
+    }
+
+    public Ablation maxRows(int rows) {
+        this.maxRows = Math.max(1, rows);
+        return this;
+    }
+
+    /** The node's output on {@code x}, in evaluation mode, outside any graph. */
+    public Tensor activations(Tensor x) {
+        Map<String, Tensor> cache = new LinkedHashMap<>();
+        boolean was = model.isTraining();
+        model.eval();
+        try (Grad.Scope s = Grad.off(); HookHandle h = model.hook(layer, Hooks.cache(cache))) {
+            model.call(x);
+        } finally {
+            model.train(was);
+        }
+        return cache.get(layer).detach();
+    }
+
+    /** Logits with the given units ablated for every example. */
+    public Tensor logitsWithout(Tensor x, int... units) {
+        boolean[][] masks = new boolean[1][];
+        masks[0] = unitSet(x, units);
+        return run(x, masks)[0];
+    }
+
+    /**
+     * For every unit {@code u}: the target logit of each example with {@code u} alone ablated,
+     * [units][N]. Runs {@code units x N} rows in batched passes.
+     */
+    public float[][] singleUnitScores(Tensor x, int[] classes) {
+        int units = unitCount(x);
+        boolean[][] masks = new boolean[units][];
+        for (int u = 0; u < units; u++) {
+            masks[u] = new boolean[units];
+            masks[u][u] = true;
+        }
+        return pick(run(x, masks), classes);
+    }
+
+    /**
+     * For {@code k = 0..order.length}: the target logits with the first {@code k} units of
+     * {@code order} ablated together (cumulative top-k), [k][N].
+     */
+    public float[][] cumulativeScores(Tensor x, int[] classes, int[] order) {
+        int units = unitCount(x);
+        boolean[][] masks = new boolean[order.length + 1][units];
+        for (int k = 1; k <= order.length; k++) {
+            masks[k] = masks[k - 1].clone();
+            masks[k][order[k - 1]] = true;
+        }
+        return pick(run(x, masks), classes);
+    }
+
+    /** Predicted class per example with the first k units of {@code order} ablated, [k][N]. */
+    public int[][] cumulativePredictions(Tensor x, int[] order) {
+        int units = unitCount(x);
+        boolean[][] masks = new boolean[order.length + 1][units];
+        for (int k = 1; k <= order.length; k++) {
+            masks[k] = masks[k - 1].clone();
+            masks[k][order[k - 1]] = true;
+        }
+        Tensor[] logits = run(x, masks);
+        int[][] out = new int[logits.length][];
+        for (int k = 0; k < logits.length; k++) out[k] = argmax(logits[k]);
+        return out;
+    }
+
+    private int unitCount(Tensor x) {
+        Tensor one = activations(slice(x, 0, 1));
+        return one.size(1);
+    }
+
+    private boolean[] unitSet(Tensor x, int[] units) {
+        int c = unitCount(x);
+        boolean[] s = new boolean[c];
+        for (int u : units) {
+            if (u < 0 || u >= c) throw new GalvaniException("unit " + u + " out of range for '" + layer + "' with " + c + " units");
+            s[u] = true;
+        }
+        return s;
+    }
+
+    /** Logits per ablation set: row block {@code a} of the batched pass is the input under mask {@code a}. */
+    private Tensor[] run(Tensor x, boolean[][] masks) {
+        int n = x.size(0), a = masks.length;
+        int perPass = Math.max(1, maxRows / n);
+        Tensor[] out = new Tensor[a];
+        boolean was = model.isTraining();
+        model.eval();
+        try (Grad.Scope s = Grad.off()) {
+            for (int a0 = 0; a0 < a; a0 += perPass) {
+                int a1 = Math.min(a, a0 + perPass), rows = (a1 - a0) * n;
+                Tensor xs = repeat(x, a1 - a0);
+                int c = masks[0].length;
+                float[] keep = new float[rows * c];
+                for (int b = a0; b < a1; b++) {
+                    for (int i = 0; i < n; i++) {
+                        for (int u = 0; u < c; u++) keep[((b - a0) * n + i) * c + u] = masks[b][u] ? 0f : 1f;
+                    }
+                }
+                Tensor src = source == null ? null : (mode == Mode.PATCH ? repeat(source, a1 - a0) : source);
+                Tensor logits;
+                try (HookHandle h = model.hook(layer, (name, v) -> {
+                    int[] ms = new int[v.dim()];
+                    Arrays.fill(ms, 1);
+                    ms[0] = rows;
+                    ms[1] = c;
+                    Tensor keepT = new Tensor(keep, ms);
+                    Tensor kept = v.mul(keepT);
+                    if (src == null) return kept;
+                    Tensor take = Tensor.ones(ms).sub(keepT);
+                    return kept.add(src.mul(take));
+                })) {
+                    logits = model.call(xs);
+                }
+                int k = logits.size(1);
+                for (int b = a0; b < a1; b++) {
+                    out[b] = new Tensor(Arrays.copyOfRange(logits.data(), (b - a0) * n * k, (b - a0 + 1) * n * k), n, k);
+                }
+            }
+        } finally {
+            model.train(was);
+        }
+        return out;
+    }
+
+    private static float[][] pick(Tensor[] logits, int[] classes) {
+        float[][] out = new float[logits.length][classes.length];
+        for (int a = 0; a < logits.length; a++) {
+            int k = logits[a].size(1);
+            for (int i = 0; i < classes.length; i++) out[a][i] = logits[a].data()[i * k + classes[i]];
+        }
+        return out;
+    }
+
+    static int[] argmax(Tensor logits) {
+        int n = logits.size(0), c = logits.size(1);
+        int[] out = new int[n];
+        float[] d = logits.data();
+        for (int i = 0; i < n; i++) {
+            int best = 0;
+            for (int j = 1; j < c; j++) if (d[i * c + j] > d[i * c + best]) best = j;
+            out[i] = best;
+        }
+        return out;
+    }
+
+    static Tensor repeat(Tensor x, int times) {
+        int[] s = x.shape();
+        float[] d = x.data(), o = new float[d.length * times];
+        for (int t = 0; t < times; t++) System.arraycopy(d, 0, o, t * d.length, d.length);
+        s[0] *= times;
+        return new Tensor(o, s);
+    }
+
+    static Tensor slice(Tensor x, int from, int to) {
+        int per = x.numel() / x.size(0);
+        int[] s = x.shape();
+        s[0] = to - from;
+        return new Tensor(Arrays.copyOfRange(x.data(), from * per, to * per), s);
+    }
+}

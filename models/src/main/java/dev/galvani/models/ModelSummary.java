@@ -1,0 +1,54 @@
+package dev.galvani.models;
+
+import dev.galvani.engine.Tensor;
+import dev.galvani.engine.autodiff.Grad;
+import dev.galvani.engine.nn.HookHandle;
+import dev.galvani.engine.nn.Hooks;
+import dev.galvani.engine.nn.Module;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Every named node with its output shape and parameter count, from one forward pass. */
+public final class ModelSummary {
+    private ModelSummary() {}
+
+    public record Row(String name, String type, int[] outputShape, long parameters) {}
+
+    public static List<Row> of(Module model, Tensor example) {
+        Map<String, Tensor> cache = new LinkedHashMap<>();
+        List<HookHandle> handles = new ArrayList<>();
+        Map<String, Module> all = model.namedModules();
+        for (String n : all.keySet()) if (!n.isEmpty()) handles.add(model.hook(n, Hooks.cache(cache)));
+        boolean was = model.isTraining();
+        model.eval();
+        try (Grad.Scope s = Grad.off(); HookHandle h = HookHandle.all(handles)) {
+            model.call(example);
+        } finally {
+            model.train(was);
+        }
+        List<Row> rows = new ArrayList<>();
+        for (Map.Entry<String, Module> e : all.entrySet()) {
+            if (e.getKey().isEmpty()) continue;
+            Tensor out = cache.get(e.getKey());
+            long own = 0;
+            for (Map.Entry<String, Tensor> p : e.getValue().parameters().entrySet()) {
+                if (!p.getKey().contains(".")) own += p.getValue().numel();
+            }
+            rows.add(new Row(e.getKey(), e.getValue().getClass().getSimpleName(), out == null ? null : out.shape(), own));
+        }
+        return rows;
+    }
+
+    public static String format(Module model, Tensor example) {
+        StringBuilder sb = new StringBuilder(String.format("%-40s %-18s %-20s %10s%n", "node", "type", "output", "params"));
+        for (Row r : of(model, example)) {
+            String shape = r.outputShape() == null ? "(not run)" : java.util.Arrays.toString(r.outputShape()).replace(" ", "");
+            sb.append(String.format("%-40s %-18s %-20s %10s%n", r.name(), r.type(), shape, r.parameters() == 0 ? "" : Long.toString(r.parameters())));
+        }
+        sb.append(String.format("total parameters: %d%n", model.parameterCount()));
+        return sb.toString();
+    }
+}

@@ -1,0 +1,44 @@
+package dev.galvani.models.layers;
+
+import dev.galvani.engine.F;
+import dev.galvani.engine.Tensor;
+import dev.galvani.engine.nn.Module;
+
+/**
+ * Batch norm over axis 1 (BatchNorm1d and BatchNorm2d): batch statistics in training, running
+ * statistics (momentum 0.1, unbiased variance, as PyTorch) in evaluation.
+ */
+public final class BatchNorm extends Module {
+    public final int channels;
+    final float eps, momentum;
+    final Tensor weight, bias;
+
+    public BatchNorm(int channels, float eps) {
+        this.channels = channels;
+        this.eps = eps;
+        this.momentum = 0.1f;
+        this.weight = param("weight", Tensor.ones(channels));
+        this.bias = param("bias", Tensor.zeros(channels));
+        buffer("running_mean", Tensor.zeros(channels));
+        buffer("running_var", Tensor.ones(channels));
+        buffer("num_batches_tracked", Tensor.zeros());
+    }
+
+    public BatchNorm(int channels) {
+        this(channels, 1e-5f);
+    }
+
+    @Override
+    protected Tensor forward(Tensor x) {
+        float[] rm = bufferValue("running_mean").data(), rv = bufferValue("running_var").data();
+        if (!isTraining()) return F.batchNormEval(x, weight, bias, rm, rv, eps);
+        F.BatchNormResult r = F.batchNormTrain(x, weight, bias, eps);
+        float[] mean = r.mean(), var = r.unbiasedVar();
+        for (int c = 0; c < channels; c++) {
+            rm[c] = (1 - momentum) * rm[c] + momentum * mean[c];
+            rv[c] = (1 - momentum) * rv[c] + momentum * var[c];
+        }
+        bufferValue("num_batches_tracked").data()[0] += 1;
+        return r.output();
+    }
+}

@@ -1,0 +1,167 @@
+#!/usr/bin/env python3
+"""Generates Galvani's golden fixtures with PyTorch and Captum 0.8 (reference implementations).
+
+Run from the repository root, with Debian's python3-torch (and python3-matplotlib, python3-tqdm,
+which Captum imports) and Captum's source at tag v0.8.0 on PYTHONPATH:
+
+    git clone --branch v0.8.0 --depth 1 https://github.com/pytorch/captum /tmp/captum
+    PYTHONPATH=/tmp/captum /usr/bin/python3 scripts/golden/make_fixtures.py
+
+It writes small safetensors files under */src/test/resources/golden/; the tests compare
+Galvani's numbers with them. Only the fixtures are committed, not PyTorch or Captum.
+"""
+import json
+import os
+import struct
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+import captum
+from captum.attr import (IntegratedGradients, InternalInfluence, LayerActivation,
+                         LayerConductance, LayerGradientXActivation)
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def save(path, tensors, metadata):
+    """Minimal safetensors writer (F32 only): 8-byte LE header length, JSON header, raw LE data."""
+    header, blobs, offset = {}, [], 0
+    for name, t in tensors.items():
+        a = np.ascontiguousarray(t.detach().cpu().numpy().astype("<f4"))
+        header[name] = {"dtype": "F32", "shape": list(a.shape), "data_offsets": [offset, offset + a.nbytes]}
+        blobs.append(a.tobytes())
+        offset += a.nbytes
+    header["__metadata__"] = {k: str(v) for k, v in metadata.items()}
+    h = json.dumps(header, separators=(",", ":")).encode()
+    h += b" " * ((8 - len(h) % 8) % 8)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(h)))
+        f.write(h)
+        for b in blobs:
+            f.write(b)
+    print("wrote", os.path.relpath(path, ROOT), len(tensors), "tensors")
+
+
+def ops_fixture():
+    """Forward values and input gradients (for a fixed random upstream) of the engine's ops."""
+    g = torch.Generator().manual_seed(0)
+    out = {}
+
+    def case(name, fn, *inputs):
+        xs = [x.clone().requires_grad_(True) for x in inputs]
+        y = fn(*xs)
+        u = torch.randn(y.shape, generator=g)
+        grads = torch.autograd.grad(y, xs, u)
+        for i, x in enumerate(inputs):
+            out[f"{name}.in{i}"] = x
+            out[f"{name}.grad{i}"] = grads[i]
+        out[f"{name}.out"] = y.detach()
+        out[f"{name}.upstream"] = u
+
+    r = lambda *s: torch.randn(*s, generator=g)
+    case("conv2d_groups", lambda x, w, b: F.conv2d(x, w, b, stride=2, padding=1, dilation=2, groups=2),
+         r(2, 4, 9, 7), r(6, 2, 3, 3), r(6))
+    case("conv2d_depthwise", lambda x, w: F.conv2d(x, w, None, stride=1, padding=1, groups=3), r(2, 3, 6, 6), r(3, 1, 3, 3))
+    case("conv1d", lambda x, w, b: F.conv1d(x, w, b), r(2, 5, 9), r(4, 5, 3), r(4))
+    case("maxpool2d", lambda x: F.max_pool2d(x, 3, 2, 1), r(2, 3, 7, 7))
+    case("avgpool2d", lambda x: F.avg_pool2d(x, 3, 2, 1), r(2, 3, 7, 7))
+    case("batchnorm_train", lambda x, w, b: F.batch_norm(x, None, None, w, b, training=True, eps=1e-5),
+         r(4, 3, 5, 5), r(3), r(3))
+    case("log_softmax", lambda x: F.log_softmax(x, dim=1), r(3, 7))
+    out["cross_entropy.labels"] = torch.tensor([1.0, 6.0, 0.0])
+    case("cross_entropy", lambda x: F.cross_entropy(x, torch.tensor([1, 6, 0])), r(3, 7))
+    case("linear", lambda x, w, b: F.linear(x, w, b), r(5, 4), r(3, 4), r(3))
+    save(os.path.join(ROOT, "engine/src/test/resources/golden/ops.safetensors"), out,
+         {"torch": torch.__version__, "generator": "scripts/golden/make_fixtures.py"})
+
+
+class SmallConvNet(nn.Module):
+    """The net of attribution/src/test/java/.../CaptumParityTest.java, same names and layouts."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 4, 3, padding=1)
+        self.relu1 = nn.ReLU()
+        self.pool = nn.MaxPool2d(2, 2)
+        self.conv2 = nn.Conv2d(4, 6, 3, padding=1)
+        self.relu2 = nn.ReLU()
+        self.fc = nn.Linear(6, 3)
+
+    def forward(self, x):
+        y = self.relu2(self.conv2(self.pool(self.relu1(self.conv1(x)))))
+        return self.fc(y.mean((2, 3)))
+
+
+def captum_fixture():
+    torch.manual_seed(1)
+    net = SmallConvNet().eval()
+    x = torch.randn(3, 1, 8, 8)
+    target = [0, 1, 2]
+    out = {k: v for k, v in net.state_dict().items()}
+    out["input"] = x
+    out["logits"] = net(x).detach()
+    m = 10
+    for method in ["gausslegendre", "riemann_trapezoid", "riemann_left"]:
+        lc = LayerConductance(net, net.relu2)
+        a, delta = lc.attribute(x, baselines=torch.zeros_like(x), target=target, n_steps=m, method=method,
+                                return_convergence_delta=True)
+        out[f"conductance.relu2.{method}"] = a
+        out[f"conductance.relu2.{method}.delta"] = delta
+        lc1 = LayerConductance(net, net.relu1)
+        out[f"conductance.relu1.{method}"] = lc1.attribute(x, target=target, n_steps=m, method=method)
+    ig = IntegratedGradients(net)
+    out["ig.gausslegendre"] = ig.attribute(x, target=target, n_steps=m, method="gausslegendre")
+    ii = InternalInfluence(net, net.relu2)
+    out["internal_influence.relu2.gausslegendre"] = ii.attribute(x, target=target, n_steps=m, method="gausslegendre")
+    out["grad_x_act.relu2"] = LayerGradientXActivation(net, net.relu2).attribute(x, target=target)
+    out["activation.relu2"] = LayerActivation(net, net.relu2).attribute(x)
+    save(os.path.join(ROOT, "attribution/src/test/resources/golden/captum_small_convnet.safetensors"), out,
+         {"torch": torch.__version__, "captum": captum.__version__, "steps": str(m),
+          "generator": "scripts/golden/make_fixtures.py"})
+
+
+def model_fixtures():
+    """Checkpoints of Galvani's architectures written from PyTorch, with logits on a fixed input:
+    Galvani must load them (strict names and shapes) and reproduce the logits."""
+    import sys
+    sys.path.insert(0, os.path.join(ROOT, "scripts", "pytorch"))
+    from galvani_models import ARCHITECTURES, save_galvani_checkpoint
+    cases = [("inception", {"width": "0.5"}), ("mobilenetv2", {}), ("resnet", {}),
+             ("textcnn", {"vocab": "50", "dim": "16", "filters": "8"})]
+    for seed, (arch, hyper) in enumerate(cases):
+        torch.manual_seed(100 + seed)
+        kwargs = {k: (float(v) if k == "width" else int(v)) for k, v in hyper.items()}
+        net = ARCHITECTURES[arch](**kwargs)
+        with torch.no_grad():  # non-trivial running statistics, so eval-mode batch norm is tested
+            for m in net.modules():
+                if isinstance(m, nn.BatchNorm2d):
+                    m.running_mean.normal_(0, 0.1)
+                    m.running_var.uniform_(0.5, 1.5)
+                    m.weight.uniform_(0.5, 1.5)
+                    m.bias.normal_(0, 0.1)
+                    m.num_batches_tracked.fill_(7)
+        net.eval()
+        if arch == "textcnn":
+            x = torch.randint(1, 50, (3, 9))
+            x[2, 6:] = 0  # padding
+        else:
+            x = torch.randn(2, 1, 28, 28)
+        state = dict(net.state_dict())
+        state["fixture.input"] = x.float()
+        state["fixture.logits"] = net(x).detach()
+        meta = {"architecture": arch, "torch": torch.__version__}
+        meta.update(hyper)
+        path = os.path.join(ROOT, f"models/src/test/resources/golden/{arch}.safetensors")
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        save_galvani_checkpoint(path, state, meta)
+        print("wrote", os.path.relpath(path, ROOT))
+
+
+if __name__ == "__main__":
+    ops_fixture()
+    captum_fixture()
+    model_fixtures()
