@@ -33,6 +33,7 @@ public final class DeviceBuffer implements AutoCloseable {
     /** Copies {@code host[from .. from+count)} to words {@code [at .. at+count)} of this buffer. */
     public void copyFrom(float[] host, int from, long at, int count) {
         check(at, count, from, host.length);
+        if (count == 0) return;
         synchronized (cuda) {
             cuda.makeCurrent();
             cuMemcpyHtoD(pointer.withByteOffset(at * Float.BYTES),
@@ -46,6 +47,7 @@ public final class DeviceBuffer implements AutoCloseable {
 
     public void copyFrom(int[] host) {
         check(0, host.length, 0, host.length);
+        if (host.length == 0) return;
         synchronized (cuda) {
             cuda.makeCurrent();
             cuMemcpyHtoD(pointer, Pointer.to(host), (long) host.length * Integer.BYTES);
@@ -55,6 +57,7 @@ public final class DeviceBuffer implements AutoCloseable {
     /** Copies words {@code [at .. at+count)} of this buffer to {@code host[to .. to+count)}. */
     public void copyTo(long at, float[] host, int to, int count) {
         check(at, count, to, host.length);
+        if (count == 0) return;
         synchronized (cuda) {
             cuda.makeCurrent();
             cuMemcpyDtoH(Pointer.to(host).withByteOffset((long) to * Float.BYTES),
@@ -68,6 +71,7 @@ public final class DeviceBuffer implements AutoCloseable {
 
     public void copyTo(int[] host) {
         check(0, host.length, 0, host.length);
+        if (host.length == 0) return;
         synchronized (cuda) {
             cuda.makeCurrent();
             cuMemcpyDtoH(Pointer.to(host), pointer, (long) host.length * Integer.BYTES);
