@@ -57,6 +57,9 @@ public final class BatchNorm extends Op {
         if (in[1].numel() != c || in[2].numel() != c) {
             throw new ShapeException(name(), "input has " + c + " channels, weight/bias have " + in[1].numel() + "/" + in[2].numel());
         }
+        if (runningMean == null && n * inner < 2) {
+            throw new ShapeException(name(), "training needs more than one value per channel, got input " + x.shapeString());
+        }
         float[] d = x.data(), g = in[1].data(), b = in[2].data();
         mean = new float[c];
         invStd = new float[c];

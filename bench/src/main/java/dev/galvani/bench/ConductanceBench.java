@@ -1,0 +1,79 @@
+package dev.galvani.bench;
+
+import dev.galvani.attribution.conductance.Discretisation;
+import dev.galvani.attribution.conductance.LayerConductance;
+import dev.galvani.attribution.conductance.Quadrature;
+import dev.galvani.engine.Rng;
+import dev.galvani.engine.Tensor;
+import dev.galvani.engine.nn.Module;
+import dev.galvani.kernels.Backends;
+import dev.galvani.models.ModelZoo;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Throughput of the path-integration kernel (attributions per second) on the Inception-style net,
+ * with its variants measured in the same run: batched path vs a step-by-step loop, one layer vs
+ * three, Captum-style vs JVP discretisation. The ratios are the point; the absolute figures depend
+ * on the machine and JDK, which are printed.
+ */
+public final class ConductanceBench {
+    private ConductanceBench() {}
+
+    public record Row(String variant, double attributionsPerSecond, double seconds, double ratioToBatched) {}
+
+    public static List<Row> run(int batch, int steps, int repeats, long seed) {
+        Module net = ModelZoo.create("inception", Map.of("seed", Long.toString(seed)));
+        net.eval();
+        Tensor x = Tensor.randn(new Rng(seed), 1f, batch, 1, 28, 28);
+        String[] one = {"inception4a"};
+        String[] three = {"inception3a", "inception3b", "inception4a"};
+        int all = batch * (steps + 1);
+        Map<String, LayerConductance> variants = new LinkedHashMap<>();
+        variants.put("batched path, 1 layer, JVP", lc(net, one, steps, Discretisation.JVP, all));
+        variants.put("batched path, 3 layers, JVP", lc(net, three, steps, Discretisation.JVP, all));
+        variants.put("batched path, 1 layer, Captum-style", lc(net, one, steps, Discretisation.CAPTUM, all));
+        variants.put("step-by-step loop, 1 layer, JVP", lc(net, one, steps, Discretisation.JVP, batch));
+        List<Row> rows = new ArrayList<>();
+        double base = 0;
+        for (Map.Entry<String, LayerConductance> e : variants.entrySet()) {
+            e.getValue().attribute(x); // warm-up
+            double best = Double.MAX_VALUE;
+            for (int r = 0; r < repeats; r++) {
+                long t0 = System.nanoTime();
+                e.getValue().attribute(x);
+                best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+            }
+            double aps = batch / best;
+            if (rows.isEmpty()) base = aps;
+            rows.add(new Row(e.getKey(), aps, best, aps / base));
+        }
+        return rows;
+    }
+
+    private static LayerConductance lc(Module net, String[] layers, int steps, Discretisation d, int maxRows) {
+        return new LayerConductance(net).layers(layers).steps(steps).method(Quadrature.GAUSS_LEGENDRE)
+                .discretisation(d).maxRows(maxRows);
+    }
+
+    public static String format(List<Row> rows, int batch, int steps) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "conductance, Inception-style net, batch %d, %d steps, Gauss-Legendre%n", batch, steps));
+        sb.append(String.format(Locale.ROOT, "jdk %s, %d cores, %s%n", Runtime.version(), Runtime.getRuntime().availableProcessors(), Backends.current().name()));
+        sb.append(String.format(Locale.ROOT, "%-40s %14s %10s %10s%n", "variant", "attributions/s", "seconds", "ratio"));
+        for (Row r : rows) {
+            sb.append(String.format(Locale.ROOT, "%-40s %14.2f %10.3f %10.2f%n", r.variant(), r.attributionsPerSecond(), r.seconds(), r.ratioToBatched()));
+        }
+        return sb.toString();
+    }
+
+    public static void main(String[] args) {
+        int batch = args.length > 0 ? Integer.parseInt(args[0]) : 16, steps = args.length > 1 ? Integer.parseInt(args[1]) : 50;
+        System.out.print(format(run(batch, steps, 2, 0), batch, steps));
+    }
+}
