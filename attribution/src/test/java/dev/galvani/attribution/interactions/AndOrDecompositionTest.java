@@ -143,4 +143,15 @@ class AndOrDecompositionTest {
         assertTrue(r.interactions().l1() < plain, r.interactions().l1() + " vs " + plain);
         assertTrue(r.finalLoss() < r.initialLoss());
     }
+
+    @Test void matchingHoldsAtTwelvePlayers() {
+        double[] v = Naive.gaussian(new Rng(12), 1 << 12);
+        Result r = AndOrDecomposition.decompose(Game.of(v), Options.defaults().withIterations(100));
+        double[] matched = r.interactions().matchedValues();
+        double scale = 0;
+        for (double x : v) scale = Math.max(scale, Math.abs(x));
+        for (int t = 0; t < v.length; t++) assertEquals(v[t] + r.q()[t], matched[t], 1e-6 * scale, "T=" + t);
+        assertTrue(r.finalLoss() < r.initialLoss());
+        assertEquals(99, r.lossIterations()[r.lossIterations().length - 1]);
+    }
 }
