@@ -1,0 +1,188 @@
+package dev.galvani.attribution.interactions;
+
+import dev.galvani.engine.GalvaniException;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The AND-OR decomposition of a game into sparse AND and OR interactions (Li & Zhang, ICML 2023;
+ * Ren et al., ICLR 2024; the "pq" form of sjtu-xai-lab/interaction-concept; ../shared/METHODS.md 3):
+ * {@code v_and = ½ (v + q) + p}, {@code v_or = ½ (v + q) − p}, minimising
+ * {@code Σ_S |I_and(S)| + Σ_S |I_or(S)|} over {@code p} and over {@code q} with
+ * {@code |q_T| ≤ qBound · |v(x_N) − v(x_∅)|}.
+ *
+ * <p>The optimiser is the reference's: SGD with momentum 0.9 (PyTorch's update, no dampening),
+ * learning rate at step {@code t} of {@code lr · 10^(−t/(iterations−1))}, {@code q} clipped before
+ * every evaluation; {@code iterations} evaluations and {@code iterations − 1} steps. The
+ * subgradient of {@code |x|} at 0 is 0, as in PyTorch. With {@code A = D a} and {@code O = M b},
+ * {@code a = ½(v+q)+p}, {@code b = ½(v+q)−p}: {@code ∂L/∂a = Dᵀ sign(A)}, {@code ∂L/∂b = Mᵀ sign(O)},
+ * so {@code ∂L/∂p = ∂L/∂a − ∂L/∂b} and {@code ∂L/∂q = ½ (∂L/∂a + ∂L/∂b)}; every product is a fast
+ * transform, so an iteration costs {@code O(n 2^n)}.
+ */
+public final class AndOrDecomposition {
+    /** Which OR terms move into the AND terms after the optimisation (universal matching is kept). */
+    public enum Merge {
+        /** {@code I_and[|S|≤1] += I_or[|S|≤1]}, {@code I_or[|S|≤1] = 0}: the reference's choice. */
+        ORDER_AT_MOST_ONE,
+        /** Only the empty set (later work). */
+        EMPTY_ONLY,
+        NONE
+    }
+
+    /**
+     * @param lr initial learning rate (decays log-linearly to {@code lr/10})
+     * @param iterations loss evaluations (one fewer SGD steps)
+     * @param momentum SGD momentum
+     * @param qBound bound on {@code |q_T|} relative to {@code |v(x_N) − v(x_∅)|}
+     * @param merge OR terms moved into AND terms afterwards
+     * @param checkpoints about how many points of the loss history to keep
+     */
+    public record Options(double lr, int iterations, double momentum, double qBound, Merge merge, int checkpoints) {
+        public Options {
+            if (!(lr > 0) || iterations < 1 || momentum < 0 || momentum >= 1 || qBound < 0 || checkpoints < 1) {
+                throw new GalvaniException("AND-OR decomposition: invalid options lr=" + lr + " iterations="
+                        + iterations + " momentum=" + momentum + " qBound=" + qBound + " checkpoints=" + checkpoints);
+            }
+        }
+
+        /** The reference's defaults: lr 1e-5, 20,000 iterations, momentum 0.9, q bound 0.04, merge order ≤ 1. */
+        public static Options defaults() {
+            return new Options(1e-5, 20_000, 0.9, 0.04, Merge.ORDER_AT_MOST_ONE, 20);
+        }
+
+        public Options withLr(double lr) {
+            return new Options(lr, iterations, momentum, qBound, merge, checkpoints);
+        }
+
+        public Options withIterations(int iterations) {
+            return new Options(lr, iterations, momentum, qBound, merge, checkpoints);
+        }
+
+        public Options withQBound(double qBound) {
+            return new Options(lr, iterations, momentum, qBound, merge, checkpoints);
+        }
+
+        public Options withMerge(Merge merge) {
+            return new Options(lr, iterations, momentum, qBound, merge, checkpoints);
+        }
+    }
+
+    /**
+     * @param interactions the decomposed AND and OR interactions, after the merge
+     * @param p the AND/OR split, {@code v_and − v_or} // [2^n]
+     * @param q the bounded correction of the values, clipped // [2^n]
+     * @param lossIterations the iterations at which the loss was recorded, the last one included
+     * @param losses {@code Σ|I_and| + Σ|I_or|} at those iterations (before the merge)
+     * @param iterations loss evaluations run
+     */
+    public record Result(Interactions interactions, double[] p, double[] q, int[] lossIterations,
+                         double[] losses, int iterations) {
+        public double initialLoss() {
+            return losses[0];
+        }
+
+        public double finalLoss() {
+            return losses[losses.length - 1];
+        }
+    }
+
+    private AndOrDecomposition() {}
+
+    public static Result decompose(Game game, Options options) {
+        return decompose(game.values(), options);
+    }
+
+    public static Result decompose(double[] v) {
+        return decompose(v, Options.defaults());
+    }
+
+    public static Result decompose(double[] v, Options o) {
+        int size = v.length;
+        int n = Moebius.players(size);
+        double bound = o.qBound() * Math.abs(v[size - 1] - v[0]);
+
+        double[] p = new double[size];
+        double[] q = new double[size];
+        double[] velocityP = new double[size];
+        double[] velocityQ = new double[size];
+        double[] iAnd = new double[size];
+        double[] iOr = new double[size];
+        double[] gradAnd = new double[size];
+        double[] gradOr = new double[size];
+
+        int every = Math.max(1, o.iterations() / o.checkpoints());
+        List<Integer> at = new ArrayList<>();
+        List<Double> losses = new ArrayList<>();
+        double logLr = Math.log10(o.lr());
+        for (int it = 0; it < o.iterations(); it++) {
+            for (int t = 0; t < size; t++) {
+                q[t] = Math.max(-bound, Math.min(bound, q[t]));
+                double half = 0.5 * (v[t] + q[t]);
+                iAnd[t] = half + p[t];
+                iOr[t] = half - p[t];
+            }
+            Moebius.subset(iAnd);
+            Moebius.or(iOr, iOr);
+
+            if (it % every == 0 || it == o.iterations() - 1) {
+                at.add(it);
+                losses.add(l1(iAnd) + l1(iOr));
+            }
+            if (it + 1 == o.iterations()) break;
+
+            for (int s = 0; s < size; s++) {
+                gradAnd[s] = Math.signum(iAnd[s]);
+                gradOr[s] = Math.signum(iOr[s]);
+            }
+            Moebius.superset(gradAnd);
+            Moebius.orTransposed(gradOr, gradOr);
+
+            // np.logspace(log lr, log lr − 1, iterations)[it]
+            double lr = o.iterations() == 1 ? o.lr() : Math.pow(10, logLr - (double) it / (o.iterations() - 1));
+            double mu = o.momentum();
+            for (int t = 0; t < size; t++) {
+                double gp = gradAnd[t] - gradOr[t];
+                double gq = 0.5 * (gradAnd[t] + gradOr[t]);
+                // PyTorch SGD: the first step's buffer is the gradient itself, which 0·0 + g gives
+                velocityP[t] = mu * velocityP[t] + gp;
+                velocityQ[t] = mu * velocityQ[t] + gq;
+                p[t] -= lr * velocityP[t];
+                q[t] -= lr * velocityQ[t];
+            }
+        }
+
+        Interactions result = merge(new Interactions(n, iAnd, iOr), o.merge());
+        int[] atArray = at.stream().mapToInt(Integer::intValue).toArray();
+        double[] lossArray = losses.stream().mapToDouble(Double::doubleValue).toArray();
+        return new Result(result, p, q, atArray, lossArray, o.iterations());
+    }
+
+    /**
+     * Moves OR terms into AND terms (METHODS.md 3): a singleton OR term {@code {i}} and a
+     * singleton AND term both count exactly when {@code i ∈ T}, and both empty-set terms always
+     * count, so universal matching is unchanged. Returns a new set; the input is not modified.
+     */
+    public static Interactions merge(Interactions x, Merge merge) {
+        double[] and = x.and().clone();
+        double[] or = x.or().clone();
+        int maxOrder = switch (merge) {
+            case ORDER_AT_MOST_ONE -> 1;
+            case EMPTY_ONLY -> 0;
+            case NONE -> -1;
+        };
+        for (int s = 0; s < and.length; s++) {
+            if (Integer.bitCount(s) <= maxOrder) {
+                and[s] += or[s];
+                or[s] = 0;
+            }
+        }
+        return new Interactions(x.players(), and, or);
+    }
+
+    private static double l1(double[] a) {
+        double s = 0;
+        for (double x : a) s += Math.abs(x);
+        return s;
+    }
+}
