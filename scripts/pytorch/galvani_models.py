@@ -218,9 +218,9 @@ def save_galvani_checkpoint(path, state, metadata):
     header, blobs, offset = {}, [], 0
     for name, t in state.items():
         if t.dtype in (torch.int64, torch.long):
-            a, dt = np.ascontiguousarray(t.cpu().numpy().astype("<i8")), "I64"
+            a, dt = np.ascontiguousarray(t.cpu().numpy().astype("<i8")).reshape(tuple(t.shape)), "I64"
         else:
-            a, dt = np.ascontiguousarray(t.detach().cpu().numpy().astype("<f4")), "F32"
+            a, dt = np.ascontiguousarray(t.detach().cpu().numpy().astype("<f4")).reshape(tuple(t.shape)), "F32"
         header[name] = {"dtype": dt, "shape": list(a.shape), "data_offsets": [offset, offset + a.nbytes]}
         blobs.append(a.tobytes())
         offset += a.nbytes
