@@ -1,0 +1,100 @@
+package dev.galvani.models.data;
+
+import dev.galvani.engine.GalvaniException;
+import dev.galvani.engine.Rng;
+
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The sentiment data sets: MR (Pang and Lee 2005; {@code rt-polarity.pos/.neg}, ISO-8859-1),
+ * SST-2 ({@code train.tsv}, header {@code label<TAB>sentence}, UTF-8), and a generated set of
+ * templated sentences with negation for runs without data.
+ */
+public final class SentimentData {
+    private SentimentData() {}
+
+    public static final List<String> CLASSES = List.of("negative", "positive");
+
+    public static TextDataset movieReviews(Path dir) {
+        List<String[]> tokens = new ArrayList<>();
+        List<Integer> labels = new ArrayList<>();
+        for (int label = 0; label < 2; label++) {
+            Path f = dir.resolve(label == 1 ? "rt-polarity.pos" : "rt-polarity.neg");
+            List<String> lines = readLines(f, StandardCharsets.ISO_8859_1);
+            for (String l : lines) {
+                if (l.isBlank()) continue;
+                tokens.add(Tokenizer.tokenize(l));
+                labels.add(label);
+            }
+        }
+        return new TextDataset("mr", tokens, labels.stream().mapToInt(Integer::intValue).toArray(), CLASSES);
+    }
+
+    public static TextDataset sst2(Path dir) {
+        Path f = dir.resolve("train.tsv");
+        List<String> lines = readLines(f, StandardCharsets.UTF_8);
+        if (lines.isEmpty() || !lines.get(0).trim().equals("label\tsentence")) {
+            throw new GalvaniException(f + ": line 1 should be the header 'label<TAB>sentence'");
+        }
+        List<String[]> tokens = new ArrayList<>();
+        int[] labels = new int[lines.size() - 1];
+        int n = 0;
+        for (int i = 1; i < lines.size(); i++) {
+            String l = lines.get(i);
+            if (l.isBlank()) continue;
+            int tab = l.indexOf('\t');
+            if (tab < 0) throw new GalvaniException(f + ": line " + (i + 1) + " has no tab");
+            String lab = l.substring(0, tab).trim();
+            if (!lab.equals("0") && !lab.equals("1")) throw new GalvaniException(f + ": line " + (i + 1) + " has label '" + lab + "', expected 0 or 1");
+            labels[n++] = lab.charAt(0) - '0';
+            tokens.add(Tokenizer.tokenize(l.substring(tab + 1)));
+        }
+        return new TextDataset("sst2", tokens, java.util.Arrays.copyOf(labels, n), CLASSES);
+    }
+
+    private static List<String> readLines(Path f, java.nio.charset.Charset cs) {
+        if (!Files.isRegularFile(f)) throw new GalvaniException(f + ": missing");
+        try {
+            byte[] b = Files.readAllBytes(f);
+            String s = cs.newDecoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(b)).toString();
+            return s.lines().toList();
+        } catch (CharacterCodingException e) {
+            throw new GalvaniException(f + ": not valid " + cs.name() + " text");
+        } catch (IOException e) {
+            throw new GalvaniException(f + ": cannot read (" + e.getMessage() + ")");
+        }
+    }
+
+    private static final String[] POS = {"good", "great", "wonderful", "moving", "funny", "brilliant", "charming", "beautiful"};
+    private static final String[] NEG = {"bad", "boring", "dull", "awful", "tedious", "weak", "clumsy", "bland"};
+    private static final String[] SUBJ = {"the film", "this movie", "the plot", "the acting", "the script", "the story", "the ending", "the cast"};
+    private static final String[] FILL = {"really", "quite", "truly", "rather", "so", "very"};
+
+    /** Templated sentences ("the plot is not boring", "this movie is truly great"); negation flips the label. */
+    public static TextDataset generated(int n, long seed) {
+        Rng rng = new Rng(seed);
+        List<String[]> tokens = new ArrayList<>();
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            boolean positiveWord = rng.nextInt(2) == 1;
+            int negation = rng.nextInt(3); // 0: none, 1: "not", 2: "never"
+            String adj = positiveWord ? POS[rng.nextInt(POS.length)] : NEG[rng.nextInt(NEG.length)];
+            StringBuilder s = new StringBuilder(SUBJ[rng.nextInt(SUBJ.length)]);
+            s.append(negation == 2 ? " was never " : negation == 1 ? " is not " : " is ");
+            if (rng.nextInt(2) == 1) s.append(FILL[rng.nextInt(FILL.length)]).append(' ');
+            s.append(adj);
+            if (rng.nextInt(3) == 0) s.append(" , ").append(rng.nextInt(2) == 1 ? "i think" : "overall");
+            tokens.add(Tokenizer.tokenize(s.toString()));
+            labels[i] = positiveWord ^ (negation != 0) ? 1 : 0;
+        }
+        return new TextDataset("generated-sentiment", tokens, labels, CLASSES);
+    }
+}
