@@ -16,6 +16,14 @@ import java.io.PrintWriter;
             CommandLine.HelpCommand.class,
             InfoCommand.class,
             ModelCommand.class,
+            TrainCommand.class,
+            EvalCommand.class,
+            PredictCommand.class,
+            AttributeCommand.Conductance.class,
+            AttributeCommand.Ig.class,
+            AttributeCommand.InternalInfluence.class,
+            AttributeCommand.GradXAct.class,
+            AttributeCommand.Activation.class,
         })
 public final class Galvani implements Runnable {
 

@@ -1,0 +1,94 @@
+package dev.galvani.cli;
+
+import dev.galvani.engine.GalvaniException;
+import dev.galvani.models.SavedModel;
+import dev.galvani.models.data.FashionMnist;
+import dev.galvani.models.data.ImageDataset;
+import dev.galvani.models.data.SentimentData;
+import dev.galvani.models.data.TextDataset;
+import dev.galvani.models.train.Dataset;
+import dev.galvani.models.train.Trainer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/** {@code galvani eval}: accuracy and confusion matrix of a checkpoint on a test split or a file. */
+@Command(name = "eval", description = "Accuracy and confusion matrix on the test split of the checkpoint's data set, or on a file.")
+final class EvalCommand implements Runnable {
+    @Option(names = "--checkpoint", required = true) Path checkpoint;
+    @Option(names = "--data", description = "Data set (default: the one the checkpoint was trained on)") String data;
+    @Option(names = "--data-file", description = "Images: an IDX images .gz (labels from --labels-file); text: a TSV 'label<TAB>sentence' with header") Path dataFile;
+    @Option(names = "--labels-file", description = "IDX labels .gz for --data-file images") Path labelsFile;
+    @Option(names = "--fold", defaultValue = "0") int fold;
+    @Option(names = "--seed", defaultValue = "0") long seed;
+    @Mixin DataOptions dataOptions;
+    @Mixin DeviceOption device;
+
+    @Override
+    public void run() {
+        device.install();
+        SavedModel m = SavedModel.load(checkpoint);
+        Dataset test;
+        List<String> names;
+        if (Inputs.isText(m)) {
+            TextDataset t;
+            if (dataFile != null) {
+                t = SentimentData.sst2(dataFileDir());
+            } else {
+                t = dataOptions.text(data != null ? data : m.get("data", "generated-sentiment"), fold, seed)[1];
+            }
+            test = t.encoded(Inputs.vocabulary(m));
+            names = t.classNames();
+        } else {
+            ImageDataset d;
+            if (dataFile != null) {
+                if (labelsFile == null) throw new GalvaniException("--data-file with images needs --labels-file");
+                float[] px = FashionMnist.images(dataFile);
+                int[] y = FashionMnist.labels(labelsFile, px.length / 784, 10);
+                float mean = Float.parseFloat(m.get("mean", "0")), std = Float.parseFloat(m.get("std", "1"));
+                for (int i = 0; i < px.length; i++) px[i] = (px[i] - mean) / std;
+                d = new ImageDataset(dataFile.toString(), px, y, 28, 28, Inputs.classNames(m, 10), mean, std);
+            } else {
+                d = dataOptions.images(data != null ? data : m.get("data", "auto")).test();
+            }
+            test = d;
+            names = d.classNames();
+        }
+        int[][] cm = Trainer.confusion(m.model(), test, 256);
+        long ok = 0, all = 0;
+        for (int i = 0; i < cm.length; i++) for (int j = 0; j < cm.length; j++) {
+            all += cm[i][j];
+            if (i == j) ok += cm[i][j];
+        }
+        System.out.printf("accuracy %.4f (%d/%d) on %d examples%n", (double) ok / all, ok, all, test.size());
+        System.out.println("confusion matrix (rows: true, columns: predicted):");
+        StringBuilder sb = new StringBuilder(String.format("%14s", ""));
+        for (int j = 0; j < cm.length; j++) sb.append(String.format("%7d", j));
+        System.out.println(sb);
+        for (int i = 0; i < cm.length; i++) {
+            sb = new StringBuilder(String.format("%2d %-11s", i, abbreviate(names.get(i))));
+            for (int j = 0; j < cm.length; j++) sb.append(String.format("%7d", cm[i][j]));
+            System.out.println(sb);
+        }
+    }
+
+    private Path dataFileDir() {
+        // SentimentData.sst2 reads DIR/train.tsv; a file named otherwise is copied through a temp dir
+        try {
+            Path tmp = java.nio.file.Files.createTempDirectory("galvani-eval");
+            java.nio.file.Files.copy(dataFile, tmp.resolve("train.tsv"));
+            tmp.toFile().deleteOnExit();
+            tmp.resolve("train.tsv").toFile().deleteOnExit();
+            return tmp;
+        } catch (java.io.IOException e) {
+            throw new GalvaniException(dataFile + ": cannot read (" + e.getMessage() + ")");
+        }
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 11 ? s.substring(0, 11) : s;
+    }
+}
