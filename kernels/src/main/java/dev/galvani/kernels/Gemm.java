@@ -1,24 +1,166 @@
 package dev.galvani.kernels;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
 /**
- * Single-precision GEMM entry point: {@code C = alpha * op(A) op(B) + beta * C}, row-major.
- * Dispatches to the Vector API kernel when {@code jdk.incubator.vector} is present, else to the
- * plain-Java kernel. Both are checked against {@link #naive} in tests.
+ * Single-precision GEMM entry point: {@code C = alpha * op(A) op(B) + beta * C}, row-major, where
+ * op(X) is X or its transpose; A is m x k after op, B is k x n, C is m x n, each at an offset with
+ * its own leading dimension (the row stride of the stored, untransposed array).
+ *
+ * <p>Dispatches to the Vector API kernel ({@link GemmVector}) when {@code jdk.incubator.vector}
+ * is in the boot layer and its first use succeeds, else to the plain-Java kernel
+ * ({@link GemmPlain}); {@code -Dgalvani.gemm=plain} forces the latter. Problems of at least
+ * {@link #PARALLEL_FLOPS} multiply-adds are split into row (or column) bands of C, one per
+ * thread of a small fixed pool of daemon threads, the calling thread taking the first band; smaller
+ * ones (most GEMMs in training a small model) stay on the calling thread. Both kernels are checked
+ * against {@link #naive} in tests.
  */
 public final class Gemm {
 
+    /** Multiply-adds (m n k) from which a GEMM is split across threads: about 100^3. */
+    static final long PARALLEL_FLOPS = 1L << 20;
+
+    private static final boolean VECTOR = vectorUsable();
+    private static final int THREADS = Math.max(1, Integer.getInteger("galvani.threads",
+            Math.min(Runtime.getRuntime().availableProcessors(), 16)));
+    private static final ExecutorService POOL = THREADS > 1 ? newPool(THREADS - 1) : null;
+    private static final ThreadLocal<Boolean> IN_POOL = ThreadLocal.withInitial(() -> false);
+
     private Gemm() {}
 
-    /** Which kernel {@link #sgemm} runs, for benchmark reports. */
+    /** Which kernel {@link #sgemm} runs, for benchmark reports: "vector-api(512-bit)" or "plain-java". */
     public static String implementation() {
-        return "plain-java";
+        return VECTOR ? "vector-api(" + GemmVector.bitSize() + "-bit)" : "plain-java";
+    }
+
+    /** How many threads a large GEMM is split across. */
+    public static int threads() {
+        return THREADS;
     }
 
     public static void sgemm(boolean transA, boolean transB, int m, int n, int k,
                              float alpha, float[] a, int aOff, int lda,
                              float[] b, int bOff, int ldb,
                              float beta, float[] c, int cOff, int ldc) {
-        GemmPlain.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        if (m <= 0 || n <= 0) return;
+        if (k <= 0 || alpha == 0f) { // C = beta * C; C is not read when beta is 0
+            for (int i = 0; i < m; i++) {
+                for (int j = 0, ci = cOff + i * ldc; j < n; j++) c[ci + j] = beta == 0f ? 0f : beta * c[ci + j];
+            }
+            return;
+        }
+        long work = (long) m * n * k;
+        int bands = POOL == null || IN_POOL.get() ? 1 : (int) Math.min(THREADS, Math.max(1, work / PARALLEL_FLOPS));
+        if (bands > 1 && m >= n && m >= 2 * 16) {
+            splitRows(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, bands);
+        } else if (bands > 1 && n >= 2 * 32) {
+            splitColumns(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, bands);
+        } else {
+            kernel(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        }
+    }
+
+    /** The single-threaded kernel in use. */
+    private static void kernel(boolean transA, boolean transB, int m, int n, int k,
+                               float alpha, float[] a, int aOff, int lda,
+                               float[] b, int bOff, int ldb,
+                               float beta, float[] c, int cOff, int ldc) {
+        if (VECTOR) {
+            GemmVector.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        } else {
+            GemmPlain.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        }
+    }
+
+    /** Bands of rows of C: band t uses rows [i0, i1) of op(A) and all of op(B). */
+    private static void splitRows(boolean transA, boolean transB, int m, int n, int k,
+                                  float alpha, float[] a, int aOff, int lda,
+                                  float[] b, int bOff, int ldb,
+                                  float beta, float[] c, int cOff, int ldc, int bands) {
+        int step = (m + bands - 1) / bands;
+        step = (step + 5) / 6 * 6; // whole micro-tiles of 6 rows
+        List<Runnable> jobs = new ArrayList<>();
+        for (int i0 = 0; i0 < m; i0 += step) {
+            int rows = Math.min(step, m - i0);
+            int aBand = aOff + (transA ? i0 : i0 * lda);
+            int cBand = cOff + i0 * ldc;
+            jobs.add(() -> kernel(transA, transB, rows, n, k, alpha, a, aBand, lda, b, bOff, ldb, beta, c, cBand, ldc));
+        }
+        runAll(jobs);
+    }
+
+    /** Bands of columns of C: band t uses columns [j0, j1) of op(B) and all of op(A). */
+    private static void splitColumns(boolean transA, boolean transB, int m, int n, int k,
+                                     float alpha, float[] a, int aOff, int lda,
+                                     float[] b, int bOff, int ldb,
+                                     float beta, float[] c, int cOff, int ldc, int bands) {
+        int step = (n + bands - 1) / bands;
+        step = (step + 15) / 16 * 16; // whole vectors
+        List<Runnable> jobs = new ArrayList<>();
+        for (int j0 = 0; j0 < n; j0 += step) {
+            int cols = Math.min(step, n - j0);
+            int bBand = bOff + (transB ? j0 * ldb : j0);
+            int cBand = cOff + j0;
+            jobs.add(() -> kernel(transA, transB, m, cols, k, alpha, a, aOff, lda, b, bBand, ldb, beta, c, cBand, ldc));
+        }
+        runAll(jobs);
+    }
+
+    /** Runs jobs 1.. on the pool and job 0 on the calling thread, then waits for all. */
+    private static void runAll(List<Runnable> jobs) {
+        List<Future<?>> pending = new ArrayList<>();
+        for (int t = 1; t < jobs.size(); t++) pending.add(POOL.submit(jobs.get(t)));
+        jobs.get(0).run();
+        try {
+            for (Future<?> f : pending) f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for GEMM threads", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException) throw (RuntimeException) cause;
+            if (cause instanceof Error) throw (Error) cause;
+            throw new IllegalStateException(cause);
+        }
+    }
+
+    private static ExecutorService newPool(int size) {
+        AtomicInteger count = new AtomicInteger();
+        return Executors.newFixedThreadPool(size, r -> {
+            Thread t = new Thread(() -> {
+                IN_POOL.set(true); // a GEMM called from a pool thread must not wait on the pool
+                r.run();
+            }, "galvani-gemm-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * True when the Vector API kernel can run: the incubator module is in the boot layer (else
+     * {@link GemmVector} is never loaded) and a first 7 x 9 x 5 product through it matches the
+     * plain kernel. Any linkage error on the way means plain Java.
+     */
+    private static boolean vectorUsable() {
+        if ("plain".equals(System.getProperty("galvani.gemm"))) return false;
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) return false;
+        try {
+            int m = 7, n = 9, k = 5;
+            float[] a = new float[m * k], b = new float[k * n], c1 = new float[m * n], c2 = new float[m * n];
+            for (int i = 0; i < a.length; i++) a[i] = (i % 5) - 2;
+            for (int i = 0; i < b.length; i++) b[i] = (i % 3) - 1;
+            GemmVector.sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c1, 0, n);
+            GemmPlain.sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c2, 0, n);
+            return java.util.Arrays.equals(c1, c2); // small integers: exact in float either way
+        } catch (LinkageError | RuntimeException e) {
+            return false;
+        }
     }
 
     /** The definition: a triple loop with a double accumulator. Slow; for tests only. */
