@@ -20,6 +20,11 @@ public final class Im2col {
                               int sh, int sw, int ph, int pw, int dh, int dw,
                               float[] col, int ldCol, int colCol) {
         int ho = outSize(h, kh, sh, ph, dh), wo = outSize(w, kw, sw, pw, dw);
+        if (kh == 1 && kw == 1 && sh == 1 && sw == 1 && ph == 0 && pw == 0) {
+            // 1x1 convolution: each channel's plane is one row of the column matrix
+            for (int ch = 0; ch < c; ch++) System.arraycopy(x, xOff + ch * h * w, col, ch * ldCol + colCol, h * w);
+            return;
+        }
         for (int ch = 0; ch < c; ch++) {
             int xc = xOff + ch * h * w;
             for (int i = 0; i < kh; i++) {
@@ -51,6 +56,13 @@ public final class Im2col {
     public static void col2im(float[] col, int ldCol, int colCol, int c, int h, int w, int kh, int kw,
                               int sh, int sw, int ph, int pw, int dh, int dw, float[] x, int xOff) {
         int ho = outSize(h, kh, sh, ph, dh), wo = outSize(w, kw, sw, pw, dw);
+        if (kh == 1 && kw == 1 && sh == 1 && sw == 1 && ph == 0 && pw == 0) {
+            for (int ch = 0; ch < c; ch++) {
+                int src = ch * ldCol + colCol, dst = xOff + ch * h * w;
+                for (int q = 0; q < h * w; q++) x[dst + q] += col[src + q];
+            }
+            return;
+        }
         for (int ch = 0; ch < c; ch++) {
             int xc = xOff + ch * h * w;
             for (int i = 0; i < kh; i++) {
@@ -61,9 +73,10 @@ public final class Im2col {
                         if (ih < 0 || ih >= h) continue;
                         int src = row + oh * wo, dst = xc + ih * w;
                         int iw = -pw + j * dw;
-                        for (int ow = 0; ow < wo; ow++, iw += sw) {
-                            if (iw >= 0 && iw < w) x[dst + iw] += col[src + ow];
-                        }
+                        // columns whose input position lies inside the row: ow in [lo, hi)
+                        int lo = iw >= 0 ? 0 : (-iw + sw - 1) / sw;
+                        int hi = Math.min(wo, (w - 1 - iw) / sw + 1);
+                        for (int ow = lo; ow < hi; ow++) x[dst + iw + ow * sw] += col[src + ow];
                     }
                 }
             }

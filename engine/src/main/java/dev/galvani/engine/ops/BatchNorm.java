@@ -108,10 +108,15 @@ public final class BatchNorm extends Op {
         for (int i = 0; i < n; i++) {
             for (int ch = 0; ch < c; ch++) {
                 int base = (i * c + ch) * inner;
+                // float partial sums over one plane (vectorisable), accumulated in double across planes
+                float a = 0f, b = 0f;
                 for (int j = 0; j < inner; j++) {
-                    s[ch] += v[base + j];
-                    sx[ch] += (double) v[base + j] * xhat[base + j];
+                    float vj = v[base + j];
+                    a += vj;
+                    b += vj * xhat[base + j];
                 }
+                s[ch] += a;
+                sx[ch] += b;
             }
         }
         return new double[][] {s, sx};

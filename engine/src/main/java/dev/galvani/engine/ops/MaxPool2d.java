@@ -31,19 +31,19 @@ public final class MaxPool2d extends Op {
         for (int p = 0; p < nc; p++) {
             int base = p * h * w;
             for (int oh = 0; oh < ho; oh++) {
+                // the window's rows and columns clipped to the image once, not per element
+                int i0 = Math.max(0, oh * stride - pad), i1 = Math.min(h, oh * stride - pad + k);
                 for (int ow = 0; ow < wo; ow++) {
-                    float best = Float.NEGATIVE_INFINITY;
-                    int bi = -1;
-                    for (int i = 0; i < k; i++) {
-                        int ih = oh * stride - pad + i;
-                        if (ih < 0 || ih >= h) continue;
-                        for (int j = 0; j < k; j++) {
-                            int iw = ow * stride - pad + j;
-                            if (iw < 0 || iw >= w) continue;
-                            float v = d[base + ih * w + iw];
-                            if (bi < 0 || v > best) {
+                    int j0 = Math.max(0, ow * stride - pad), j1 = Math.min(w, ow * stride - pad + k);
+                    int bi = base + i0 * w + j0;
+                    float best = d[bi];
+                    for (int ih = i0; ih < i1; ih++) {
+                        int row = base + ih * w;
+                        for (int iw = j0; iw < j1; iw++) {
+                            float v = d[row + iw];
+                            if (v > best) {
                                 best = v;
-                                bi = base + ih * w + iw;
+                                bi = row + iw;
                             }
                         }
                     }

@@ -13,13 +13,14 @@ public abstract class Pointwise extends Op {
     /** {@code f'(x)}, given {@code x} and {@code y = f(x)}. */
     protected abstract float df(float x, float y);
 
-    @Override protected final Tensor forward(Tensor[] in) {
+    @Override protected Tensor forward(Tensor[] in) {
         float[] x = in[0].data(), y = new float[x.length];
         for (int i = 0; i < x.length; i++) y[i] = f(x[i]);
         return new Tensor(y, in[0].shape());
     }
 
-    private Tensor derivativeTimes(Tensor v) {
+    /** {@code v ⊙ f'(x)}; subclasses may override with a direct loop (the hot ones do). */
+    protected Tensor derivativeTimes(Tensor v) {
         float[] x = in[0].data(), y = out.data(), d = v.data(), r = new float[x.length];
         for (int i = 0; i < x.length; i++) r[i] = d[i] * df(x[i], y[i]);
         return new Tensor(r, in[0].shape());
