@@ -15,6 +15,7 @@ import java.io.PrintWriter;
         subcommands = {
             CommandLine.HelpCommand.class,
             InfoCommand.class,
+            BenchCommand.class,
         })
 public final class Galvani implements Runnable {
 
