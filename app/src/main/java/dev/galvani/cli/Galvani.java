@@ -25,6 +25,7 @@ import java.io.PrintWriter;
             AttributeCommand.InternalInfluence.class,
             AttributeCommand.GradXAct.class,
             AttributeCommand.Activation.class,
+            BenchCommand.class,
         })
 public final class Galvani implements Runnable {
 

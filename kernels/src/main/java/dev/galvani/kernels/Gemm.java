@@ -16,15 +16,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Dispatches to the Vector API kernel ({@link GemmVector}) when {@code jdk.incubator.vector}
  * is in the boot layer and its first use succeeds, else to the plain-Java kernel
  * ({@link GemmPlain}); {@code -Dgalvani.gemm=plain} forces the latter. Problems of at least
- * {@link #PARALLEL_FLOPS} multiply-adds are split into row (or column) bands of C, one per
+ * 2 {@link #PARALLEL_FLOPS} multiply-adds are split into row (or column) bands of C, one per
  * thread of a small fixed pool of daemon threads, the calling thread taking the first band; smaller
  * ones (most GEMMs in training a small model) stay on the calling thread. Both kernels are checked
  * against {@link #naive} in tests.
  */
 public final class Gemm {
 
-    /** Multiply-adds (m n k) from which a GEMM is split across threads: about 100^3. */
-    static final long PARALLEL_FLOPS = 1L << 20;
+    /**
+     * Multiply-adds (m n k) per thread below which splitting does not pay: about 128^3, some 50 us
+     * of work, against ~10-50 us to hand a band to a pool thread and wait for it. A GEMM gets
+     * min(threads, m n k / PARALLEL_FLOPS) bands, so the first split comes at about 160^3.
+     */
+    static final long PARALLEL_FLOPS = 1L << 21;
 
     private static final boolean VECTOR = vectorUsable();
     private static final int THREADS = Math.max(1, Integer.getInteger("galvani.threads",
@@ -59,7 +63,7 @@ public final class Gemm {
         int bands = POOL == null || IN_POOL.get() ? 1 : (int) Math.min(THREADS, Math.max(1, work / PARALLEL_FLOPS));
         if (bands > 1 && m >= n && m >= 2 * 16) {
             splitRows(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, bands);
-        } else if (bands > 1 && n >= 2 * 32) {
+        } else if (bands > 1 && n >= 2 * 32) { // short and wide: split the columns
             splitColumns(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, bands);
         } else {
             kernel(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
@@ -101,7 +105,7 @@ public final class Gemm {
                                      float[] b, int bOff, int ldb,
                                      float beta, float[] c, int cOff, int ldc, int bands) {
         int step = (n + bands - 1) / bands;
-        step = (step + 15) / 16 * 16; // whole vectors
+        step = (step + 31) / 32 * 32; // whole micro-panels of 2 vectors (up to 512-bit)
         List<Runnable> jobs = new ArrayList<>();
         for (int j0 = 0; j0 < n; j0 += step) {
             int cols = Math.min(step, n - j0);

@@ -69,8 +69,8 @@ class GemmTest {
     void blockBoundariesAndThreadSplits() {
         check(DISPATCH, false, false, 13, 37, 1100, 1f, 0.5f, 1, 2, 3);  // k > KC: C accumulates over K blocks
         check(DISPATCH, true, true, 7, 1100, 9, 1f, 1f, 0, 0, 5);       // n > NC
-        check(DISPATCH, false, true, 200, 100, 120, 1f, 0f, 0, 0, 0);   // rows split across threads
-        check(DISPATCH, true, false, 20, 600, 200, 1f, -1f, 3, 1, 4);   // columns split across threads
+        check(DISPATCH, false, true, 301, 150, 120, 1f, 0f, 0, 0, 0);   // rows split across threads
+        check(DISPATCH, true, false, 20, 601, 400, 1f, -1f, 3, 1, 4);   // columns split across threads
         check(VECTOR, true, false, 101, 99, 1030, 0.5f, 2f, 1, 1, 1);   // MC and KC edges, one thread
     }
 
