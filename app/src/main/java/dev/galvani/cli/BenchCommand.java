@@ -15,6 +15,8 @@ import picocli.CommandLine.Spec;
         description = "Benchmarks: Galvani's kernels against reference libraries.",
         subcommands = {
             BenchCommand.Gemm.class,
+            BenchCommand.Conductance.class,
+            BenchCommand.Training.class,
         })
 final class BenchCommand implements Runnable {
 
@@ -49,6 +51,38 @@ final class BenchCommand implements Runnable {
             GemmBench.Result r = GemmBench.run(size, warmup);
             spec.commandLine().getOut().println(json ? r.toJson() : r.toText());
             spec.commandLine().getOut().flush();
+        }
+    }
+
+    @Command(name = "conductance", mixinStandardHelpOptions = true,
+            description = "Attributions/s of conductance on the Inception-style net: batched path vs a step-by-step loop, "
+                    + "one layer vs three, Captum-style vs JVP, measured in the same run.")
+    static final class Conductance implements Runnable {
+        @Option(names = "--batch", defaultValue = "16") int batch;
+        @Option(names = "--steps", defaultValue = "50") int steps;
+        @Option(names = "--repeats", defaultValue = "2") int repeats;
+        @picocli.CommandLine.Mixin DeviceOption device;
+
+        @Override
+        public void run() {
+            device.install();
+            if (batch < 1 || steps < 1 || repeats < 1) throw new dev.galvani.engine.GalvaniException("--batch, --steps and --repeats must be at least 1");
+            System.out.print(dev.galvani.bench.ConductanceBench.format(dev.galvani.bench.ConductanceBench.run(batch, steps, repeats, 0), batch, steps));
+        }
+    }
+
+    @Command(name = "training", mixinStandardHelpOptions = true,
+            description = "Training throughput (images/s) of a model on random 28x28 inputs: forward, backward, Adam step.")
+    static final class Training implements Runnable {
+        @Option(names = "--model", defaultValue = "inception") String model;
+        @Option(names = "--batch", defaultValue = "64") int batch;
+        @Option(names = "--steps", defaultValue = "8") int steps;
+
+        @Override
+        public void run() {
+            System.out.printf(java.util.Locale.ROOT, "%s training, batch %d: %.1f images/s (jdk %s, %s)%n", model, batch,
+                    dev.galvani.bench.TrainingBench.imagesPerSecond(model, batch, steps), Runtime.version(),
+                    dev.galvani.kernels.Backends.current().name());
         }
     }
 }

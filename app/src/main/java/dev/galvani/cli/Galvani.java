@@ -26,6 +26,7 @@ import java.io.PrintWriter;
             AttributeCommand.GradXAct.class,
             AttributeCommand.Activation.class,
             BenchCommand.class,
+            StudyCommand.class,
         })
 public final class Galvani implements Runnable {
 
