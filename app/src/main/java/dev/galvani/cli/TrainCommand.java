@@ -63,6 +63,7 @@ final class TrainCommand implements Runnable {
             hyper.put("vocab", Integer.toString(vocab.size()));
             meta.put("vocabulary", vocab.serialise());
             meta.put("data", d);
+            meta.put("fold", Integer.toString(fold));
             meta.put("classes_names", String.join("\n", tr.classNames()));
             train = tr.encoded(vocab);
             test = parts[1].encoded(vocab);
