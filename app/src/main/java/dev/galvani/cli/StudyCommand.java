@@ -17,7 +17,7 @@ import java.util.Locale;
 
 /** {@code galvani study ...}: the papers' experiments, each writing an HTML report with CSV beside it. */
 @Command(name = "study", description = "Reproduce the papers' experiments; each writes an HTML report with PNG figures and CSV/JSON.",
-        subcommands = {StudyCommand.Ablation.class, StudyCommand.TextFilters.class})
+        subcommands = {StudyCommand.Ablation.class, StudyCommand.FeatureSelection.class, StudyCommand.TextFilters.class})
 final class StudyCommand {
 
     static SavedModel checkpoint(Path p, String expected, String trainHint) {
@@ -96,6 +96,47 @@ final class StudyCommand {
                     n, pos, r.filters().size() - pos, r.medianRelativeDelta());
             System.out.printf(Locale.ROOT, "top negation filter %d: rate %.2f vs base %.3f, n-grams %s%n", neg.get(0).index(),
                     neg.get(0).negationRate(), r.baseNegationRate(), neg.get(0).topNgrams());
+            System.out.println("report: " + page);
+        }
+    }
+
+    @Command(name = "feature-selection", description = "Top-k filters by each method as features for a logistic regression (experiment 2): footwear vs rest and random halves.")
+    static final class FeatureSelection implements Runnable {
+        @Option(names = "--checkpoint", defaultValue = "runs/inception.safetensors") Path checkpoint;
+        @Option(names = "--layer", defaultValue = "inception4a") String layer;
+        @Option(names = "--attribution-images", defaultValue = "100") int attributionImages;
+        @Option(names = "--train-per-side", defaultValue = "500") int trainPerSide;
+        @Option(names = "--test-per-side", defaultValue = "500") int testPerSide;
+        @Option(names = "--steps", defaultValue = "32") int steps;
+        @Option(names = "--random-tasks", defaultValue = "3") int randomTasks;
+        @Option(names = "--seed", defaultValue = "0") long seed;
+        @Option(names = "--out", defaultValue = "reports/feature-selection") Path out;
+        @Mixin DataOptions data;
+        @Mixin DeviceOption device;
+
+        @Override
+        public void run() {
+            device.install();
+            SavedModel m = checkpoint(checkpoint, "inception", "galvani train --model inception --data fashion-mnist --epochs 4 --out " + checkpoint);
+            m.model().module(layer);
+            if (attributionImages < 1 || trainPerSide < 2 || testPerSide < 1 || randomTasks < 1) {
+                throw new GalvaniException("--attribution-images, --test-per-side and --random-tasks must be at least 1, --train-per-side at least 2");
+            }
+            String name = m.get("data", "auto");
+            DataOptions.Images im = data.images(name.equals("fashion-mnist") || name.equals("generated") ? name : "auto");
+            boolean fashion = im.train().name().startsWith("fashion");
+            var tasks = dev.galvani.attribution.studies.FeatureSelectionStudy.tasks(fashion ? "footwear vs rest" : "classes 0-2 vs rest",
+                    fashion ? new int[] {5, 7, 9} : new int[] {0, 1, 2}, 10, randomTasks, seed);
+            var cfg = new dev.galvani.attribution.studies.FeatureSelectionStudy.Config(layer, attributionImages, trainPerSide, testPerSide, steps, randomTasks, seed);
+            var r = dev.galvani.attribution.studies.FeatureSelectionStudy.run(m.model(), im.train(), im.test(), tasks, cfg);
+            Path page = dev.galvani.attribution.studies.FeatureSelectionStudy.report(r, out, m.architecture() + " from " + checkpoint
+                    + " (" + name + ", test accuracy " + m.get("test_accuracy", "?") + ")");
+            for (int t = 0; t < r.tasks().size(); t++) {
+                for (int me = 0; me < dev.galvani.attribution.studies.FeatureSelectionStudy.METHODS.size(); me++) {
+                    System.out.printf(Locale.ROOT, "%-18s %-20s %s%n", r.tasks().get(t).name(),
+                            dev.galvani.attribution.studies.FeatureSelectionStudy.METHODS.get(me), java.util.Arrays.toString(r.accuracy()[t][me]));
+                }
+            }
             System.out.println("report: " + page);
         }
     }

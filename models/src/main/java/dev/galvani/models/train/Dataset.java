@@ -11,6 +11,16 @@ public interface Dataset {
     /** The examples at these indices as one input tensor and their labels. */
     Batch batch(int[] indices);
 
+    /** Every example's label (data sets that hold them override this). */
+    default int[] labels() {
+        int[] y = new int[size()];
+        for (int s = 0; s < size(); s += 1024) {
+            int[] b = batch(range(s, Math.min(size(), s + 1024))).y();
+            System.arraycopy(b, 0, y, s, b.length);
+        }
+        return y;
+    }
+
     record Batch(Tensor x, int[] y) {}
 
     /** Indices {@code from..to-1}. */
