@@ -17,7 +17,7 @@ import java.util.Locale;
 
 /** {@code galvani study ...}: the papers' experiments, each writing an HTML report with CSV beside it. */
 @Command(name = "study", description = "Reproduce the papers' experiments; each writes an HTML report with PNG figures and CSV/JSON.",
-        subcommands = {StudyCommand.Ablation.class, StudyCommand.FeatureSelection.class, StudyCommand.TextFilters.class})
+        subcommands = {StudyCommand.Ablation.class, StudyCommand.FeatureSelection.class, StudyCommand.TextFilters.class, StudyCommand.InteractionsStudy.class})
 final class StudyCommand {
 
     static SavedModel checkpoint(Path p, String expected, String trainHint) {
@@ -137,6 +137,94 @@ final class StudyCommand {
                             dev.galvani.attribution.studies.FeatureSelectionStudy.METHODS.get(me), java.util.Arrays.toString(r.accuracy()[t][me]));
                 }
             }
+            System.out.println("report: " + page);
+        }
+    }
+
+    @Command(name = "interactions", description = "AND/OR interactions at every layer, learned and forgotten, generalisation and noise stability by order (Cheng et al. 2024).")
+    static final class InteractionsStudy implements Runnable {
+        @Option(names = "--checkpoint", defaultValue = "runs/inception.safetensors") Path checkpoint;
+        @Option(names = "--checkpoint2", description = "A second net trained on the same task (other seed or architecture), for generalisation") Path checkpoint2;
+        @Option(names = "--layers", split = ",", description = "Default: conv2,inception3a,inception3b,inception4a (images); embedding,features (text)") List<String> layers;
+        @Option(names = "--samples", defaultValue = "8") int samples;
+        @Option(names = "--variables", defaultValue = "10", description = "Players: image patches (cells of a grid) or words") int variables;
+        @Option(names = "--grid", defaultValue = "4", description = "Grid of g x g cells over the image") int grid;
+        @Option(names = "--truncate", description = "Text: cut sentences longer than --variables instead of skipping them") boolean truncate;
+        @Option(names = "--iterations", defaultValue = "3000") int iterations;
+        @Option(names = "--lr", defaultValue = "1e-4") double lr;
+        @Option(names = "--readout-examples", defaultValue = "3000") int readoutExamples;
+        @Option(names = "--noise-draws", defaultValue = "6") int noiseDraws;
+        @Option(names = "--noise-std", defaultValue = "0.2") double noiseStd;
+        @Option(names = "--max-rows", defaultValue = "256") int maxRows;
+        @Option(names = "--max-memory", defaultValue = "2048", description = "MiB for the masked samples' features") long maxMemory;
+        @Option(names = "--seed", defaultValue = "0") long seed;
+        @Option(names = "--out", defaultValue = "reports/interactions") Path out;
+        @Mixin DataOptions data;
+        @Mixin DeviceOption device;
+
+        @Override
+        public void run() {
+            device.install();
+            SavedModel m = checkpoint(checkpoint, null, "galvani train --model inception --data fashion-mnist --out " + checkpoint);
+            SavedModel m2 = checkpoint2 == null ? null : checkpoint(checkpoint2, null, "galvani train ... --seed 1 --out " + checkpoint2);
+            boolean text = Inputs.isText(m);
+            if (variables < 1 || variables > dev.galvani.attribution.interactions.extract.Players.MAX) {
+                throw new GalvaniException("--variables must be 1.." + dev.galvani.attribution.interactions.extract.Players.MAX + ", got " + variables);
+            }
+            if (samples < 1) throw new GalvaniException("--samples must be at least 1");
+            List<String> ls = layers != null ? layers : text ? List.of("embedding", "features") : List.of("conv2", "inception3a", "inception3b", "inception4a");
+            for (String l : ls) m.model().module(l);
+            var decomposition = dev.galvani.attribution.interactions.AndOrDecomposition.Options.defaults().withLr(lr).withIterations(iterations);
+            var cfg = new dev.galvani.attribution.studies.InteractionStudy.Config(ls, text ? "embedding" : null, readoutExamples, maxRows,
+                    maxMemory << 20, decomposition, text ? 0 : noiseDraws, noiseStd, seed);
+            List<dev.galvani.attribution.interactions.extract.LayerwiseInteractions.Sample> list = new ArrayList<>();
+            java.util.Map<String, Double> acc = new java.util.LinkedHashMap<>();
+            java.util.Map<String, dev.galvani.attribution.linear.LogisticRegression> readouts;
+            List<dev.galvani.attribution.interactions.extract.Players> players = new ArrayList<>();
+            if (text) {
+                String name = m.get("data", "generated-sentiment");
+                dev.galvani.models.data.TextDataset[] parts = data.text(name, Integer.parseInt(m.get("fold", "0")), seed);
+                dev.galvani.models.data.Vocabulary v = Inputs.vocabulary(m);
+                readouts = dev.galvani.attribution.studies.InteractionStudy.readouts(m.model(), parts[0].encoded(v), parts[1].encoded(v), ls, readoutExamples, seed, acc);
+                int skipped = 0;
+                for (int i = 0; i < parts[1].size() && list.size() < samples; i++) {
+                    String[] w = parts[1].tokens().get(i);
+                    if (w.length > variables) {
+                        if (!truncate) { skipped++; continue; }
+                        w = java.util.Arrays.copyOf(w, variables);
+                    }
+                    if (w.length < 2) continue;
+                    Inputs.Examples ex = Inputs.sentences(m, List.of(String.join(" ", w)));
+                    var p = dev.galvani.attribution.interactions.extract.Players.words(java.util.Arrays.copyOf(w, Math.max(w.length, 0)));
+                    // the padded tail (up to the widest filter) is not a player: it stays at padding either way
+                    players.add(p);
+                    list.add(new dev.galvani.attribution.interactions.extract.LayerwiseInteractions.Sample(ex.x(), parts[1].labels()[i], p));
+                }
+                if (skipped > 0) System.err.println("galvani: skipped " + skipped + " sentences longer than --variables " + variables + " (use --truncate to cut them)");
+            } else {
+                String name = m.get("data", "auto");
+                DataOptions.Images im = data.images(name.equals("fashion-mnist") || name.equals("generated") ? name : "auto");
+                readouts = dev.galvani.attribution.studies.InteractionStudy.readouts(m.model(), im.train(), im.test(), ls, readoutExamples, seed, acc);
+                var p = dev.galvani.attribution.interactions.extract.Players.patches(28, 28, grid, grid, variables, seed);
+                for (int i = 0; i < samples; i++) {
+                    var b = im.test().batch(new int[] {i});
+                    players.add(p);
+                    list.add(new dev.galvani.attribution.interactions.extract.LayerwiseInteractions.Sample(b.x(), b.y()[0], p));
+                }
+            }
+            if (list.isEmpty()) throw new GalvaniException("no sample has at most " + variables + " words; raise --variables or use --truncate");
+            var r = dev.galvani.attribution.studies.InteractionStudy.run(m.model(), m2 == null ? null : m2.model(), list, readouts, acc, cfg);
+            Path page = dev.galvani.attribution.studies.InteractionStudy.report(r, out, m.architecture() + " from " + checkpoint + " (" + m.get("data", "?") + ").",
+                    (i, x) -> String.join("; ", dev.galvani.attribution.studies.InteractionStudy.top(x, players.get(i), 5)));
+            var ch = r.main().change();
+            for (int li = 0; li < r.main().layers().size(); li++) {
+                String l = r.main().layers().get(li);
+                System.out.printf(Locale.ROOT, "%-14s readout %s  salient %.3f (Harsanyi %.3f)  new %.3f  forgotten %.3f  completeness %.3f  redundancy %.3f%n",
+                        l, acc.containsKey(l) ? String.format(Locale.ROOT, "%.3f", acc.get(l)) : "head ", r.main().sparsity(l, false, 0.05),
+                        r.main().sparsity(l, true, 0.05), ch.newInteractions(li), ch.forgotten(li), ch.completeness(li), ch.redundancy(li));
+            }
+            if (r.generalisationByOrder() != null) System.out.println("generalisation IoU by order: " + java.util.Arrays.toString(r.generalisationByOrder()));
+            if (r.stabilityByOrder() != null) System.out.println("noise stability by order: " + java.util.Arrays.toString(r.stabilityByOrder()));
             System.out.println("report: " + page);
         }
     }

@@ -89,7 +89,7 @@ public final class MaskedPasses {
     }
 
     /** Mean over all axes after the unit axis 1: [R, C, ...] to [R, C]. */
-    static float[] pool(Tensor t) {
+    public static float[] pool(Tensor t) {
         int r = t.size(0), c = t.size(1), per = t.numel() / (r * c);
         float[] d = t.data(), o = new float[r * c];
         for (int i = 0; i < r * c; i++) {
