@@ -17,7 +17,7 @@ import java.util.Locale;
 
 /** {@code galvani study ...}: the papers' experiments, each writing an HTML report with CSV beside it. */
 @Command(name = "study", description = "Reproduce the papers' experiments; each writes an HTML report with PNG figures and CSV/JSON.",
-        subcommands = {StudyCommand.Ablation.class, StudyCommand.FeatureSelection.class, StudyCommand.TextFilters.class, StudyCommand.InteractionsStudy.class})
+        subcommands = {StudyCommand.Ablation.class, StudyCommand.FeatureSelection.class, StudyCommand.TextFilters.class, StudyCommand.InteractionsStudy.class, StudyCommand.Selectivity.class})
 final class StudyCommand {
 
     static SavedModel checkpoint(Path p, String expected, String trainHint) {
@@ -226,6 +226,72 @@ final class StudyCommand {
             if (r.generalisationByOrder() != null) System.out.println("generalisation IoU by order: " + java.util.Arrays.toString(r.generalisationByOrder()));
             if (r.stabilityByOrder() != null) System.out.println("noise stability by order: " + java.util.Arrays.toString(r.stabilityByOrder()));
             System.out.println("report: " + page);
+        }
+    }
+
+    @Command(name = "selectivity", description = "Class selectivity, probes and group ablation across network families (Hayne et al. 2022).")
+    static final class Selectivity implements Runnable {
+        @Option(names = "--models", split = ",", defaultValue = "alexnet,vgg,mobilenetv2,resnet") List<String> models;
+        @Option(names = "--layers", split = ",", description = "MODEL:LAYER pairs (default: an early and a late post-activation layer per model)") List<String> layers;
+        @Option(names = "--runs-dir", defaultValue = "runs", description = "Where MODEL.safetensors checkpoints are") Path runs;
+        @Option(names = "--grid", defaultValue = "5") int grid;
+        @Option(names = "--stats-examples", defaultValue = "10000") int statsExamples;
+        @Option(names = "--eval-examples", defaultValue = "1000") int evalExamples;
+        @Option(names = "--single-units", defaultValue = "48", description = "Units ablated one at a time (a seeded sample)") int singleUnits;
+        @Option(names = "--random-repeats", defaultValue = "3") int randomRepeats;
+        @Option(names = "--probe", defaultValue = "l2", description = "l1 or l2") String probe;
+        @Option(names = "--shift-negative", description = "Shift negative class means to zero instead of refusing the layer") boolean shift;
+        @Option(names = "--seed", defaultValue = "1") long seed;
+        @Option(names = "--out", defaultValue = "reports/selectivity") Path out;
+        @Mixin DataOptions data;
+        @Mixin DeviceOption device;
+
+        static final java.util.Map<String, List<String>> DEFAULT_LAYERS = java.util.Map.of(
+                "alexnet", List.of("relu2", "relu6"), "vgg", List.of("relu2_2", "relu_fc1"),
+                "mobilenetv2", List.of("blocks.2.expand", "head"), "resnet", List.of("layer1.1", "layer3.1"),
+                "inception", List.of("inception3a", "inception4a"));
+
+        @Override
+        public void run() {
+            device.install();
+            if (grid < 1) throw new GalvaniException("--grid must be at least 1");
+            var cfg = new dev.galvani.attribution.selectivity.SelectivityStudy.Config(grid, statsExamples, evalExamples, singleUnits, randomRepeats,
+                    dev.galvani.attribution.linear.LogisticRegression.Penalty.parse(probe), shift, seed);
+            dev.galvani.attribution.report.Report rep = new dev.galvani.attribution.report.Report("Selectivity, probes and group ablation", out);
+            List<List<Object>> summary = new ArrayList<>();
+            DataOptions.Images im = null;
+            for (String model : models) {
+                Path ck = runs.resolve(model + ".safetensors");
+                SavedModel m = checkpoint(ck, model, "galvani train --model " + model + " --data fashion-mnist --out " + ck);
+                if (im == null) {
+                    String name = m.get("data", "auto");
+                    im = data.images(name.equals("fashion-mnist") || name.equals("generated") ? name : "auto");
+                    rep.paragraph("Data: " + im.train().name() + " (statistics and probes on " + Math.min(statsExamples, im.train().size())
+                            + " training images, ablations on " + Math.min(evalExamples, im.test().size()) + " test images). Units: channels averaged over "
+                            + "positions after the non-linearity, or dense neurons. Groups: a " + grid + "x" + grid + " grid of quantile bins over (SI, A).");
+                }
+                List<String> ls = new ArrayList<>();
+                if (layers != null) {
+                    for (String p : layers) if (p.startsWith(model + ":")) ls.add(p.substring(model.length() + 1));
+                } else {
+                    ls.addAll(DEFAULT_LAYERS.getOrDefault(model, List.of()));
+                }
+                if (ls.isEmpty()) throw new GalvaniException("no layers for model '" + model + "'; give --layers " + model + ":LAYER");
+                for (String l : ls) {
+                    var r = dev.galvani.attribution.selectivity.SelectivityStudy.run(m.model(), im.train(), im.test(), l, cfg);
+                    dev.galvani.attribution.selectivity.SelectivityStudy.addToReport(rep, model, r);
+                    boolean beats = r.full().adjustedR2() > r.siOnly().adjustedR2();
+                    summary.add(List.of(model, l, r.units(), r.baseline(), r.siOnly().r2(), r.aOnly().r2(), r.full().r2(), r.full().adjustedR2(),
+                            r.siOnly().adjustedR2(), beats ? "yes" : "no", r.probeAccuracy(), r.probeVsAblationSpearman()));
+                    System.out.printf(Locale.ROOT, "%-12s %-16s R² SI %.3f, A %.3f, SI+A+SI:A %.3f (adj %.3f vs SI adj %.3f): interaction model %s; probe acc %.3f, probe-vs-ablation Spearman %.3f%n",
+                            model, l, r.siOnly().r2(), r.aOnly().r2(), r.full().r2(), r.full().adjustedR2(), r.siOnly().adjustedR2(),
+                            beats ? "beats selectivity alone" : "does not beat selectivity alone", r.probeAccuracy(), r.probeVsAblationSpearman());
+                }
+            }
+            rep.table("Summary: does deficit ~ SI + A + SI:A beat deficit ~ SI (adjusted R²)?", "summary",
+                    List.of("model", "layer", "units", "baseline acc", "R² SI", "R² A", "R² SI+A+SI:A", "adj R² full", "adj R² SI", "interaction beats SI",
+                            "probe acc", "probe vs ablation Spearman"), summary);
+            System.out.println("report: " + rep.write());
         }
     }
 }

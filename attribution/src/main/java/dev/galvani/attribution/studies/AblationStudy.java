@@ -6,6 +6,7 @@ import dev.galvani.attribution.conductance.Discretisation;
 import dev.galvani.attribution.conductance.LayerConductance;
 import dev.galvani.attribution.conductance.Quadrature;
 import dev.galvani.attribution.report.Report;
+import dev.galvani.attribution.stats.Ranking;
 import dev.galvani.engine.Rng;
 import dev.galvani.engine.Tensor;
 import dev.galvani.engine.nn.Module;
@@ -68,8 +69,8 @@ public final class AblationStudy {
                 int[] k = new int[n];
                 for (int i = 0; i < n; i++) {
                     double[] s = m.equals("Random") ? null : row(scores.get(m), i);
-                    r[i] = s == null ? Double.NaN : spearman(s, drops[i]);
-                    int[] order = s == null ? rng.permutation(c) : argsortDescending(s);
+                    r[i] = s == null ? Double.NaN : Ranking.spearman(s, drops[i]);
+                    int[] order = s == null ? rng.permutation(c) : Ranking.argsortDescending(s);
                     Tensor xi = slice(images, i);
                     int[][] pred = ablation.cumulativePredictions(xi, Arrays.copyOf(order, maxK));
                     k[i] = -1;
@@ -155,40 +156,8 @@ public final class AblationStudy {
         return new Tensor(Arrays.copyOfRange(x.data(), i * per, (i + 1) * per), s);
     }
 
-    static int[] argsortDescending(double[] v) {
-        Integer[] idx = new Integer[v.length];
-        for (int i = 0; i < v.length; i++) idx[i] = i;
-        Arrays.sort(idx, (a, b) -> Double.compare(v[b], v[a]) != 0 ? Double.compare(v[b], v[a]) : Integer.compare(a, b));
-        int[] out = new int[v.length];
-        for (int i = 0; i < v.length; i++) out[i] = idx[i];
-        return out;
-    }
 
-    /** Spearman's rho with average ranks for ties. */
-    public static double spearman(double[] a, double[] b) {
-        double[] ra = ranks(a), rb = ranks(b);
-        double ma = mean(ra), mb = mean(rb), sab = 0, saa = 0, sbb = 0;
-        for (int i = 0; i < a.length; i++) {
-            sab += (ra[i] - ma) * (rb[i] - mb);
-            saa += (ra[i] - ma) * (ra[i] - ma);
-            sbb += (rb[i] - mb) * (rb[i] - mb);
-        }
-        return saa == 0 || sbb == 0 ? Double.NaN : sab / Math.sqrt(saa * sbb);
-    }
 
-    static double[] ranks(double[] v) {
-        int[] order = argsortDescending(v);
-        double[] r = new double[v.length];
-        int i = 0;
-        while (i < v.length) {
-            int j = i;
-            while (j + 1 < v.length && v[order[j + 1]] == v[order[i]]) j++;
-            double avg = (i + j) / 2.0;
-            for (int k = i; k <= j; k++) r[order[k]] = avg;
-            i = j + 1;
-        }
-        return r;
-    }
 
     static double mean(double[] v) {
         double s = 0;

@@ -107,7 +107,7 @@ public final class FeatureSelectionStudy {
                 int c = trX.length / (trPos.length + trNeg.length);
                 int[] trY = labels(trPos.length, trNeg.length), teY = labels(tePos.length, teNeg.length);
                 for (int m = 0; m < METHODS.size(); m++) {
-                    int[] order = AblationStudy.argsortDescending(scores.get(METHODS.get(m)));
+                    int[] order = dev.galvani.attribution.stats.Ranking.argsortDescending(scores.get(METHODS.get(m)));
                     for (int k = 0; k < KS.length; k++) {
                         int[] keep = Arrays.copyOf(order, Math.min(KS[k], c));
                         LogisticRegression lr = LogisticRegression.fit(columns(trX, c, keep), trY, keep.length, 2,

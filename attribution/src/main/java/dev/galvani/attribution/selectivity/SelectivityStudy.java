@@ -1,0 +1,286 @@
+package dev.galvani.attribution.selectivity;
+
+import dev.galvani.attribution.interactions.extract.MaskedPasses;
+import dev.galvani.attribution.linear.LogisticRegression;
+import dev.galvani.attribution.report.Report;
+import dev.galvani.attribution.stats.LinearRegression;
+import dev.galvani.attribution.stats.Ranking;
+import dev.galvani.engine.GalvaniException;
+import dev.galvani.engine.Rng;
+import dev.galvani.engine.Tensor;
+import dev.galvani.engine.autodiff.Grad;
+import dev.galvani.engine.nn.HookHandle;
+import dev.galvani.engine.nn.Hooks;
+import dev.galvani.engine.nn.Module;
+import dev.galvani.models.progress.Progress;
+import dev.galvani.models.train.Dataset;
+import dev.galvani.models.train.Trainer;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Selectivity, probes and group ablation (Hayne et al. 2022; METHODS.md §2) for one layer: the
+ * class selectivity index and mean activity of every unit, a linear probe, ablation of units binned
+ * on a quantile grid over (SI, A), ablation of the k most selective / active / probe-weighted /
+ * random units, and the regression {@code deficit ~ SI + A + SI·A} across the grid's groups
+ * against {@code deficit ~ SI} and {@code deficit ~ A}.
+ */
+public final class SelectivityStudy {
+    private SelectivityStudy() {}
+
+    public record Config(int grid, int statsExamples, int evalExamples, int singleUnits, int randomRepeats,
+                         LogisticRegression.Penalty probePenalty, boolean shiftNegative, long seed) {}
+
+    public record Group(int siBin, int aBin, int[] units, double meanSI, double meanA, double deficit, double preferredDeficit) {}
+
+    public record LayerResult(String layer, int units, double[] si, double[] activity, int[] preferred, double baseline,
+                              double[] singleDeficit, List<Group> groups, LinearRegression.Fit full, LinearRegression.Fit siOnly,
+                              LinearRegression.Fit aOnly, double probeAccuracy, double[] probeImportance,
+                              double probeVsAblationSpearman, double probeVsAblationJaccard, int[] ks, Map<String, double[]> kDeficits) {}
+
+    public static LayerResult run(Module model, Dataset train, Dataset test, String layer, Config cfg) {
+        model.module(layer);
+        UnitStatistics stats = UnitStatistics.of(model, train, layer, cfg.statsExamples());
+        int units = stats.units();
+        if (cfg.grid() * cfg.grid() > units) {
+            throw new GalvaniException("a " + cfg.grid() + "x" + cfg.grid() + " grid has more bins than the " + units + " units of '" + layer + "'");
+        }
+        double[] si = stats.selectivity(layer, cfg.shiftNegative()), act = stats.meanActivity();
+        int[] pref = stats.preferredClass();
+        Rng rng = new Rng(cfg.seed());
+        int[] evalIdx = Arrays.copyOf(rng.permutation(test.size()), Math.min(cfg.evalExamples(), test.size()));
+        Dataset.Batch eval = test.batch(evalIdx);
+        double base = accuracy(model, layer, eval, new int[0], null);
+
+        // Linear probe on standardised unit activations (train: stats subset; test: eval images).
+        int probeN = Math.min(cfg.statsExamples(), train.size());
+        float[] ptr = unitActivations(model, train, Dataset.range(0, probeN), layer);
+        int[] ytr = Arrays.copyOf(train.labels(), probeN);
+        float[] pte = unitActivations(model, test, evalIdx, layer);
+        LogisticRegression probe = LogisticRegression.fit(ptr, ytr, units, train.classes(),
+                LogisticRegression.Options.defaults().withPenalty(cfg.probePenalty(), cfg.probePenalty() == LogisticRegression.Penalty.L1 ? 1e-3 : 1e-4)
+                        .withEpochs(20).withSeed(cfg.seed()));
+        double probeAcc = probe.accuracy(pte, eval.y());
+        double[] imp = probe.importance();
+
+        int steps = cfg.grid() * cfg.grid() + cfg.singleUnits() + 16 + 4 * cfg.randomRepeats();
+        double[] single = new double[units];
+        Arrays.fill(single, Double.NaN);
+        List<Group> groups = new ArrayList<>();
+        int[] ks = kValues(units);
+        Map<String, double[]> kDef = new LinkedHashMap<>();
+        try (Progress bar = Progress.start("selectivity " + layer, steps, "ablations")) {
+            // Single-unit deficits for a seeded sample of units (all when few).
+            int[] sample = Arrays.copyOf(rng.permutation(units), Math.min(units, cfg.singleUnits()));
+            for (int u : sample) {
+                single[u] = base - accuracy(model, layer, eval, new int[] {u}, null);
+                bar.step(1);
+            }
+            // Group ablation on the quantile grid.
+            int[] siBin = quantileBins(si, cfg.grid()), aBin = quantileBins(act, cfg.grid());
+            for (int i = 0; i < cfg.grid(); i++) {
+                for (int j = 0; j < cfg.grid(); j++) {
+                    List<Integer> members = new ArrayList<>();
+                    for (int u = 0; u < units; u++) if (siBin[u] == i && aBin[u] == j) members.add(u);
+                    int[] m = members.stream().mapToInt(Integer::intValue).toArray();
+                    if (m.length > 0) {
+                        boolean[] prefSet = new boolean[train.classes()];
+                        for (int u : m) prefSet[pref[u]] = true;
+                        double d = base - accuracy(model, layer, eval, m, null);
+                        double pd = accuracy(model, layer, eval, new int[0], prefSet) - accuracy(model, layer, eval, m, prefSet);
+                        groups.add(new Group(i, j, m, mean(si, m), mean(act, m), d, pd));
+                    }
+                    bar.step(1);
+                }
+            }
+            // Top-k by selectivity, activity, probe weight; random (seeded repeats).
+            Map<String, double[]> rank = new LinkedHashMap<>();
+            rank.put("most selective", si);
+            rank.put("most active", act);
+            rank.put("highest probe weight", imp);
+            for (Map.Entry<String, double[]> e : rank.entrySet()) {
+                int[] order = Ranking.argsortDescending(e.getValue());
+                double[] d = new double[ks.length];
+                for (int k = 0; k < ks.length; k++) {
+                    d[k] = base - accuracy(model, layer, eval, Arrays.copyOf(order, ks[k]), null);
+                    bar.step(1);
+                }
+                kDef.put(e.getKey(), d);
+            }
+            double[] rnd = new double[ks.length];
+            for (int rep = 0; rep < cfg.randomRepeats(); rep++) {
+                int[] order = rng.permutation(units);
+                for (int k = 0; k < ks.length; k++) {
+                    rnd[k] += (base - accuracy(model, layer, eval, Arrays.copyOf(order, ks[k]), null)) / cfg.randomRepeats();
+                    bar.step(1);
+                }
+            }
+            kDef.put("random (mean of " + cfg.randomRepeats() + ")", rnd);
+        }
+        // Regression across groups with standardised predictors.
+        int g = groups.size();
+        double[] gs = new double[g], ga = new double[g], gd = new double[g];
+        for (int i = 0; i < g; i++) {
+            gs[i] = groups.get(i).meanSI();
+            ga[i] = groups.get(i).meanA();
+            gd[i] = groups.get(i).deficit();
+        }
+        double[] zs = LinearRegression.standardise(gs), za = LinearRegression.standardise(ga);
+        double[][] full = new double[g][], so = new double[g][], ao = new double[g][];
+        for (int i = 0; i < g; i++) {
+            full[i] = new double[] {zs[i], za[i], zs[i] * za[i]};
+            so[i] = new double[] {zs[i]};
+            ao[i] = new double[] {za[i]};
+        }
+        LinearRegression.Fit fFull = LinearRegression.fit(full, gd, "SI", "A", "SI:A");
+        LinearRegression.Fit fSi = LinearRegression.fit(so, gd, "SI");
+        LinearRegression.Fit fA = LinearRegression.fit(ao, gd, "A");
+        // Probe importance against single-unit ablation deficits, on the units measured.
+        List<Integer> measured = new ArrayList<>();
+        for (int u = 0; u < units; u++) if (!Double.isNaN(single[u])) measured.add(u);
+        double[] pi = new double[measured.size()], sd = new double[measured.size()];
+        for (int i = 0; i < pi.length; i++) {
+            pi[i] = imp[measured.get(i)];
+            sd[i] = single[measured.get(i)];
+        }
+        double rho = Ranking.spearman(pi, sd);
+        double jac = Ranking.topKJaccard(pi, sd, Math.max(1, pi.length / 10));
+        return new LayerResult(layer, units, si, act, pref, base, single, groups, fFull, fSi, fA, probeAcc, imp, rho, jac, ks, kDef);
+    }
+
+    static int[] kValues(int units) {
+        int[] ks = {Math.max(1, units / 20), Math.max(1, units / 10), Math.max(1, units / 4), Math.max(1, units / 2)};
+        return ks;
+    }
+
+    /** Quantile bin of each value in {@code 0..bins-1} (ties by index, so bins are as equal as possible). */
+    static int[] quantileBins(double[] v, int bins) {
+        int[] order = Ranking.argsortDescending(v);
+        int[] bin = new int[v.length];
+        for (int r = 0; r < v.length; r++) bin[order[v.length - 1 - r]] = (int) ((long) r * bins / v.length);
+        return bin;
+    }
+
+    static double mean(double[] v, int[] idx) {
+        double s = 0;
+        for (int i : idx) s += v[i];
+        return s / idx.length;
+    }
+
+    /** Accuracy with {@code ablate} zeroed at the layer, on the examples whose class is in {@code classes} (all when null). */
+    static double accuracy(Module model, String layer, Dataset.Batch eval, int[] ablate, boolean[] classes) {
+        boolean was = model.isTraining();
+        model.eval();
+        int ok = 0, n = 0;
+        try (Grad.Scope s = Grad.off(); HookHandle h = ablate.length == 0 ? () -> { } : model.hook(layer, Hooks.zeroUnits(ablate))) {
+            int rows = eval.y().length, per = eval.x().numel() / rows;
+            for (int b0 = 0; b0 < rows; b0 += 500) {
+                int b1 = Math.min(rows, b0 + 500);
+                int[] shape = eval.x().shape();
+                shape[0] = b1 - b0;
+                Tensor x = new Tensor(Arrays.copyOfRange(eval.x().data(), b0 * per, b1 * per), shape);
+                int[] pred = Trainer.argmax(model.call(x));
+                for (int i = b0; i < b1; i++) {
+                    if (classes != null && !classes[eval.y()[i]]) continue;
+                    n++;
+                    if (pred[i - b0] == eval.y()[i]) ok++;
+                }
+            }
+        } finally {
+            model.train(was);
+        }
+        return n == 0 ? Double.NaN : (double) ok / n;
+    }
+
+    static float[] unitActivations(Module model, Dataset d, int[] idx, String layer) {
+        List<float[]> parts = new ArrayList<>();
+        boolean was = model.isTraining();
+        model.eval();
+        try (Grad.Scope g = Grad.off()) {
+            for (int s = 0; s < idx.length; s += 256) {
+                Dataset.Batch b = d.batch(Arrays.copyOfRange(idx, s, Math.min(idx.length, s + 256)));
+                Map<String, Tensor> cache = new LinkedHashMap<>();
+                try (HookHandle h = model.hook(layer, Hooks.cache(cache))) {
+                    model.call(b.x());
+                }
+                parts.add(MaskedPasses.pool(cache.get(layer)));
+            }
+        } finally {
+            model.train(was);
+        }
+        int total = parts.stream().mapToInt(p -> p.length).sum(), off = 0;
+        float[] out = new float[total];
+        for (float[] p : parts) {
+            System.arraycopy(p, 0, out, off, p.length);
+            off += p.length;
+        }
+        return out;
+    }
+
+    /** Adds one model-and-layer section to a report. */
+    public static void addToReport(Report rep, String model, LayerResult r) {
+        rep.heading(model + " / " + r.layer() + " (" + r.units() + " units)");
+        rep.paragraph(String.format(Locale.ROOT, "Baseline accuracy %.4f on the evaluation images; linear probe (%s) held-out accuracy %.4f. "
+                        + "Probe importance vs single-unit ablation deficit: Spearman %.3f, top-10%% Jaccard %.3f.", r.baseline(),
+                "standardised unit activations", r.probeAccuracy(), r.probeVsAblationSpearman(), r.probeVsAblationJaccard()));
+        // Scatter of units in (SI, A), coloured by single-unit deficit tercile.
+        List<double[]> xs = new ArrayList<>(), ys = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        double[] d = r.singleDeficit().clone();
+        double[] finite = Arrays.stream(d).filter(v -> !Double.isNaN(v)).sorted().toArray();
+        double lo = finite.length == 0 ? 0 : finite[finite.length / 3], hi = finite.length == 0 ? 0 : finite[2 * finite.length / 3];
+        String[] labels = {"not ablated singly", "deficit ≤ " + fmt(lo), "deficit in (" + fmt(lo) + ", " + fmt(hi) + "]", "deficit > " + fmt(hi)};
+        for (int t = 0; t < 4; t++) {
+            List<Double> x = new ArrayList<>(), y = new ArrayList<>();
+            for (int u = 0; u < r.units(); u++) {
+                int tier = Double.isNaN(d[u]) ? 0 : d[u] <= lo ? 1 : d[u] <= hi ? 2 : 3;
+                if (tier == t) {
+                    x.add(r.si()[u]);
+                    y.add(r.activity()[u]);
+                }
+            }
+            if (x.isEmpty()) continue;
+            names.add(labels[t]);
+            xs.add(x.stream().mapToDouble(Double::doubleValue).toArray());
+            ys.add(y.stream().mapToDouble(Double::doubleValue).toArray());
+        }
+        rep.figure(model + " " + r.layer() + ": units by class selectivity and mean activity, coloured by single-unit ablation deficit",
+                Report.scatter(model + " " + r.layer(), "class selectivity index", "mean activity", names, xs, ys));
+        int g = 0;
+        for (Group gr : r.groups()) g = Math.max(g, Math.max(gr.siBin(), gr.aBin()) + 1);
+        double[][] z = new double[g][g];
+        for (Group gr : r.groups()) z[gr.aBin()][gr.siBin()] = gr.deficit();
+        List<String> bins = new ArrayList<>();
+        for (int i = 0; i < g; i++) bins.add("q" + (i + 1));
+        rep.figure(model + " " + r.layer() + ": accuracy drop when each (SI, A) quantile bin is zeroed",
+                Report.heatmap(model + " " + r.layer() + " group ablation", "SI quantile bin", "activity quantile bin", bins, bins, z));
+        List<List<Object>> rows = new ArrayList<>();
+        for (LinearRegression.Fit f : List.of(r.full(), r.siOnly(), r.aOnly())) {
+            for (int i = 0; i < f.names().size(); i++) {
+                rows.add(List.of(String.join(" + ", f.names().subList(1, f.names().size())), f.names().get(i), f.coefficients()[i],
+                        f.ciLow()[i], f.ciHigh()[i], i == 0 ? f.r2() : "", i == 0 ? f.adjustedR2() : ""));
+            }
+        }
+        rep.table(model + " " + r.layer() + ": deficit ~ predictors across " + r.full().n() + " groups (standardised predictors, 95% CI)",
+                model + "_" + r.layer().replace('.', '_') + "_regression", List.of("model", "term", "coefficient", "CI low", "CI high", "R²", "adjusted R²"), rows);
+        List<List<Object>> kr = new ArrayList<>();
+        for (Map.Entry<String, double[]> e : r.kDeficits().entrySet()) {
+            List<Object> row = new ArrayList<>(List.of(e.getKey()));
+            for (double v : e.getValue()) row.add(v);
+            kr.add(row);
+        }
+        List<String> head = new ArrayList<>(List.of("units ablated"));
+        for (int k : r.ks()) head.add("k=" + k);
+        rep.table(model + " " + r.layer() + ": accuracy drop when the top k units by each criterion are zeroed", model + "_" + r.layer().replace('.', '_') + "_topk", head, kr);
+    }
+
+    private static String fmt(double v) {
+        return String.format(Locale.ROOT, "%.3f", v);
+    }
+}
