@@ -1,0 +1,51 @@
+#!/usr/bin/env python3
+"""Captum 0.8 LayerConductance throughput on the same Inception-style net and weights as
+`galvani bench conductance`, for the comparison the conductance benchmark asks for.
+
+Needs Debian's python3-torch and Captum's source at tag v0.8.0 on PYTHONPATH (see
+scripts/golden/make_fixtures.py). Run from the repository root:
+
+    ./galvani train --model inception --data generated --epochs 1 --limit 64 --out /tmp/inc.safetensors  # any weights
+    PYTHONPATH=/tmp/captum /usr/bin/python3 bench/python/captum_conductance_bench.py /tmp/inc.safetensors [batch] [steps]
+
+and compare with `./galvani bench conductance --batch 16 --steps 50` (attributions/s) on the same machine.
+"""
+import os
+import sys
+import time
+
+import torch
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "scripts", "pytorch"))
+from galvani_models import ARCHITECTURES, load_galvani_checkpoint  # noqa: E402
+from captum.attr import LayerConductance  # noqa: E402
+
+
+def main():
+    path = sys.argv[1]
+    batch = int(sys.argv[2]) if len(sys.argv) > 2 else 16
+    steps = int(sys.argv[3]) if len(sys.argv) > 3 else 50
+    state, meta = load_galvani_checkpoint(path)
+    kwargs = {"classes": int(meta.get("classes", 10))}
+    if "width" in meta:
+        kwargs["width"] = float(meta["width"])
+    net = ARCHITECTURES[meta["architecture"]](**kwargs)
+    net.load_state_dict(state, strict=True)
+    net.eval()
+    torch.manual_seed(0)
+    x = torch.randn(batch, 1, 28, 28)
+    target = net(x).argmax(1)
+    lc = LayerConductance(net, net.inception4a)
+    lc.attribute(x, target=target, n_steps=steps, method="gausslegendre", internal_batch_size=batch * (steps + 1))
+    best = float("inf")
+    for _ in range(2):
+        t0 = time.perf_counter()
+        lc.attribute(x, target=target, n_steps=steps, method="gausslegendre", internal_batch_size=batch * (steps + 1))
+        best = min(best, time.perf_counter() - t0)
+    print(f"captum {__import__('captum').__version__} LayerConductance, torch {torch.__version__}, "
+          f"{torch.get_num_threads()} threads: batch {batch}, {steps} steps, inception4a: "
+          f"{batch / best:.2f} attributions/s ({best:.3f} s)")
+
+
+if __name__ == "__main__":
+    main()
