@@ -131,6 +131,23 @@ public final class Tensor {
         return new Tensor(data.clone(), shape);
     }
 
+    /** Rows {@code from..to-1} along axis 0 (a copy, outside any graph). */
+    public Tensor rows(int from, int to) {
+        int per = data.length / shape[0];
+        int[] s = shape.clone();
+        s[0] = to - from;
+        return new Tensor(Arrays.copyOfRange(data, from * per, to * per), s);
+    }
+
+    /** The whole tensor repeated {@code times} times along axis 0 (a copy, outside any graph). */
+    public Tensor tile(int times) {
+        float[] o = new float[data.length * times];
+        for (int k = 0; k < times; k++) System.arraycopy(data, 0, o, k * data.length, data.length);
+        int[] s = shape.clone();
+        s[0] *= times;
+        return new Tensor(o, s);
+    }
+
     /** The same values (shared), cut from the graph and from forward mode. */
     public Tensor detach() {
         return new Tensor(data, shape);

@@ -136,12 +136,12 @@ public final class Ablation {
         }
         Tensor[] logits = run(x, masks);
         int[][] out = new int[logits.length][];
-        for (int k = 0; k < logits.length; k++) out[k] = argmax(logits[k]);
+        for (int k = 0; k < logits.length; k++) out[k] = dev.galvani.engine.F.argmax(logits[k]);
         return out;
     }
 
     private int unitCount(Tensor x) {
-        Tensor one = activations(slice(x, 0, 1));
+        Tensor one = activations(x.rows(0, 1));
         return one.size(1);
     }
 
@@ -165,7 +165,7 @@ public final class Ablation {
         try (Grad.Scope s = Grad.off()) {
             for (int a0 = 0; a0 < a; a0 += perPass) {
                 int a1 = Math.min(a, a0 + perPass), rows = (a1 - a0) * n;
-                Tensor xs = repeat(x, a1 - a0);
+                Tensor xs = x.tile(a1 - a0);
                 int c = masks[0].length;
                 float[] keep = new float[rows * c];
                 for (int b = a0; b < a1; b++) {
@@ -173,7 +173,7 @@ public final class Ablation {
                         for (int u = 0; u < c; u++) keep[((b - a0) * n + i) * c + u] = masks[b][u] ? 0f : 1f;
                     }
                 }
-                Tensor src = source == null ? null : (mode == Mode.PATCH ? repeat(source, a1 - a0) : source);
+                Tensor src = source == null ? null : (mode == Mode.PATCH ? source.tile(a1 - a0) : source);
                 Tensor logits;
                 try (HookHandle h = model.hook(layer, (name, v) -> {
                     int[] ms = new int[v.dim()];
@@ -208,30 +208,6 @@ public final class Ablation {
         return out;
     }
 
-    static int[] argmax(Tensor logits) {
-        int n = logits.size(0), c = logits.size(1);
-        int[] out = new int[n];
-        float[] d = logits.data();
-        for (int i = 0; i < n; i++) {
-            int best = 0;
-            for (int j = 1; j < c; j++) if (d[i * c + j] > d[i * c + best]) best = j;
-            out[i] = best;
-        }
-        return out;
-    }
 
-    static Tensor repeat(Tensor x, int times) {
-        int[] s = x.shape();
-        float[] d = x.data(), o = new float[d.length * times];
-        for (int t = 0; t < times; t++) System.arraycopy(d, 0, o, t * d.length, d.length);
-        s[0] *= times;
-        return new Tensor(o, s);
-    }
 
-    static Tensor slice(Tensor x, int from, int to) {
-        int per = x.numel() / x.size(0);
-        int[] s = x.shape();
-        s[0] = to - from;
-        return new Tensor(Arrays.copyOfRange(x.data(), from * per, to * per), s);
-    }
 }

@@ -198,7 +198,7 @@ public final class LayerConductance {
         pathShape[0] = rows;
         Tensor leaf = new Tensor(path, pathShape).requiresGrad(true);
         if (tangent != null) leaf.withTangent(new Tensor(tangent, pathShape));
-        Tensor raw = pathNode == null ? null : repeatRows(slice(x, e0, e1), nk);
+        Tensor raw = pathNode == null ? null : x.rows(e0, e1).tile(nk);
         Pass p = pass(raw, null, leaf, rowClass, false);
 
         // Accumulate per layer: rows are step-major, so row (k, i) is at k * ne + i.
@@ -294,7 +294,7 @@ public final class LayerConductance {
         }
         if (logits.dim() != 2) throw new ShapeException("attribution", "model output " + logits.shapeString() + " is not [N, classes]");
         int rows = logits.size(0), nc = logits.size(1);
-        if (classes == null) classes = argmax(logits);
+        if (classes == null) classes = dev.galvani.engine.F.argmax(logits);
         p.predicted = classes;
         for (int c : classes) {
             if (c < 0 || c >= nc) throw new GalvaniException("target class " + c + " out of range for " + nc + " classes");
@@ -348,33 +348,8 @@ public final class LayerConductance {
         return Tensor.zeros(s).add(baseline);
     }
 
-    static int[] argmax(Tensor logits) {
-        int rows = logits.size(0), nc = logits.size(1);
-        int[] out = new int[rows];
-        float[] d = logits.data();
-        for (int r = 0; r < rows; r++) {
-            int best = 0;
-            for (int c = 1; c < nc; c++) if (d[r * nc + c] > d[r * nc + best]) best = c;
-            out[r] = best;
-        }
-        return out;
-    }
 
-    static Tensor slice(Tensor x, int from, int to) {
-        int per = x.numel() / x.size(0);
-        int[] s = x.shape();
-        s[0] = to - from;
-        return new Tensor(Arrays.copyOfRange(x.data(), from * per, to * per), s);
-    }
 
-    static Tensor repeatRows(Tensor x, int times) {
-        int[] s = x.shape();
-        int n = s[0];
-        float[] d = x.data(), out = new float[d.length * times];
-        for (int k = 0; k < times; k++) System.arraycopy(d, 0, out, k * d.length, d.length);
-        s[0] = n * times;
-        return new Tensor(out, s);
-    }
 
     static void checkFinite(String what, Tensor t) {
         float[] d = t.data();

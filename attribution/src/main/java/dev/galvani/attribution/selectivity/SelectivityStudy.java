@@ -1,6 +1,5 @@
 package dev.galvani.attribution.selectivity;
 
-import dev.galvani.attribution.interactions.extract.MaskedPasses;
 import dev.galvani.attribution.linear.LogisticRegression;
 import dev.galvani.attribution.report.Report;
 import dev.galvani.attribution.stats.LinearRegression;
@@ -60,9 +59,9 @@ public final class SelectivityStudy {
 
         // Linear probe on standardised unit activations (train: stats subset; test: eval images).
         int probeN = Math.min(cfg.statsExamples(), train.size());
-        float[] ptr = unitActivations(model, train, Dataset.range(0, probeN), layer);
+        float[] ptr = dev.galvani.attribution.activations.LayerActivations.collect(model, train, Dataset.range(0, probeN), layer, dev.galvani.attribution.activations.LayerActivations.Pooling.MEAN);
         int[] ytr = Arrays.copyOf(train.labels(), probeN);
-        float[] pte = unitActivations(model, test, evalIdx, layer);
+        float[] pte = dev.galvani.attribution.activations.LayerActivations.collect(model, test, evalIdx, layer, dev.galvani.attribution.activations.LayerActivations.Pooling.MEAN);
         LogisticRegression probe = LogisticRegression.fit(ptr, ytr, units, train.classes(),
                 LogisticRegression.Options.defaults().withPenalty(cfg.probePenalty(), cfg.probePenalty() == LogisticRegression.Penalty.L1 ? 1e-3 : 1e-4)
                         .withEpochs(20).withSeed(cfg.seed()));
@@ -185,7 +184,7 @@ public final class SelectivityStudy {
                 int[] shape = eval.x().shape();
                 shape[0] = b1 - b0;
                 Tensor x = new Tensor(Arrays.copyOfRange(eval.x().data(), b0 * per, b1 * per), shape);
-                int[] pred = Trainer.argmax(model.call(x));
+                int[] pred = dev.galvani.engine.F.argmax(model.call(x));
                 for (int i = b0; i < b1; i++) {
                     if (classes != null && !classes[eval.y()[i]]) continue;
                     n++;
@@ -198,30 +197,6 @@ public final class SelectivityStudy {
         return n == 0 ? Double.NaN : (double) ok / n;
     }
 
-    static float[] unitActivations(Module model, Dataset d, int[] idx, String layer) {
-        List<float[]> parts = new ArrayList<>();
-        boolean was = model.isTraining();
-        model.eval();
-        try (Grad.Scope g = Grad.off()) {
-            for (int s = 0; s < idx.length; s += 256) {
-                Dataset.Batch b = d.batch(Arrays.copyOfRange(idx, s, Math.min(idx.length, s + 256)));
-                Map<String, Tensor> cache = new LinkedHashMap<>();
-                try (HookHandle h = model.hook(layer, Hooks.cache(cache))) {
-                    model.call(b.x());
-                }
-                parts.add(MaskedPasses.pool(cache.get(layer)));
-            }
-        } finally {
-            model.train(was);
-        }
-        int total = parts.stream().mapToInt(p -> p.length).sum(), off = 0;
-        float[] out = new float[total];
-        for (float[] p : parts) {
-            System.arraycopy(p, 0, out, off, p.length);
-            off += p.length;
-        }
-        return out;
-    }
 
     /** Adds one model-and-layer section to a report. */
     public static void addToReport(Report rep, String model, LayerResult r) {

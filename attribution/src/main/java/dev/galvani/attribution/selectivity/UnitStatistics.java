@@ -6,7 +6,6 @@ import dev.galvani.engine.autodiff.Grad;
 import dev.galvani.engine.nn.HookHandle;
 import dev.galvani.engine.nn.Hooks;
 import dev.galvani.engine.nn.Module;
-import dev.galvani.attribution.interactions.extract.MaskedPasses;
 import dev.galvani.models.train.Dataset;
 
 import java.util.LinkedHashMap;
@@ -53,7 +52,7 @@ public final class UnitStatistics {
                     model.call(b.x());
                 }
                 Tensor t = cache.get(layer);
-                float[] pooled = MaskedPasses.pool(t);
+                float[] pooled = dev.galvani.attribution.activations.LayerActivations.pool(t, dev.galvani.attribution.activations.LayerActivations.Pooling.MEAN);
                 if (s == null) s = new UnitStatistics(t.size(1), data.classes());
                 s.add(pooled, b.y());
             }

@@ -71,7 +71,7 @@ public final class AblationStudy {
                     double[] s = m.equals("Random") ? null : row(scores.get(m), i);
                     r[i] = s == null ? Double.NaN : Ranking.spearman(s, drops[i]);
                     int[] order = s == null ? rng.permutation(c) : Ranking.argsortDescending(s);
-                    Tensor xi = slice(images, i);
+                    Tensor xi = images.rows(i, i + 1);
                     int[][] pred = ablation.cumulativePredictions(xi, Arrays.copyOf(order, maxK));
                     k[i] = -1;
                     for (int kk = 1; kk < pred.length; kk++) {
@@ -149,12 +149,6 @@ public final class AblationStudy {
         return r;
     }
 
-    static Tensor slice(Tensor x, int i) {
-        int per = x.numel() / x.size(0);
-        int[] s = x.shape();
-        s[0] = 1;
-        return new Tensor(Arrays.copyOfRange(x.data(), i * per, (i + 1) * per), s);
-    }
 
 
 

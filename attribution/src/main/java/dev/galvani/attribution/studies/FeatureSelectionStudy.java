@@ -102,8 +102,8 @@ public final class FeatureSelectionStudy {
 
                 int[] trPos = pick(train, task.positive(), true, cfg.trainPerSide(), rng), trNeg = pick(train, task.positive(), false, cfg.trainPerSide(), rng);
                 int[] tePos = pick(test, task.positive(), true, cfg.testPerSide(), rng), teNeg = pick(test, task.positive(), false, cfg.testPerSide(), rng);
-                float[] trX = filterActivations(model, train, concat(trPos, trNeg), cfg.layer());
-                float[] teX = filterActivations(model, test, concat(tePos, teNeg), cfg.layer());
+                float[] trX = dev.galvani.attribution.activations.LayerActivations.collect(model, train, concat(trPos, trNeg), cfg.layer(), dev.galvani.attribution.activations.LayerActivations.Pooling.SUM);
+                float[] teX = dev.galvani.attribution.activations.LayerActivations.collect(model, test, concat(tePos, teNeg), cfg.layer(), dev.galvani.attribution.activations.LayerActivations.Pooling.SUM);
                 int c = trX.length / (trPos.length + trNeg.length);
                 int[] trY = labels(trPos.length, trNeg.length), teY = labels(tePos.length, teNeg.length);
                 for (int m = 0; m < METHODS.size(); m++) {
@@ -140,33 +140,6 @@ public final class FeatureSelectionStudy {
         return out;
     }
 
-    static float[] filterActivations(Module model, Dataset d, int[] idx, String layer) {
-        List<float[]> parts = new ArrayList<>();
-        int c = 0;
-        boolean was = model.isTraining();
-        model.eval();
-        try (Grad.Scope g = Grad.off()) {
-            for (int s = 0; s < idx.length; s += 256) {
-                Dataset.Batch b = d.batch(Arrays.copyOfRange(idx, s, Math.min(idx.length, s + 256)));
-                Map<String, Tensor> cache = new LinkedHashMap<>();
-                try (HookHandle h = model.hook(layer, Hooks.cache(cache))) {
-                    model.call(b.x());
-                }
-                Tensor pf = AttributionResult.Layer.perFilter(cache.get(layer));
-                c = pf.size(1);
-                parts.add(pf.data());
-            }
-        } finally {
-            model.train(was);
-        }
-        float[] out = new float[idx.length * c];
-        int off = 0;
-        for (float[] p : parts) {
-            System.arraycopy(p, 0, out, off, p.length);
-            off += p.length;
-        }
-        return out;
-    }
 
     static float[] columns(float[] x, int c, int[] keep) {
         int n = x.length / c;

@@ -5,7 +5,6 @@ import dev.galvani.attribution.interactions.Interactions;
 import dev.galvani.attribution.interactions.LayerwiseMetrics;
 import dev.galvani.attribution.interactions.SalientInteractions;
 import dev.galvani.attribution.interactions.extract.LayerwiseInteractions;
-import dev.galvani.attribution.interactions.extract.MaskedPasses;
 import dev.galvani.attribution.interactions.extract.Players;
 import dev.galvani.attribution.interactions.extract.Readout;
 import dev.galvani.attribution.linear.LogisticRegression;
@@ -48,7 +47,7 @@ public final class InteractionStudy {
         tr = java.util.Arrays.copyOf(tr, Math.min(examples, tr.length));
         int[] te = new Rng(seed + 1).permutation(test.size());
         te = java.util.Arrays.copyOf(te, Math.min(Math.max(200, examples / 4), te.length));
-        Map<String, float[]> ftr = pooled(model, train, tr, layers), fte = pooled(model, test, te, layers);
+        Map<String, float[]> ftr = dev.galvani.attribution.activations.LayerActivations.collect(model, train, tr, layers, dev.galvani.attribution.activations.LayerActivations.Pooling.MEAN), fte = dev.galvani.attribution.activations.LayerActivations.collect(model, test, te, layers, dev.galvani.attribution.activations.LayerActivations.Pooling.MEAN);
         int[] ytr = sub(train.labels(), tr), yte = sub(test.labels(), te);
         Map<String, LogisticRegression> out = new LinkedHashMap<>();
         for (String l : layers) {
@@ -68,40 +67,6 @@ public final class InteractionStudy {
         int[] o = new int[idx.length];
         for (int i = 0; i < idx.length; i++) o[i] = a[idx[i]];
         return o;
-    }
-
-    /** Position-pooled features of each layer for the given examples, [n, units]. */
-    static Map<String, float[]> pooled(Module model, Dataset d, int[] idx, List<String> layers) {
-        Map<String, List<float[]>> parts = new LinkedHashMap<>();
-        for (String l : layers) parts.put(l, new ArrayList<>());
-        boolean was = model.isTraining();
-        model.eval();
-        try (Grad.Scope g = Grad.off()) {
-            for (int s = 0; s < idx.length; s += 256) {
-                Dataset.Batch b = d.batch(java.util.Arrays.copyOfRange(idx, s, Math.min(idx.length, s + 256)));
-                Map<String, Tensor> cache = new LinkedHashMap<>();
-                List<HookHandle> hs = new ArrayList<>();
-                for (String l : layers) hs.add(model.hook(l, Hooks.cache(cache)));
-                try (HookHandle h = HookHandle.all(hs)) {
-                    model.call(b.x());
-                }
-                for (String l : layers) parts.get(l).add(MaskedPasses.pool(cache.get(l)));
-            }
-        } finally {
-            model.train(was);
-        }
-        Map<String, float[]> out = new LinkedHashMap<>();
-        for (String l : layers) {
-            int total = parts.get(l).stream().mapToInt(a -> a.length).sum();
-            float[] f = new float[total];
-            int off = 0;
-            for (float[] p : parts.get(l)) {
-                System.arraycopy(p, 0, f, off, p.length);
-                off += p.length;
-            }
-            out.put(l, f);
-        }
-        return out;
     }
 
     public static Result run(Module model, Module second, List<LayerwiseInteractions.Sample> samples, Map<String, LogisticRegression> readouts,

@@ -104,7 +104,7 @@ public final class Trainer {
         try (Grad.Scope s = Grad.off()) {
             for (int from = 0; from < data.size(); from += batch) {
                 Dataset.Batch b = data.batch(Dataset.range(from, Math.min(data.size(), from + batch)));
-                int[] pred = argmax(model.call(b.x()));
+                int[] pred = F.argmax(model.call(b.x()));
                 for (int i = 0; i < pred.length; i++) cm[b.y()[i]][pred[i]]++;
             }
         } finally {
@@ -113,20 +113,9 @@ public final class Trainer {
         return cm;
     }
 
-    public static int[] argmax(Tensor logits) {
-        int n = logits.size(0), c = logits.size(1);
-        float[] d = logits.data();
-        int[] out = new int[n];
-        for (int i = 0; i < n; i++) {
-            int best = 0;
-            for (int j = 1; j < c; j++) if (d[i * c + j] > d[i * c + best]) best = j;
-            out[i] = best;
-        }
-        return out;
-    }
 
     private static long countCorrect(Tensor logits, int[] y) {
-        int[] p = argmax(logits);
+        int[] p = F.argmax(logits);
         long c = 0;
         for (int i = 0; i < y.length; i++) if (p[i] == y[i]) c++;
         return c;

@@ -52,7 +52,7 @@ public final class MaskedPasses {
                 if (maskNode == null) {
                     input = maskInput(x, players, s0, s1);
                 } else {
-                    input = repeat(x, rows);
+                    input = x.tile(rows);
                     long from = s0, to = s1;
                     handles.add(model.hook(maskNode, (name, v) -> maskPositions(v, players, from, to)));
                 }
@@ -78,7 +78,7 @@ public final class MaskedPasses {
                 }
                 System.arraycopy(out.data(), 0, logits, (int) (s0 * classes), rows * classes);
                 for (String l : layers) {
-                    float[] pooled = pool(cache.get(l));
+                    float[] pooled = dev.galvani.attribution.activations.LayerActivations.pool(cache.get(l), dev.galvani.attribution.activations.LayerActivations.Pooling.MEAN);
                     System.arraycopy(pooled, 0, feats.get(l), (int) (s0 * units.get(l)), pooled.length);
                 }
             }
@@ -86,18 +86,6 @@ public final class MaskedPasses {
             model.train(was);
         }
         return new Features(n, feats, units, logits, classes);
-    }
-
-    /** Mean over all axes after the unit axis 1: [R, C, ...] to [R, C]. */
-    public static float[] pool(Tensor t) {
-        int r = t.size(0), c = t.size(1), per = t.numel() / (r * c);
-        float[] d = t.data(), o = new float[r * c];
-        for (int i = 0; i < r * c; i++) {
-            double s = 0;
-            for (int j = 0; j < per; j++) s += d[i * per + j];
-            o[i] = (float) (s / per);
-        }
-        return o;
     }
 
     /** x [1, C, H, W] to [rows, C, H, W] with masked players at zero (the baseline, in normalised space). */
@@ -127,11 +115,4 @@ public final class MaskedPasses {
         return v.mul(new Tensor(keep, ms));
     }
 
-    static Tensor repeat(Tensor x, int times) {
-        int[] s = x.shape();
-        float[] d = x.data(), o = new float[d.length * times];
-        for (int k = 0; k < times; k++) System.arraycopy(d, 0, o, k * d.length, d.length);
-        s[0] *= times;
-        return new Tensor(o, s);
-    }
 }

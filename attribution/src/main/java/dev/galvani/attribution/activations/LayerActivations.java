@@ -1,0 +1,79 @@
+package dev.galvani.attribution.activations;
+
+import dev.galvani.engine.Tensor;
+import dev.galvani.engine.autodiff.Grad;
+import dev.galvani.engine.nn.HookHandle;
+import dev.galvani.engine.nn.Hooks;
+import dev.galvani.engine.nn.Module;
+import dev.galvani.models.train.Dataset;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Unit activations of named layers over a data set, one value per unit (a conv channel pooled over
+ * its positions, or a dense neuron), collected in evaluation mode through caching hooks. Probes,
+ * feature selection, readouts and selectivity all read units this way.
+ */
+public final class LayerActivations {
+    private LayerActivations() {}
+
+    public enum Pooling {
+        /** Mean over positions (Hayne et al.'s units; Cheng et al.'s position-pooled features). */
+        MEAN,
+        /** Sum over positions (Dhamdhere et al.'s filter activations). */
+        SUM
+    }
+
+    /** Per layer, [examples, units] row-major, for the examples at {@code idx}. */
+    public static Map<String, float[]> collect(Module model, Dataset data, int[] idx, List<String> layers, Pooling pooling) {
+        Map<String, List<float[]>> parts = new LinkedHashMap<>();
+        for (String l : layers) parts.put(l, new ArrayList<>());
+        boolean was = model.isTraining();
+        model.eval();
+        try (Grad.Scope g = Grad.off()) {
+            for (int s = 0; s < idx.length; s += 256) {
+                Dataset.Batch b = data.batch(Arrays.copyOfRange(idx, s, Math.min(idx.length, s + 256)));
+                Map<String, Tensor> cache = new LinkedHashMap<>();
+                List<HookHandle> hs = new ArrayList<>();
+                for (String l : layers) hs.add(model.hook(l, Hooks.cache(cache)));
+                try (HookHandle h = HookHandle.all(hs)) {
+                    model.call(b.x());
+                }
+                for (String l : layers) parts.get(l).add(pool(cache.get(l), pooling));
+            }
+        } finally {
+            model.train(was);
+        }
+        Map<String, float[]> out = new LinkedHashMap<>();
+        for (String l : layers) {
+            int total = parts.get(l).stream().mapToInt(a -> a.length).sum(), off = 0;
+            float[] f = new float[total];
+            for (float[] p : parts.get(l)) {
+                System.arraycopy(p, 0, f, off, p.length);
+                off += p.length;
+            }
+            out.put(l, f);
+        }
+        return out;
+    }
+
+    public static float[] collect(Module model, Dataset data, int[] idx, String layer, Pooling pooling) {
+        return collect(model, data, idx, List.of(layer), pooling).get(layer);
+    }
+
+    /** [R, C, ...] to [R, C]: each unit pooled over the axes after axis 1. */
+    public static float[] pool(Tensor t, Pooling pooling) {
+        int r = t.size(0), c = t.size(1), per = t.numel() / (r * c);
+        float[] d = t.data(), o = new float[r * c];
+        for (int i = 0; i < r * c; i++) {
+            double s = 0;
+            for (int j = 0; j < per; j++) s += d[i * per + j];
+            o[i] = (float) (pooling == Pooling.MEAN ? s / per : s);
+        }
+        return o;
+    }
+}
