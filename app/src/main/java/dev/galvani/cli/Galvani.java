@@ -20,6 +20,7 @@ import java.io.PrintWriter;
             TrainCommand.class,
             EvalCommand.class,
             PredictCommand.class,
+            AblateCommand.class,
             AttributeCommand.Conductance.class,
             AttributeCommand.Ig.class,
             AttributeCommand.InternalInfluence.class,

@@ -53,6 +53,12 @@ public record SavedModel(Module model, String architecture, Map<String, String> 
         Safetensors.write(path, model.stateDict(), meta);
     }
 
+    /** Puts the model in evaluation mode (and returns it). */
+    public Module eval() {
+        model.eval();
+        return model;
+    }
+
     public String get(String key, String fallback) {
         return metadata.getOrDefault(key, fallback);
     }

@@ -1,0 +1,81 @@
+package dev.galvani.cli;
+
+import dev.galvani.attribution.ablation.Ablation;
+import dev.galvani.attribution.conductance.AttributionResult;
+import dev.galvani.attribution.conductance.LayerConductance;
+import dev.galvani.attribution.stats.Ranking;
+import dev.galvani.engine.F;
+import dev.galvani.engine.GalvaniException;
+import dev.galvani.engine.Tensor;
+import dev.galvani.engine.autodiff.Grad;
+import dev.galvani.models.SavedModel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/** {@code galvani ablate}: zero, mean-replace or patch units of a named node and show what changes. */
+@Command(name = "ablate", description = "Ablate units (channels) of a named node: given units, or the top k by conductance; zero, mean or patch.")
+final class AblateCommand implements Runnable {
+    @Option(names = "--checkpoint", required = true) Path checkpoint;
+    @Option(names = "--layer", required = true) String layer;
+    @Option(names = "--units", split = ",", description = "Units to ablate (channel indices)") List<Integer> units;
+    @Option(names = "--top-k", description = "Ablate each example's k units of highest filter conductance instead") Integer topK;
+    @Option(names = "--mode", defaultValue = "zero", description = "zero, mean (over the test examples given), or patch (from --patch-indices)") String mode;
+    @Option(names = "--indices", defaultValue = "0-7") String indices;
+    @Option(names = "--patch-indices", description = "Examples whose values are patched in (same count as --indices)") String patchIndices;
+    @Option(names = "--steps", defaultValue = "32") int steps;
+    @Option(names = "--seed", defaultValue = "0") long seed;
+    @Mixin DataOptions data;
+    @Mixin DeviceOption device;
+
+    @Override
+    public void run() {
+        device.install();
+        SavedModel m = SavedModel.load(checkpoint);
+        if ((units == null) == (topK == null)) throw new GalvaniException("give either --units or --top-k");
+        Inputs.Examples ex = Inputs.fromTestSplit(m, data, indices, seed);
+        Ablation ab = new Ablation(m.model(), layer);
+        switch (Ablation.Mode.parse(mode)) {
+            case ZERO -> ab.zero();
+            case MEAN -> ab.mean(ex.x());
+            case PATCH -> {
+                if (patchIndices == null) throw new GalvaniException("--mode patch needs --patch-indices");
+                Inputs.Examples src = Inputs.fromTestSplit(m, data, patchIndices, seed);
+                if (src.x().size(0) != ex.x().size(0)) throw new GalvaniException("--patch-indices must name as many examples as --indices");
+                ab.patchFrom(src.x());
+            }
+        }
+        Tensor before;
+        try (Grad.Scope s = Grad.off()) {
+            m.eval();
+            before = m.model().call(ex.x());
+        }
+        int[] pred = F.argmax(before);
+        List<String> names = Inputs.classNames(m, before.size(1));
+        AttributionResult attr = topK == null ? null : new LayerConductance(m.model()).layers(layer).steps(steps).attribute(ex.x(), pred);
+        for (int i = 0; i < ex.x().size(0); i++) {
+            int[] u;
+            if (topK != null) {
+                double[] fc = AblateCommand.row(attr.layer(layer).filterConductance(), i);
+                u = java.util.Arrays.copyOf(Ranking.argsortDescending(fc), Math.min(topK, fc.length));
+            } else {
+                u = units.stream().mapToInt(Integer::intValue).toArray();
+            }
+            Tensor after = ab.logitsWithout(ex.x().rows(i, i + 1), u);
+            int p2 = F.argmax(after)[0];
+            System.out.printf(Locale.ROOT, "%-28s units %s: logit of %s %.3f -> %.3f; prediction %s -> %s%n", ex.descriptions().get(i),
+                    java.util.Arrays.toString(u), names.get(pred[i]), before.get(i, pred[i]), after.get(0, pred[i]), names.get(pred[i]), names.get(p2));
+        }
+    }
+
+    private static double[] row(Tensor t, int i) {
+        int c = t.size(1);
+        double[] r = new double[c];
+        for (int j = 0; j < c; j++) r[j] = t.get(i, j);
+        return r;
+    }
+}
