@@ -6,6 +6,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.util.List;
+
 /**
  * {@code galvani bench <what>}: timing runners that print GFLOP/s (or throughput) next to a
  * reference library, the JDK and the kernels in use. A new benchmark is one more nested
@@ -17,6 +19,7 @@ import picocli.CommandLine.Spec;
             BenchCommand.Gemm.class,
             BenchCommand.Conductance.class,
             BenchCommand.Training.class,
+            BenchCommand.Interactions.class,
         })
 final class BenchCommand implements Runnable {
 
@@ -83,6 +86,22 @@ final class BenchCommand implements Runnable {
             System.out.printf(java.util.Locale.ROOT, "%s training, batch %d: %.1f images/s (jdk %s, %s)%n", model, batch,
                     dev.galvani.bench.TrainingBench.imagesPerSecond(model, batch, steps), Runtime.version(),
                     dev.galvani.kernels.Backends.current().name());
+        }
+    }
+
+    @Command(name = "interactions", mixinStandardHelpOptions = true,
+            description = "Interaction extraction for one sample against one batched forward of its 2^n masked samples (same run).")
+    static final class Interactions implements Runnable {
+        @Option(names = "--variables", split = ",", defaultValue = "10,12") List<Integer> variables;
+        @Option(names = "--iterations", defaultValue = "3000") int iterations;
+        @Option(names = "--max-rows", defaultValue = "256") int maxRows;
+
+        @Override
+        public void run() {
+            for (int n : variables) {
+                if (n < 1 || n > 16) throw new dev.galvani.engine.GalvaniException("--variables must be 1..16, got " + n);
+                System.out.println(dev.galvani.bench.InteractionsBench.format(dev.galvani.bench.InteractionsBench.run(n, iterations, maxRows)));
+            }
         }
     }
 }
