@@ -149,6 +149,72 @@ public final class LayerConductance {
         }
     }
 
+    /**
+     * Neuron conductance (Dhamdhere et al., eq. 2; Captum's {@code NeuronConductance}): how much of
+     * filter {@code channel} of {@code layer}'s conductance flows through each input element,
+     * {@code (x_i − x'_i) Σ_k w_k ∂F/∂y(α_k) · ∂y/∂x_i(α_k)} summed over the filter's positions,
+     * with the method's nodes and weights. Two sweeps per chunk: one for ∂F/∂y, one from the
+     * filter (weighted by it) back to the path. Returns [N, ...path start shape].
+     */
+    public Tensor neuronConductance(Tensor x, int[] classes, String layer, int channel) {
+        checkFinite("input", x);
+        model.module(layer);
+        boolean wasTraining = model.isTraining();
+        model.eval();
+        List<String> saved = new ArrayList<>(layers);
+        layers.clear();
+        layers.add(layer);
+        try (Frozen f = Frozen.parameters(model)) {
+            Pass atX = pass(x, null, null, classes, false);
+            if (classes == null) classes = atX.predicted;
+            Tensor start = atX.start.detach(), base = baselineFor(start);
+            int n = x.size(0), per = start.numel() / n, nodes = steps;
+            double[] alpha = method.nodes(nodes), w = method.weights(nodes);
+            float[] out = new float[start.numel()];
+            int perPass = Math.max(1, maxRows / nodes);
+            for (int e0 = 0; e0 < n; e0 += perPass) {
+                int e1 = Math.min(n, e0 + perPass), ne = e1 - e0, rows = ne * nodes;
+                float[] path = new float[rows * per];
+                int[] rowClass = new int[rows];
+                for (int k = 0; k < nodes; k++) for (int i = 0; i < ne; i++) {
+                    for (int j = 0; j < per; j++) {
+                        float b = base.data()[(e0 + i) * per + j];
+                        path[(k * ne + i) * per + j] = b + (float) alpha[k] * (start.data()[(e0 + i) * per + j] - b);
+                    }
+                    rowClass[k * ne + i] = classes[e0 + i];
+                }
+                int[] ps = start.shape();
+                ps[0] = rows;
+                Tensor leaf = new Tensor(path, ps).requiresGrad(true);
+                Tensor raw = pathNode == null ? null : x.rows(e0, e1).tile(nodes);
+                Pass p = pass(raw, null, leaf, rowClass, true);
+                Tensor y = p.layerValues.get(layer), g = p.layerGrads.get(layer);
+                if (channel < 0 || y.dim() < 2 || channel >= y.size(1)) {
+                    throw new GalvaniException("unit " + channel + " out of range for '" + layer + "' with " + (y.dim() < 2 ? 0 : y.size(1)) + " units");
+                }
+                int c = y.size(1), pos = y.numel() / (rows * c);
+                float[] up = new float[y.numel()];
+                for (int r = 0; r < rows; r++) {
+                    float wk = (float) w[r / ne];
+                    int off = (r * c + channel) * pos;
+                    for (int q = 0; q < pos; q++) up[off + q] = wk * g.data()[off + q];
+                }
+                Tensor gx = Autodiff.grad(y, new Tensor(up, y.shape()), leaf)[0];
+                for (int k = 0; k < nodes; k++) for (int i = 0; i < ne; i++) {
+                    for (int j = 0; j < per; j++) {
+                        int dst = (e0 + i) * per + j;
+                        out[dst] += gx.data()[(k * ne + i) * per + j] * (start.data()[dst] - base.data()[dst]);
+                    }
+                }
+            }
+            return new Tensor(out, start.shape());
+        } finally {
+            layers.clear();
+            layers.addAll(saved);
+            model.train(wasTraining);
+        }
+    }
+
     /** Path nodes: {@code m+1} for the Captum difference scheme, {@code m} for JVP quadrature. */
     private int nodeCount() {
         return discretisation == Discretisation.CAPTUM ? steps + 1 : steps;

@@ -157,6 +157,24 @@ class LayerConductanceTest {
         for (double d : r.relativeInputDelta()) assertTrue(d < 2e-2, "IG relative delta " + d);
     }
 
+    @Test void neuronConductanceSumsToTheUnitsConductance() {
+        // Σ_i NC_i = Σ_k w_k ∂F/∂y · (∂y/∂x · (x − x')) = Σ_k w_k ∂F/∂y · dy/dα: the unit's conductance (JVP form).
+        Mlp net = new Mlp(21, 5, 8, 3, true);
+        Tensor x = input(22, 3, 5);
+        int[] cls = {0, 2, 1};
+        LayerConductance lc = new LayerConductance(net).layers("act").steps(20).discretisation(Discretisation.JVP);
+        Tensor cond = lc.attribute(x, cls).layer("act").conductance();
+        for (int unit : new int[] {0, 3, 7}) {
+            Tensor nc = new LayerConductance(net).steps(20).neuronConductance(x, cls, "act", unit);
+            assertArrayEquals(new int[] {3, 5}, nc.shape());
+            for (int i = 0; i < 3; i++) {
+                double sum = 0;
+                for (int j = 0; j < 5; j++) sum += nc.get(i, j);
+                assertEquals(cond.get(i, unit), sum, 1e-4, "unit " + unit + " example " + i);
+            }
+        }
+    }
+
     @Test void badInputsGiveClearErrors() {
         Mlp net = new Mlp(1, 4, 3, 2, false);
         var e = assertThrows(dev.galvani.engine.GalvaniException.class, () -> new LayerConductance(net).layers("hiden"));
