@@ -67,6 +67,7 @@ abstract class AttributeCommand implements Runnable {
     @Option(names = "--discretisation", defaultValue = "jvp", description = "jvp (exact dy/da) or captum (Captum-compatible differences)") String discretisation;
     @Option(names = "--target", defaultValue = "logit", description = "logit, probability, log-probability") String target;
     @Option(names = "--class", description = "Target class for every example (default: the predicted class)") Integer targetClass;
+    @Option(names = "--baseline", defaultValue = "zeros", description = "zeros (default; text: the padding embedding) or mean (the mean training image)") String baseline;
     @Option(names = "--max-rows", defaultValue = "1024", description = "Memory bound: most path rows per pass") int maxRows;
     @Option(names = "--per-unit", description = "Also write every unit's score, not only per filter") boolean perUnit;
     @Option(names = "--out", required = true) Path out;
@@ -97,6 +98,14 @@ abstract class AttributeCommand implements Runnable {
         LayerConductance lc = new LayerConductance(m.model()).layers(layers.toArray(new String[0])).steps(steps)
                 .method(Quadrature.parse(method)).discretisation(disc).target(TargetKind.parse(target)).maxRows(maxRows);
         if (Inputs.isText(m)) lc.pathFrom("embedding");
+        switch (baseline.toLowerCase(Locale.ROOT)) {
+            case "zeros" -> { }
+            case "mean" -> {
+                if (Inputs.isText(m)) throw new GalvaniException("--baseline mean is for image models; a text model's baseline is the padding embedding");
+                lc.baseline(Inputs.meanTrainingImage(m, dataOptions, 2000));
+            }
+            default -> throw new GalvaniException("--baseline must be zeros or mean, got '" + baseline + "'");
+        }
         int[] cls = null;
         if (targetClass != null) {
             cls = new int[ex.x().size(0)];

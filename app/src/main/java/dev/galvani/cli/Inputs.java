@@ -78,6 +78,18 @@ final class Inputs {
         return new Examples(renormalise(b.x(), test, m), b.y(), desc, null);
     }
 
+    /** The mean of the first {@code n} training images, [1, 1, 28, 28], in the checkpoint's normalisation. */
+    static Tensor meanTrainingImage(SavedModel m, DataOptions data, int n) {
+        String name = m.get("data", "auto");
+        ImageDataset train = data.images(name.equals("fashion-mnist") || name.equals("generated") ? name : "auto").train();
+        int k = Math.min(n, train.size());
+        Dataset.Batch b = train.batch(DataOptions.range(0, k));
+        Tensor x = renormalise(b.x(), train, m);
+        float[] mean = new float[784];
+        for (int i = 0; i < k; i++) for (int j = 0; j < 784; j++) mean[j] += x.data()[i * 784 + j] / k;
+        return new Tensor(mean, 1, 1, 28, 28);
+    }
+
     /** Images are normalised with the checkpoint's training statistics. */
     private static Tensor renormalise(Tensor x, ImageDataset d, SavedModel m) {
         float mean = Float.parseFloat(m.get("mean", Float.toString(d.mean()))), std = Float.parseFloat(m.get("std", Float.toString(d.std())));
