@@ -17,24 +17,26 @@ final class DeviceOption {
     @Option(names = "--device", paramLabel = "cpu|cuda|auto", description = "Where the ops run (default: $GALVANI_DEVICE, else cpu).")
     String device;
 
-    private static boolean installed;
+    /** The fallback message and the backend switch happen once per process; the checks every time. */
+    private static boolean said, usingCuda;
 
     void install() {
-        if (installed) return;
-        installed = true;
         String d = device != null ? device : System.getenv().getOrDefault("GALVANI_DEVICE", "cpu");
         switch (d.toLowerCase(Locale.ROOT)) {
             case "cpu" -> { }
             case "cuda" -> {
                 Cuda.Availability a = Cuda.availability();
                 if (!a.available()) throw new GalvaniException("--device cuda: " + a.reason());
-                Backends.use(CudaBackend.open());
+                if (!usingCuda) Backends.use(CudaBackend.open());
+                usingCuda = true;
             }
             case "auto" -> {
                 Cuda.Availability a = Cuda.availability();
                 if (a.available()) {
-                    Backends.use(CudaBackend.open());
-                } else {
+                    if (!usingCuda) Backends.use(CudaBackend.open());
+                    usingCuda = true;
+                } else if (!said) {
+                    said = true;
                     System.err.println("galvani: no usable GPU (" + a.reason() + "); running on the CPU");
                 }
             }

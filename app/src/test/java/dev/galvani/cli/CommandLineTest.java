@@ -85,7 +85,7 @@ class CommandLineTest {
         failsWith("the model expects 28x28", "predict", "--checkpoint", ckpt.toString(), "--image", smallPng.toString());
         failsWith("--epochs must be at least 1", "train", "--model", "inception", "--data", "generated", "--epochs", "0", "--out", dir.resolve("t.safetensors").toString());
         failsWith("unknown model 'lenet'", "model", "show", "lenet");
-        failsWith("--method", "conductance", "--checkpoint", ckpt.toString(), "--layer", "inception3a", "--input", png.toString(),
+        failsWith("unknown --method 'simpson'", "conductance", "--checkpoint", ckpt.toString(), "--layer", "inception3a", "--input", png.toString(),
                 "--method", "simpson", "--out", dir.resolve("x.json").toString());
     }
 

@@ -20,7 +20,7 @@ public enum Quadrature {
             case "middle": return RIEMANN_MIDDLE;
             case "trapezoid": return RIEMANN_TRAPEZOID;
             case "gausslegendre": case "gl": return GAUSS_LEGENDRE;
-            default: throw new GalvaniException("unknown method '" + s + "'; use left, right, middle, trapezoid or gausslegendre");
+            default: throw new GalvaniException("unknown --method '" + s + "'; use left, right, middle, trapezoid or gausslegendre");
         }
     }
 
