@@ -68,7 +68,7 @@ abstract class AttributeCommand implements Runnable {
     @Option(names = "--target", defaultValue = "logit", description = "logit, probability, log-probability") String target;
     @Option(names = "--class", description = "Target class for every example (default: the predicted class)") Integer targetClass;
     @Option(names = "--baseline", defaultValue = "zeros", description = "zeros (default; text: the padding embedding) or mean (the mean training image)") String baseline;
-    @Option(names = "--max-rows", defaultValue = "1024", description = "Memory bound: most path rows per pass") int maxRows;
+    @Option(names = "--max-rows", defaultValue = "64", description = "Memory bound: most path rows (steps x examples) per pass (default ${DEFAULT-VALUE})") int maxRows;
     @Option(names = "--per-unit", description = "Also write every unit's score, not only per filter") boolean perUnit;
     @Option(names = "--out", required = true) Path out;
     @Option(names = "--seed", defaultValue = "0") long seed;

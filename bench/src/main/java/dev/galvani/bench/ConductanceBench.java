@@ -38,6 +38,8 @@ public final class ConductanceBench {
         variants.put("batched path, 1 layer, JVP", lc(net, one, steps, Discretisation.JVP, all));
         variants.put("batched path, 3 layers, JVP", lc(net, three, steps, Discretisation.JVP, all));
         variants.put("batched path, 1 layer, Captum-style", lc(net, one, steps, Discretisation.CAPTUM, all));
+        variants.put("chunks of 128 rows, 1 layer, JVP", lc(net, one, steps, Discretisation.JVP, 128));
+        variants.put("chunks of 128 rows, 1 layer, Captum-style", lc(net, one, steps, Discretisation.CAPTUM, 128));
         variants.put("step-by-step loop, 1 layer, JVP", lc(net, one, steps, Discretisation.JVP, batch));
         List<Row> rows = new ArrayList<>();
         double base = 0;
