@@ -42,7 +42,7 @@ public final class LayerConductance {
     private String pathNode;
     private Tensor baseline;
     // Measured (galvani bench conductance, 2-core AVX-512, JDK 25): passes of 16-128 rows beat one pass of
-    // all 816 rows by 3-4x, the whole path's intermediates no longer fit in cache and memory bandwidth.
+    // all 816 rows by 2.8-4x: the whole path's intermediates overflow the caches and load the memory bus.
     private int maxRows = 64;
 
     public LayerConductance(Module model) {
