@@ -145,7 +145,7 @@ final class StudyCommand {
     static final class InteractionsStudy implements Runnable {
         @Option(names = "--checkpoint", defaultValue = "runs/inception.safetensors") Path checkpoint;
         @Option(names = "--checkpoint2", description = "A second net trained on the same task (other seed or architecture), for generalisation") Path checkpoint2;
-        @Option(names = "--layers", split = ",", description = "Default: conv2,inception3a,inception3b,inception4a (images); embedding,features (text)") List<String> layers;
+        @Option(names = "--layers", split = ",", description = "Default: conv2,inception3a,inception3b,inception4a (images); conv3.relu,features (text)") List<String> layers;
         @Option(names = "--samples", defaultValue = "8") int samples;
         @Option(names = "--variables", defaultValue = "10", description = "Players: image patches (cells of a grid) or words") int variables;
         @Option(names = "--grid", defaultValue = "4", description = "Grid of g x g cells over the image") int grid;
@@ -172,7 +172,7 @@ final class StudyCommand {
                 throw new GalvaniException("--variables must be 1.." + dev.galvani.attribution.interactions.extract.Players.MAX + ", got " + variables);
             }
             if (samples < 1) throw new GalvaniException("--samples must be at least 1");
-            List<String> ls = layers != null ? layers : text ? List.of("embedding", "features") : List.of("conv2", "inception3a", "inception3b", "inception4a");
+            List<String> ls = layers != null ? layers : text ? List.of("conv3.relu", "features") : List.of("conv2", "inception3a", "inception3b", "inception4a");
             for (String l : ls) m.model().module(l);
             var decomposition = dev.galvani.attribution.interactions.AndOrDecomposition.Options.defaults().withLr(lr).withIterations(iterations);
             var cfg = new dev.galvani.attribution.studies.InteractionStudy.Config(ls, text ? "embedding" : null, readoutExamples, maxRows,
