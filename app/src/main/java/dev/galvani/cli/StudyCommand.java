@@ -193,7 +193,8 @@ final class StudyCommand {
                         if (!truncate) { skipped++; continue; }
                         w = java.util.Arrays.copyOf(w, variables);
                     }
-                    if (w.length < 2) continue;
+                    // Layerwise metrics average over samples of the same game size: keep sentences of exactly n words.
+                    if (w.length != variables) continue;
                     Inputs.Examples ex = Inputs.sentences(m, List.of(String.join(" ", w)));
                     var p = dev.galvani.attribution.interactions.extract.Players.words(java.util.Arrays.copyOf(w, Math.max(w.length, 0)));
                     // the padded tail (up to the widest filter) is not a player: it stays at padding either way
