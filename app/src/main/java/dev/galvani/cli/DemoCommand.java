@@ -33,7 +33,7 @@ import java.util.Map;
 final class DemoCommand implements Runnable {
     @Option(names = "--out", defaultValue = "galvani-report", description = "Report folder (default ${DEFAULT-VALUE})") Path out;
     @Option(names = "--data", defaultValue = "auto", description = "fashion-mnist, generated or auto (default)") String data;
-    @Option(names = "--train-examples", defaultValue = "4000") int trainExamples;
+    @Option(names = "--train-examples", defaultValue = "12000") int trainExamples;
     @Option(names = "--epochs", defaultValue = "2") int epochs;
     @Option(names = "--seed", defaultValue = "0") long seed;
     @Mixin DataOptions dataOptions;
