@@ -10,7 +10,6 @@ import dev.galvani.kernels.Backends;
 import dev.galvani.models.ModelZoo;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;

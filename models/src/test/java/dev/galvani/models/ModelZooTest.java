@@ -1,13 +1,10 @@
 package dev.galvani.models;
 
-import dev.galvani.engine.F;
 import dev.galvani.engine.Rng;
 import dev.galvani.engine.Tensor;
-import dev.galvani.engine.autodiff.Autodiff;
 import dev.galvani.engine.nn.Module;
 import org.junit.jupiter.api.Test;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 

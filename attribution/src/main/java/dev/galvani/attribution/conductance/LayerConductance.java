@@ -4,7 +4,6 @@ import dev.galvani.engine.GalvaniException;
 import dev.galvani.engine.ShapeException;
 import dev.galvani.engine.Tensor;
 import dev.galvani.engine.autodiff.Autodiff;
-import dev.galvani.engine.autodiff.Grad;
 import dev.galvani.engine.nn.HookHandle;
 import dev.galvani.engine.nn.Hooks;
 import dev.galvani.engine.nn.Module;
@@ -274,7 +273,7 @@ public final class LayerConductance {
             Tensor y = p.layerValues.get(l), g = p.layerGrads.get(l);
             int u = y.numel() / rows;
             float[] yd = y.data(), gd = g.data(), c = cond.get(l), inf = influence.get(l);
-            float[] td = captum ? null : tangentOf(l, y).data();
+            float[] td = captum ? null : tangentOf(y).data();
             for (int k = 0; k < nk; k++) {
                 double wk = w[k0 + k];
                 boolean hasNext = k + 1 < nk;
@@ -308,7 +307,7 @@ public final class LayerConductance {
         }
     }
 
-    private static Tensor tangentOf(String layer, Tensor y) {
+    private static Tensor tangentOf(Tensor y) {
         if (y.tangent() == null) {
             // The layer does not depend on the path (e.g. before the path node): dy/dα = 0.
             return Tensor.zeros(y.shape());

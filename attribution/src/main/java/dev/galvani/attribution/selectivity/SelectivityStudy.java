@@ -13,9 +13,7 @@ import dev.galvani.engine.nn.Hooks;
 import dev.galvani.engine.nn.Module;
 import dev.galvani.models.progress.Progress;
 import dev.galvani.models.train.Dataset;
-import dev.galvani.models.train.Trainer;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

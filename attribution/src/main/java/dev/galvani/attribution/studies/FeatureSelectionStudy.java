@@ -8,9 +8,6 @@ import dev.galvani.attribution.linear.LogisticRegression;
 import dev.galvani.attribution.report.Report;
 import dev.galvani.engine.Rng;
 import dev.galvani.engine.Tensor;
-import dev.galvani.engine.autodiff.Grad;
-import dev.galvani.engine.nn.HookHandle;
-import dev.galvani.engine.nn.Hooks;
 import dev.galvani.engine.nn.Module;
 import dev.galvani.models.progress.Progress;
 import dev.galvani.models.train.Dataset;
@@ -158,12 +155,6 @@ public final class FeatureSelectionStudy {
         int[] o = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, o, a.length, b.length);
         return o;
-    }
-
-    static int[] range(int n) {
-        int[] r = new int[n];
-        for (int i = 0; i < n; i++) r[i] = i;
-        return r;
     }
 
     public static Path report(Result r, Path dir, String modelDescription) {

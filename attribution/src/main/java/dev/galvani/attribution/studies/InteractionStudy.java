@@ -3,7 +3,6 @@ package dev.galvani.attribution.studies;
 import dev.galvani.attribution.interactions.AndOrDecomposition;
 import dev.galvani.attribution.interactions.Interactions;
 import dev.galvani.attribution.interactions.LayerwiseMetrics;
-import dev.galvani.attribution.interactions.SalientInteractions;
 import dev.galvani.attribution.interactions.extract.LayerwiseInteractions;
 import dev.galvani.attribution.interactions.extract.Players;
 import dev.galvani.attribution.interactions.extract.Readout;
@@ -12,9 +11,6 @@ import dev.galvani.attribution.report.Report;
 import dev.galvani.engine.GalvaniException;
 import dev.galvani.engine.Rng;
 import dev.galvani.engine.Tensor;
-import dev.galvani.engine.autodiff.Grad;
-import dev.galvani.engine.nn.HookHandle;
-import dev.galvani.engine.nn.Hooks;
 import dev.galvani.engine.nn.Module;
 import dev.galvani.models.train.Dataset;
 

@@ -9,7 +9,6 @@ import dev.galvani.engine.nn.Module;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.*;
 
