@@ -109,6 +109,8 @@ final class StudyCommand {
         @Option(names = "--test-per-side", defaultValue = "500") int testPerSide;
         @Option(names = "--steps", defaultValue = "32") int steps;
         @Option(names = "--random-tasks", defaultValue = "3") int randomTasks;
+        @Option(names = "--group", split = ",", description = "Classes of the natural group task (default: footwear 5,7,9 on Fashion-MNIST)") List<Integer> group;
+        @Option(names = "--group-name", description = "Its name in the report") String groupName;
         @Option(names = "--seed", defaultValue = "0") long seed;
         @Option(names = "--out", defaultValue = "reports/feature-selection") Path out;
         @Mixin DataOptions data;
@@ -125,8 +127,10 @@ final class StudyCommand {
             String name = m.get("data", "auto");
             DataOptions.Images im = data.images(name.equals("fashion-mnist") || name.equals("generated") ? name : "auto");
             boolean fashion = im.train().name().startsWith("fashion");
-            var tasks = dev.galvani.attribution.studies.FeatureSelectionStudy.tasks(fashion ? "footwear vs rest" : "classes 0-2 vs rest",
-                    fashion ? new int[] {5, 7, 9} : new int[] {0, 1, 2}, 10, randomTasks, seed);
+            int[] g = group != null ? group.stream().mapToInt(Integer::intValue).toArray() : fashion ? new int[] {5, 7, 9} : new int[] {0, 1, 2};
+            for (int c : g) if (c < 0 || c >= 10) throw new GalvaniException("--group: class " + c + " is outside 0..9");
+            String gname = groupName != null ? groupName : group != null ? "classes " + group + " vs rest" : fashion ? "footwear vs rest" : "classes 0-2 vs rest";
+            var tasks = dev.galvani.attribution.studies.FeatureSelectionStudy.tasks(gname, g, 10, randomTasks, seed);
             var cfg = new dev.galvani.attribution.studies.FeatureSelectionStudy.Config(layer, attributionImages, trainPerSide, testPerSide, steps, randomTasks, seed);
             var r = dev.galvani.attribution.studies.FeatureSelectionStudy.run(m.model(), im.train(), im.test(), tasks, cfg);
             Path page = dev.galvani.attribution.studies.FeatureSelectionStudy.report(r, out, m.architecture() + " from " + checkpoint
