@@ -36,7 +36,7 @@ final class EvalCommand implements Runnable {
         if (Inputs.isText(m)) {
             TextDataset t;
             if (dataFile != null) {
-                t = SentimentData.sst2(dataFileDir());
+                t = SentimentData.sst2File(dataFile);
             } else {
                 t = dataOptions.text(data != null ? data : m.get("data", "generated-sentiment"), fold, seed)[1];
             }
@@ -72,19 +72,6 @@ final class EvalCommand implements Runnable {
             sb = new StringBuilder(String.format("%2d %-11s", i, abbreviate(names.get(i))));
             for (int j = 0; j < cm.length; j++) sb.append(String.format("%7d", cm[i][j]));
             System.out.println(sb);
-        }
-    }
-
-    private Path dataFileDir() {
-        // SentimentData.sst2 reads DIR/train.tsv; a file named otherwise is copied through a temp dir
-        try {
-            Path tmp = java.nio.file.Files.createTempDirectory("galvani-eval");
-            java.nio.file.Files.copy(dataFile, tmp.resolve("train.tsv"));
-            tmp.toFile().deleteOnExit();
-            tmp.resolve("train.tsv").toFile().deleteOnExit();
-            return tmp;
-        } catch (java.io.IOException e) {
-            throw new GalvaniException(dataFile + ": cannot read (" + e.getMessage() + ")");
         }
     }
 

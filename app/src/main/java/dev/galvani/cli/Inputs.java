@@ -94,9 +94,7 @@ final class Inputs {
     private static Tensor renormalise(Tensor x, ImageDataset d, SavedModel m) {
         float mean = Float.parseFloat(m.get("mean", Float.toString(d.mean()))), std = Float.parseFloat(m.get("std", Float.toString(d.std())));
         if (mean == d.mean() && std == d.std()) return x;
-        float[] o = x.data().clone();
-        for (int i = 0; i < o.length; i++) o[i] = ((o[i] * d.std() + d.mean()) - mean) / std;
-        return new Tensor(o, x.shape());
+        return new Tensor(ImageDataset.renormalise(x.data(), d.mean(), d.std(), mean, std), x.shape());
     }
 
     static Examples sentences(SavedModel m, List<String> sentences) {

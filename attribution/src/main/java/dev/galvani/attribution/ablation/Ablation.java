@@ -37,6 +37,7 @@ public final class Ablation {
     private Mode mode = Mode.ZERO;
     private Tensor source;           // MEAN: [1, C, ...]; PATCH: [N, C, ...] values from another input
     private int maxRows = 512;
+    private int units = -1;          // the layer's unit count, from the first input seen
 
     public Ablation(Module model, String layer) {
         this.model = model;
@@ -141,8 +142,8 @@ public final class Ablation {
     }
 
     private int unitCount(Tensor x) {
-        Tensor one = activations(x.rows(0, 1));
-        return one.size(1);
+        if (units < 0) units = activations(x.rows(0, 1)).size(1);
+        return units;
     }
 
     private boolean[] unitSet(Tensor x, int[] units) {

@@ -175,18 +175,8 @@ public final class LayerConductance {
             int perPass = Math.max(1, maxRows / nodes);
             for (int e0 = 0; e0 < n; e0 += perPass) {
                 int e1 = Math.min(n, e0 + perPass), ne = e1 - e0, rows = ne * nodes;
-                float[] path = new float[rows * per];
-                int[] rowClass = new int[rows];
-                for (int k = 0; k < nodes; k++) for (int i = 0; i < ne; i++) {
-                    for (int j = 0; j < per; j++) {
-                        float b = base.data()[(e0 + i) * per + j];
-                        path[(k * ne + i) * per + j] = b + (float) alpha[k] * (start.data()[(e0 + i) * per + j] - b);
-                    }
-                    rowClass[k * ne + i] = classes[e0 + i];
-                }
-                int[] ps = start.shape();
-                ps[0] = rows;
-                Tensor leaf = new Tensor(path, ps).requiresGrad(true);
+                Tensor leaf = pathLeaf(start, base, alpha, e0, e1, 0, nodes, false);
+                int[] rowClass = rowClasses(classes, e0, e1, nodes);
                 Tensor raw = pathNode == null ? null : x.rows(e0, e1).tile(nodes);
                 Pass p = pass(raw, null, leaf, rowClass, true);
                 Tensor y = p.layerValues.get(layer), g = p.layerGrads.get(layer);
@@ -246,25 +236,8 @@ public final class LayerConductance {
                           Map<String, float[]> cond, Map<String, float[]> influence, float[] ig) {
         int ne = e1 - e0, nk = k1 - k0, rows = ne * nk;
         int per = start.numel() / start.size(0);
-        float[] s = start.data(), b = base.data();
-        float[] path = new float[rows * per], tangent = captum ? null : new float[rows * per];
-        int[] rowClass = new int[rows];
-        for (int k = 0; k < nk; k++) {
-            float a = (float) alpha[k0 + k];
-            for (int i = 0; i < ne; i++) {
-                int src = (e0 + i) * per, dst = (k * ne + i) * per;
-                for (int j = 0; j < per; j++) {
-                    float bj = b[src + j], dj = s[src + j] - bj;
-                    path[dst + j] = bj + a * dj;
-                    if (tangent != null) tangent[dst + j] = dj;
-                }
-                rowClass[k * ne + i] = classes[e0 + i];
-            }
-        }
-        int[] pathShape = start.shape();
-        pathShape[0] = rows;
-        Tensor leaf = new Tensor(path, pathShape).requiresGrad(true);
-        if (tangent != null) leaf.withTangent(new Tensor(tangent, pathShape));
+        Tensor leaf = pathLeaf(start, base, alpha, e0, e1, k0, k1, !captum);
+        int[] rowClass = rowClasses(classes, e0, e1, nk);
         Tensor raw = pathNode == null ? null : x.rows(e0, e1).tile(nk);
         Pass p = pass(raw, null, leaf, rowClass, false);
 
@@ -305,6 +278,41 @@ public final class LayerConductance {
                 for (int j = 0; j < per; j++) ig[dst + j] += (float) (wk * gl[r + j]);
             }
         }
+    }
+
+    /**
+     * The path rows for examples {@code e0..e1-1} at nodes {@code k0..k1-1}, step-major (row
+     * {@code k * ne + i}): {@code x' + α_k (x − x')}, a leaf that requires gradients and, for the
+     * JVP discretisation, carries the tangent {@code x − x'}.
+     */
+    private static Tensor pathLeaf(Tensor start, Tensor base, double[] alpha, int e0, int e1, int k0, int k1, boolean withTangent) {
+        int ne = e1 - e0, nk = k1 - k0, rows = ne * nk, per = start.numel() / start.size(0);
+        float[] s = start.data(), b = base.data();
+        float[] path = new float[rows * per], tangent = withTangent ? new float[rows * per] : null;
+        for (int k = 0; k < nk; k++) {
+            float a = (float) alpha[k0 + k];
+            for (int i = 0; i < ne; i++) {
+                int src = (e0 + i) * per, dst = (k * ne + i) * per;
+                for (int j = 0; j < per; j++) {
+                    float bj = b[src + j], dj = s[src + j] - bj;
+                    path[dst + j] = bj + a * dj;
+                    if (tangent != null) tangent[dst + j] = dj;
+                }
+            }
+        }
+        int[] shape = start.shape();
+        shape[0] = rows;
+        Tensor leaf = new Tensor(path, shape).requiresGrad(true);
+        if (tangent != null) leaf.withTangent(new Tensor(tangent, shape));
+        return leaf;
+    }
+
+    /** The target class of each path row (step-major). */
+    private static int[] rowClasses(int[] classes, int e0, int e1, int nk) {
+        int ne = e1 - e0;
+        int[] out = new int[ne * nk];
+        for (int k = 0; k < nk; k++) for (int i = 0; i < ne; i++) out[k * ne + i] = classes[e0 + i];
+        return out;
     }
 
     private static Tensor tangentOf(Tensor y) {

@@ -43,8 +43,13 @@ public record ImageDataset(String name, float[] images, int[] labels, int height
 
     /** The same pixels normalised with other statistics (a test split takes the training split's). */
     public ImageDataset renormalised(float newMean, float newStd) {
-        float[] d = new float[images.length];
-        for (int i = 0; i < d.length; i++) d[i] = ((images[i] * std + mean) - newMean) / newStd;
-        return new ImageDataset(name, d, labels, height, width, classNames, newMean, newStd);
+        return new ImageDataset(name, renormalise(images, mean, std, newMean, newStd), labels, height, width, classNames, newMean, newStd);
+    }
+
+    /** Pixels normalised with (mean, std) re-expressed with (newMean, newStd); a copy. */
+    public static float[] renormalise(float[] x, float mean, float std, float newMean, float newStd) {
+        float[] d = new float[x.length];
+        for (int i = 0; i < d.length; i++) d[i] = ((x[i] * std + mean) - newMean) / newStd;
+        return d;
     }
 }

@@ -38,7 +38,11 @@ public final class SentimentData {
     }
 
     public static TextDataset sst2(Path dir) {
-        Path f = dir.resolve("train.tsv");
+        return sst2File(dir.resolve("train.tsv"));
+    }
+
+    /** Any file in SST-2's format (header {@code label<TAB>sentence}). */
+    public static TextDataset sst2File(Path f) {
         List<String> lines = readLines(f, StandardCharsets.UTF_8);
         if (lines.isEmpty() || !lines.get(0).trim().equals("label\tsentence")) {
             throw new GalvaniException(f + ": line 1 should be the header 'label<TAB>sentence'");
