@@ -2,11 +2,6 @@ package dev.galvani.kernels;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Single-precision GEMM entry point: {@code C = alpha * op(A) op(B) + beta * C}, row-major, where
@@ -17,8 +12,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * is in the boot layer and its first use succeeds, else to the plain-Java kernel
  * ({@link GemmPlain}); {@code -Dgalvani.gemm=plain} forces the latter. Problems of at least
  * 2 {@link #PARALLEL_FLOPS} multiply-adds are split into row (or column) bands of C, one per
- * thread of a small fixed pool of daemon threads, the calling thread taking the first band; smaller
- * ones (most GEMMs in training a small model) stay on the calling thread. Both kernels are checked
+ * thread of {@link Parallel}'s pool, the calling thread taking the first band; smaller ones (most
+ * GEMMs in training a small model), and any GEMM inside a parallel job, stay on the calling thread. Both kernels are checked
  * against {@link #naive} in tests.
  */
 public final class Gemm {
@@ -31,10 +26,6 @@ public final class Gemm {
     static final long PARALLEL_FLOPS = 1L << 21;
 
     private static final boolean VECTOR = vectorUsable();
-    private static final int THREADS = Math.max(1, Integer.getInteger("galvani.threads",
-            Math.min(Runtime.getRuntime().availableProcessors(), 16)));
-    private static final ExecutorService POOL = THREADS > 1 ? newPool(THREADS - 1) : null;
-    private static final ThreadLocal<Boolean> IN_POOL = ThreadLocal.withInitial(() -> false);
 
     private Gemm() {}
 
@@ -45,7 +36,7 @@ public final class Gemm {
 
     /** How many threads a large GEMM is split across. */
     public static int threads() {
-        return THREADS;
+        return Parallel.threads();
     }
 
     public static void sgemm(boolean transA, boolean transB, int m, int n, int k,
@@ -60,7 +51,7 @@ public final class Gemm {
             return;
         }
         long work = (long) m * n * k;
-        int bands = POOL == null || IN_POOL.get() ? 1 : (int) Math.min(THREADS, Math.max(1, work / PARALLEL_FLOPS));
+        int bands = (int) Math.min(Parallel.available(), Math.max(1, work / PARALLEL_FLOPS));
         if (bands > 1 && m >= n && m >= 2 * 16) {
             splitRows(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, bands);
         } else if (bands > 1 && n >= 2 * 32) { // short and wide: split the columns
@@ -96,7 +87,7 @@ public final class Gemm {
             int cBand = cOff + i0 * ldc;
             jobs.add(() -> kernel(transA, transB, rows, n, k, alpha, a, aBand, lda, b, bOff, ldb, beta, c, cBand, ldc));
         }
-        runAll(jobs);
+        Parallel.run(jobs);
     }
 
     /** Bands of columns of C: band t uses columns [j0, j1) of op(B) and all of op(A). */
@@ -113,37 +104,7 @@ public final class Gemm {
             int cBand = cOff + j0;
             jobs.add(() -> kernel(transA, transB, m, cols, k, alpha, a, aOff, lda, b, bBand, ldb, beta, c, cBand, ldc));
         }
-        runAll(jobs);
-    }
-
-    /** Runs jobs 1.. on the pool and job 0 on the calling thread, then waits for all. */
-    private static void runAll(List<Runnable> jobs) {
-        List<Future<?>> pending = new ArrayList<>();
-        for (int t = 1; t < jobs.size(); t++) pending.add(POOL.submit(jobs.get(t)));
-        jobs.get(0).run();
-        try {
-            for (Future<?> f : pending) f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for GEMM threads", e);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException) throw (RuntimeException) cause;
-            if (cause instanceof Error) throw (Error) cause;
-            throw new IllegalStateException(cause);
-        }
-    }
-
-    private static ExecutorService newPool(int size) {
-        AtomicInteger count = new AtomicInteger();
-        return Executors.newFixedThreadPool(size, r -> {
-            Thread t = new Thread(() -> {
-                IN_POOL.set(true); // a GEMM called from a pool thread must not wait on the pool
-                r.run();
-            }, "galvani-gemm-" + count.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        Parallel.run(jobs);
     }
 
     /**
