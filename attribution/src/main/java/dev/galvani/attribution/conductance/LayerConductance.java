@@ -7,12 +7,14 @@ import dev.galvani.engine.autodiff.Autodiff;
 import dev.galvani.engine.nn.HookHandle;
 import dev.galvani.engine.nn.Hooks;
 import dev.galvani.engine.nn.Module;
+import dev.galvani.kernels.Parallel;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Conductance of hidden units (Dhamdhere, Yan, Sundararajan 2018; METHODS.md §1), and in the same
@@ -211,6 +213,9 @@ public final class LayerConductance {
         return discretisation == Discretisation.CAPTUM ? steps + 1 : steps;
     }
 
+    /** One piece of the path: examples {@code e0..e1-1} at nodes {@code k0..k1-1}. */
+    private record Chunk(int e0, int e1, int k0, int k1) {}
+
     private void integrate(Tensor x, Tensor start, Tensor base, int[] classes,
                            Map<String, float[]> cond, Map<String, float[]> influence, float[] ig) {
         int n = x.size(0);
@@ -220,26 +225,45 @@ public final class LayerConductance {
         // Chunk: examples per pass, and steps per pass (Captum chunks overlap by one node).
         int examplesPerPass = Math.max(1, Math.min(n, maxRows / Math.max(1, Math.min(nodes, maxRows))));
         int nodesPerPass = Math.max(captum ? 2 : 1, Math.min(nodes, maxRows / examplesPerPass));
+        List<Chunk> chunks = new ArrayList<>();
         for (int e0 = 0; e0 < n; e0 += examplesPerPass) {
             int e1 = Math.min(n, e0 + examplesPerPass);
             int k0 = 0;
             while (k0 < (captum ? nodes - 1 : nodes)) {
                 int k1 = Math.min(nodes, k0 + nodesPerPass); // nodes k0..k1-1 in this pass
-                runChunk(x, start, base, classes, e0, e1, alpha, w, k0, k1, captum, cond, influence, ig);
+                chunks.add(new Chunk(e0, e1, k0, k1));
                 k0 = captum ? k1 - 1 : k1;
+            }
+        }
+        // The chunks' passes are independent, so they run Parallel.available() at a time (one per
+        // core, each with hooks of its own); their sums are added on this thread in chunk order, so
+        // the numbers do not depend on how many threads there are.
+        int wave = Parallel.available();
+        for (int c0 = 0; c0 < chunks.size(); c0 += wave) {
+            List<Chunk> part = chunks.subList(c0, Math.min(chunks.size(), c0 + wave));
+            List<Supplier<Pass>> jobs = new ArrayList<>();
+            for (Chunk ch : part) jobs.add(() -> chunkPass(x, start, base, classes, ch, alpha, captum));
+            List<Pass> passes = Parallel.map(jobs);
+            for (int i = 0; i < part.size(); i++) {
+                accumulate(part.get(i), passes.get(i), start, alpha, w, captum, cond, influence, ig);
             }
         }
     }
 
-    private void runChunk(Tensor x, Tensor start, Tensor base, int[] classes, int e0, int e1,
-                          double[] alpha, double[] w, int k0, int k1, boolean captum,
-                          Map<String, float[]> cond, Map<String, float[]> influence, float[] ig) {
-        int ne = e1 - e0, nk = k1 - k0, rows = ne * nk;
+    /** The forward and backward pass of one chunk (the path leaf carries the tangent in JVP mode). */
+    private Pass chunkPass(Tensor x, Tensor start, Tensor base, int[] classes, Chunk ch, double[] alpha, boolean captum) {
+        int nk = ch.k1 - ch.k0;
+        Tensor leaf = pathLeaf(start, base, alpha, ch.e0, ch.e1, ch.k0, ch.k1, !captum);
+        int[] rowClass = rowClasses(classes, ch.e0, ch.e1, nk);
+        Tensor raw = pathNode == null ? null : x.rows(ch.e0, ch.e1).tile(nk);
+        return pass(raw, null, leaf, rowClass, false);
+    }
+
+    /** Adds one chunk's pass to the running sums of conductance, internal influence and IG. */
+    private void accumulate(Chunk ch, Pass p, Tensor start, double[] alpha, double[] w, boolean captum,
+                            Map<String, float[]> cond, Map<String, float[]> influence, float[] ig) {
+        int e0 = ch.e0, k0 = ch.k0, ne = ch.e1 - ch.e0, nk = ch.k1 - ch.k0, rows = ne * nk;
         int per = start.numel() / start.size(0);
-        Tensor leaf = pathLeaf(start, base, alpha, e0, e1, k0, k1, !captum);
-        int[] rowClass = rowClasses(classes, e0, e1, nk);
-        Tensor raw = pathNode == null ? null : x.rows(e0, e1).tile(nk);
-        Pass p = pass(raw, null, leaf, rowClass, false);
 
         // Accumulate per layer: rows are step-major, so row (k, i) is at k * ne + i.
         for (String l : layers) {
@@ -351,7 +375,7 @@ public final class LayerConductance {
         } else {
             input = raw;
             Tensor firstLeaf = replacement;
-            handles.add(model.hook(pathNode, (name, v) -> {
+            handles.add(model.hookOnThisThread(pathNode, (name, v) -> {
                 Tensor r = firstLeaf != null ? firstLeaf : v.detach().requiresGrad(wantGrads);
                 if (!Arrays.equals(r.shape(), v.shape())) {
                     throw new ShapeException("path", "path node value " + r.shapeString() + " does not match node output " + v.shapeString());
@@ -360,7 +384,7 @@ public final class LayerConductance {
                 return r;
             }));
         }
-        for (String l : layers) handles.add(model.hook(l, Hooks.cache(cache)));
+        for (String l : layers) handles.add(model.hookOnThisThread(l, Hooks.cache(cache)));
         Tensor logits;
         try {
             logits = model.call(input);

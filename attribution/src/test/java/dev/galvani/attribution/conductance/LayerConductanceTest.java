@@ -149,6 +149,33 @@ class LayerConductanceTest {
         }
     }
 
+    /**
+     * The chunks of a path run in parallel, each pass with thread-confined caching hooks: the
+     * numbers are bit-identical whether the chunks ran on one thread (inside a worker) or several,
+     * and two attributions running at once on one model do not see each other's passes.
+     */
+    @Test void parallelChunksGiveTheSameBitsAsOneThread() throws Exception {
+        Mlp net = new Mlp(21, 4, 8, 3, true);
+        Tensor x = input(22, 6, 4);
+        java.util.function.Supplier<AttributionResult> run =
+                () -> new LayerConductance(net).layers("hidden", "act").steps(9).maxRows(4).attribute(x);
+        AttributionResult parallel = run.get();
+        AttributionResult oneThread = dev.galvani.kernels.Parallel.map(java.util.List.of(run)).get(0);
+        AttributionResult[] concurrent = new AttributionResult[2];
+        Thread a = new Thread(() -> concurrent[0] = run.get()), b = new Thread(() -> concurrent[1] = run.get());
+        a.start();
+        b.start();
+        a.join();
+        b.join();
+        for (AttributionResult r : new AttributionResult[] {oneThread, concurrent[0], concurrent[1]}) {
+            for (String l : new String[] {"hidden", "act"}) {
+                assertArrayEquals(parallel.layer(l).conductance().data(), r.layer(l).conductance().data(), 0f, l);
+                assertArrayEquals(parallel.layer(l).internalInfluence().data(), r.layer(l).internalInfluence().data(), 0f, l);
+            }
+            assertArrayEquals(parallel.integratedGradients().data(), r.integratedGradients().data(), 0f);
+        }
+    }
+
     @Test void probabilityTargetConservesToo() {
         Mlp net = new Mlp(13, 4, 10, 3, true);
         Tensor x = input(14, 3, 4);

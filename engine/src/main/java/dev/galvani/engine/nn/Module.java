@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A node of a model's tree. Every module has a stable dotted name built from the names its
@@ -21,7 +22,8 @@ public abstract class Module {
     private final Map<String, Module> children = new LinkedHashMap<>();
     private final Map<String, Tensor> params = new LinkedHashMap<>();
     private final Map<String, Tensor> buffers = new LinkedHashMap<>();
-    private final List<Hook> hooks = new ArrayList<>();
+    /** Copy-on-write: passes on other threads may add and remove hooks while this one runs. */
+    private final List<Registered> hooks = new CopyOnWriteArrayList<>();
     private boolean training = true;
 
     /** The module's computation. Call {@link #call}, not this, so hooks run. */
@@ -33,7 +35,10 @@ public abstract class Module {
         Scope.push(name.isEmpty() ? getClass().getSimpleName() : name);
         try {
             Tensor y = forward(x);
-            for (Hook h : List.copyOf(hooks)) y = h.apply(name, y);
+            Thread self = Thread.currentThread();
+            for (Registered r : hooks) {
+                if (r.thread == null || r.thread == self) y = r.hook.apply(name, y);
+            }
             return y;
         } finally {
             Scope.pop();
@@ -180,9 +185,34 @@ public abstract class Module {
      * reverse and forward mode, as hooks build their replacement from ordinary ops.
      */
     public final HookHandle hook(String dottedName, Hook hook) {
+        return register(dottedName, hook, null);
+    }
+
+    /**
+     * Like {@link #hook}, but the hook sees only calls made on the registering thread, so that
+     * several passes over one model (the chunks of a path integral) can run at once, each with
+     * its own caches and edits.
+     */
+    public final HookHandle hookOnThisThread(String dottedName, Hook hook) {
+        return register(dottedName, hook, Thread.currentThread());
+    }
+
+    private HookHandle register(String dottedName, Hook hook, Thread thread) {
         Module m = module(dottedName);
-        m.hooks.add(hook);
-        return () -> m.hooks.remove(hook);
+        Registered r = new Registered(hook, thread);
+        m.hooks.add(r);
+        return () -> m.hooks.remove(r);
+    }
+
+    /** A hook and, when confined, the thread whose calls it sees (identity, not value, equality). */
+    private static final class Registered {
+        final Hook hook;
+        final Thread thread;
+
+        Registered(Hook hook, Thread thread) {
+            this.hook = hook;
+            this.thread = thread;
+        }
     }
 
     /** Removes every hook in this subtree. */

@@ -32,6 +32,19 @@ class HooksTest {
         assertTrue(net.stateDict().containsKey("block.scale.weight"));
     }
 
+    @Test void aThreadConfinedHookSeesOnlyItsThreadsCalls() throws Exception {
+        Net net = new Net();
+        try (HookHandle h = net.hookOnThisThread("block.act", Hooks.zeroUnits(1))) {
+            assertArrayEquals(new float[] {301f, 602f}, net.call(x).data(), "this thread: edited");
+            float[][] other = new float[1][];
+            Thread t = new Thread(() -> other[0] = net.call(x).data());
+            t.start();
+            t.join();
+            assertArrayEquals(new float[] {321f, 642f}, other[0], "another thread: untouched");
+        }
+        assertArrayEquals(new float[] {321f, 642f}, net.call(x).data(), "closed: gone");
+    }
+
     @Test void zeroUnitsChangesOutputAsComputedByHand() {
         Net net = new Net();
         assertArrayEquals(new float[] {321f, 642f}, net.call(x).data());
