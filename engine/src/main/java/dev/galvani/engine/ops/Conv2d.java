@@ -4,6 +4,7 @@ import dev.galvani.engine.ShapeException;
 import dev.galvani.engine.Tensor;
 import dev.galvani.kernels.Backend;
 import dev.galvani.kernels.Backends;
+import dev.galvani.kernels.Depthwise;
 import dev.galvani.kernels.Im2col;
 
 /**
@@ -13,12 +14,15 @@ import dev.galvani.kernels.Im2col;
  * <p>Per group, a chunk of the batch is unfolded into one column matrix [C/g·kh·kw, n·Ho·Wo]
  * ({@link Im2col}) and multiplied by the group's weights in one GEMM. VJP: {@code dW = dY colᵀ},
  * {@code dX = col2im(Wᵀ dY)}, {@code db = Σ dY}. JVP: {@code conv(ẋ, W) + conv(x, Ẇ) + ḃ}.
+ * Depthwise layers (one input and one output channel per group) skip the unfolding and run the
+ * direct kernel {@link Depthwise} instead.
  */
 public final class Conv2d extends Op {
     /** Most floats in one column matrix (64 MB); larger batches are processed in chunks. */
     private static final int MAX_COL = 16 << 20;
     private final int sh, sw, ph, pw, dh, dw, groups;
     private Geometry geo;
+    private Depthwise depthwise; // set when each group has one input and one output channel
 
     public Conv2d(int sh, int sw, int ph, int pw, int dh, int dw, int groups) {
         this.sh = sh;
@@ -61,6 +65,7 @@ public final class Conv2d extends Op {
         }
         int cg = c / groups;
         geo = new Geometry(n, c, h, w, o, kh, kw, ho, wo, cg, o / groups, cg * kh * kw, ho * wo);
+        if (cg == 1 && o == groups) depthwise = new Depthwise(c, h, w, kh, kw, sh, sw, ph, pw, dh, dw);
         return conv(x, wt, in.length > 2 ? in[2] : null);
     }
 
@@ -70,12 +75,29 @@ public final class Conv2d extends Op {
 
     private Tensor conv(Tensor x, Tensor wt, Tensor b) {
         Geometry g = geo;
-        Backend be = Backends.current();
         float[] y = new float[g.n * g.o * g.p];
+        if (depthwise != null) depthwise.forward(g.n, x.data(), wt.data(), y);
+        else unfoldAndMultiply(x.data(), wt.data(), y);
+        if (b != null) {
+            float[] bd = b.data();
+            for (int i = 0; i < g.n; i++) {
+                for (int oc = 0; oc < g.o; oc++) {
+                    int base = (i * g.o + oc) * g.p;
+                    float bv = bd[oc];
+                    for (int q = 0; q < g.p; q++) y[base + q] += bv;
+                }
+            }
+        }
+        return new Tensor(y, g.n, g.o, g.ho, g.wo);
+    }
+
+    /** One GEMM per group and chunk of the batch over the unfolded input: y [N, O, P] is overwritten. */
+    private void unfoldAndMultiply(float[] xd, float[] wd, float[] y) {
+        Geometry g = geo;
+        Backend be = Backends.current();
         int chunk = chunk();
         float[] col = new float[g.k * chunk * g.p];
         float[] tmp = new float[g.og * chunk * g.p];
-        float[] xd = x.data(), wd = wt.data();
         for (int n0 = 0; n0 < g.n; n0 += chunk) {
             int nc = Math.min(chunk, g.n - n0), ld = nc * g.p;
             for (int gi = 0; gi < groups; gi++) {
@@ -92,27 +114,44 @@ public final class Conv2d extends Op {
                 }
             }
         }
-        if (b != null) {
-            float[] bd = b.data();
-            for (int i = 0; i < g.n; i++) {
-                for (int oc = 0; oc < g.o; oc++) {
-                    int base = (i * g.o + oc) * g.p;
-                    float bv = bd[oc];
-                    for (int q = 0; q < g.p; q++) y[base + q] += bv;
-                }
-            }
-        }
-        return new Tensor(y, g.n, g.o, g.ho, g.wo);
     }
 
     @Override protected Tensor[] vjp(Tensor grad) {
         Geometry g = geo;
-        Backend be = Backends.current();
         Tensor x = in[0], wt = in[1];
         boolean needX = x.requiresGrad(), needW = wt.requiresGrad();
         float[] dx = needX ? new float[x.numel()] : null;
         float[] dwt = needW ? new float[wt.numel()] : null;
         float[] gd = grad.data(), xd = x.data(), wd = wt.data();
+        if (depthwise != null) {
+            if (needX) depthwise.backwardInput(g.n, gd, wd, dx);
+            if (needW) depthwise.backwardWeight(g.n, gd, xd, dwt);
+        } else {
+            unfoldedVjp(gd, xd, wd, dx, dwt);
+        }
+        Tensor[] out = new Tensor[in.length];
+        if (needX) out[0] = new Tensor(dx, x.shape());
+        if (needW) out[1] = new Tensor(dwt, wt.shape());
+        if (in.length > 2 && in[2].requiresGrad()) {
+            float[] db = new float[g.o];
+            for (int i = 0; i < g.n; i++) {
+                for (int oc = 0; oc < g.o; oc++) {
+                    double s = 0;
+                    int base = (i * g.o + oc) * g.p;
+                    for (int q = 0; q < g.p; q++) s += gd[base + q];
+                    db[oc] += (float) s;
+                }
+            }
+            out[2] = new Tensor(db, in[2].shape());
+        }
+        return out;
+    }
+
+    /** VJP through the unfolding: {@code dW += dY colᵀ}, {@code dX += col2im(Wᵀ dY)} (null: not wanted). */
+    private void unfoldedVjp(float[] gd, float[] xd, float[] wd, float[] dx, float[] dwt) {
+        Geometry g = geo;
+        Backend be = Backends.current();
+        boolean needX = dx != null, needW = dwt != null;
         int chunk = chunk();
         float[] col = new float[g.k * chunk * g.p];
         float[] gy = new float[g.og * chunk * g.p];
@@ -142,22 +181,6 @@ public final class Conv2d extends Op {
                 }
             }
         }
-        Tensor[] out = new Tensor[in.length];
-        if (needX) out[0] = new Tensor(dx, x.shape());
-        if (needW) out[1] = new Tensor(dwt, wt.shape());
-        if (in.length > 2 && in[2].requiresGrad()) {
-            float[] db = new float[g.o];
-            for (int i = 0; i < g.n; i++) {
-                for (int oc = 0; oc < g.o; oc++) {
-                    double s = 0;
-                    int base = (i * g.o + oc) * g.p;
-                    for (int q = 0; q < g.p; q++) s += gd[base + q];
-                    db[oc] += (float) s;
-                }
-            }
-            out[2] = new Tensor(db, in[2].shape());
-        }
-        return out;
     }
 
     @Override protected Tensor jvp(Tensor[] t) {

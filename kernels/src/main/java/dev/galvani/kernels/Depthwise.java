@@ -1,0 +1,128 @@
+package dev.galvani.kernels;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Direct depthwise convolution (one input and one output channel per group, MobileNet's 3x3
+ * depthwise layers). Through {@link Im2col} such a layer is one tiny GEMM per channel
+ * ([1, 9] x [9, N·Ho·Wo]) plus an unfolding that copies the input nine times; here each kernel tap
+ * is a scaled add along an output row, which the JIT vectorises.
+ *
+ * <p>Layouts: {@code x} [N, C, H, W], {@code w} [C, 1, kh, kw], {@code y} [N, C, Ho, Wo], all
+ * row-major. A <em>plane</em> is one (example, channel) pair, {@code p = n * C + c}. Work is split
+ * over planes (over channels for the weight gradient, so that each sum keeps one order), so the
+ * numbers do not depend on the thread count.
+ */
+public final class Depthwise {
+    /** Planes x output positions x taps below which one thread does it all. */
+    private static final long PARALLEL_WORK = 1L << 18;
+
+    private final int c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, ho, wo;
+
+    public Depthwise(int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw) {
+        this.c = c;
+        this.h = h;
+        this.w = w;
+        this.kh = kh;
+        this.kw = kw;
+        this.sh = sh;
+        this.sw = sw;
+        this.ph = ph;
+        this.pw = pw;
+        this.dh = dh;
+        this.dw = dw;
+        this.ho = Im2col.outSize(h, kh, sh, ph, dh);
+        this.wo = Im2col.outSize(w, kw, sw, pw, dw);
+    }
+
+    /** {@code y = conv(x, wt)} for {@code n} examples (y is overwritten). */
+    public void forward(int n, float[] x, float[] wt, float[] y) {
+        split(n * c, (p0, p1) -> {
+            java.util.Arrays.fill(y, p0 * ho * wo, p1 * ho * wo, 0f);
+            for (int p = p0; p < p1; p++) taps(p, wt, x, y, Mode.FORWARD, null);
+        });
+    }
+
+    /** {@code dx += convᵀ(dy, wt)}: the gradient with respect to the input. */
+    public void backwardInput(int n, float[] dy, float[] wt, float[] dx) {
+        split(n * c, (p0, p1) -> {
+            for (int p = p0; p < p1; p++) taps(p, wt, dx, dy, Mode.INPUT, null);
+        });
+    }
+
+    /** {@code dwt += Σ_n dy ⋆ x}: the gradient with respect to the weights, [C, 1, kh, kw]. */
+    public void backwardWeight(int n, float[] dy, float[] x, float[] dwt) {
+        split(c, (c0, c1) -> {
+            double[] acc = new double[kh * kw];
+            for (int ch = c0; ch < c1; ch++) {
+                java.util.Arrays.fill(acc, 0);
+                for (int i = 0; i < n; i++) taps(i * c + ch, null, x, dy, Mode.WEIGHT, acc);
+                for (int t = 0; t < acc.length; t++) dwt[ch * kh * kw + t] += (float) acc[t];
+            }
+        });
+    }
+
+    private enum Mode { FORWARD, INPUT, WEIGHT }
+
+    /**
+     * Visits every tap of plane {@code p}: for each kernel offset (i, j) and output row, the run of
+     * output columns whose input column lies inside the image, {@code ow ∈ [lo, hi)}.
+     */
+    private void taps(int p, float[] wt, float[] x, float[] y, Mode mode, double[] acc) {
+        int ch = p % c, xp = p * h * w, yp = p * ho * wo;
+        for (int i = 0; i < kh; i++) {
+            for (int j = 0; j < kw; j++) {
+                int t = i * kw + j;
+                float wv = wt == null ? 0f : wt[ch * kh * kw + t];
+                int iw0 = j * dw - pw;
+                int lo = iw0 >= 0 ? 0 : (-iw0 + sw - 1) / sw;
+                int hi = iw0 > w - 1 ? 0 : Math.min(wo, (w - 1 - iw0) / sw + 1);
+                if (lo >= hi) continue;
+                double s = 0;
+                for (int oh = 0; oh < ho; oh++) {
+                    int ih = oh * sh - ph + i * dh;
+                    if (ih < 0 || ih >= h) continue;
+                    int xr = xp + ih * w + iw0, yr = yp + oh * wo;
+                    switch (mode) {
+                        case FORWARD -> {
+                            if (sw == 1) for (int ow = lo; ow < hi; ow++) y[yr + ow] += wv * x[xr + ow];
+                            else for (int ow = lo; ow < hi; ow++) y[yr + ow] += wv * x[xr + ow * sw];
+                        }
+                        case INPUT -> {
+                            if (sw == 1) for (int ow = lo; ow < hi; ow++) x[xr + ow] += wv * y[yr + ow];
+                            else for (int ow = lo; ow < hi; ow++) x[xr + ow * sw] += wv * y[yr + ow];
+                        }
+                        case WEIGHT -> {
+                            float r = 0f;
+                            for (int ow = lo; ow < hi; ow++) r += y[yr + ow] * x[xr + ow * sw];
+                            s += r;
+                        }
+                    }
+                }
+                if (mode == Mode.WEIGHT) acc[t] += s;
+            }
+        }
+    }
+
+    private interface Range {
+        void run(int from, int to);
+    }
+
+    /** Splits [0, count) into contiguous ranges, one per available thread when the work is large. */
+    private void split(int count, Range body) {
+        long work = (long) count * ho * wo * kh * kw;
+        int parts = (int) Math.min(Math.min(Parallel.available(), count), Math.max(1, work / PARALLEL_WORK));
+        if (parts <= 1) {
+            body.run(0, count);
+            return;
+        }
+        List<Runnable> jobs = new ArrayList<>();
+        int step = (count + parts - 1) / parts;
+        for (int a = 0; a < count; a += step) {
+            int from = a, to = Math.min(count, a + step);
+            jobs.add(() -> body.run(from, to));
+        }
+        Parallel.run(jobs);
+    }
+}
