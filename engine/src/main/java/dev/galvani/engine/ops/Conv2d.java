@@ -18,7 +18,12 @@ import dev.galvani.kernels.Im2col;
  * direct kernel {@link Depthwise} instead.
  */
 public final class Conv2d extends Op {
-    /** Most floats in one column matrix (64 MB); larger batches are processed in chunks. */
+    /**
+     * Output positions (images x Ho x Wo) per GEMM: enough columns for the kernel's panels, few
+     * enough that the column matrix stays in cache. {@code -Dgalvani.conv.columns} overrides it.
+     */
+    private static final int COLUMNS = Integer.getInteger("galvani.conv.columns", 256);
+    /** Most floats in one column matrix (64 MB), whatever the chunk. */
     private static final int MAX_COL = 16 << 20;
     private final int sh, sw, ph, pw, dh, dw, groups;
     private Geometry geo;
@@ -69,8 +74,15 @@ public final class Conv2d extends Op {
         return conv(x, wt, in.length > 2 ? in[2] : null);
     }
 
+    /** Images per GEMM: one when an image has {@link #COLUMNS} positions, more when images are small. */
     private int chunk() {
-        return Math.max(1, Math.min(geo.n, MAX_COL / Math.max(1, geo.k * geo.p)));
+        int byColumns = (COLUMNS + geo.p - 1) / geo.p;
+        return Math.max(1, Math.min(geo.n, Math.min(byColumns, MAX_COL / Math.max(1, geo.k * geo.p))));
+    }
+
+    /** A 1x1 convolution with unit stride and no padding: an image's planes are already its column matrix. */
+    private boolean pointwise() {
+        return geo.kh == 1 && geo.kw == 1 && sh == 1 && sw == 1 && ph == 0 && pw == 0;
     }
 
     private Tensor conv(Tensor x, Tensor wt, Tensor b) {
@@ -91,21 +103,39 @@ public final class Conv2d extends Op {
         return new Tensor(y, g.n, g.o, g.ho, g.wo);
     }
 
-    /** One GEMM per group and chunk of the batch over the unfolded input: y [N, O, P] is overwritten. */
+    /**
+     * One GEMM per group and chunk of images over the unfolded input; y [N, O, P] is overwritten.
+     * A chunk of one image writes straight into y (its [og, P] block is contiguous there), and a
+     * pointwise convolution reads its input in place instead of unfolding it.
+     */
     private void unfoldAndMultiply(float[] xd, float[] wd, float[] y) {
         Geometry g = geo;
         Backend be = Backends.current();
         int chunk = chunk();
-        float[] col = new float[g.k * chunk * g.p];
-        float[] tmp = new float[g.og * chunk * g.p];
+        boolean direct = pointwise();
+        float[] col = chunk == 1 && direct ? null : new float[g.k * chunk * g.p];
+        float[] tmp = chunk == 1 ? null : new float[g.og * chunk * g.p];
         for (int n0 = 0; n0 < g.n; n0 += chunk) {
             int nc = Math.min(chunk, g.n - n0), ld = nc * g.p;
             for (int gi = 0; gi < groups; gi++) {
+                int wOff = gi * g.og * g.k;
+                if (nc == 1) {
+                    int xOff = (n0 * g.c + gi * g.cg) * g.h * g.w, yOff = (n0 * g.o + gi * g.og) * g.p;
+                    float[] b = xd;
+                    int bOff = xOff;
+                    if (!direct) {
+                        Im2col.im2col(xd, xOff, g.cg, g.h, g.w, g.kh, g.kw, sh, sw, ph, pw, dh, dw, col, g.p, 0);
+                        b = col;
+                        bOff = 0;
+                    }
+                    be.sgemm(false, false, g.og, g.p, g.k, 1f, wd, wOff, g.k, b, bOff, g.p, 0f, y, yOff, g.p);
+                    continue;
+                }
                 for (int i = 0; i < nc; i++) {
                     Im2col.im2col(xd, ((n0 + i) * g.c + gi * g.cg) * g.h * g.w, g.cg, g.h, g.w, g.kh, g.kw,
                             sh, sw, ph, pw, dh, dw, col, ld, i * g.p);
                 }
-                be.sgemm(false, false, g.og, ld, g.k, 1f, wd, gi * g.og * g.k, g.k, col, 0, ld, 0f, tmp, 0, ld);
+                be.sgemm(false, false, g.og, ld, g.k, 1f, wd, wOff, g.k, col, 0, ld, 0f, tmp, 0, ld);
                 // [og, nc·P] to y[n, gi·og + oc, P]
                 for (int oc = 0; oc < g.og; oc++) {
                     for (int i = 0; i < nc; i++) {
@@ -147,33 +177,56 @@ public final class Conv2d extends Op {
         return out;
     }
 
-    /** VJP through the unfolding: {@code dW += dY colᵀ}, {@code dX += col2im(Wᵀ dY)} (null: not wanted). */
+    /**
+     * VJP through the unfolding: {@code dW += dY colᵀ}, {@code dX += col2im(Wᵀ dY)} (null: not
+     * wanted). For a chunk of one image dY is read in place, and a pointwise convolution uses x as
+     * its own column matrix and accumulates dX without folding.
+     */
     private void unfoldedVjp(float[] gd, float[] xd, float[] wd, float[] dx, float[] dwt) {
         Geometry g = geo;
         Backend be = Backends.current();
-        boolean needX = dx != null, needW = dwt != null;
+        boolean needX = dx != null, needW = dwt != null, direct = pointwise();
         int chunk = chunk();
-        float[] col = new float[g.k * chunk * g.p];
-        float[] gy = new float[g.og * chunk * g.p];
+        float[] col = chunk == 1 && direct ? null : new float[g.k * chunk * g.p];
+        float[] gy = chunk == 1 ? null : new float[g.og * chunk * g.p];
         for (int n0 = 0; n0 < g.n; n0 += chunk) {
             int nc = Math.min(chunk, g.n - n0), ld = nc * g.p;
             for (int gi = 0; gi < groups; gi++) {
-                for (int oc = 0; oc < g.og; oc++) {
-                    for (int i = 0; i < nc; i++) {
-                        System.arraycopy(gd, ((n0 + i) * g.o + gi * g.og + oc) * g.p, gy, oc * ld + i * g.p, g.p);
+                int wOff = gi * g.og * g.k, xOff = (n0 * g.c + gi * g.cg) * g.h * g.w;
+                float[] dy = gy;
+                int dyOff = 0;
+                if (nc == 1) {
+                    dy = gd;
+                    dyOff = (n0 * g.o + gi * g.og) * g.p;
+                } else {
+                    for (int oc = 0; oc < g.og; oc++) {
+                        for (int i = 0; i < nc; i++) {
+                            System.arraycopy(gd, ((n0 + i) * g.o + gi * g.og + oc) * g.p, gy, oc * ld + i * g.p, g.p);
+                        }
                     }
                 }
                 if (needW) {
-                    for (int i = 0; i < nc; i++) {
-                        Im2col.im2col(xd, ((n0 + i) * g.c + gi * g.cg) * g.h * g.w, g.cg, g.h, g.w, g.kh, g.kw,
-                                sh, sw, ph, pw, dh, dw, col, ld, i * g.p);
+                    float[] b = col;
+                    int bOff = 0;
+                    if (nc == 1 && direct) {
+                        b = xd;
+                        bOff = xOff;
+                    } else {
+                        for (int i = 0; i < nc; i++) {
+                            Im2col.im2col(xd, ((n0 + i) * g.c + gi * g.cg) * g.h * g.w, g.cg, g.h, g.w, g.kh, g.kw,
+                                    sh, sw, ph, pw, dh, dw, col, ld, i * g.p);
+                        }
                     }
                     // dW_g += dY_g colᵀ : [og, ld] x [ld, k]
-                    be.sgemm(false, true, g.og, g.k, ld, 1f, gy, 0, ld, col, 0, ld, 1f, dwt, gi * g.og * g.k, g.k);
+                    be.sgemm(false, true, g.og, g.k, ld, 1f, dy, dyOff, ld, b, bOff, ld, 1f, dwt, wOff, g.k);
                 }
                 if (needX) {
+                    if (nc == 1 && direct) { // dX_g += W_gᵀ dY_g, straight into the image's planes
+                        be.sgemm(true, false, g.k, g.p, g.og, 1f, wd, wOff, g.k, dy, dyOff, g.p, 1f, dx, xOff, g.p);
+                        continue;
+                    }
                     // dcol = W_gᵀ dY_g : [k, og] x [og, ld]
-                    be.sgemm(true, false, g.k, ld, g.og, 1f, wd, gi * g.og * g.k, g.k, gy, 0, ld, 0f, col, 0, ld);
+                    be.sgemm(true, false, g.k, ld, g.og, 1f, wd, wOff, g.k, dy, dyOff, ld, 0f, col, 0, ld);
                     for (int i = 0; i < nc; i++) {
                         Im2col.col2im(col, ld, i * g.p, g.cg, g.h, g.w, g.kh, g.kw, sh, sw, ph, pw, dh, dw,
                                 dx, ((n0 + i) * g.c + gi * g.cg) * g.h * g.w);

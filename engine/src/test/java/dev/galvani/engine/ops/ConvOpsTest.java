@@ -48,7 +48,10 @@ class ConvOpsTest {
             // depthwise (direct kernel): stride, dilation, a kernel wider than the padded row, and
             // a batch large enough to be split across threads
             {2, 5, 9, 8, 5, 3, 2, 1, 1, 5}, {1, 3, 7, 9, 3, 3, 1, 2, 2, 3}, {1, 2, 3, 3, 2, 5, 1, 1, 1, 2},
-            {4, 32, 28, 28, 32, 3, 1, 1, 1, 32}};
+            {4, 32, 28, 28, 32, 3, 1, 1, 1, 32},
+            // one image per GEMM (16x16 positions), pointwise read in place, and chunks of small
+            // images with a remainder (40 images of 4x4 in chunks of 16)
+            {3, 5, 16, 16, 4, 3, 1, 1, 1, 1}, {3, 8, 16, 16, 6, 1, 1, 0, 1, 2}, {40, 3, 4, 4, 5, 3, 1, 1, 1, 1}};
         for (int[] c : cases) {
             Tensor x = rand(c[0], c[1], c[2], c[3]), w = rand(c[4], c[1] / c[9], c[5], c[5]), b = rand(c[4]);
             Tensor y = F.conv2d(x, w, b, c[6], c[7], c[8], c[9]);
@@ -58,16 +61,22 @@ class ConvOpsTest {
 
     /**
      * Convolution is linear in x and in w, so for any u: ⟨u, conv(x, w)⟩ = ⟨∂/∂x, x⟩ = ⟨∂/∂w, w⟩
-     * exactly (up to rounding). Checks the depthwise kernel's two gradients at a size whose work is
-     * split across threads, where finite differences would be slow.
+     * exactly (up to rounding). Checks both gradients at sizes where finite differences would be
+     * slow: the depthwise kernel split across threads, one image per GEMM (pointwise in place, and
+     * 3x3), and chunks of small images with a remainder.
      */
-    @Test void depthwiseGradientsAtScale() {
-        Tensor x = rand(4, 32, 28, 28).requiresGrad(true), w = rand(32, 1, 3, 3).requiresGrad(true);
-        Tensor y = F.conv2d(x, w, null, 2, 1, 1, 32), u = rand(y.shape());
-        Tensor[] g = dev.galvani.engine.autodiff.Autodiff.grad(y, u, x, w);
-        double uy = dot(u, y);
-        assertEquals(uy, dot(g[0], x), 1e-4 * Math.abs(uy) + 1e-3);
-        assertEquals(uy, dot(g[1], w), 1e-4 * Math.abs(uy) + 1e-3);
+    @Test void gradientsAtScaleAgreeWithTheForwardPass() {
+        int[][] cases = { // n, c, h, w, o, k, stride, pad, groups
+            {4, 32, 28, 28, 32, 3, 2, 1, 32}, {3, 8, 16, 16, 6, 1, 1, 0, 2}, {2, 6, 16, 16, 4, 3, 1, 1, 1},
+            {37, 4, 5, 5, 6, 3, 1, 1, 2}};
+        for (int[] c : cases) {
+            Tensor x = rand(c[0], c[1], c[2], c[3]).requiresGrad(true), w = rand(c[4], c[1] / c[8], c[5], c[5]).requiresGrad(true);
+            Tensor y = F.conv2d(x, w, null, c[6], c[7], 1, c[8]), u = rand(y.shape());
+            Tensor[] g = dev.galvani.engine.autodiff.Autodiff.grad(y, u, x, w);
+            double uy = dot(u, y);
+            assertEquals(uy, dot(g[0], x), 1e-4 * Math.abs(uy) + 1e-3, java.util.Arrays.toString(c));
+            assertEquals(uy, dot(g[1], w), 1e-4 * Math.abs(uy) + 1e-3, java.util.Arrays.toString(c));
+        }
     }
 
     private static double dot(Tensor a, Tensor b) {
@@ -81,6 +90,7 @@ class ConvOpsTest {
         GradCheck.check(x -> F.conv2d(x[0], x[1], x[2], 2, 1, 2, 2), rand(1, 4, 7, 7), rand(2, 2, 3, 3), rand(2));
         GradCheck.check(x -> F.conv2d(x[0], x[1], null, 1, 1, 1, 3), rand(2, 3, 4, 4), rand(3, 1, 3, 3)); // depthwise
         GradCheck.check(x -> F.conv2d(x[0], x[1], x[2], 2, 2, 2, 4), rand(2, 4, 7, 6), rand(4, 1, 3, 3), rand(4));
+        GradCheck.check(x -> F.conv2d(x[0], x[1], x[2], 1, 0, 1, 1), rand(2, 3, 16, 16), rand(4, 3, 1, 1), rand(4)); // in place
     }
 
     @Test void conv1d() {
