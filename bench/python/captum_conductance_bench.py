@@ -9,6 +9,8 @@ scripts/golden/make_fixtures.py). Run from the repository root:
     PYTHONPATH=/tmp/captum /usr/bin/python3 bench/python/captum_conductance_bench.py /tmp/inc.safetensors [batch] [steps]
 
 and compare with `./galvani bench conductance --batch 16 --steps 50` (attributions/s) on the same machine.
+PyTorch uses as many threads as the machine has cores (Debian's build may default to one);
+TORCH_THREADS=N sets another count.
 """
 import os
 import sys
@@ -25,6 +27,7 @@ def main():
     path = sys.argv[1]
     batch = int(sys.argv[2]) if len(sys.argv) > 2 else 16
     steps = int(sys.argv[3]) if len(sys.argv) > 3 else 50
+    torch.set_num_threads(int(os.environ.get("TORCH_THREADS", os.cpu_count() or 1)))
     state, meta = load_galvani_checkpoint(path)
     kwargs = {"classes": int(meta.get("classes", 10))}
     if "width" in meta:

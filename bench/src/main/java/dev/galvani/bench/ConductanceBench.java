@@ -7,6 +7,7 @@ import dev.galvani.engine.Rng;
 import dev.galvani.engine.Tensor;
 import dev.galvani.engine.nn.Module;
 import dev.galvani.kernels.Backends;
+import dev.galvani.kernels.Parallel;
 import dev.galvani.models.ModelZoo;
 
 import java.util.ArrayList;
@@ -17,14 +18,15 @@ import java.util.Map;
 
 /**
  * Throughput of the path-integration kernel (attributions per second) on the Inception-style net,
- * with its variants measured in the same run: batched path vs a step-by-step loop, one layer vs
- * three, Captum-style vs JVP discretisation. The ratios are the point; the absolute figures depend
+ * with its variants measured in the same run: the default (passes of 64 rows, one per core) against
+ * the same passes on one thread, one layer vs three, Captum-style vs JVP discretisation, and the
+ * whole path in one pass vs a step-by-step loop. The ratios are the point; the absolute figures depend
  * on the machine and JDK, which are printed.
  */
 public final class ConductanceBench {
     private ConductanceBench() {}
 
-    public record Row(String variant, double attributionsPerSecond, double seconds, double ratioToBatched) {}
+    public record Row(String variant, double attributionsPerSecond, double seconds, double ratioToDefault) {}
 
     public static List<Row> run(int batch, int steps, int repeats, long seed) {
         Module net = ModelZoo.create("inception", Map.of("seed", Long.toString(seed)));
@@ -33,16 +35,17 @@ public final class ConductanceBench {
         String[] one = {"inception4a"};
         String[] three = {"inception3a", "inception3b", "inception4a"};
         int all = batch * (steps + 1);
-        Map<String, LayerConductance> variants = new LinkedHashMap<>();
-        variants.put("batched path, 1 layer, JVP", lc(net, one, steps, Discretisation.JVP, all));
-        variants.put("batched path, 3 layers, JVP", lc(net, three, steps, Discretisation.JVP, all));
-        variants.put("batched path, 1 layer, Captum-style", lc(net, one, steps, Discretisation.CAPTUM, all));
-        variants.put("chunks of 128 rows, 1 layer, JVP", lc(net, one, steps, Discretisation.JVP, 128));
-        variants.put("chunks of 128 rows, 1 layer, Captum-style", lc(net, one, steps, Discretisation.CAPTUM, 128));
-        variants.put("step-by-step loop, 1 layer, JVP", lc(net, one, steps, Discretisation.JVP, batch));
+        int chunk = 64; // LayerConductance's default row bound
+        Map<String, Variant> variants = new LinkedHashMap<>();
+        variants.put("64-row chunks in parallel, 1 layer, JVP", new Variant(lc(net, one, steps, Discretisation.JVP, chunk), false));
+        variants.put("64-row chunks on one thread, 1 layer, JVP", new Variant(lc(net, one, steps, Discretisation.JVP, chunk), true));
+        variants.put("64-row chunks in parallel, 3 layers, JVP", new Variant(lc(net, three, steps, Discretisation.JVP, chunk), false));
+        variants.put("64-row chunks in parallel, 1 layer, Captum-style", new Variant(lc(net, one, steps, Discretisation.CAPTUM, chunk), false));
+        variants.put("one pass of all " + all + " rows, 1 layer, JVP", new Variant(lc(net, one, steps, Discretisation.JVP, all), false));
+        variants.put("step-by-step loop (" + batch + " rows), 1 layer, JVP", new Variant(lc(net, one, steps, Discretisation.JVP, batch), false));
         List<Row> rows = new ArrayList<>();
         double base = 0;
-        for (Map.Entry<String, LayerConductance> e : variants.entrySet()) {
+        for (Map.Entry<String, Variant> e : variants.entrySet()) {
             e.getValue().attribute(x); // warm-up
             double best = Double.MAX_VALUE;
             for (int r = 0; r < repeats; r++) {
@@ -57,6 +60,14 @@ public final class ConductanceBench {
         return rows;
     }
 
+    /** A configured attribution, run either as the library runs it or with its chunks kept on one thread. */
+    private record Variant(LayerConductance lc, boolean oneThread) {
+        void attribute(Tensor x) {
+            if (oneThread) Parallel.map(List.of(() -> lc.attribute(x))); // inside a worker nothing splits
+            else lc.attribute(x);
+        }
+    }
+
     private static LayerConductance lc(Module net, String[] layers, int steps, Discretisation d, int maxRows) {
         return new LayerConductance(net).layers(layers).steps(steps).method(Quadrature.GAUSS_LEGENDRE)
                 .discretisation(d).maxRows(maxRows);
@@ -65,10 +76,10 @@ public final class ConductanceBench {
     public static String format(List<Row> rows, int batch, int steps) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "conductance, Inception-style net, batch %d, %d steps, Gauss-Legendre%n", batch, steps));
-        sb.append(String.format(Locale.ROOT, "jdk %s, %d cores, %s%n", Runtime.version(), Runtime.getRuntime().availableProcessors(), Backends.current().name()));
-        sb.append(String.format(Locale.ROOT, "%-40s %14s %10s %10s%n", "variant", "attributions/s", "seconds", "ratio"));
+        sb.append(String.format(Locale.ROOT, "jdk %s, %d cores, %d threads, %s%n", Runtime.version(), Runtime.getRuntime().availableProcessors(), Parallel.threads(), Backends.current().name()));
+        sb.append(String.format(Locale.ROOT, "%-52s %14s %10s %10s%n", "variant", "attributions/s", "seconds", "ratio"));
         for (Row r : rows) {
-            sb.append(String.format(Locale.ROOT, "%-40s %14.2f %10.3f %10.2f%n", r.variant(), r.attributionsPerSecond(), r.seconds(), r.ratioToBatched()));
+            sb.append(String.format(Locale.ROOT, "%-52s %14.2f %10.3f %10.2f%n", r.variant(), r.attributionsPerSecond(), r.seconds(), r.ratioToDefault()));
         }
         return sb.toString();
     }

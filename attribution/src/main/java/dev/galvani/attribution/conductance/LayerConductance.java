@@ -27,7 +27,8 @@ import java.util.function.Supplier;
  * hooks on every requested layer; one backward sweep then gives {@code ∂F/∂y} for all layers at
  * once. In {@link Discretisation#JVP} mode the path leaf also carries the tangent {@code x − x'},
  * so every layer's {@code dy/dα} comes out of the same forward pass. Batches are chunked over
- * examples and steps so that no pass exceeds {@link #maxRows(int)} rows.
+ * examples and steps so that no pass exceeds {@link #maxRows(int)} rows; the chunks run one per
+ * core at a time ({@link Parallel}), each pass with its own thread-confined hooks.
  *
  * <p>By default the path starts at the model input. {@link #pathFrom(String)} starts it at a named
  * node instead (a text model's embedding output, whose baseline is the padding embedding, zero):
@@ -92,7 +93,10 @@ public final class LayerConductance {
         return this;
     }
 
-    /** Memory bound: the most rows (steps x examples) in one forward/backward pass. */
+    /**
+     * Memory bound: the most rows (steps x examples) in one forward/backward pass. Passes run one
+     * per core at a time, so peak memory is about {@code Parallel.threads()} passes' worth.
+     */
     public LayerConductance maxRows(int rows) {
         if (rows < 2) throw new GalvaniException("--max-rows must be at least 2, got " + rows);
         this.maxRows = rows;
