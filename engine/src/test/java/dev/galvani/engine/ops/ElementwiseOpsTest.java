@@ -53,6 +53,24 @@ class ElementwiseOpsTest {
         assertArrayEquals(new float[] {0, 0, 0.4f, 2f, 6f, 3f}, new Relu6().apply(x).data());
     }
 
+    /** The branch-free masks of ReLU and ReLU6 against their definitions, at every edge a float has. */
+    @Test void reluMasksAtTheEdges() {
+        float[] x = {-0f, 0f, Float.MIN_VALUE, -Float.MIN_VALUE, 1e-30f, 5.5f, Math.nextDown(6f), 6f, 7f,
+            Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, Float.intBitsToFloat(0xffc00000), -3f};
+        float[] g = new float[x.length];
+        for (int i = 0; i < g.length; i++) g[i] = i + 1;
+        Tensor up = Tensor.of(g, x.length);
+        for (boolean six : new boolean[] {false, true}) {
+            Tensor in = Tensor.of(x.clone(), x.length).requiresGrad(true);
+            Tensor y = six ? new Relu6().apply(in) : in.relu();
+            float[] got = dev.galvani.engine.autodiff.Autodiff.grad(y, up, in)[0].data();
+            for (int i = 0; i < x.length; i++) {
+                boolean pass = x[i] > 0 && (!six || x[i] < 6);
+                assertEquals(pass ? g[i] : 0f, got[i], (six ? "relu6" : "relu") + " at " + x[i]);
+            }
+        }
+    }
+
     @Test void sumAndMean() {
         GradCheck.check(x -> x[0].sum(false, 1), rand(3, 4, 5));
         GradCheck.check(x -> x[0].sum(true, 0, 2), rand(3, 4, 5));
