@@ -34,6 +34,11 @@ public final class Gemm {
         return VECTOR ? "vector-api(" + GemmVector.bitSize() + "-bit)" : "plain-java";
     }
 
+    /** True when the Vector API kernels run (the incubator module is present and works). */
+    static boolean vectorApi() {
+        return VECTOR;
+    }
+
     /** How many threads a large GEMM is split across. */
     public static int threads() {
         return Parallel.threads();

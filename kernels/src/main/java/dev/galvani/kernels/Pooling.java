@@ -1,0 +1,93 @@
+package dev.galvani.kernels;
+
+/**
+ * Max pooling over planes [P, H, W] (P = examples x channels): each window's maximum and the flat
+ * input index of its first maximal element in row-major order (where the gradient goes).
+ * Padding counts as −∞, as in PyTorch.
+ *
+ * <p>Scalar path: each element becomes a {@link #key}, its value's bits made sortable as an
+ * integer with its rank in the window below them; the window's largest key names both the maximum
+ * and its first position, and {@code Math.max} on longs compiles to conditional moves. (A
+ * compare-and-branch per element mispredicts on every other element of real activations and
+ * costs three times as much.) Windows of 2x2 and 3x3 inside the image are written out. With the
+ * Vector API, the interior of a 3x3 stride-1 pooling ({@link PoolingVector}) runs sixteen windows
+ * per step. A NaN wins its window, as in PyTorch.
+ */
+public final class Pooling {
+    private Pooling() {}
+
+    /** Output size along one dimension. */
+    public static int outSize(int in, int k, int stride, int pad) {
+        return Im2col.outSize(in, k, stride, pad, 1);
+    }
+
+    /**
+     * Max pooling of {@code planes} planes of {@code x}; writes {@code y} [P, Ho, Wo] and
+     * {@code argmax} (flat indices into {@code x}). Requires {@code pad <= k / 2} and {@code k <= 255}.
+     */
+    public static void max(float[] x, int planes, int h, int w, int k, int stride, int pad, float[] y, int[] argmax) {
+        int ho = outSize(h, k, stride, pad), wo = outSize(w, k, stride, pad);
+        boolean vector = k == 3 && stride == 1 && pad == 1 && h >= 3 && w >= 3 && Gemm.vectorApi();
+        for (int p = 0; p < planes; p++) {
+            int base = p * h * w, out = p * ho * wo;
+            if (vector) {
+                PoolingVector.max3x3Interior(x, base, h, w, y, argmax, out);
+                // the border: first and last rows, first and last columns
+                for (int oh = 0; oh < ho; oh++) {
+                    boolean edgeRow = oh == 0 || oh == ho - 1;
+                    for (int ow = 0; ow < wo; ow += edgeRow ? 1 : wo - 1) window(x, base, h, w, k, stride, pad, oh, ow, y, argmax, out + oh * wo + ow);
+                }
+                continue;
+            }
+            for (int oh = 0; oh < ho; oh++) {
+                for (int ow = 0; ow < wo; ow++) window(x, base, h, w, k, stride, pad, oh, ow, y, argmax, out + oh * wo + ow);
+            }
+        }
+    }
+
+    private static void window(float[] x, int base, int h, int w, int k, int stride, int pad, int oh, int ow,
+                               float[] y, int[] argmax, int o) {
+        int r0 = oh * stride - pad, c0 = ow * stride - pad, top = base + r0 * w + c0;
+        boolean inside = r0 >= 0 && r0 + k <= h && c0 >= 0 && c0 + k <= w;
+        long best;
+        if (inside && k == 3) best = max3x3(x, top, w);
+        else if (inside && k == 2) best = max2x2(x, top, w);
+        else best = maxClipped(x, base, h, w, k, r0, c0);
+        int rank = 0xffff - (int) (best & 0xffff);
+        int at = top + rank / k * w + rank % k;
+        y[o] = x[at];
+        argmax[o] = at;
+    }
+
+    /**
+     * The float's bits as an integer that orders like the value (−0 just below +0, every NaN above
+     * +∞), shifted left, with {@code 0xffff − rank} below: among equal values the earliest rank wins.
+     */
+    private static long key(float v, int rank) {
+        int b = Float.floatToIntBits(v); // every NaN as the one positive NaN
+        return ((long) (b ^ ((b >> 31) & 0x7fffffff)) << 16) | (0xffff - rank);
+    }
+
+    private static long max3x3(float[] d, int t, int w) {
+        int u = t + w, v = u + w;
+        long a = Math.max(Math.max(key(d[t], 0), key(d[t + 1], 1)), Math.max(key(d[t + 2], 2), key(d[u], 3)));
+        long b = Math.max(Math.max(key(d[u + 1], 4), key(d[u + 2], 5)), Math.max(key(d[v], 6), key(d[v + 1], 7)));
+        return Math.max(Math.max(a, b), key(d[v + 2], 8));
+    }
+
+    private static long max2x2(float[] d, int t, int w) {
+        return Math.max(Math.max(key(d[t], 0), key(d[t + 1], 1)), Math.max(key(d[t + w], 2), key(d[t + w + 1], 3)));
+    }
+
+    /** Any window, clipped to the image; ranks count from the unclipped window's top left. */
+    private static long maxClipped(float[] d, int base, int h, int w, int k, int r0, int c0) {
+        long best = Long.MIN_VALUE;
+        for (int ih = Math.max(0, r0), i1 = Math.min(h, r0 + k); ih < i1; ih++) {
+            int row = base + ih * w, rank = (ih - r0) * k - c0;
+            for (int iw = Math.max(0, c0), j1 = Math.min(w, c0 + k); iw < j1; iw++) {
+                best = Math.max(best, key(d[row + iw], rank + iw));
+            }
+        }
+        return best;
+    }
+}
