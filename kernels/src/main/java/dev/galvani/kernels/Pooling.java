@@ -10,7 +10,7 @@ package dev.galvani.kernels;
  * and its first position, and {@code Math.max} on longs compiles to conditional moves. (A
  * compare-and-branch per element mispredicts on every other element of real activations and
  * costs three times as much.) Windows of 2x2 and 3x3 inside the image are written out. With the
- * Vector API, the interior of a 3x3 stride-1 pooling ({@link PoolingVector}) runs sixteen windows
+ * Vector API, 3x3 stride-1 pooling with padding 1 ({@link PoolingVector}) runs a row of windows
  * per step. A NaN wins its window, as in PyTorch.
  */
 public final class Pooling {
@@ -27,18 +27,13 @@ public final class Pooling {
      */
     public static void max(float[] x, int planes, int h, int w, int k, int stride, int pad, float[] y, int[] argmax) {
         int ho = outSize(h, k, stride, pad), wo = outSize(w, k, stride, pad);
-        boolean vector = k == 3 && stride == 1 && pad == 1 && h >= 3 && w >= 3 && Gemm.vectorApi();
+        if (k == 3 && stride == 1 && pad == 1 && Gemm.vectorApi()) {
+            float[] scratch = PoolingVector.paddedScratch(h, w);
+            for (int p = 0; p < planes; p++) PoolingVector.max3x3(x, p * h * w, h, w, y, argmax, p * h * w, scratch);
+            return;
+        }
         for (int p = 0; p < planes; p++) {
             int base = p * h * w, out = p * ho * wo;
-            if (vector) {
-                PoolingVector.max3x3Interior(x, base, h, w, y, argmax, out);
-                // the border: first and last rows, first and last columns
-                for (int oh = 0; oh < ho; oh++) {
-                    boolean edgeRow = oh == 0 || oh == ho - 1;
-                    for (int ow = 0; ow < wo; ow += edgeRow ? 1 : wo - 1) window(x, base, h, w, k, stride, pad, oh, ow, y, argmax, out + oh * wo + ow);
-                }
-                continue;
-            }
             for (int oh = 0; oh < ho; oh++) {
                 for (int ow = 0; ow < wo; ow++) window(x, base, h, w, k, stride, pad, oh, ow, y, argmax, out + oh * wo + ow);
             }

@@ -6,42 +6,61 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
+import java.util.Arrays;
+
 /**
- * The Vector API part of {@link Pooling}: 3x3 stride-1 max pooling of one plane's interior, with
- * the plane read as a flat array so that one vector covers consecutive windows across rows. Taps
- * are visited in row-major order and a tap replaces the running maximum only when strictly
- * greater (or NaN), so the first maximal element wins, as in the scalar path. Loaded only when
+ * The Vector API part of {@link Pooling}: 3x3 stride-1 max pooling with padding 1 (Inception's
+ * pool branch), a row of windows per step. The plane is copied into a buffer with a border of −∞,
+ * so border windows need no clipping. The first maximal element in row-major order wins: the
+ * running maximum starts at the centre (always inside the image), the taps before it are visited
+ * backwards and win ties, the taps after it forwards and win only when greater. A NaN wins. A
+ * padding cell never wins (so among taps that are all −∞, the centre does). Loaded only when
  * {@code jdk.incubator.vector} is present.
  */
 final class PoolingVector {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Integer> SI = VectorSpecies.of(int.class, S.vectorShape());
     private static final int L = S.length();
+    private static final IntVector IOTA = IntVector.zero(SI).addIndex(1);
 
     private PoolingVector() {}
 
-    /**
-     * Windows centred on flat positions {@code w+1 .. (h-1)·w-2} of the plane at {@code base}
-     * (every window whose rows are inside; the first and last columns among them wrap around and
-     * must be redone by the caller). Output positions equal input positions (stride 1, padding 1).
-     */
-    static void max3x3Interior(float[] x, int base, int h, int w, float[] y, int[] argmax, int out) {
-        int[] offsets = {-w - 1, -w, -w + 1, -1, 0, 1, w - 1, w, w + 1};
-        IntVector iota = IntVector.zero(SI).addIndex(1);
-        int end = (h - 1) * w - 1;
-        for (int o = w + 1; o < end; o += L) {
-            VectorMask<Float> m = S.indexInRange(o, end);
-            int at = base + o;
-            FloatVector best = FloatVector.fromArray(S, x, at + offsets[0], m);
-            IntVector arg = iota.add(at + offsets[0]);
-            for (int t = 1; t < 9; t++) {
-                FloatVector v = FloatVector.fromArray(S, x, at + offsets[t], m);
-                VectorMask<Float> wins = v.compare(VectorOperators.GT, best).or(v.test(VectorOperators.IS_NAN));
-                best = best.blend(v, wins);
-                arg = arg.blend(iota.add(at + offsets[t]), wins.cast(SI));
+    /** A scratch plane with a −∞ border for {@link #max3x3}, reusable across planes of one size. */
+    static float[] paddedScratch(int h, int w) {
+        float[] pad = new float[(h + 2) * (w + 2)];
+        Arrays.fill(pad, Float.NEGATIVE_INFINITY);
+        return pad;
+    }
+
+    /** One plane at {@code base}: writes its h x w outputs at {@code out}. */
+    static void max3x3(float[] x, int base, int h, int w, float[] y, int[] argmax, int out, float[] pad) {
+        int pw = w + 2;
+        for (int r = 0; r < h; r++) System.arraycopy(x, base + r * w, pad, (r + 1) * pw + 1, w);
+        for (int r = 0; r < h; r++) {
+            for (int c = 0; c < w; c += L) {
+                VectorMask<Float> m = S.indexInRange(c, w);
+                int centre = (r + 1) * pw + c + 1, at = base + r * w + c;
+                FloatVector best = FloatVector.fromArray(S, pad, centre, m);
+                IntVector arg = IOTA.add(at);
+                for (int t = 3; t >= 0; t--) { // before the centre, backwards: ties go to the earlier tap
+                    int di = t / 3 - 1, dj = t % 3 - 1;
+                    FloatVector v = FloatVector.fromArray(S, pad, centre + di * pw + dj, m);
+                    VectorMask<Float> wins = v.compare(VectorOperators.GE, best)
+                            .and(v.compare(VectorOperators.NE, Float.NEGATIVE_INFINITY))
+                            .or(v.test(VectorOperators.IS_NAN));
+                    best = best.blend(v, wins);
+                    arg = arg.blend(IOTA.add(at + di * w + dj), wins.cast(SI));
+                }
+                for (int t = 5; t < 9; t++) { // after the centre, forwards: only a greater value wins
+                    int di = t / 3 - 1, dj = t % 3 - 1;
+                    FloatVector v = FloatVector.fromArray(S, pad, centre + di * pw + dj, m);
+                    VectorMask<Float> wins = v.compare(VectorOperators.GT, best).or(v.test(VectorOperators.IS_NAN).and(best.test(VectorOperators.IS_NAN).not()));
+                    best = best.blend(v, wins);
+                    arg = arg.blend(IOTA.add(at + di * w + dj), wins.cast(SI));
+                }
+                best.intoArray(y, out + r * w + c, m);
+                arg.intoArray(argmax, out + r * w + c, m.cast(SI));
             }
-            best.intoArray(y, out + o, m);
-            arg.intoArray(argmax, out + o, m.cast(SI));
         }
     }
 }
