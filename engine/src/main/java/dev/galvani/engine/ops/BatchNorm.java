@@ -86,24 +86,45 @@ public final class BatchNorm extends Op {
             mean[ch] = (float) mu;
             invStd[ch] = (float) (1 / Math.sqrt(v / m + eps));
         }
-        xhat = new float[d.length];
+        // Training keeps x̂ for the backward pass; evaluation recomputes it only if asked (γ's gradient).
+        float[] xh = runningMean == null ? new float[d.length] : null;
         float[] y = new float[d.length];
         for (int i = 0; i < n; i++) {
             for (int ch = 0; ch < c; ch++) {
                 int base = (i * c + ch) * inner;
                 float mu = mean[ch], is = invStd[ch], gg = g[ch], bb = b[ch];
+                if (xh == null) {
+                    for (int j = 0; j < inner; j++) y[base + j] = gg * ((d[base + j] - mu) * is) + bb;
+                    continue;
+                }
                 for (int j = 0; j < inner; j++) {
-                    float xh = (d[base + j] - mu) * is;
-                    xhat[base + j] = xh;
-                    y[base + j] = gg * xh + bb;
+                    float v = (d[base + j] - mu) * is;
+                    xh[base + j] = v;
+                    y[base + j] = gg * v + bb;
                 }
             }
         }
+        xhat = xh;
         return new Tensor(y, x.shape());
+    }
+
+    /** x̂, kept from a training forward pass or recomputed (evaluation) on first use. */
+    private float[] xhat() {
+        if (xhat != null) return xhat;
+        float[] d = in[0].data(), xh = new float[d.length];
+        for (int i = 0; i < n; i++) {
+            for (int ch = 0; ch < c; ch++) {
+                int base = (i * c + ch) * inner;
+                float mu = mean[ch], is = invStd[ch];
+                for (int j = 0; j < inner; j++) xh[base + j] = (d[base + j] - mu) * is;
+            }
+        }
+        return xhat = xh;
     }
 
     /** Per channel: Σ v and Σ v·x̂. */
     private double[][] sums(float[] v) {
+        float[] xhat = xhat();
         double[] s = new double[c], sx = new double[c];
         for (int i = 0; i < n; i++) {
             for (int ch = 0; ch < c; ch++) {
@@ -131,7 +152,11 @@ public final class BatchNorm extends Op {
             for (int ch = 0; ch < c; ch++) {
                 int base = (i * c + ch) * inner;
                 float scale = g[ch] * invStd[ch];
-                float mv = s == null ? 0f : (float) (s[0][ch] / m), mxv = s == null ? 0f : (float) (s[1][ch] / m);
+                if (s == null) { // evaluation: affine
+                    for (int j = 0; j < inner; j++) r[base + j] = scale * v[base + j];
+                    continue;
+                }
+                float mv = (float) (s[0][ch] / m), mxv = (float) (s[1][ch] / m);
                 for (int j = 0; j < inner; j++) r[base + j] = scale * (v[base + j] - mv - xhat[base + j] * mxv);
             }
         }
@@ -156,9 +181,10 @@ public final class BatchNorm extends Op {
     }
 
     @Override protected Tensor jvp(Tensor[] t) {
-        float[] y = t[0] != null ? normalisedDerivative(t[0].data()) : new float[xhat.length];
+        float[] y = t[0] != null ? normalisedDerivative(t[0].data()) : new float[in[0].numel()];
         float[] tg = t[1] == null ? null : t[1].data(), tb = t.length > 2 && t[2] != null ? t[2].data() : null;
         if (tg != null || tb != null) {
+            float[] xhat = xhat();
             for (int i = 0; i < n; i++) {
                 for (int ch = 0; ch < c; ch++) {
                     int base = (i * c + ch) * inner;
