@@ -25,6 +25,30 @@ public final class Im2col {
             for (int ch = 0; ch < c; ch++) System.arraycopy(x, xOff + ch * h * w, col, ch * ldCol + colCol, h * w);
             return;
         }
+        if (sh == 1 && sw == 1 && ho == h && wo == w) {
+            // 'same' convolution, stride 1: each row of the column matrix is the plane shifted by
+            // one flat offset, with the rows and the columns that fall off the image zeroed.
+            int p = h * w;
+            for (int ch = 0; ch < c; ch++) {
+                int xc = xOff + ch * p;
+                for (int i = 0; i < kh; i++) {
+                    for (int j = 0; j < kw; j++) {
+                        int row = ((ch * kh + i) * kw + j) * ldCol + colCol;
+                        int di = i * dh - ph, dj = j * dw - pw, s = di * w + dj;
+                        int n = Math.max(0, p - Math.abs(s)); // entries that land on the plane
+                        if (s >= 0) {
+                            if (n > 0) System.arraycopy(x, xc + s, col, row, n);
+                            java.util.Arrays.fill(col, row + n, row + p, 0f);
+                        } else {
+                            java.util.Arrays.fill(col, row, row + p - n, 0f);
+                            if (n > 0) System.arraycopy(x, xc, col, row + p - n, n);
+                        }
+                        zeroWrappedColumns(col, row, h, w, dj);
+                    }
+                }
+            }
+            return;
+        }
         for (int ch = 0; ch < c; ch++) {
             int xc = xOff + ch * h * w;
             for (int i = 0; i < kh; i++) {
@@ -52,10 +76,38 @@ public final class Im2col {
         }
     }
 
-    /** The adjoint of {@link #im2col}: adds each column entry back into its image position. */
+    /** Zeroes, in one shifted row of the column matrix, the output columns whose input column dj away is off the image. */
+    private static void zeroWrappedColumns(float[] col, int row, int h, int w, int dj) {
+        int lo = dj < 0 ? 0 : w - Math.min(w, dj), hi = dj < 0 ? Math.min(w, -dj) : w;
+        if (lo >= hi) return;
+        for (int oh = 0; oh < h; oh++) java.util.Arrays.fill(col, row + oh * w + lo, row + oh * w + hi, 0f);
+    }
+
+    /**
+     * The adjoint of {@link #im2col}: adds each column entry back into its image position. For a
+     * 'same' convolution with stride 1 the column matrix is scratch: entries that map off the image
+     * are zeroed, and each row is added to the plane shifted, in one pass.
+     */
     public static void col2im(float[] col, int ldCol, int colCol, int c, int h, int w, int kh, int kw,
                               int sh, int sw, int ph, int pw, int dh, int dw, float[] x, int xOff) {
         int ho = outSize(h, kh, sh, ph, dh), wo = outSize(w, kw, sw, pw, dw);
+        if (sh == 1 && sw == 1 && ho == h && wo == w && (kh > 1 || kw > 1)) {
+            int p = h * w;
+            for (int ch = 0; ch < c; ch++) {
+                int xc = xOff + ch * p;
+                for (int i = 0; i < kh; i++) {
+                    for (int j = 0; j < kw; j++) {
+                        int row = ((ch * kh + i) * kw + j) * ldCol + colCol;
+                        int di = i * dh - ph, dj = j * dw - pw, s = di * w + dj;
+                        zeroWrappedColumns(col, row, h, w, dj);
+                        // output q reads input q + s; rows off the image fall outside [0, p)
+                        int q0 = Math.max(0, -s), q1 = Math.min(p, p - s), dst = xc + s;
+                        for (int q = q0; q < q1; q++) x[dst + q] += col[row + q];
+                    }
+                }
+            }
+            return;
+        }
         if (kh == 1 && kw == 1 && sh == 1 && sw == 1 && ph == 0 && pw == 0) {
             for (int ch = 0; ch < c; ch++) {
                 int src = ch * ldCol + colCol, dst = xOff + ch * h * w;

@@ -51,7 +51,9 @@ class ConvOpsTest {
             {4, 32, 28, 28, 32, 3, 1, 1, 1, 32},
             // one image per GEMM (16x16 positions), pointwise read in place, and chunks of small
             // images with a remainder (40 images of 4x4 in chunks of 16)
-            {3, 5, 16, 16, 4, 3, 1, 1, 1, 1}, {3, 8, 16, 16, 6, 1, 1, 0, 1, 2}, {40, 3, 4, 4, 5, 3, 1, 1, 1, 1}};
+            {3, 5, 16, 16, 4, 3, 1, 1, 1, 1}, {3, 8, 16, 16, 6, 1, 1, 0, 1, 2}, {40, 3, 4, 4, 5, 3, 1, 1, 1, 1},
+            // 'same' convolutions unfolded by shifting whole planes: dilated, 5x5, a kernel wider than the image
+            {2, 4, 6, 7, 5, 3, 1, 2, 2, 1}, {1, 3, 6, 6, 4, 5, 1, 2, 1, 1}, {2, 2, 2, 3, 3, 5, 1, 2, 1, 1}};
         for (int[] c : cases) {
             Tensor x = rand(c[0], c[1], c[2], c[3]), w = rand(c[4], c[1] / c[9], c[5], c[5]), b = rand(c[4]);
             Tensor y = F.conv2d(x, w, b, c[6], c[7], c[8], c[9]);
@@ -91,6 +93,8 @@ class ConvOpsTest {
         GradCheck.check(x -> F.conv2d(x[0], x[1], null, 1, 1, 1, 3), rand(2, 3, 4, 4), rand(3, 1, 3, 3)); // depthwise
         GradCheck.check(x -> F.conv2d(x[0], x[1], x[2], 2, 2, 2, 4), rand(2, 4, 7, 6), rand(4, 1, 3, 3), rand(4));
         GradCheck.check(x -> F.conv2d(x[0], x[1], x[2], 1, 0, 1, 1), rand(2, 3, 16, 16), rand(4, 3, 1, 1), rand(4)); // in place
+        GradCheck.check(x -> F.conv2d(x[0], x[1], x[2], 1, 2, 2, 1), rand(2, 3, 5, 6), rand(2, 3, 3, 3), rand(2)); // dilated 'same'
+        GradCheck.check(x -> F.conv2d(x[0], x[1], null, 1, 2, 1, 1), rand(1, 2, 3, 4), rand(2, 2, 5, 5)); // wider than the image
     }
 
     @Test void conv1d() {
