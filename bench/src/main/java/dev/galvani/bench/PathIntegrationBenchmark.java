@@ -24,9 +24,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * JMH: the path-integration kernel on the Inception-style net (batch 4): the batched path against
- * a step-by-step loop, one layer against three in one pass, Captum-style against JVP, for 16, 50
- * and 128 steps. Each score is the time of one attribution call; compare within a run.
+ * JMH: the path-integration kernel on the Inception-style net (batch 4): the default (passes of 64
+ * rows, one per core) and the whole path in one pass against a step-by-step loop, one layer
+ * against three in one pass, Captum-style against JVP, for 16, 50 and 128 steps. Each score is the time of one attribution call; compare within a run.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -52,6 +52,7 @@ public class PathIntegrationBenchmark {
         return new LayerConductance(net).layers(layers).steps(steps).method(Quadrature.GAUSS_LEGENDRE).discretisation(d).maxRows(maxRows).attribute(x);
     }
 
+    @Benchmark public Object defaultChunksJvpOneLayer() { return run(Discretisation.JVP, 64, "inception4a"); }
     @Benchmark public Object batchedJvpOneLayer() { return run(Discretisation.JVP, 4 * (steps + 1), "inception4a"); }
     @Benchmark public Object batchedJvpThreeLayers() { return run(Discretisation.JVP, 4 * (steps + 1), "inception3a", "inception3b", "inception4a"); }
     @Benchmark public Object batchedCaptumOneLayer() { return run(Discretisation.CAPTUM, 4 * (steps + 1), "inception4a"); }
