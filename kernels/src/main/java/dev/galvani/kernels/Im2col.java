@@ -29,24 +29,17 @@ public final class Im2col {
             // 'same' convolution, stride 1: each row of the column matrix is the plane shifted by
             // one flat offset, with the rows and the columns that fall off the image zeroed.
             int p = h * w;
-            for (int ch = 0; ch < c; ch++) {
-                int xc = xOff + ch * p;
-                for (int i = 0; i < kh; i++) {
-                    for (int j = 0; j < kw; j++) {
-                        int row = ((ch * kh + i) * kw + j) * ldCol + colCol;
-                        int di = i * dh - ph, dj = j * dw - pw, s = di * w + dj;
-                        int n = Math.max(0, p - Math.abs(s)); // entries that land on the plane
-                        if (s >= 0) {
-                            if (n > 0) System.arraycopy(x, xc + s, col, row, n);
-                            java.util.Arrays.fill(col, row + n, row + p, 0f);
-                        } else {
-                            java.util.Arrays.fill(col, row, row + p - n, 0f);
-                            if (n > 0) System.arraycopy(x, xc, col, row + p - n, n);
-                        }
-                        zeroWrappedColumns(col, row, h, w, dj);
-                    }
+            forEachShift(c, h, w, kh, kw, ph, pw, dh, dw, ldCol, colCol, xOff, (xc, row, s, dj) -> {
+                int n = Math.max(0, p - Math.abs(s)); // entries that land on the plane
+                if (s >= 0) {
+                    if (n > 0) System.arraycopy(x, xc + s, col, row, n);
+                    java.util.Arrays.fill(col, row + n, row + p, 0f);
+                } else {
+                    java.util.Arrays.fill(col, row, row + p - n, 0f);
+                    if (n > 0) System.arraycopy(x, xc, col, row + p - n, n);
                 }
-            }
+                zeroWrappedColumns(col, row, h, w, dj);
+            });
             return;
         }
         for (int ch = 0; ch < c; ch++) {
@@ -77,6 +70,24 @@ public final class Im2col {
     }
 
     /** Zeroes, in one shifted row of the column matrix, the output columns whose input column dj away is off the image. */
+    /** One tap of a 'same' stride-1 convolution: plane start, column-matrix row, flat shift, column shift. */
+    private interface Shift {
+        void apply(int xc, int row, int s, int dj);
+    }
+
+    /** Visits every (channel, kernel row, kernel column) of a 'same' stride-1 convolution. */
+    private static void forEachShift(int c, int h, int w, int kh, int kw, int ph, int pw, int dh, int dw,
+                                     int ldCol, int colCol, int xOff, Shift body) {
+        for (int ch = 0; ch < c; ch++) {
+            for (int i = 0; i < kh; i++) {
+                for (int j = 0; j < kw; j++) {
+                    int dj = j * dw - pw;
+                    body.apply(xOff + ch * h * w, ((ch * kh + i) * kw + j) * ldCol + colCol, (i * dh - ph) * w + dj, dj);
+                }
+            }
+        }
+    }
+
     private static void zeroWrappedColumns(float[] col, int row, int h, int w, int dj) {
         int lo = dj < 0 ? 0 : w - Math.min(w, dj), hi = dj < 0 ? Math.min(w, -dj) : w;
         if (lo >= hi) return;
@@ -93,19 +104,12 @@ public final class Im2col {
         int ho = outSize(h, kh, sh, ph, dh), wo = outSize(w, kw, sw, pw, dw);
         if (sh == 1 && sw == 1 && ho == h && wo == w && (kh > 1 || kw > 1)) {
             int p = h * w;
-            for (int ch = 0; ch < c; ch++) {
-                int xc = xOff + ch * p;
-                for (int i = 0; i < kh; i++) {
-                    for (int j = 0; j < kw; j++) {
-                        int row = ((ch * kh + i) * kw + j) * ldCol + colCol;
-                        int di = i * dh - ph, dj = j * dw - pw, s = di * w + dj;
-                        zeroWrappedColumns(col, row, h, w, dj);
-                        // output q reads input q + s; rows off the image fall outside [0, p)
-                        int q0 = Math.max(0, -s), q1 = Math.min(p, p - s), dst = xc + s;
-                        for (int q = q0; q < q1; q++) x[dst + q] += col[row + q];
-                    }
-                }
-            }
+            forEachShift(c, h, w, kh, kw, ph, pw, dh, dw, ldCol, colCol, xOff, (xc, row, s, dj) -> {
+                zeroWrappedColumns(col, row, h, w, dj);
+                // output q reads input q + s; rows off the image fall outside [0, p)
+                int q0 = Math.max(0, -s), q1 = Math.min(p, p - s), dst = xc + s;
+                for (int q = q0; q < q1; q++) x[dst + q] += col[row + q];
+            });
             return;
         }
         if (kh == 1 && kw == 1 && sh == 1 && sw == 1 && ph == 0 && pw == 0) {
