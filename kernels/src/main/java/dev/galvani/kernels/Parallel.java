@@ -52,7 +52,7 @@ public final class Parallel {
     /** Runs the suppliers concurrently and returns their results in order; the first failure is rethrown. */
     public static <T> List<T> map(List<? extends Supplier<T>> jobs) {
         List<T> out = new ArrayList<>(jobs.size());
-        if (jobs.size() == 1 || inWorker()) {
+        if (jobs.size() <= 1 || inWorker()) {
             for (Supplier<T> j : jobs) out.add(asWorker(j));
             return out;
         }

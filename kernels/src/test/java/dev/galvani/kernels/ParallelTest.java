@@ -17,6 +17,7 @@ class ParallelTest {
             jobs.add(() -> v * v);
         }
         assertEquals(List.of(0, 1, 4, 9, 16, 25, 36, 49, 64), Parallel.map(jobs));
+        assertEquals(List.of(), Parallel.map(List.<Supplier<Integer>>of()));
     }
 
     @Test void jobsAreWorkersAndDoNotSplitAgain() {

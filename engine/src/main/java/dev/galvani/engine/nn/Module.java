@@ -3,7 +3,6 @@ package dev.galvani.engine.nn;
 import dev.galvani.engine.GalvaniException;
 import dev.galvani.engine.Tensor;
 
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
