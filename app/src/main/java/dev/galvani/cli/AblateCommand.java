@@ -56,7 +56,7 @@ final class AblateCommand implements Runnable {
         }
         int[] pred = F.argmax(before);
         List<String> names = Inputs.classNames(m, before.size(1));
-        AttributionResult attr = topK == null ? null : new LayerConductance(m.model()).layers(layer).steps(steps).attribute(ex.x(), pred);
+        AttributionResult attr = topK == null ? null : new LayerConductance(m.model()).layers(layer).steps(steps).integratedGradients(false).attribute(ex.x(), pred);
         for (int i = 0; i < ex.x().size(0); i++) {
             int[] u;
             if (topK != null) {

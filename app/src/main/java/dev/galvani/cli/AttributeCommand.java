@@ -98,6 +98,7 @@ abstract class AttributeCommand implements Runnable {
         LayerConductance lc = new LayerConductance(m.model()).layers(layers.toArray(new String[0])).steps(steps)
                 .method(Quadrature.parse(method)).discretisation(disc).target(TargetKind.parse(target)).maxRows(maxRows);
         if (Inputs.isText(m)) lc.pathFrom("embedding");
+        lc.integratedGradients(name.equals("ig")); // the others need only the layers: the backward pass stops there
         switch (baseline.toLowerCase(Locale.ROOT)) {
             case "zeros" -> { }
             case "mean" -> {

@@ -61,7 +61,7 @@ final class DemoCommand implements Runnable {
         AttributionResult jvp = new LayerConductance(net).layers(layers).steps(50).method(Quadrature.GAUSS_LEGENDRE)
                 .discretisation(Discretisation.JVP).maxRows(256).attribute(b.x());
         AttributionResult cap = new LayerConductance(net).layers(layers).steps(50).method(Quadrature.GAUSS_LEGENDRE)
-                .discretisation(Discretisation.CAPTUM).maxRows(256).attribute(b.x());
+                .discretisation(Discretisation.CAPTUM).maxRows(256).integratedGradients(false).attribute(b.x());
         AblationStudy.Result abl = AblationStudy.run(net, b.x(), new AblationStudy.Config("inception4a", 32, 24, 256, seed));
 
         Report rep = new Report("Galvani demo: conductance on an Inception-style net", out);

@@ -41,6 +41,7 @@ public final class ConductanceBench {
         variants.put("64-row chunks on one thread, 1 layer, JVP", new Variant(lc(net, one, steps, Discretisation.JVP, chunk), true));
         variants.put("64-row chunks in parallel, 3 layers, JVP", new Variant(lc(net, three, steps, Discretisation.JVP, chunk), false));
         variants.put("64-row chunks in parallel, 1 layer, Captum-style", new Variant(lc(net, one, steps, Discretisation.CAPTUM, chunk), false));
+        variants.put("  ... and IG at the input (backward to the input)", new Variant(lc(net, one, steps, Discretisation.CAPTUM, chunk).integratedGradients(true), false));
         variants.put("one pass of all " + all + " rows, 1 layer, JVP", new Variant(lc(net, one, steps, Discretisation.JVP, all), false));
         variants.put("step-by-step loop (" + batch + " rows), 1 layer, JVP", new Variant(lc(net, one, steps, Discretisation.JVP, batch), false));
         List<Row> rows = new ArrayList<>();
@@ -69,7 +70,8 @@ public final class ConductanceBench {
     }
 
     private static LayerConductance lc(Module net, String[] layers, int steps, Discretisation d, int maxRows) {
-        return new LayerConductance(net).layers(layers).steps(steps).method(Quadrature.GAUSS_LEGENDRE)
+        // Conductance alone, as Captum's LayerConductance computes it: the backward pass stops at the layers.
+        return new LayerConductance(net).layers(layers).steps(steps).method(Quadrature.GAUSS_LEGENDRE).integratedGradients(false)
                 .discretisation(d).maxRows(maxRows);
     }
 

@@ -49,7 +49,8 @@ public class PathIntegrationBenchmark {
     }
 
     private Object run(Discretisation d, int maxRows, String... layers) {
-        return new LayerConductance(net).layers(layers).steps(steps).method(Quadrature.GAUSS_LEGENDRE).discretisation(d).maxRows(maxRows).attribute(x);
+        return new LayerConductance(net).layers(layers).steps(steps).method(Quadrature.GAUSS_LEGENDRE).discretisation(d).maxRows(maxRows)
+                .integratedGradients(false).attribute(x);
     }
 
     @Benchmark public Object defaultChunksJvpOneLayer() { return run(Discretisation.JVP, 64, "inception4a"); }

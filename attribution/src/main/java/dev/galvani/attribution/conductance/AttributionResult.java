@@ -13,6 +13,15 @@ public record AttributionResult(Map<String, Layer> layers, Tensor integratedGrad
                                 float[] f, float[] fBaseline, int[] classes,
                                 int steps, Quadrature method, Discretisation discretisation, TargetKind target) {
 
+    /** Integrated gradients at the path start, [N, ...]; fails when the attribution was told to skip them. */
+    @Override
+    public Tensor integratedGradients() {
+        if (integratedGradients == null) {
+            throw new dev.galvani.engine.GalvaniException("integrated gradients were not computed (LayerConductance.integratedGradients(false))");
+        }
+        return integratedGradients;
+    }
+
     /** Per-unit results of one layer, each [N, ...layer shape]. */
     public record Layer(String name, Tensor conductance, Tensor internalInfluence,
                         Tensor activation, Tensor gradTimesActivation) {
@@ -69,7 +78,7 @@ public record AttributionResult(Map<String, Layer> layers, Tensor integratedGrad
 
     /** Completeness delta of integrated gradients {@code |Σ IG − (F(x) − F(x'))|} per example. */
     public double[] inputDelta() {
-        return deltaOf(totalsOf(integratedGradients));
+        return deltaOf(totalsOf(integratedGradients()));
     }
 
     public double[] relativeInputDelta() {

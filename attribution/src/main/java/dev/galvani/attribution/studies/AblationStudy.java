@@ -43,7 +43,7 @@ public final class AblationStudy {
 
     public static Result run(Module model, Tensor images, Config cfg) {
         int n = images.size(0);
-        AttributionResult attr = new LayerConductance(model).layers(cfg.layer()).steps(cfg.steps())
+        AttributionResult attr = new LayerConductance(model).layers(cfg.layer()).integratedGradients(false).steps(cfg.steps())
                 .method(Quadrature.GAUSS_LEGENDRE).discretisation(Discretisation.JVP).maxRows(cfg.maxRows()).attribute(images);
         AttributionResult.Layer l = attr.layer(cfg.layer());
         int[] cls = attr.classes();

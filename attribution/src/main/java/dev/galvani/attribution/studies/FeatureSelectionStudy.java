@@ -88,7 +88,7 @@ public final class FeatureSelectionStudy {
                 Task task = tasks.get(ti);
                 int[] attrIdx = pick(train, task.positive(), true, cfg.attributionImages(), rng);
                 Dataset.Batch ab = train.batch(attrIdx);
-                AttributionResult r = new LayerConductance(model).layers(cfg.layer()).steps(cfg.steps())
+                AttributionResult r = new LayerConductance(model).layers(cfg.layer()).integratedGradients(false).steps(cfg.steps())
                         .method(Quadrature.GAUSS_LEGENDRE).discretisation(Discretisation.JVP).maxRows(512).attribute(ab.x(), ab.y());
                 AttributionResult.Layer l = r.layer(cfg.layer());
                 Map<String, double[]> scores = new LinkedHashMap<>();

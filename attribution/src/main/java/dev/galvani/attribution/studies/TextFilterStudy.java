@@ -59,7 +59,7 @@ public final class TextFilterStudy {
                 Tensor x = idsTensor(ids, b0, b1, t);
                 int[] cls = new int[b1 - b0];
                 Arrays.fill(cls, positive);
-                AttributionResult r = new LayerConductance(model).layers("features").pathFrom("embedding").steps(steps)
+                AttributionResult r = new LayerConductance(model).layers("features").integratedGradients(false).pathFrom("embedding").steps(steps)
                         .method(Quadrature.GAUSS_LEGENDRE).discretisation(Discretisation.JVP).maxRows(512).attribute(x, cls);
                 Tensor c = r.layer("features").conductance();                 // [b, 3 x filters]
                 for (double d : r.relativeDelta("features")) deltas.add(d);

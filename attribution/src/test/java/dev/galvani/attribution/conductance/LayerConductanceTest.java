@@ -176,6 +176,21 @@ class LayerConductanceTest {
         }
     }
 
+    /** Skipping IG stops the backward sweep at the layers and changes no layer's numbers. */
+    @Test void withoutIntegratedGradientsTheLayersAreUnchanged() {
+        Mlp net = new Mlp(31, 4, 8, 3, true);
+        Tensor x = input(32, 5, 4);
+        for (Discretisation d : Discretisation.values()) {
+            AttributionResult with = new LayerConductance(net).layers("act").steps(7).discretisation(d).attribute(x);
+            AttributionResult without = new LayerConductance(net).layers("act").steps(7).discretisation(d).integratedGradients(false).attribute(x);
+            assertArrayEquals(with.layer("act").conductance().data(), without.layer("act").conductance().data(), 0f, d.name());
+            assertArrayEquals(with.layer("act").internalInfluence().data(), without.layer("act").internalInfluence().data(), 0f, d.name());
+            assertArrayEquals(with.layer("act").gradTimesActivation().data(), without.layer("act").gradTimesActivation().data(), 0f, d.name());
+            var e = assertThrows(dev.galvani.engine.GalvaniException.class, without::integratedGradients);
+            assertTrue(e.getMessage().contains("integratedGradients(false)"), e.getMessage());
+        }
+    }
+
     @Test void probabilityTargetConservesToo() {
         Mlp net = new Mlp(13, 4, 10, 3, true);
         Tensor x = input(14, 3, 4);

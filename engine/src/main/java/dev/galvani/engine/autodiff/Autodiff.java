@@ -64,6 +64,7 @@ public final class Autodiff {
         List<Tensor> order = topologicalOrder(root);
         Set<Tensor> keepSet = Collections.newSetFromMap(new IdentityHashMap<>());
         if (keep != null) keepSet.addAll(Arrays.asList(keep));
+        Set<Tensor> leadsToWanted = keep == null ? null : leadingTo(order, keepSet);
         Map<Tensor, Tensor> grads = new IdentityHashMap<>();
         grads.put(root, upstream);
         try (Grad.Scope s = Grad.internal()) {
@@ -72,6 +73,7 @@ public final class Autodiff {
                 Tensor g = grads.get(t);
                 Node node = t.node();
                 if (g == null || node == null) continue;
+                if (leadsToWanted != null && !anyIn(node.inputs(), leadsToWanted)) continue; // nothing asked for below
                 Tensor[] gin = node.op().vjpChecked(g);
                 Tensor[] inputs = node.inputs();
                 for (int j = 0; j < inputs.length; j++) {
@@ -85,6 +87,24 @@ public final class Autodiff {
             }
         }
         return grads;
+    }
+
+    /**
+     * The tensors of the graph from which a wanted tensor can be reached going towards the inputs
+     * (the wanted ones included): a node none of whose inputs is among them needs no VJP, so a
+     * sweep for a deep layer's gradient stops at that layer instead of running down to the input.
+     */
+    private static Set<Tensor> leadingTo(List<Tensor> order, Set<Tensor> wanted) {
+        Set<Tensor> out = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Tensor t : order) { // inputs before outputs
+            if (wanted.contains(t) || (t.node() != null && anyIn(t.node().inputs(), out))) out.add(t);
+        }
+        return out;
+    }
+
+    private static boolean anyIn(Tensor[] ts, Set<Tensor> set) {
+        for (Tensor t : ts) if (set.contains(t)) return true;
+        return false;
     }
 
     private static Tensor accumulate(Tensor a, Tensor b) {

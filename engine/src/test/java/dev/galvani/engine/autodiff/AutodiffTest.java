@@ -23,6 +23,28 @@ class AutodiffTest {
         assertNull(x.grad, "grad() must not touch leaves' grad fields");
     }
 
+    /** Doubles its input and counts its VJPs. */
+    static final class CountingDouble extends dev.galvani.engine.ops.Op {
+        static int vjps;
+        @Override public String name() { return "counting_double"; }
+        @Override protected Tensor forward(Tensor[] in) { return in[0].mul(2f); }
+        @Override protected Tensor[] vjp(Tensor g) { vjps++; return new Tensor[] {g.mul(2f)}; }
+        @Override protected Tensor jvp(Tensor[] t) { return t[0].mul(2f); }
+    }
+
+    /** A sweep for an intermediate's gradient stops there: nothing below it runs its VJP. */
+    @Test void gradOfAnIntermediateRunsNoVjpBelowIt() {
+        Tensor x = Tensor.of(new float[] {1f, 2f}, 2).requiresGrad(true);
+        Tensor below = new CountingDouble().apply(x);   // 2x
+        Tensor h = below.mul(3f);                        // 6x, the wanted one
+        Tensor y = h.mul(h).sum();                       // dy/dh = 2h = [12, 24]
+        CountingDouble.vjps = 0;
+        assertArrayEquals(new float[] {12f, 24f}, Autodiff.grad(y, null, h)[0].data(), 1e-6f);
+        assertEquals(0, CountingDouble.vjps);
+        assertArrayEquals(new float[] {72f, 144f}, Autodiff.grad(y, null, h, x)[1].data(), 1e-6f); // 72x
+        assertEquals(1, CountingDouble.vjps);
+    }
+
     @Test void nonScalarBackwardWithUpstream() {
         Tensor x = Tensor.of(new float[] {1f, 2f, 3f}, 3).requiresGrad(true);
         x.mul(x).backward(Tensor.of(new float[] {1f, 0f, 2f}, 3));
