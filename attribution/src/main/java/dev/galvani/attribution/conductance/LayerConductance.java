@@ -18,8 +18,9 @@ import java.util.function.Supplier;
 
 /**
  * Conductance of hidden units (Dhamdhere, Yan, Sundararajan 2018; METHODS.md §1), and in the same
- * pass its peers: integrated gradients at the path's start node, internal influence, activation
- * and gradient*activation.
+ * pass its peers: integrated gradients at the path's start node (optional: without them the
+ * backward sweep stops at the deepest layer asked for), internal influence, activation and
+ * gradient*activation.
  *
  * <p>The path integral is a transformation of the model's graph, not a copy of its code: the
  * straight path {@code x(α) = x' + α (x − x')} is laid out as one batch of {@code steps x examples}
