@@ -10,8 +10,8 @@ package dev.galvani.kernels;
  * and its first position, and {@code Math.max} on longs compiles to conditional moves. (A
  * compare-and-branch per element mispredicts on every other element of real activations and
  * costs three times as much.) Windows of 2x2 and 3x3 inside the image are written out. With the
- * Vector API, 3x3 stride-1 pooling with padding 1 ({@link PoolingVector}) runs a row of windows
- * per step. A NaN wins its window, as in PyTorch.
+ * Vector API, 2x2 stride-2 pooling and 3x3 stride-1 pooling with padding 1 ({@link PoolingVector})
+ * run sixteen windows (or a row of them) per step. A NaN wins its window, as in PyTorch.
  */
 public final class Pooling {
     private Pooling() {}
@@ -27,6 +27,10 @@ public final class Pooling {
      */
     public static void max(float[] x, int planes, int h, int w, int k, int stride, int pad, float[] y, int[] argmax) {
         int ho = outSize(h, k, stride, pad), wo = outSize(w, k, stride, pad);
+        if (k == 2 && stride == 2 && pad == 0 && Gemm.vectorApi()) {
+            PoolingVector.max2x2s2(x, planes, h, w, y, argmax);
+            return;
+        }
         if (k == 3 && stride == 1 && pad == 1 && Gemm.vectorApi()) {
             float[] scratch = PoolingVector.paddedScratch(h, w);
             for (int p = 0; p < planes; p++) PoolingVector.max3x3(x, p * h * w, h, w, y, argmax, p * h * w, scratch);

@@ -9,13 +9,14 @@ import jdk.incubator.vector.VectorSpecies;
 import java.util.Arrays;
 
 /**
- * The Vector API part of {@link Pooling}: 3x3 stride-1 max pooling with padding 1 (Inception's
- * pool branch), a row of windows per step. The plane is copied into a buffer with a border of −∞,
- * so border windows need no clipping. The first maximal element in row-major order wins: the
- * running maximum starts at the centre (always inside the image), the taps before it are visited
- * backwards and win ties, the taps after it forwards and win only when greater. A NaN wins. A
- * padding cell never wins (so among taps that are all −∞, the centre does). Loaded only when
- * {@code jdk.incubator.vector} is present.
+ * The Vector API part of {@link Pooling}. 2x2 stride-2 pooling gathers each tap of sixteen windows
+ * at once. 3x3 stride-1 pooling with padding 1 (Inception's pool branch) runs a row of windows per
+ * step over a copy of the plane with a border of −∞, so border windows need no clipping. Either
+ * way the first maximal element in row-major order wins; for 3x3 the running maximum starts at the
+ * centre (always inside the image), the taps before it are visited backwards and win ties, the
+ * taps after it forwards and win only when greater. A NaN wins. A padding cell never wins (so
+ * among taps that are all −∞, the centre does). Loaded only when {@code jdk.incubator.vector} is
+ * present.
  */
 final class PoolingVector {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -24,6 +25,39 @@ final class PoolingVector {
     private static final IntVector IOTA = IntVector.zero(SI).addIndex(1);
 
     private PoolingVector() {}
+
+    /**
+     * 2x2 stride-2 pooling without padding (the downsampling pools), every plane. Windows are
+     * disjoint, so each tap is one gather through a table of the windows' top-left positions; the
+     * taps are visited in row-major order and only a greater value (or a first NaN) wins.
+     */
+    static void max2x2s2(float[] x, int planes, int h, int w, float[] y, int[] argmax) {
+        int ho = h / 2, wo = w / 2, n = ho * wo;
+        // padded to whole vectors with window 0, so that every gather is full (a partly masked
+        // gather checks and fails on lanes it does not load); the extra lanes are never stored
+        int[] topLeft = new int[(n + L - 1) / L * L];
+        for (int r = 0; r < ho; r++) for (int c = 0; c < wo; c++) topLeft[r * wo + c] = 2 * r * w + 2 * c;
+        int[] taps = {0, 1, w, w + 1};
+        for (int p = 0; p < planes; p++) {
+            int base = p * h * w, out = p * n;
+            for (int o = 0; o < n; o += L) {
+                VectorMask<Float> m = S.indexInRange(o, n);
+                VectorMask<Integer> mi = m.cast(SI);
+                IntVector at = IntVector.fromArray(SI, topLeft, o).add(base);
+                FloatVector best = FloatVector.fromArray(S, x, base, topLeft, o);
+                IntVector arg = at;
+                for (int t = 1; t < 4; t++) {
+                    FloatVector v = FloatVector.fromArray(S, x, base + taps[t], topLeft, o);
+                    VectorMask<Float> wins = v.compare(VectorOperators.GT, best)
+                            .or(v.test(VectorOperators.IS_NAN).and(best.test(VectorOperators.IS_NAN).not()));
+                    best = best.blend(v, wins);
+                    arg = arg.blend(at.add(taps[t]), wins.cast(SI));
+                }
+                best.intoArray(y, out + o, m);
+                arg.intoArray(argmax, out + o, mi);
+            }
+        }
+    }
 
     /** A scratch plane with a −∞ border for {@link #max3x3}, reusable across planes of one size. */
     static float[] paddedScratch(int h, int w) {
