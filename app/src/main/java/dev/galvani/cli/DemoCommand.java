@@ -97,7 +97,7 @@ final class DemoCommand implements Runnable {
         rep.figure("Filter conductance of inception4a for image 0", Report.bars("Filter conductance, inception4a, image 0", "filter", "conductance", idx, List.of("conductance"), List.of(first)));
         rep.heading("Ablation vs attribution (inception4a)");
         List<List<Object>> ar = new ArrayList<>();
-        for (AblationStudy.MethodSummary s : abl.summary()) ar.add(List.of(s.method(), s.meanSpearman(), s.medianFlipK(), s.flipped() + "/" + s.examples()));
+        for (AblationStudy.MethodSummary s : abl.summary()) ar.add(List.of(s.method(), AblationStudy.MethodSummary.cell(s.meanSpearman()), s.medianFlipK(), s.flipped() + "/" + s.examples()));
         rep.table("Rank correlation with single-filter ablation drops, and top filters zeroed before the prediction flips (median; "
                 + "no flip within 24 counts as 25)", "ablation", List.of("method", "mean Spearman", "median flip k", "flipped"), ar);
         Path page = rep.write();

@@ -53,7 +53,8 @@ final class StudyCommand {
             AblationStudy.Result r = AblationStudy.run(m.model(), ex.x(), new AblationStudy.Config(layer, steps, maxK, maxRows, seed));
             Path page = AblationStudy.report(r, out, m.architecture() + " from " + checkpoint + " (" + m.get("data", "?") + ", test accuracy " + m.get("test_accuracy", "?") + ")");
             for (AblationStudy.MethodSummary s : r.summary()) {
-                System.out.printf(Locale.ROOT, "%-22s mean Spearman %6.3f  median flip k %5.1f  flipped %d/%d%n", s.method(), s.meanSpearman(), s.medianFlipK(), s.flipped(), s.examples());
+                System.out.printf(Locale.ROOT, "%-22s mean Spearman %6s  median flip k %5.1f  flipped %d/%d%n", s.method(),
+                        Double.isNaN(s.meanSpearman()) ? "n/a" : String.format(Locale.ROOT, "%.3f", s.meanSpearman()), s.medianFlipK(), s.flipped(), s.examples());
             }
             System.out.println("report: " + page);
         }

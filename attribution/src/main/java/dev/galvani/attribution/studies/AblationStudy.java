@@ -35,7 +35,12 @@ public final class AblationStudy {
 
     /** Per method: correlation with ablation drops and flip counts, over the examples. */
     public record MethodSummary(String method, double meanSpearman, double medianSpearman,
-                                double medianFlipK, int flipped, int examples) {}
+                                double medianFlipK, int flipped, int examples) {
+        /** A Spearman figure for tables: "n/a" for the random order, which ranks nothing. */
+        public static Object cell(double rho) {
+            return Double.isNaN(rho) ? "n/a" : rho;
+        }
+    }
 
     public record Result(Config config, int filters, int[] predicted, Map<String, double[]> spearman,
                          Map<String, int[]> flipK, double[][] singleDrops, double[][] conductance,
@@ -118,7 +123,7 @@ public final class AblationStudy {
         double[] meanRho = new double[r.summary().size()], medK = new double[r.summary().size()];
         int j = 0;
         for (MethodSummary s : r.summary()) {
-            rows.add(List.of(s.method(), s.meanSpearman(), s.medianSpearman(), s.medianFlipK(), s.flipped() + "/" + s.examples()));
+            rows.add(List.of(s.method(), MethodSummary.cell(s.meanSpearman()), MethodSummary.cell(s.medianSpearman()), s.medianFlipK(), s.flipped() + "/" + s.examples()));
             names.add(s.method());
             meanRho[j] = Double.isNaN(s.meanSpearman()) ? 0 : s.meanSpearman();
             medK[j++] = s.medianFlipK();
