@@ -14,32 +14,23 @@ import java.util.List;
  * over planes (over channels for the weight gradient, so that each sum keeps one order), so the
  * numbers do not depend on the thread count.
  */
-public final class Depthwise {
+public record Depthwise(int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw) {
     /** Planes x output positions x taps below which one thread does it all. */
     private static final long PARALLEL_WORK = 1L << 18;
 
-    private final int c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, ho, wo;
+    public int ho() {
+        return Im2col.outSize(h, kh, sh, ph, dh);
+    }
 
-    public Depthwise(int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw) {
-        this.c = c;
-        this.h = h;
-        this.w = w;
-        this.kh = kh;
-        this.kw = kw;
-        this.sh = sh;
-        this.sw = sw;
-        this.ph = ph;
-        this.pw = pw;
-        this.dh = dh;
-        this.dw = dw;
-        this.ho = Im2col.outSize(h, kh, sh, ph, dh);
-        this.wo = Im2col.outSize(w, kw, sw, pw, dw);
+    public int wo() {
+        return Im2col.outSize(w, kw, sw, pw, dw);
     }
 
     /** {@code y = conv(x, wt)} for {@code n} examples (y is overwritten). */
     public void forward(int n, float[] x, float[] wt, float[] y) {
+        int plane = ho() * wo();
         split(n * c, (p0, p1) -> {
-            java.util.Arrays.fill(y, p0 * ho * wo, p1 * ho * wo, 0f);
+            java.util.Arrays.fill(y, p0 * plane, p1 * plane, 0f);
             for (int p = p0; p < p1; p++) taps(p, wt, x, y, Mode.FORWARD, null);
         });
     }
@@ -70,7 +61,7 @@ public final class Depthwise {
      * output columns whose input column lies inside the image, {@code ow ∈ [lo, hi)}.
      */
     private void taps(int p, float[] wt, float[] x, float[] y, Mode mode, double[] acc) {
-        int ch = p % c, xp = p * h * w, yp = p * ho * wo;
+        int ho = ho(), wo = wo(), ch = p % c, xp = p * h * w, yp = p * ho * wo;
         for (int i = 0; i < kh; i++) {
             for (int j = 0; j < kw; j++) {
                 int t = i * kw + j;
@@ -111,7 +102,7 @@ public final class Depthwise {
 
     /** Splits [0, count) into contiguous ranges, one per available thread when the work is large. */
     private void split(int count, Range body) {
-        long work = (long) count * ho * wo * kh * kw;
+        long work = (long) count * ho() * wo() * kh * kw;
         int parts = (int) Math.min(Math.min(Parallel.available(), count), Math.max(1, work / PARALLEL_WORK));
         if (parts <= 1) {
             body.run(0, count);

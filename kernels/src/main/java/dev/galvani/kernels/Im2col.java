@@ -16,11 +16,16 @@ public final class Im2col {
         return (in + 2 * pad - dilation * (kernel - 1) - 1) / stride + 1;
     }
 
+    /** A 1x1 convolution with unit stride and no padding: an image's planes are already its column matrix. */
+    public static boolean pointwise(int kh, int kw, int sh, int sw, int ph, int pw) {
+        return kh == 1 && kw == 1 && sh == 1 && sw == 1 && ph == 0 && pw == 0;
+    }
+
     public static void im2col(float[] x, int xOff, int c, int h, int w, int kh, int kw,
                               int sh, int sw, int ph, int pw, int dh, int dw,
                               float[] col, int ldCol, int colCol) {
         int ho = outSize(h, kh, sh, ph, dh), wo = outSize(w, kw, sw, pw, dw);
-        if (kh == 1 && kw == 1 && sh == 1 && sw == 1 && ph == 0 && pw == 0) {
+        if (pointwise(kh, kw, sh, sw, ph, pw)) {
             // 1x1 convolution: each channel's plane is one row of the column matrix
             for (int ch = 0; ch < c; ch++) System.arraycopy(x, xOff + ch * h * w, col, ch * ldCol + colCol, h * w);
             return;
@@ -69,7 +74,6 @@ public final class Im2col {
         }
     }
 
-    /** Zeroes, in one shifted row of the column matrix, the output columns whose input column dj away is off the image. */
     /** One tap of a 'same' stride-1 convolution: plane start, column-matrix row, flat shift, column shift. */
     private interface Shift {
         void apply(int xc, int row, int s, int dj);
@@ -88,6 +92,7 @@ public final class Im2col {
         }
     }
 
+    /** Zeroes, in one shifted row of the column matrix, the output columns whose input column dj away is off the image. */
     private static void zeroWrappedColumns(float[] col, int row, int h, int w, int dj) {
         int lo = dj < 0 ? 0 : w - Math.min(w, dj), hi = dj < 0 ? Math.min(w, -dj) : w;
         if (lo >= hi) return;
@@ -112,7 +117,7 @@ public final class Im2col {
             });
             return;
         }
-        if (kh == 1 && kw == 1 && sh == 1 && sw == 1 && ph == 0 && pw == 0) {
+        if (pointwise(kh, kw, sh, sw, ph, pw)) {
             for (int ch = 0; ch < c; ch++) {
                 int src = ch * ldCol + colCol, dst = xOff + ch * h * w;
                 for (int q = 0; q < h * w; q++) x[dst + q] += col[src + q];

@@ -48,8 +48,7 @@ final class PoolingVector {
                 IntVector arg = at;
                 for (int t = 1; t < 4; t++) {
                     FloatVector v = FloatVector.fromArray(S, x, base + taps[t], topLeft, o);
-                    VectorMask<Float> wins = v.compare(VectorOperators.GT, best)
-                            .or(v.test(VectorOperators.IS_NAN).and(best.test(VectorOperators.IS_NAN).not()));
+                    VectorMask<Float> wins = later(v, best);
                     best = best.blend(v, wins);
                     arg = arg.blend(at.add(taps[t]), wins.cast(SI));
                 }
@@ -57,6 +56,11 @@ final class PoolingVector {
                 arg.intoArray(argmax, out + o, mi);
             }
         }
+    }
+
+    /** Lanes where a tap visited after the running maximum replaces it: greater, or the first NaN. */
+    private static VectorMask<Float> later(FloatVector v, FloatVector best) {
+        return v.compare(VectorOperators.GT, best).or(v.test(VectorOperators.IS_NAN).and(best.test(VectorOperators.IS_NAN).not()));
     }
 
     /** A scratch plane with a −∞ border for {@link #max3x3}, reusable across planes of one size. */
@@ -88,7 +92,7 @@ final class PoolingVector {
                 for (int t = 5; t < 9; t++) { // after the centre, forwards: only a greater value wins
                     int di = t / 3 - 1, dj = t % 3 - 1;
                     FloatVector v = FloatVector.fromArray(S, pad, centre + di * pw + dj, m);
-                    VectorMask<Float> wins = v.compare(VectorOperators.GT, best).or(v.test(VectorOperators.IS_NAN).and(best.test(VectorOperators.IS_NAN).not()));
+                    VectorMask<Float> wins = later(v, best);
                     best = best.blend(v, wins);
                     arg = arg.blend(IOTA.add(at + di * w + dj), wins.cast(SI));
                 }

@@ -93,13 +93,9 @@ public final class BatchNorm extends Op {
             for (int ch = 0; ch < c; ch++) {
                 int base = (i * c + ch) * inner;
                 float mu = mean[ch], is = invStd[ch], gg = g[ch], bb = b[ch];
-                if (xh == null) {
-                    for (int j = 0; j < inner; j++) y[base + j] = gg * ((d[base + j] - mu) * is) + bb;
-                    continue;
-                }
                 for (int j = 0; j < inner; j++) {
                     float v = (d[base + j] - mu) * is;
-                    xh[base + j] = v;
+                    if (xh != null) xh[base + j] = v;
                     y[base + j] = gg * v + bb;
                 }
             }

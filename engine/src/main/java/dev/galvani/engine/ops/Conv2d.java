@@ -80,9 +80,8 @@ public final class Conv2d extends Op {
         return Math.max(1, Math.min(geo.n, Math.min(byColumns, MAX_COL / Math.max(1, geo.k * geo.p))));
     }
 
-    /** A 1x1 convolution with unit stride and no padding: an image's planes are already its column matrix. */
     private boolean pointwise() {
-        return geo.kh == 1 && geo.kw == 1 && sh == 1 && sw == 1 && ph == 0 && pw == 0;
+        return Im2col.pointwise(geo.kh, geo.kw, sh, sw, ph, pw);
     }
 
     private Tensor conv(Tensor x, Tensor wt, Tensor b) {
