@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Conductance of hidden units (Dhamdhere, Yan, Sundararajan 2018; METHODS.md §1), and in the same
+ * Conductance of hidden units (Dhamdhere, Sundararajan, Yan 2018; docs/methods.md §1), and in the same
  * pass its peers: integrated gradients at the path's start node (optional: without them the
  * backward sweep stops at the deepest layer asked for), internal influence, activation and
  * gradient*activation.
@@ -289,7 +289,7 @@ public final class LayerConductance {
                 boolean hasNext = k + 1 < nk;
                 for (int i = 0; i < ne; i++) {
                     int r = (k * ne + i) * u, dst = (e0 + i) * u;
-                    // Internal influence: ∫ ∂F/∂y dα (METHODS.md §1). In Captum mode the last node of
+                    // Internal influence: ∫ ∂F/∂y dα (docs/methods.md §1.6). In Captum mode the last node of
                     // a chunk is the first of the next: count it once.
                     boolean countNode = !captum || hasNext || k0 + k == alpha.length - 1;
                     if (countNode) for (int j = 0; j < u; j++) inf[dst + j] += (float) (wk * gd[r + j]);

@@ -22,7 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Selectivity, probes and group ablation (Hayne et al. 2022; METHODS.md §2) for one layer: the
+ * Selectivity, probes and group ablation (Hayne et al. 2022; docs/methods.md §2) for one layer: the
  * class selectivity index and mean activity of every unit, a linear probe, ablation of units binned
  * on a quantile grid over (SI, A), ablation of the k most selective / active / probe-weighted /
  * random units, and the regression {@code deficit ~ SI + A + SI·A} across the grid's groups

@@ -12,7 +12,7 @@ import java.util.List;
 
 /**
  * Ordinary least squares with an intercept, solved by QR (EJML), with standard errors, 95%
- * confidence intervals (Student t), R² and adjusted R² — the regression of METHODS.md §2.
+ * confidence intervals (Student t), R² and adjusted R² — the regression of docs/methods.md §2.4 (formulas in §5.2).
  */
 public final class LinearRegression {
     private LinearRegression() {}

@@ -22,7 +22,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Experiment 3 of "How Important Is a Neuron?" (METHODS.md §1): conductance of each max-pooled
+ * Experiment 3 of "How Important Is a Neuron?" (docs/methods.md §1.10): conductance of each max-pooled
  * filter of Kim's text CNN (node {@code features}), with the path starting at the embedding (the
  * baseline is the padding embedding, zero) and {@code F} the positive class's logit. Filters lean
  * positive or negative by the sign of their mean conductance; a filter responds to negation when

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * All {@code 2^n} masked samples of one example as batched forward passes (METHODS.md §3): masking
+ * All {@code 2^n} masked samples of one example as batched forward passes (docs/methods.md §3.1): masking
  * is a graph transformation, not a copy of the input per subset in user code. The example is
  * repeated per subset and a hook on the masking node (the input, or a named node such as a text
  * model's embedding) replaces its value by {@code b + m_T ⊙ (v − b)}. Every requested layer's
