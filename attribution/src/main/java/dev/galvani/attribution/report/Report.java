@@ -211,7 +211,7 @@ public final class Report {
         for (int k = 0; k < n; k++) {
             if (k >= top && k < n - bottom) {
                 if (k == top) {
-                    cats.add("… " + hidden + " more");
+                    cats.add("…");                          // the axis title says how many
                     pos.add(0.0);
                     neg.add(0.0);
                 }

@@ -66,7 +66,7 @@ public final class Demo {
         double acc = hist.get(hist.size() - 1).evalAccuracy();
         new SavedModel(net, "inception", Map.of("width", "0.5", "seed", Long.toString(cfg.seed()), "classes", Integer.toString(train.classes()),
                 "data", dataName, "mean", Float.toString(train.mean()), "std", Float.toString(train.std()),
-                "classes_names", String.join("\n", train.classNames()))).save(checkpoint);
+                "classes_names", String.join("\n", train.classNames()), "test_accuracy", Double.toString(acc))).save(checkpoint);
 
         Report rep = new Report("Galvani demo: conductance on an Inception-style net", out);
         rep.paragraph(String.format(Locale.ROOT, "Data: %s (%d training images, %d epochs). Inception-style net, width 0.5, %d parameters; "

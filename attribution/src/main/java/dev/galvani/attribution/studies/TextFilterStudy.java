@@ -230,7 +230,7 @@ public final class TextFilterStudy {
             for (Filter f : strongest) if (f.topSentences().contains(i)) by.add(f.index() + (f.meanConductance() > 0 ? " (positive)" : " (negative)"));
             sentences.add(r.tokens()[i]);
             scores.add(r.wordScores().get(i));
-            notes.add("label " + r.labels()[i] + "; top sentence of filter " + String.join(", ", by));
+            notes.add("label " + dev.galvani.models.data.SentimentData.CLASSES.get(r.labels()[i]) + "; top sentence of filter " + String.join(", ", by));
         }
         rep.words("Example sentences, one colour scale shared by all words", "example_words", sentences, scores, notes,
                 "integrated gradients (positive class)");
