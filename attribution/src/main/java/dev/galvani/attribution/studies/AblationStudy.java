@@ -162,8 +162,9 @@ public final class AblationStudy {
                 random = s;
                 continue;
             }
+            // The median counts an input that never flips as maxK + 1: it is a number of filters only when most inputs flip.
             parts.add(String.format(Locale.ROOT, "%s %d of %d%s", s.method().toLowerCase(Locale.ROOT), s.flipped(), s.examples(),
-                    s.flipped() > 0 ? String.format(Locale.ROOT, " (median %s filter%s)", num(s.medianFlipK()), s.medianFlipK() == 1 ? "" : "s") : ""));
+                    2 * s.flipped() > s.examples() ? String.format(Locale.ROOT, " (median %s filter%s)", num(s.medianFlipK()), s.medianFlipK() == 1 ? "" : "s") : ""));
             if (fewest == null || s.flipped() > fewest.flipped() || (s.flipped() == fewest.flipped() && s.medianFlipK() < fewest.medianFlipK())) fewest = s;
             if (!Double.isNaN(s.meanSpearman()) && (best == null || s.meanSpearman() > best.meanSpearman())) best = s;
         }

@@ -21,9 +21,15 @@ class AblationDescribeTest {
     }
 
     @Test void randomAsGoodSaysSo() {
-        String t = AblationStudy.describe(List.of(s("Conductance", 0.2, 1, 3), s("Random", Double.NaN, 25, 3)), 24);
-        assertTrue(t.contains("conductance 3 of 8 (median 1 filter)"), t);
+        String t = AblationStudy.describe(List.of(s("Conductance", 0.2, 1, 5), s("Random", Double.NaN, 25, 5)), 24);
+        assertTrue(t.contains("conductance 5 of 8 (median 1 filter)"), t);
         assertTrue(t.contains("but no better than a random order"), t);
+    }
+
+    @Test void aMedianOfMostlyNoFlipsIsNotCalledANumberOfFilters() {
+        String t = AblationStudy.describe(List.of(s("Conductance", 0.3, 25, 1), s("Internal influence", 0.8, 15.5, 8)), 24);
+        assertTrue(t.contains("conductance 1 of 8;"), t);
+        assertTrue(t.contains("internal influence 8 of 8 (median 15.5 filters)"), t);
     }
 
     @Test void noFlipSaysSo() {
