@@ -109,10 +109,10 @@ public final class Demo {
                 + "/ |F(x) − F(x')| for both discretisations of dy/dα, and integrated gradients' completeness gap for comparison.");
         List<List<Object>> rows = new ArrayList<>();
         for (String l : LAYERS) {
-            rows.add(List.of(l, "JVP (exact dy/dα)", median(jvp.relativeDelta(l)), max(jvp.relativeDelta(l))));
-            rows.add(List.of(l, "Captum-compatible", median(cap.relativeDelta(l)), max(cap.relativeDelta(l))));
+            rows.add(List.of(l, "JVP (exact dy/dα)", AblationStudy.median(jvp.relativeDelta(l)), max(jvp.relativeDelta(l))));
+            rows.add(List.of(l, "Captum-compatible", AblationStudy.median(cap.relativeDelta(l)), max(cap.relativeDelta(l))));
         }
-        rows.add(List.of("input", "integrated gradients", median(jvp.relativeInputDelta()), max(jvp.relativeInputDelta())));
+        rows.add(List.of("input", "integrated gradients", AblationStudy.median(jvp.relativeInputDelta()), max(jvp.relativeInputDelta())));
         rep.table(String.format(Locale.ROOT, "Relative conservation delta, %d Gauss-Legendre steps, %d images", cfg.steps(), n), "deltas",
                 List.of("layer", "discretisation", "median", "max"), rows);
         rep.paragraph(conservationFinding(jvp, cap));
@@ -153,7 +153,7 @@ public final class Demo {
         StringBuilder sb = new StringBuilder();
         List<String> jvpBetter = new ArrayList<>(), capBetter = new ArrayList<>();
         for (String l : jvp.layers().keySet()) {
-            double a = median(jvp.relativeDelta(l)), c = median(cap.relativeDelta(l));
+            double a = AblationStudy.median(jvp.relativeDelta(l)), c = AblationStudy.median(cap.relativeDelta(l));
             (a <= c ? jvpBetter : capBetter).add(String.format(Locale.ROOT, "%s (%.2g against %.2g)", l, a <= c ? a : c, a <= c ? c : a));
         }
         if (!jvpBetter.isEmpty()) sb.append("The exact scheme has the smaller median delta at ").append(String.join(" and ", jvpBetter)).append(". ");
@@ -220,16 +220,10 @@ public final class Demo {
                 + "Each word's integrated gradients for the positive class's logit, summed over its embedding: red words push towards "
                 + "positive, blue ones towards negative; path from the padding embedding (zero), %d steps. A sentence's word scores "
                 + "add up to F(x) − F(x') up to the quadrature error (median relative gap %.1e).",
-                parts[0].size(), acc, parts[1].size(), cfg.steps(), median(r.relativeInputDelta())));
+                parts[0].size(), acc, parts[1].size(), cfg.steps(), AblationStudy.median(r.relativeInputDelta())));
         rep.words("Held-out sentences, one colour scale shared by all words", "words", words, scores, notes,
                 "integrated gradients (positive class)");
         return acc;
-    }
-
-    static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : 0.5 * (s[s.length / 2 - 1] + s[s.length / 2]);
     }
 
     static double max(double[] v) {
