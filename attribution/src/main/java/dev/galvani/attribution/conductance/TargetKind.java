@@ -4,7 +4,7 @@ import dev.galvani.engine.GalvaniException;
 
 import java.util.Locale;
 
-/** The scalar {@code F} that attribution explains, for a chosen class (METHODS.md, notation). */
+/** The scalar {@code F} that attribution explains, for a chosen class (the logit by default, as in Dhamdhere et al. 2018). */
 public enum TargetKind {
     LOGIT, PROBABILITY, LOG_PROBABILITY;
 
