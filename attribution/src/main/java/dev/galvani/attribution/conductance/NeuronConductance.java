@@ -28,15 +28,17 @@ import java.util.function.Supplier;
  * {@code m+1} nodes cannot be split over input elements exactly; the breakdown approaches it as
  * {@code m} grows.)
  *
- * <p>All the selected units come out of one call, the cheaper way for the shapes at hand (a
- * Jacobian of the layer with respect to the input at every node, contracted with {@code ∂F/∂y}):
+ * <p>All the selected units come out of one call, the cheaper way for the shapes at hand. Both
+ * ways record one forward pass of a run of path rows (stopped at the layer: nothing above it runs)
+ * and then sweep that recorded graph once per input element or once per unit, so the forward pass
+ * is shared by all of them:
  * <ul>
  * <li><b>forward mode</b> over input directions, when the input has fewer elements than units are
- *     selected: path rows are replicated per input element {@code i}, each carrying the tangent
- *     {@code e_i}; one forward pass (stopped at the layer) gives {@code ∂y/∂x_i} for every unit;</li>
- * <li><b>reverse mode</b> over units, when fewer units are selected: one forward pass of the path
- *     rows (stopped at the layer) is shared by one backward sweep per unit, whose upstream gradient
- *     is {@code w_k ∂F/∂y} on that unit's slice and zero elsewhere.</li>
+ *     selected: per input element {@code i}, a tangent sweep ({@link Autodiff#jvp}) with tangent
+ *     {@code e_i} on every row gives {@code ∂y/∂x_i(α_k)} for every unit at once;</li>
+ * <li><b>reverse mode</b> over units, when fewer units are selected: per unit, a backward sweep
+ *     whose upstream gradient is {@code w_k ∂F/∂y(α_k)} on that unit's slice and zero elsewhere
+ *     gives its whole row over the input.</li>
  * </ul>
  * {@code ∂F/∂y} at every node comes from one ordinary pass of the path. Work is cut into pieces of
  * at most {@link #maxRows} rows, run one per core at a time; their sums are added in a fixed order,
@@ -321,9 +323,9 @@ public final class NeuronConductance {
         String cmp = s.inputs < selected ? s.inputs + " input elements < " + selected + " selected"
                 : selected + " selected <= " + s.inputs + " input elements";
         String how = m == Mode.FORWARD
-                ? "forward mode: one tangent per input element and node, " + (long) s.inputs * steps + " path rows per example"
-                : "reverse mode: one backward sweep per selected " + (kind == Kind.UNITS ? "unit" : "filter") + " and node, "
-                  + (long) selected * steps + " rows per example";
+                ? "forward mode, one tangent sweep per input element (" + s.inputs + " sweeps of " + steps + " path rows per example)"
+                : "reverse mode, one backward sweep per selected " + (kind == Kind.UNITS ? "unit" : "filter") + " ("
+                  + selected + " sweeps of " + steps + " path rows per example)";
         return String.format(Locale.ROOT, "%s, %d steps: %s (%s%s)", what, steps, how, cmp,
                 mode == Mode.AUTO ? "" : "; forced");
     }
@@ -386,97 +388,58 @@ public final class NeuronConductance {
         }
 
         /**
-         * Forward mode. Row r of the work is (input element i, node k), i-major; a piece is a run
-         * of at most maxRows rows. Each row's leaf is the path point x(α_k) with tangent e_i; the
-         * layer's tangent is ∂y/∂x_i(α_k), contracted with w_k ∂F/∂y(α_k) over each selection.
+         * Forward mode. A job is (a run of at most maxRows nodes, a block of input elements): one
+         * forward pass of those nodes' rows, stopped at the layer and recorded, then for each input
+         * element i one tangent sweep over the recorded graph ({@link Autodiff#jvp}) with tangent
+         * e_i on every row: ∂y/∂x_i(α_k) for every unit, contracted with w_k ∂F/∂y(α_k).
          */
         float[] forwardMode() {
-            int per = s.inputs, k = sel.length;
-            long total = (long) per * steps;
-            float[] out = new float[k * per];
-            List<Supplier<double[]>> jobs = new ArrayList<>();
-            List<long[]> pieces = new ArrayList<>();
-            for (long from = 0; from < total; from += maxRows) {
-                long r0 = from, r1 = Math.min(total, from + maxRows);
-                pieces.add(new long[] {r0, r1});
-                jobs.add(() -> forwardPiece(r0, r1));
-            }
-            runInWaves(jobs, (j, part) -> {
-                long r0 = pieces.get(j)[0], r1 = pieces.get(j)[1];
-                int i0 = (int) (r0 / steps), i1 = (int) ((r1 - 1) / steps) + 1, ni = i1 - i0;
-                for (int q = 0; q < k; q++) {
-                    for (int i = i0; i < i1; i++) out[q * per + i] += (float) part[q * ni + (i - i0)];
+            return byBlocks(s.inputs, this::forwardPiece, (part, b0, b1, out) -> {
+                int per = s.inputs, nb = b1 - b0;
+                for (int q = 0; q < sel.length; q++) {
+                    for (int i = b0; i < b1; i++) out[q * per + i] += (float) part[q * nb + (i - b0)];
                 }
-                step(r1 - r0);
             });
-            return out;
         }
 
-        /** One forward piece: rows r0..r1-1; returns [selected, input elements i0..i1-1] partial sums. */
-        double[] forwardPiece(long r0, long r1) {
-            int rows = (int) (r1 - r0), per = s.inputs;
-            int i0 = (int) (r0 / steps), i1 = (int) ((r1 - 1) / steps) + 1, ni = i1 - i0;
-            float[] sd = start.data(), bd = base.data(), path = new float[rows * per], tangent = new float[rows * per];
-            for (int r = 0; r < rows; r++) {
-                long row = r0 + r;
-                int i = (int) (row / steps), kk = (int) (row % steps);
-                float a = (float) alpha[kk];
-                for (int j = 0; j < per; j++) {
-                    float b = bd[e * per + j];
-                    path[r * per + j] = b + a * (sd[e * per + j] - b);
-                }
-                tangent[r * per + i] = 1f;
-            }
-            int[] shape = start.shape();
-            shape[0] = rows;
-            Tensor leaf = new Tensor(path, shape).withTangent(new Tensor(tangent, shape));
-            Tensor y = this.path.untilLayer(raw(rows), leaf, layer);
+        /** Input elements i0..i1-1 over nodes k0..k1-1: returns [selected, i1 − i0] partial sums. */
+        double[] forwardPiece(int i0, int i1, int k0, int k1) {
+            int nk = k1 - k0, per = s.inputs, ni = i1 - i0;
+            Tensor leaf = StraightPath.leaf(start, base, alpha, e, e + 1, k0, k1, false);
+            Tensor y = path.untilLayer(raw(nk), leaf, layer);
             double[] part = new double[sel.length * ni];
-            if (y.tangent() == null) return part; // the layer does not depend on the path
-            float[] t = y.tangent().data();
-            for (int r = 0; r < rows; r++) {
-                long row = r0 + r;
-                int i = (int) (row / steps) - i0, kk = (int) (row % steps);
-                int gk = kk * s.units, tr = r * s.units;
-                for (int q = 0; q < sel.length; q++) {
-                    double acc = 0;
-                    for (int u : cover[q]) acc += (double) g[gk + u] * t[tr + u];
-                    part[q * ni + i] += w[kk] * acc;
+            if (!y.requiresGrad()) return part; // the layer does not depend on the path
+            float[] dir = new float[nk * per];
+            for (int i = i0; i < i1; i++) {
+                for (int kk = 0; kk < nk; kk++) dir[kk * per + i] = 1f;
+                float[] t = Autodiff.jvp(y, new Tensor[] {leaf}, new Tensor[] {new Tensor(dir.clone(), leaf.shape())}).data();
+                for (int kk = 0; kk < nk; kk++) {
+                    dir[kk * per + i] = 0f;
+                    int gk = (k0 + kk) * s.units, tr = kk * s.units;
+                    double wk = w[k0 + kk];
+                    for (int q = 0; q < sel.length; q++) {
+                        double acc = 0;
+                        for (int u : cover[q]) acc += (double) g[gk + u] * t[tr + u];
+                        part[q * ni + (i - i0)] += wk * acc;
+                    }
                 }
             }
             return part;
         }
 
         /**
-         * Reverse mode. A job is (a block of selected units, a run of at most maxRows nodes): one
-         * forward pass of those nodes' rows stopped at the layer, then for each unit of the block one
-         * backward sweep to the path leaf with upstream w_k ∂F/∂y(α_k) on the unit's slice.
+         * Reverse mode. A job is (a run of at most maxRows nodes, a block of selected units): one
+         * forward pass of those nodes' rows, stopped at the layer and recorded, then for each unit
+         * of the block one backward sweep to the path leaf with upstream w_k ∂F/∂y(α_k) on the
+         * unit's slice and zero elsewhere.
          */
         float[] reverseMode() {
-            int per = s.inputs, k = sel.length;
-            float[] out = new float[k * per];
-            int blocks = Math.min(k, Math.max(1, 2 * Parallel.available()));
-            int blockSize = (k + blocks - 1) / blocks;
-            List<Supplier<double[]>> jobs = new ArrayList<>();
-            List<int[]> pieces = new ArrayList<>();
-            // node runs outermost, so each unit's sum over runs is added in node order, whatever the blocks
-            for (int k0 = 0; k0 < steps; k0 += maxRows) {
-                int k1 = Math.min(steps, k0 + maxRows);
-                for (int q0 = 0; q0 < k; q0 += blockSize) {
-                    int q1 = Math.min(k, q0 + blockSize);
-                    pieces.add(new int[] {q0, q1, k1 - k0});
-                    int kk0 = k0, qq0 = q0;
-                    jobs.add(() -> reversePiece(qq0, q1, kk0, k1));
+            return byBlocks(sel.length, this::reversePiece, (part, b0, b1, out) -> {
+                int per = s.inputs;
+                for (int q = b0; q < b1; q++) {
+                    for (int i = 0; i < per; i++) out[q * per + i] += (float) part[(q - b0) * per + i];
                 }
-            }
-            runInWaves(jobs, (j, part) -> {
-                int q0 = pieces.get(j)[0], q1 = pieces.get(j)[1];
-                for (int q = q0; q < q1; q++) {
-                    for (int i = 0; i < per; i++) out[q * per + i] += (float) part[(q - q0) * per + i];
-                }
-                step((long) (q1 - q0) * pieces.get(j)[2]);
             });
-            return out;
         }
 
         /** Selected units q0..q1-1 over nodes k0..k1-1: returns [q1 − q0, input elements] partial sums. */
@@ -492,13 +455,41 @@ public final class NeuronConductance {
                 for (int kk = 0; kk < nk; kk++) {
                     for (int u : us) up[kk * s.units + u] = (float) (w[k0 + kk] * g[(k0 + kk) * s.units + u]);
                 }
-                float[] gx = Autodiff.grad(y, new Tensor(up, y.shape()), leaf)[0].data();
+                float[] gx = Autodiff.grad(y, new Tensor(up.clone(), y.shape()), leaf)[0].data();
                 for (int kk = 0; kk < nk; kk++) {
                     for (int u : us) up[kk * s.units + u] = 0f;
                     for (int i = 0; i < per; i++) part[(q - q0) * per + i] += gx[kk * per + i];
                 }
             }
             return part;
+        }
+
+        /**
+         * Cuts {@code count} sweeps (input elements or units) into blocks, and the nodes into runs of
+         * at most maxRows; each job (run, block) records one forward pass and runs its block's
+         * sweeps. Jobs go one per core at a time; their partial sums are added on this thread with
+         * the node runs outermost, so each sum is taken in node order whatever the blocks and threads.
+         */
+        float[] byBlocks(int count, Piece piece, Adder add) {
+            float[] out = new float[sel.length * s.inputs];
+            int blocks = Math.min(count, Math.max(1, 2 * Parallel.available()));
+            int blockSize = (count + blocks - 1) / blocks;
+            List<Supplier<double[]>> jobs = new ArrayList<>();
+            List<int[]> pieces = new ArrayList<>();
+            for (int from = 0; from < steps; from += maxRows) {
+                int k0 = from, k1 = Math.min(steps, from + maxRows);
+                for (int b = 0; b < count; b += blockSize) {
+                    int b0 = b, b1 = Math.min(count, b + blockSize);
+                    pieces.add(new int[] {b0, b1, k1 - k0});
+                    jobs.add(() -> piece.run(b0, b1, k0, k1));
+                }
+            }
+            runInWaves(jobs, (j, part) -> {
+                int[] pc = pieces.get(j);
+                add.add(part, pc[0], pc[1], out);
+                step((long) (pc[1] - pc[0]) * pc[2]);
+            });
+            return out;
         }
 
         /** Multiplies each selection's row by x − x' and returns its sums over the input (its conductance). */
@@ -521,6 +512,18 @@ public final class NeuronConductance {
         private void step(long rows) {
             if (progress != null) progress.step(rows);
         }
+    }
+
+    /** The sweeps b0..b1-1 over nodes k0..k1-1 of one job. */
+    @FunctionalInterface
+    private interface Piece {
+        double[] run(int b0, int b1, int k0, int k1);
+    }
+
+    /** Adds a job's partial sums for sweeps b0..b1-1 into the output. */
+    @FunctionalInterface
+    private interface Adder {
+        void add(double[] part, int b0, int b1, float[] out);
     }
 
     /** Job results, consumed on this thread in job order. */
