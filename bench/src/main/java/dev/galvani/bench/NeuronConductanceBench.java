@@ -9,6 +9,7 @@ import dev.galvani.engine.Tensor;
 import dev.galvani.engine.nn.Module;
 import dev.galvani.kernels.Backends;
 import dev.galvani.kernels.Parallel;
+import dev.galvani.models.ModelZoo;
 import dev.galvani.models.SavedModel;
 import dev.galvani.models.checkpoint.Safetensors;
 import dev.galvani.models.io.Json;
@@ -57,6 +58,7 @@ public final class NeuronConductanceBench {
      * @param python     a Python with PyTorch and Captum on its path, or null to skip Captum
      */
     public static Result run(Path checkpoint, String layer, int steps, int samples, String python, long seed) {
+        if (checkpoint == null) checkpoint = randomInception(seed);
         SavedModel saved = SavedModel.load(checkpoint);
         Module net = saved.eval();
         Tensor x = Tensor.randn(new Rng(seed), 1f, 1, 1, 28, 28);
@@ -89,6 +91,19 @@ public final class NeuronConductanceBench {
         }, us.length));
         Peer captum = python == null ? null : captum(python, checkpoint, x, layer, steps, samples);
         return new Result(layer, steps, nFilters, nUnits, rows, captum, modes);
+    }
+
+    /** The Inception-style net with random weights (speed does not depend on training), saved where Captum can load it too. */
+    private static Path randomInception(long seed) {
+        try {
+            Path p = Files.createTempFile("galvani-bench-inception", ".safetensors");
+            p.toFile().deleteOnExit();
+            Map<String, String> hyper = ModelZoo.defaults("inception", Map.of("seed", Long.toString(seed)));
+            new SavedModel(ModelZoo.create("inception", hyper), "inception", hyper).save(p);
+            return p;
+        } catch (IOException e) {
+            throw new GalvaniException("cannot write a temporary checkpoint: " + e.getMessage());
+        }
     }
 
     private static NeuronConductance nc(Module net, String layer, int steps) {
@@ -182,9 +197,9 @@ public final class NeuronConductanceBench {
         return sb.toString();
     }
 
-    /** {@code main(checkpoint [layer [steps [samples [python]]]])}. */
+    /** {@code main(checkpoint|random [layer [steps [samples [python]]]])}. */
     public static void main(String[] args) {
-        Path ckpt = Path.of(args[0]);
+        Path ckpt = args.length == 0 || args[0].equals("random") ? null : Path.of(args[0]);
         String layer = args.length > 1 ? args[1] : "inception4a";
         int steps = args.length > 2 ? Integer.parseInt(args[2]) : 50, samples = args.length > 3 ? Integer.parseInt(args[3]) : 8;
         System.out.print(format(run(ckpt, layer, steps, samples, args.length > 4 ? args[4] : null, 0)));

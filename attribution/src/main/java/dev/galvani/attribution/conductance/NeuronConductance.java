@@ -319,15 +319,13 @@ public final class NeuronConductance {
     }
 
     private String reason(Mode m, Shape s, int selected) {
-        String what = selected + " " + (kind == Kind.UNITS ? "units" : "filters") + " of '" + layer + "'";
-        String cmp = s.inputs < selected ? s.inputs + " input elements < " + selected + " selected"
-                : selected + " selected <= " + s.inputs + " input elements";
-        String how = m == Mode.FORWARD
-                ? "forward mode, one tangent sweep per input element (" + s.inputs + " sweeps of " + steps + " path rows per example)"
-                : "reverse mode, one backward sweep per selected " + (kind == Kind.UNITS ? "unit" : "filter") + " ("
-                  + selected + " sweeps of " + steps + " path rows per example)";
-        return String.format(Locale.ROOT, "%s, %d steps: %s (%s%s)", what, steps, how, cmp,
-                mode == Mode.AUTO ? "" : "; forced");
+        String unit = kind == Kind.UNITS ? "unit" : "filter";
+        String cmp = s.inputs < selected ? s.inputs + " input elements < " + selected + " " + unit + "s"
+                : selected + " " + unit + "s <= " + s.inputs + " input elements";
+        boolean forward = m == Mode.FORWARD;
+        return String.format(Locale.ROOT, "%d %ss of '%s', %d steps: %s mode, one %s sweep per %s (%s%s; %d sweeps of %d path rows per example)",
+                selected, unit, layer, steps, forward ? "forward" : "reverse", forward ? "tangent" : "backward",
+                forward ? "input element" : unit, cmp, mode == Mode.AUTO ? "" : ", forced", forward ? s.inputs : selected, steps);
     }
 
     // ---- one example ------------------------------------------------------------------------
