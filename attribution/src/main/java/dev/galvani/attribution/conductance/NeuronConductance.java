@@ -393,32 +393,34 @@ public final class NeuronConductance {
          */
         float[] forwardMode() {
             return byBlocks(s.inputs, this::forwardPiece, (part, b0, b1, out) -> {
-                int per = s.inputs, nb = b1 - b0;
-                for (int q = 0; q < sel.length; q++) {
-                    for (int i = b0; i < b1; i++) out[q * per + i] += (float) part[q * nb + (i - b0)];
+                int per = s.inputs, k = sel.length;
+                for (int i = b0; i < b1; i++) {
+                    int row = (i - b0) * k;
+                    for (int q = 0; q < k; q++) out[q * per + i] += (float) part[row + q];
                 }
             });
         }
 
-        /** Input elements i0..i1-1 over nodes k0..k1-1: returns [selected, i1 − i0] partial sums. */
+        /** Input elements i0..i1-1 over nodes k0..k1-1: returns [i1 − i0, selected] partial sums. */
         double[] forwardPiece(int i0, int i1, int k0, int k1) {
-            int nk = k1 - k0, per = s.inputs, ni = i1 - i0;
+            int nk = k1 - k0, per = s.inputs, k = sel.length;
             Tensor leaf = StraightPath.leaf(start, base, alpha, e, e + 1, k0, k1, false);
             Tensor y = path.untilLayer(raw(nk), leaf, layer);
-            double[] part = new double[sel.length * ni];
+            double[] part = new double[(i1 - i0) * k];
             if (!y.requiresGrad()) return part; // the layer does not depend on the path
             float[] dir = new float[nk * per];
             for (int i = i0; i < i1; i++) {
                 for (int kk = 0; kk < nk; kk++) dir[kk * per + i] = 1f;
                 float[] t = Autodiff.jvp(y, new Tensor[] {leaf}, new Tensor[] {new Tensor(dir.clone(), leaf.shape())}).data();
+                int row = (i - i0) * k;
                 for (int kk = 0; kk < nk; kk++) {
                     dir[kk * per + i] = 0f;
                     int gk = (k0 + kk) * s.units, tr = kk * s.units;
                     double wk = w[k0 + kk];
-                    for (int q = 0; q < sel.length; q++) {
+                    for (int q = 0; q < k; q++) {
                         double acc = 0;
                         for (int u : cover[q]) acc += (double) g[gk + u] * t[tr + u];
-                        part[q * ni + (i - i0)] += wk * acc;
+                        part[row + q] += wk * acc;
                     }
                 }
             }

@@ -72,7 +72,9 @@ public final class Autodiff {
                 Tensor t = order.get(i);
                 Tensor g = grads.get(t);
                 Node node = t.node();
-                if (g == null || node == null) continue;
+                // A VJP is linear in its upstream: an all-zero one gives nothing (a branch that an
+                // upstream masked to one unit's slice never reaches), so its VJP is skipped.
+                if (g == null || node == null || allZero(g)) continue;
                 if (leadsToWanted != null && !anyIn(node.inputs(), leadsToWanted)) continue; // nothing asked for below
                 Tensor[] gin = node.op().vjpChecked(g);
                 Tensor[] inputs = node.inputs();
@@ -144,6 +146,11 @@ public final class Autodiff {
             if (wanted.contains(t) || (t.node() != null && anyIn(t.node().inputs(), out))) out.add(t);
         }
         return out;
+    }
+
+    private static boolean allZero(Tensor t) {
+        for (float v : t.data()) if (v != 0f) return false;
+        return true;
     }
 
     private static boolean anyIn(Tensor[] ts, Set<Tensor> set) {

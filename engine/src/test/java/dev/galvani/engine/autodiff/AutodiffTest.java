@@ -45,6 +45,18 @@ class AutodiffTest {
         assertEquals(1, CountingDouble.vjps);
     }
 
+    /** An upstream that is zero on a branch's slice runs no VJP in that branch, and the gradient is unchanged. */
+    @Test void zeroUpstreamSkipsABranch() {
+        Tensor x = Tensor.of(new float[] {1f, 2f}, 2).requiresGrad(true);
+        Tensor y = dev.galvani.engine.F.concat(0, new CountingDouble().apply(x), x.mul(3f));   // [2x, 3x]
+        CountingDouble.vjps = 0;
+        Tensor g = Autodiff.grad(y, Tensor.of(new float[] {0, 0, 1, 1}, 4), x)[0];
+        assertArrayEquals(new float[] {3f, 3f}, g.data(), 0f);
+        assertEquals(0, CountingDouble.vjps);
+        assertArrayEquals(new float[] {5f, 5f}, Autodiff.grad(y, Tensor.ones(4), x)[0].data(), 0f);
+        assertEquals(1, CountingDouble.vjps);
+    }
+
     @Test void nonScalarBackwardWithUpstream() {
         Tensor x = Tensor.of(new float[] {1f, 2f, 3f}, 3).requiresGrad(true);
         x.mul(x).backward(Tensor.of(new float[] {1f, 0f, 2f}, 3));
