@@ -123,9 +123,11 @@ public final class NeuronConductanceReport implements NeuronConductance.Sink {
                 labels.add(String.format(Locale.ROOT, "%s %d: %.3g", one, r.indices()[t.rows[j]], t.totals[j]));
                 rows.add(List.of(e, j + 1, r.indices()[t.rows[j]], t.totals[j]));
             }
-            int scale = Math.max(2, Math.min(6, 168 / Math.max(mapShape[0], mapShape[1])));
-            report.image(String.format(Locale.ROOT, "Input maps of the %d %s of highest conductance, on one colour scale", t.rows.length, kind),
-                    Report.mapGrid(maps, mapShape[0], mapShape[1], labels, 8, scale));
+            boolean strip = mapShape[0] == 1; // a sequence: one row of positions, drawn larger
+            int scale = strip ? Math.max(4, Math.min(40, 320 / mapShape[1])) : Math.max(2, Math.min(6, 168 / Math.max(mapShape[0], mapShape[1])));
+            report.image(String.format(Locale.ROOT, "Input maps of the %d %s of highest conductance, on one colour scale%s", t.rows.length, kind,
+                    strip ? " (positions left to right, summed over features)" : ""),
+                    Report.mapGrid(maps, mapShape[0], mapShape[1], labels, strip ? 4 : 8, scale));
             double sum = 0;
             for (int q = 0; q < r.indices().length; q++) {
                 sum += r.totals()[e][q];

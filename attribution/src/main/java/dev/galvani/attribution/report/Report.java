@@ -217,8 +217,8 @@ public final class Report {
         double vmax = 1e-12;
         for (float[] m : maps) for (float v : m) vmax = Math.max(vmax, Math.abs(v));
         int cols = Math.min(columns, maps.size()), rows = (maps.size() + cols - 1) / cols;
-        int pad = 8, label = 16, cw = w * scale, ch = h * scale, bar = 90;
-        int width = pad + cols * (cw + pad) + bar, height = pad + rows * (ch + label + pad) + 4;
+        int pad = 8, label = 16, cw = w * scale, ch = h * scale, bar = 90, slot = Math.max(cw, 110); // room for the label
+        int width = pad + cols * (slot + pad) + bar, height = Math.max(pad + rows * (ch + label + pad) + 4, 110);
         BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         java.awt.Graphics2D g = img.createGraphics();
         g.setRenderingHint(java.awt.RenderingHints.KEY_TEXT_ANTIALIASING, java.awt.RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
@@ -226,7 +226,7 @@ public final class Report {
         g.fillRect(0, 0, width, height);
         g.setFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 11));
         for (int i = 0; i < maps.size(); i++) {
-            int x0 = pad + (i % cols) * (cw + pad), y0 = pad + (i / cols) * (ch + label + pad);
+            int x0 = pad + (i % cols) * (slot + pad), y0 = pad + (i / cols) * (ch + label + pad);
             g.setColor(Color.DARK_GRAY);
             g.drawString(labels.get(i), x0, y0 + 11);
             float[] m = maps.get(i);
