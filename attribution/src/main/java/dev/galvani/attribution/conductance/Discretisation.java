@@ -1,7 +1,7 @@
 package dev.galvani.attribution.conductance;
 
 /**
- * How conductance {@code ∫ ∂F/∂y · dy/dα dα} (Dhamdhere et al. 2018) is discretised.
+ * How conductance {@code ∫ ∂F/∂y · dy/dα dα} is discretised (docs/methods.md §1.3).
  */
 public enum Discretisation {
     /**

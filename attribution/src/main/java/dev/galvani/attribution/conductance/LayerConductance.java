@@ -13,8 +13,8 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Conductance of hidden units (Dhamdhere, Yan, Sundararajan, "How Important Is a Neuron?", 2018),
- * and in the same pass its peers: integrated gradients at the path's start node (optional: without
+ * Conductance of hidden units (Dhamdhere, Sundararajan, Yan 2018; docs/methods.md §1), and in the
+ * same pass its peers: integrated gradients at the path's start node (optional: without
  * them the backward sweep stops at the deepest layer asked for), internal influence, activation
  * and gradient*activation. {@link NeuronConductance} breaks each unit's conductance down over the
  * input.
@@ -138,10 +138,9 @@ public final class LayerConductance {
      */
     public AttributionResult attribute(Tensor x, int[] classes) {
         checkFinite("input", x);
-        boolean wasTraining = model.isTraining();
-        model.eval(); // batch statistics would couple the rows of the path
         StraightPath path = new StraightPath(model, pathNode, target);
-        try (Frozen f = Frozen.parameters(model)) {
+        // Evaluation mode: batch statistics would couple the rows of the path.
+        try (Module.Mode e = model.evaluating(); Frozen f = Frozen.parameters(model)) {
             // 1. One pass at x and one at the baseline: F(x), F(x'), y(x), dF/dy(x), the start point.
             StraightPath.Pass atX = path.pass(x, null, null, classes, true, layers, false);
             if (classes == null) classes = atX.predicted;
@@ -177,8 +176,6 @@ public final class LayerConductance {
                 igTensor = new Tensor(igFull, start.shape());
             }
             return new AttributionResult(out, igTensor, atX.f, atBase.f, classes, steps, method, discretisation, target);
-        } finally {
-            model.train(wasTraining);
         }
     }
 
@@ -272,7 +269,7 @@ public final class LayerConductance {
                 boolean hasNext = k + 1 < nk;
                 for (int i = 0; i < ne; i++) {
                     int r = (k * ne + i) * u, dst = (e0 + i) * u;
-                    // Internal influence: ∫ ∂F/∂y dα (Leino et al. 2018). Where chunks overlap (the
+                    // Internal influence: ∫ ∂F/∂y dα (docs/methods.md §1.6). Where chunks overlap (the
                     // Captum scheme) the last node of a chunk is the first of the next: count it once.
                     if (plan.influence && (!plan.differences || hasNext || k0 + k == last)) {
                         double wk = w[k0 + k];

@@ -182,12 +182,10 @@ public final class NeuronConductance {
     public NeuronConductanceResult attribute(Tensor x, int[] classes, Sink sink) {
         if (layer == null) throw new GalvaniException("no layer given to break down");
         StraightPath.checkFinite("input", x);
-        boolean wasTraining = model.isTraining();
-        model.eval(); // batch statistics would couple the rows of the path
         StraightPath path = new StraightPath(model, pathNode, target);
         List<String> layers = List.of(layer);
         long t0 = System.nanoTime();
-        try (Frozen f = Frozen.parameters(model)) {
+        try (Module.Mode ev = model.evaluating(); Frozen f = Frozen.parameters(model)) { // batch statistics would couple the path's rows
             StraightPath.Pass atX = path.pass(x, null, null, classes, true, layers, false);
             if (classes == null) classes = atX.predicted;
             Tensor start = atX.start.detach();
@@ -217,8 +215,6 @@ public final class NeuronConductance {
             int[] inputShape = Arrays.copyOfRange(start.shape(), 1, start.dim());
             return new NeuronConductanceResult(layer, kind, sel, layerShape, inputShape, m, reason, List.of(), totals,
                     atX.f, atBase.f, classes, steps, method, discretisation, target, (System.nanoTime() - t0) / 1e9);
-        } finally {
-            model.train(wasTraining);
         }
     }
 
@@ -231,11 +227,9 @@ public final class NeuronConductance {
     public Tensor single(Tensor x, int[] classes, int index) {
         if (layer == null) throw new GalvaniException("no layer given to break down");
         StraightPath.checkFinite("input", x);
-        boolean wasTraining = model.isTraining();
-        model.eval();
         StraightPath path = new StraightPath(model, pathNode, target);
         List<String> layers = List.of(layer);
-        try (Frozen f = Frozen.parameters(model)) {
+        try (Module.Mode ev = model.evaluating(); Frozen f = Frozen.parameters(model)) { // batch statistics would couple the path's rows
             StraightPath.Pass atX = path.pass(x, null, null, classes, false, layers, false);
             if (classes == null) classes = atX.predicted;
             Tensor start = atX.start.detach(), base = StraightPath.baselineFor(start, baseline);
@@ -266,8 +260,6 @@ public final class NeuronConductance {
                 }
             }
             return new Tensor(out, start.shape());
-        } finally {
-            model.train(wasTraining);
         }
     }
 

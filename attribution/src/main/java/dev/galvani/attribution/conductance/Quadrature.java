@@ -6,7 +6,7 @@ import java.util.Locale;
 
 /**
  * Nodes {@code α_k} and weights {@code w_k} on [0, 1] for the path integral of conductance and
- * integrated gradients (Dhamdhere et al. 2018; Sundararajan et al. 2017).
+ * integrated gradients (docs/methods.md §1.4).
  *
  * <p>{@link #nodes} equals Captum 0.8's {@code alphas_func(n)} for every rule. {@link #weights}
  * are each rule's own weights, summing to 1: for Gauss-Legendre and the left, right and middle

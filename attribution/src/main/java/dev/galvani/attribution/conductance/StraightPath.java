@@ -4,9 +4,10 @@ import dev.galvani.engine.GalvaniException;
 import dev.galvani.engine.ShapeException;
 import dev.galvani.engine.Tensor;
 import dev.galvani.engine.autodiff.Autodiff;
-import dev.galvani.engine.nn.HookHandle;
-import dev.galvani.engine.nn.Hooks;
+import dev.galvani.engine.nn.CachedRun;
+import dev.galvani.engine.nn.Hook;
 import dev.galvani.engine.nn.Module;
+import dev.galvani.engine.nn.NamedHook;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -56,17 +57,12 @@ final class StraightPath {
     Pass pass(Tensor raw, Tensor startOverride, Tensor leaf, int[] classes, boolean wantGrads,
               List<String> layers, boolean gradAtStart) {
         Pass p = new Pass();
-        Map<String, Tensor> cache = new LinkedHashMap<>();
-        List<HookHandle> handles = new ArrayList<>();
+        List<NamedHook> hooks = new ArrayList<>();
         Tensor[] startBox = new Tensor[1];
-        Tensor input = hookStart(raw, leaf != null ? leaf : startOverride, wantGrads, startBox, handles);
-        for (String l : layers) handles.add(model.hookOnThisThread(l, Hooks.cache(cache)));
-        Tensor logits;
-        try {
-            logits = model.call(input);
-        } finally {
-            HookHandle.all(handles).close();
-        }
+        Tensor input = startOf(raw, leaf != null ? leaf : startOverride, wantGrads, startBox, hooks);
+        CachedRun run = model.runWithCache(input, layers, hooks.toArray(new NamedHook[0]));
+        Map<String, Tensor> cache = run.cache();
+        Tensor logits = run.output();
         if (logits.dim() != 2) throw new ShapeException("attribution", "model output " + logits.shapeString() + " is not [N, classes]");
         int nc = logits.size(1);
         if (classes == null) classes = dev.galvani.engine.F.argmax(logits);
@@ -97,21 +93,20 @@ final class StraightPath {
      * stops once the layer is computed: what lies above it is never run.
      */
     Tensor untilLayer(Tensor raw, Tensor leaf, String layer) {
-        List<HookHandle> handles = new ArrayList<>();
+        List<NamedHook> hooks = new ArrayList<>();
         Tensor[] startBox = new Tensor[1];
-        Tensor input = hookStart(raw, leaf, false, startBox, handles);
-        handles.add(model.hookOnThisThread(layer, (name, v) -> {
+        Tensor input = startOf(raw, leaf, false, startBox, hooks);
+        Hook stop = (name, v) -> {
             if (startBox[0] == null) {
                 throw new GalvaniException("layer '" + layer + "' is computed before the path starts at '" + node + "': it does not depend on the path");
             }
             throw new LayerReached(v);
-        }));
+        };
+        hooks.add(stop.at(layer));
         try {
-            model.call(input);
+            model.runWithHooks(input, hooks.toArray(new NamedHook[0]));
         } catch (LayerReached r) {
             return r.value;
-        } finally {
-            HookHandle.all(handles).close();
         }
         throw new GalvaniException("layer '" + layer + "' was not reached by the forward pass");
     }
@@ -126,21 +121,22 @@ final class StraightPath {
         }
     }
 
-    /** The model input for a pass, with a hook that swaps the path node's output when the path starts there. */
-    private Tensor hookStart(Tensor raw, Tensor replacement, boolean wantGrads, Tensor[] startBox, List<HookHandle> handles) {
+    /** The model input for a pass, plus a hook that swaps the path node's output when the path starts there. */
+    private Tensor startOf(Tensor raw, Tensor replacement, boolean wantGrads, Tensor[] startBox, List<NamedHook> hooks) {
         if (node == null) {
             Tensor input = replacement != null ? replacement : raw.detach().requiresGrad(wantGrads);
             startBox[0] = input;
             return input;
         }
-        handles.add(model.hookOnThisThread(node, (name, v) -> {
+        Hook swap = (name, v) -> {
             Tensor r = replacement != null ? replacement : v.detach().requiresGrad(wantGrads);
             if (!Arrays.equals(r.shape(), v.shape())) {
                 throw new ShapeException("path", "path node value " + r.shapeString() + " does not match node output " + v.shapeString());
             }
             startBox[0] = r;
             return r;
-        }));
+        };
+        hooks.add(swap.at(node));
         return raw;
     }
 
