@@ -15,7 +15,7 @@ import java.util.function.Supplier;
 
 /**
  * Neuron conductance of every selected unit or filter of one layer at once: how much of each
- * unit's conductance flows through each input element (Dhamdhere, Yan, Sundararajan 2018, eq. 2;
+ * unit's conductance flows through each input element (Dhamdhere, Sundararajan, Yan 2018, eq. 2; docs/methods.md §1.5;
  * Captum's {@code NeuronConductance} computes one neuron per call),
  * <pre>  Cond_j(x_i) = (x_i − x'_i) Σ_k w_k ∂F/∂y_j(α_k) · ∂y_j/∂x_i(α_k)</pre>
  * on the method's {@code m} nodes {@code α_k}. A filter is the sum of its units over positions.
@@ -185,8 +185,9 @@ public final class NeuronConductance {
         StraightPath path = new StraightPath(model, pathNode, target);
         List<String> layers = List.of(layer);
         long t0 = System.nanoTime();
-        try (Module.Mode ev = model.evaluating(); Frozen f = Frozen.parameters(model)) { // batch statistics would couple the path's rows
-            StraightPath.Pass atX = path.pass(x, null, null, classes, true, layers, false);
+        // Evaluation mode: batch statistics would couple the rows of the path.
+        try (Module.Mode ev = model.evaluating(); Frozen f = Frozen.parameters(model)) {
+            StraightPath.Pass atX = path.pass(x, null, null, classes, false, layers, false);
             if (classes == null) classes = atX.predicted;
             Tensor start = atX.start.detach();
             Tensor base = StraightPath.baselineFor(start, baseline);
@@ -229,7 +230,7 @@ public final class NeuronConductance {
         StraightPath.checkFinite("input", x);
         StraightPath path = new StraightPath(model, pathNode, target);
         List<String> layers = List.of(layer);
-        try (Module.Mode ev = model.evaluating(); Frozen f = Frozen.parameters(model)) { // batch statistics would couple the path's rows
+        try (Module.Mode ev = model.evaluating(); Frozen f = Frozen.parameters(model)) {
             StraightPath.Pass atX = path.pass(x, null, null, classes, false, layers, false);
             if (classes == null) classes = atX.predicted;
             Tensor start = atX.start.detach(), base = StraightPath.baselineFor(start, baseline);
