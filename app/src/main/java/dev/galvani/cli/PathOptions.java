@@ -26,7 +26,7 @@ final class PathOptions {
     @Option(names = "--text", description = "Sentences instead (text models), repeatable") List<String> text;
     @Option(names = "--steps", defaultValue = "50") int steps;
     @Option(names = "--method", defaultValue = "gausslegendre", description = "left, right, middle, trapezoid, gausslegendre") String method;
-    @Option(names = "--discretisation", defaultValue = "jvp", description = "jvp (exact dy/da) or captum (Captum-compatible differences)") String discretisation;
+    @Option(names = "--discretisation", defaultValue = "jvp", description = "jvp (exact dy/da, the rule's own weights) or captum (Captum 0.8's scheme: activation differences for layer conductance, its step sizes for neuron conductance)") String discretisation;
     @Option(names = "--target", defaultValue = "logit", description = "logit, probability, log-probability") String target;
     @Option(names = "--class", description = "Target class for every example (default: the predicted class)") Integer targetClass;
     @Option(names = "--baseline", defaultValue = "zeros", description = "zeros (default; text: the padding embedding) or mean (the mean training image)") String baseline;
