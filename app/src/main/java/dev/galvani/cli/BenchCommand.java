@@ -13,7 +13,7 @@ import java.util.List;
  * reference library, the JDK and the kernels in use. A new benchmark is one more nested
  * {@code @Command} class below and one entry in {@code subcommands}.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(name = "bench",
         description = "Benchmarks: Galvani's kernels against reference libraries.",
         subcommands = {
             BenchCommand.Gemm.class,
@@ -32,7 +32,7 @@ final class BenchCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    @Command(name = "gemm", mixinStandardHelpOptions = true,
+    @Command(name = "gemm",
             description = "C = A B for n x n float matrices: Galvani's GEMM against EJML (GFLOP/s = 2 n^3 / t).")
     static final class Gemm implements Runnable {
 
@@ -58,7 +58,7 @@ final class BenchCommand implements Runnable {
         }
     }
 
-    @Command(name = "conductance", mixinStandardHelpOptions = true,
+    @Command(name = "conductance",
             description = "Attributions/s of conductance on the Inception-style net: the default (64-row passes, one per core) vs one thread, "
                     + "one layer vs three, Captum-style vs JVP, one pass of the whole path vs a step loop; all in the same run.")
     static final class Conductance implements Runnable {
@@ -75,7 +75,7 @@ final class BenchCommand implements Runnable {
         }
     }
 
-    @Command(name = "training", mixinStandardHelpOptions = true,
+    @Command(name = "training",
             description = "Training throughput (images/s) of a model on random 28x28 inputs: forward, backward, Adam step.")
     static final class Training implements Runnable {
         @Option(names = "--model", defaultValue = "inception") String model;
@@ -90,7 +90,7 @@ final class BenchCommand implements Runnable {
         }
     }
 
-    @Command(name = "interactions", mixinStandardHelpOptions = true,
+    @Command(name = "interactions",
             description = "Interaction extraction for one sample against one batched forward of its 2^n masked samples (same run).")
     static final class Interactions implements Runnable {
         @Option(names = "--variables", split = ",", defaultValue = "10,12") List<Integer> variables;
@@ -106,7 +106,7 @@ final class BenchCommand implements Runnable {
         }
     }
 
-    @Command(name = "neuron-conductance", mixinStandardHelpOptions = true,
+    @Command(name = "neuron-conductance",
             description = "Neuron conductance of all filters and all units of a layer for one image, each in one call, against one neuron at a time "
                     + "on the same net and (with --python) against Captum's NeuronConductance on the PyTorch replica; seconds per neuron, ratios, peak memory.")
     static final class NeuronConductance implements Runnable {

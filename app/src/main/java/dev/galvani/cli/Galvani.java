@@ -3,17 +3,20 @@ package dev.galvani.cli;
 import dev.galvani.engine.GalvaniException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ScopeType;
 
 import java.io.PrintWriter;
 
 /**
  * The {@code galvani} command. Every subcommand reports bad input as one line on stderr and a
  * non-zero exit ({@link GalvaniException}, picocli's parameter errors); a stack trace means a bug.
+ * {@code --help} (and {@code -h}, {@code --version}), and the default values in the help, are
+ * inherited by every subcommand.
  */
-@Command(name = "galvani", mixinStandardHelpOptions = true, version = "galvani 0.1.0",
+@Command(name = "galvani", mixinStandardHelpOptions = true, version = "galvani 0.1.0", scope = ScopeType.INHERIT, showDefaultValues = true,
         description = "Neuron attribution on a pure-Java autodiff engine.",
         subcommands = {
-            CommandLine.HelpCommand.class,
+            HelpCommand.class,
             InfoCommand.class,
             ModelCommand.class,
             DemoCommand.class,
@@ -39,6 +42,7 @@ public final class Galvani implements Runnable {
     /** Runs a command line and returns the exit code (for tests). */
     public static int run(String... args) {
         CommandLine cl = new CommandLine(new Galvani());
+        cl.setParameterExceptionHandler(Galvani::badArguments);
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             Throwable t = ex;
             while (t.getCause() != null && !(t instanceof GalvaniException)) t = t.getCause();
@@ -56,6 +60,21 @@ public final class Galvani implements Runnable {
             throw ex;
         });
         return cl.execute(args);
+    }
+
+    /** A parsing error (unknown or missing option, bad value): one line naming the command's help, exit code 2. */
+    static int badArguments(CommandLine.ParameterException ex, String[] args) {
+        CommandLine cmd = ex.getCommandLine();
+        String message = ex.getMessage().strip();
+        if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+            message += "; did you mean " + String.join(" or ", u.getSuggestions()) + "?";
+        }
+        String name = cmd.getCommandSpec().qualifiedName(" ").replaceFirst("^galvani ?", "");
+        PrintWriter err = cmd.getErr();
+        err.println("galvani" + (name.isEmpty() ? "" : " " + name) + ": " + message.replaceAll("\\s*\\R\\s*", " ")
+                + " (see 'galvani help" + (name.isEmpty() ? "" : " " + name) + "')");
+        err.flush();
+        return 2;
     }
 
     @Override

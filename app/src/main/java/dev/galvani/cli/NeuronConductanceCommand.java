@@ -18,7 +18,7 @@ import java.util.Locale;
  * (Dhamdhere et al. 2018, neuron conductance) from one call of {@link NeuronConductance}, written
  * as .npy (or safetensors) per example with an HTML report.
  */
-@Command(name = "neuron-conductance", mixinStandardHelpOptions = true,
+@Command(name = "neuron-conductance",
         description = "How much of each unit's or filter's conductance flows through each input element, for a whole layer at once.")
 final class NeuronConductanceCommand implements Runnable {
     @Mixin PathOptions path;
