@@ -155,6 +155,12 @@ final class Inputs {
         return new Examples(new Tensor(px, 1, 1, 28, 28), new int[] {-1}, List.of(file.getFileName().toString()), null);
     }
 
+    /** The checkpoint's class names ("class i" for each of its classes when it names none). */
+    static List<String> classNames(SavedModel m) {
+        String c = m.metadata().get("classes_names");
+        return c != null ? List.of(c.split("\n")) : classNames(m, Integer.parseInt(m.get("classes", "0")));
+    }
+
     static List<String> classNames(SavedModel m, int classes) {
         String c = m.metadata().get("classes_names");
         if (c != null) {

@@ -101,11 +101,11 @@ public final class AblationStudy {
                 ks.add(v > 0 ? v : (double) (maxK + 1));    // not flipped within maxK counts as maxK + 1
             }
             double[] r = rho.get(m);
-            summary.add(new MethodSummary(m, mean(r), median(r), median(ks.stream().mapToDouble(Double::doubleValue).toArray()), flipped, n));
+            summary.add(new MethodSummary(m, mean(r), Ranking.median(r), Ranking.median(ks.stream().mapToDouble(Double::doubleValue).toArray()), flipped, n));
         }
         double[][] cond = new double[n][];
         for (int i = 0; i < n; i++) cond[i] = row(scores.get("Conductance"), i);
-        return new Result(cfg, c, cls, rho, flips, drops, cond, median(attr.relativeDelta(cfg.layer())), summary);
+        return new Result(cfg, c, cls, rho, flips, drops, cond, Ranking.median(attr.relativeDelta(cfg.layer())), summary);
     }
 
     /** Writes the HTML report (table, bar charts) and CSV; returns the page. */
@@ -208,11 +208,4 @@ public final class AblationStudy {
         int n = 0;
         for (double x : v) if (!Double.isNaN(x)) { s += x; n++; }
         return n == 0 ? Double.NaN : s / n;
-    }
-
-    static double median(double[] v) {
-        double[] s = Arrays.stream(v).filter(x -> !Double.isNaN(x)).sorted().toArray();
-        if (s.length == 0) return Double.NaN;
-        return s.length % 2 == 1 ? s[s.length / 2] : 0.5 * (s[s.length / 2 - 1] + s[s.length / 2]);
-    }
-}
+    }}

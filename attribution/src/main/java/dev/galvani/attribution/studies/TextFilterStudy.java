@@ -124,13 +124,12 @@ public final class TextFilterStudy {
         for (int i = 0; i < sel.length; i++) sel[i] = ids[which.get(i)];
         int[] cls = new int[sel.length];
         Arrays.fill(cls, 1);
-        Tensor ig = new LayerConductance(model).layers("features").pathFrom("embedding").steps(steps)
+        Tensor words = new LayerConductance(model).layers("features").pathFrom("embedding").steps(steps)
                 .method(Quadrature.GAUSS_LEGENDRE).discretisation(Discretisation.JVP).maxRows(512)
-                .attribute(idsTensor(sel, 0, sel.length, t), cls).integratedGradients();     // [k, T, D]
-        int d = ig.size(2);
+                .attribute(idsTensor(sel, 0, sel.length, t), cls).tokenScores();     // [k, T]
         for (int i = 0; i < sel.length; i++) {
             double[] w = new double[tokens[which.get(i)].length];
-            for (int j = 0; j < w.length && j < t; j++) for (int k = 0; k < d; k++) w[j] += ig.data()[(i * t + j) * d + k];
+            for (int j = 0; j < w.length && j < t; j++) w[j] = words.get(i, j);
             out.put(which.get(i), w);
         }
         return out;
