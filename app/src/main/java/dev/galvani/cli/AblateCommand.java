@@ -1,13 +1,8 @@
 package dev.galvani.cli;
 
 import dev.galvani.attribution.ablation.Ablation;
-import dev.galvani.attribution.conductance.AttributionResult;
-import dev.galvani.attribution.conductance.LayerConductance;
-import dev.galvani.attribution.stats.Ranking;
-import dev.galvani.engine.F;
+import dev.galvani.attribution.ablation.AblationEffects;
 import dev.galvani.engine.GalvaniException;
-import dev.galvani.engine.Tensor;
-import dev.galvani.engine.autodiff.Grad;
 import dev.galvani.models.SavedModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -15,7 +10,6 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 
 /** {@code galvani ablate}: zero, mean-replace or patch units of a named node and show what changes. */
 @Command(name = "ablate", description = "Ablate units (channels) of a named node: given units, or the top k by conductance; zero, mean or patch.")
@@ -29,6 +23,7 @@ final class AblateCommand implements Runnable {
     @Option(names = "--patch-indices", description = "Examples whose values are patched in (same count as --indices)") String patchIndices;
     @Option(names = "--steps", defaultValue = "32") int steps;
     @Option(names = "--seed", defaultValue = "0") long seed;
+    @Mixin ResultOutput output;
     @Mixin DataOptions data;
     @Mixin DeviceOption device;
 
@@ -49,33 +44,10 @@ final class AblateCommand implements Runnable {
                 ab.patchFrom(src.x());
             }
         }
-        Tensor before;
-        try (Grad.Scope s = Grad.off()) {
-            m.eval();
-            before = m.model().call(ex.x());
-        }
-        int[] pred = F.argmax(before);
-        List<String> names = Inputs.classNames(m, before.size(1));
-        AttributionResult attr = topK == null ? null : new LayerConductance(m.model()).layers(layer).steps(steps).integratedGradients(false).attribute(ex.x(), pred);
-        for (int i = 0; i < ex.x().size(0); i++) {
-            int[] u;
-            if (topK != null) {
-                double[] fc = AblateCommand.row(attr.layer(layer).filterConductance(), i);
-                u = java.util.Arrays.copyOf(Ranking.argsortDescending(fc), Math.min(topK, fc.length));
-            } else {
-                u = units.stream().mapToInt(Integer::intValue).toArray();
-            }
-            Tensor after = ab.logitsWithout(ex.x().rows(i, i + 1), u);
-            int p2 = F.argmax(after)[0];
-            System.out.printf(Locale.ROOT, "%-28s units %s: logit of %s %.3f -> %.3f; prediction %s -> %s%n", ex.descriptions().get(i),
-                    java.util.Arrays.toString(u), names.get(pred[i]), before.get(i, pred[i]), after.get(0, pred[i]), names.get(pred[i]), names.get(p2));
-        }
-    }
-
-    private static double[] row(Tensor t, int i) {
-        int c = t.size(1);
-        double[] r = new double[c];
-        for (int j = 0; j < c; j++) r[j] = t.get(i, j);
-        return r;
+        int n = ex.x().size(0);
+        int[][] which = topK != null ? AblationEffects.topByConductance(m.model(), layer, ex.x(), topK, steps)
+                : AblationEffects.same(n, units.stream().mapToInt(Integer::intValue).toArray());
+        AblationEffects e = AblationEffects.measure(ab, m.model(), ex.x(), which, ex.descriptions(), Inputs.classNames(m));
+        output.emit(e.text(), e.json());
     }
 }

@@ -1,7 +1,12 @@
 package dev.galvani.cli;
 
+import dev.galvani.bench.ConductanceBench;
 import dev.galvani.bench.GemmBench;
+import dev.galvani.bench.InteractionsBench;
+import dev.galvani.bench.NeuronConductanceBench;
+import dev.galvani.bench.TrainingBench;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -44,17 +49,12 @@ final class BenchCommand implements Runnable {
                 description = "Warm-up time per library in seconds (default: ${DEFAULT-VALUE}).")
         double warmup;
 
-        @Option(names = "--json", description = "Print one JSON object instead of text.")
-        boolean json;
-
-        @Spec
-        CommandSpec spec;
+        @Mixin ResultOutput output;
 
         @Override
         public void run() {
             GemmBench.Result r = GemmBench.run(size, warmup);
-            spec.commandLine().getOut().println(json ? r.toJson() : r.toText());
-            spec.commandLine().getOut().flush();
+            output.emit(r.toText() + System.lineSeparator(), r.json());
         }
     }
 
@@ -65,13 +65,15 @@ final class BenchCommand implements Runnable {
         @Option(names = "--batch", defaultValue = "16") int batch;
         @Option(names = "--steps", defaultValue = "50") int steps;
         @Option(names = "--repeats", defaultValue = "2") int repeats;
-        @picocli.CommandLine.Mixin DeviceOption device;
+        @Mixin ResultOutput output;
+        @Mixin DeviceOption device;
 
         @Override
         public void run() {
             device.install();
             if (batch < 1 || steps < 1 || repeats < 1) throw new dev.galvani.engine.GalvaniException("--batch, --steps and --repeats must be at least 1");
-            System.out.print(dev.galvani.bench.ConductanceBench.format(dev.galvani.bench.ConductanceBench.run(batch, steps, repeats, 0), batch, steps));
+            var rows = ConductanceBench.run(batch, steps, repeats, 0);
+            output.emit(ConductanceBench.format(rows, batch, steps), ConductanceBench.json(rows, batch, steps));
         }
     }
 
@@ -82,11 +84,12 @@ final class BenchCommand implements Runnable {
         @Option(names = "--batch", defaultValue = "64") int batch;
         @Option(names = "--steps", defaultValue = "8") int steps;
 
+        @Mixin ResultOutput output;
+
         @Override
         public void run() {
-            System.out.printf(java.util.Locale.ROOT, "%s training, batch %d: %.1f images/s (jdk %s, %s)%n", model, batch,
-                    dev.galvani.bench.TrainingBench.imagesPerSecond(model, batch, steps), Runtime.version(),
-                    dev.galvani.kernels.Backends.current().name());
+            TrainingBench.Result r = TrainingBench.run(model, batch, steps);
+            output.emit(r.text(), r.json());
         }
     }
 
@@ -97,12 +100,18 @@ final class BenchCommand implements Runnable {
         @Option(names = "--iterations", defaultValue = "3000") int iterations;
         @Option(names = "--max-rows", defaultValue = "256") int maxRows;
 
+        @Mixin ResultOutput output;
+
         @Override
         public void run() {
+            for (int n : variables) if (n < 1 || n > 16) throw new dev.galvani.engine.GalvaniException("--variables must be 1..16, got " + n);
+            List<InteractionsBench.Row> rows = new java.util.ArrayList<>();
+            StringBuilder text = new StringBuilder();
             for (int n : variables) {
-                if (n < 1 || n > 16) throw new dev.galvani.engine.GalvaniException("--variables must be 1..16, got " + n);
-                System.out.println(dev.galvani.bench.InteractionsBench.format(dev.galvani.bench.InteractionsBench.run(n, iterations, maxRows)));
+                rows.add(InteractionsBench.run(n, iterations, maxRows));
+                text.append(InteractionsBench.format(rows.get(rows.size() - 1))).append(System.lineSeparator());
             }
+            output.emit(text.toString(), InteractionsBench.json(rows, iterations));
         }
     }
 
@@ -115,14 +124,15 @@ final class BenchCommand implements Runnable {
         @Option(names = "--steps", defaultValue = "50") int steps;
         @Option(names = "--samples", defaultValue = "8", description = "Neurons timed one at a time in each loop (default ${DEFAULT-VALUE})") int samples;
         @Option(names = "--python", description = "A Python with PyTorch and Captum 0.8 importable (e.g. PYTHONPATH=/tmp/captum and /usr/bin/python3) to time Captum too") String python;
-        @picocli.CommandLine.Mixin DeviceOption device;
+        @Mixin ResultOutput output;
+        @Mixin DeviceOption device;
 
         @Override
         public void run() {
             device.install();
             if (steps < 2 || samples < 1) throw new dev.galvani.engine.GalvaniException("--steps must be at least 2 and --samples at least 1");
-            System.out.print(dev.galvani.bench.NeuronConductanceBench.format(
-                    dev.galvani.bench.NeuronConductanceBench.run(checkpoint, layer, steps, samples, python, 0)));
+            NeuronConductanceBench.Result r = NeuronConductanceBench.run(checkpoint, layer, steps, samples, python, 0);
+            output.emit(NeuronConductanceBench.format(r), NeuronConductanceBench.json(r));
         }
     }
 }

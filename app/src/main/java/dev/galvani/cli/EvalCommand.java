@@ -7,7 +7,7 @@ import dev.galvani.models.data.ImageDataset;
 import dev.galvani.models.data.SentimentData;
 import dev.galvani.models.data.TextDataset;
 import dev.galvani.models.train.Dataset;
-import dev.galvani.models.train.Trainer;
+import dev.galvani.models.train.Evaluation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -24,6 +24,7 @@ final class EvalCommand implements Runnable {
     @Option(names = "--labels-file", description = "IDX labels .gz for --data-file images") Path labelsFile;
     @Option(names = "--fold", defaultValue = "0") int fold;
     @Option(names = "--seed", defaultValue = "0") long seed;
+    @Mixin ResultOutput output;
     @Mixin DataOptions dataOptions;
     @Mixin DeviceOption device;
 
@@ -57,25 +58,8 @@ final class EvalCommand implements Runnable {
             test = d;
             names = d.classNames();
         }
-        int[][] cm = Trainer.confusion(m.model(), test, 256);
-        long ok = 0, all = 0;
-        for (int i = 0; i < cm.length; i++) for (int j = 0; j < cm.length; j++) {
-            all += cm[i][j];
-            if (i == j) ok += cm[i][j];
-        }
-        System.out.printf("accuracy %.4f (%d/%d) on %d examples%n", (double) ok / all, ok, all, test.size());
-        System.out.println("confusion matrix (rows: true, columns: predicted):");
-        StringBuilder sb = new StringBuilder(String.format("%14s", ""));
-        for (int j = 0; j < cm.length; j++) sb.append(String.format("%7d", j));
-        System.out.println(sb);
-        for (int i = 0; i < cm.length; i++) {
-            sb = new StringBuilder(String.format("%2d %-11s", i, abbreviate(names.get(i))));
-            for (int j = 0; j < cm.length; j++) sb.append(String.format("%7d", cm[i][j]));
-            System.out.println(sb);
-        }
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() > 11 ? s.substring(0, 11) : s;
+        String source = dataFile != null ? dataFile.toString() : (data != null ? data : m.get("data", "the checkpoint's data")) + " (held-out split)";
+        Evaluation e = Evaluation.of(m.model(), test, source, names);
+        output.emit(e.text(), e.json());
     }
 }

@@ -144,6 +144,23 @@ class CommandLineTest {
         failsWith("--device cuda: ", "bench", "conductance", "--device", "cuda");
     }
 
+    @Test void resultsAsJsonOnStdoutAndInAFile() throws Exception {
+        Path out = dir.resolve("p.json");
+        Run r = run("predict", "--checkpoint", ckpt.toString(), "--image", png.toString(), "--json", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals(Json.parse(r.out()), Json.parse(Files.readString(out)));
+        var input = (Map<?, ?>) ((java.util.List<?>) ((Map<?, ?>) Json.parse(r.out())).get("inputs")).get(0);
+        assertEquals("square.png", input.get("input"));
+        double sum = 0;
+        for (Object p : (java.util.List<?>) input.get("probabilities")) sum += ((Number) p).doubleValue();
+        assertEquals(1.0, sum, 1e-5);
+        Run g = run("bench", "gemm", "--size", "48", "--warmup", "0", "--json");
+        assertEquals(0, g.code(), g.err());
+        var gj = (Map<?, ?>) Json.parse(g.out());
+        assertEquals(48, ((Number) gj.get("n")).intValue());
+        assertTrue(((Number) gj.get("max_relative_difference")).doubleValue() < 1e-4, g.out());
+    }
+
     @Test void predictPrintsProbabilities() {
         Run r = run("predict", "--checkpoint", ckpt.toString(), "--image", png.toString());
         assertEquals(0, r.code(), r.err());

@@ -10,6 +10,7 @@ import dev.galvani.engine.autodiff.Grad;
 import dev.galvani.engine.nn.Module;
 import dev.galvani.models.ModelZoo;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -67,6 +68,26 @@ public final class InteractionsBench {
         try (Grad.Scope g = Grad.off()) {
             for (int s = 0; s < all.size(0); s += maxRows) net.call(all.rows(s, Math.min(all.size(0), s + maxRows)));
         }
+    }
+
+    /** Rows as JSON: per player count, the batched forward's and the extraction's seconds and their ratio, and the machine. */
+    public static Map<String, Object> json(List<Row> rows, int iterations) {
+        Map<String, Object> j = new LinkedHashMap<>();
+        j.put("benchmark", "interactions");
+        j.put("iterations", iterations);
+        j.put("machine", Machine.describe());
+        List<Object> out = new ArrayList<>();
+        for (Row r : rows) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("players", r.players());
+            m.put("samples", 1 << r.players());
+            m.put("forward_seconds", r.forwardSeconds());
+            m.put("extraction_seconds", r.extractionSeconds());
+            m.put("ratio", r.ratio());
+            out.add(m);
+        }
+        j.put("rows", out);
+        return j;
     }
 
     public static String format(Row r) {

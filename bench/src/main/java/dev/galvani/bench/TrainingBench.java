@@ -16,6 +16,29 @@ import java.util.Map;
 public final class TrainingBench {
     private TrainingBench() {}
 
+    /** One run: the model, the batch size, the optimizer steps timed, and images per second. */
+    public record Result(String model, int batch, int iterations, double imagesPerSecond) {
+        public String text() {
+            return String.format(Locale.ROOT, "%s training, batch %d, %d iterations: %.1f images/s (jdk %s, %s)%n", model, batch, iterations,
+                    imagesPerSecond, Runtime.version(), Backends.current().name());
+        }
+
+        public Map<String, Object> json() {
+            Map<String, Object> j = new java.util.LinkedHashMap<>();
+            j.put("benchmark", "training");
+            j.put("model", model);
+            j.put("batch", batch);
+            j.put("iterations", iterations);
+            j.put("images_per_second", imagesPerSecond);
+            j.put("machine", Machine.describe());
+            return j;
+        }
+    }
+
+    public static Result run(String arch, int batch, int iterations) {
+        return new Result(arch, batch, iterations, imagesPerSecond(arch, batch, iterations));
+    }
+
     public static double imagesPerSecond(String arch, int batch, int steps) {
         Module m = ModelZoo.create(arch, Map.of());
         m.train(true);

@@ -71,6 +71,14 @@ public final class Ablation {
         return this;
     }
 
+    public Mode mode() {
+        return mode;
+    }
+
+    public String layer() {
+        return layer;
+    }
+
     public Ablation maxRows(int rows) {
         this.maxRows = Math.max(1, rows);
         return this;
@@ -88,6 +96,17 @@ public final class Ablation {
         boolean[][] masks = new boolean[1][];
         masks[0] = unitSet(x, units);
         return run(x, masks)[0];
+    }
+
+    /**
+     * Logits with each example's own units ablated ({@code units[i]} for example i), in one pass;
+     * when patching, example i takes the values of example i of the source.
+     */
+    public Tensor logitsWithout(Tensor x, int[][] units) {
+        if (units.length != x.size(0)) throw new GalvaniException(units.length + " unit sets for " + x.size(0) + " examples");
+        boolean[][] each = new boolean[units.length][];
+        for (int i = 0; i < units.length; i++) each[i] = unitSet(x, units[i]);
+        return run(x, 1, (set, i) -> each[i])[0];
     }
 
     /**
@@ -149,18 +168,31 @@ public final class Ablation {
 
     /** Logits per ablation set: row block {@code a} of the batched pass is the input under mask {@code a}. */
     private Tensor[] run(Tensor x, boolean[][] masks) {
-        int n = x.size(0), a = masks.length;
+        return run(x, masks.length, (set, i) -> masks[set]);
+    }
+
+    /** Which units of example {@code i} ablation set {@code set} removes. */
+    private interface Masks {
+        boolean[] of(int set, int example);
+    }
+
+    private Tensor[] run(Tensor x, int a, Masks masks) {
+        if (mode == Mode.PATCH && source.size(0) != x.size(0)) {
+            throw new GalvaniException("patching needs one source example per input: " + source.size(0) + " sources for " + x.size(0) + " inputs");
+        }
+        int n = x.size(0);
         int perPass = Math.max(1, maxRows / n);
         Tensor[] out = new Tensor[a];
         try (Module.Mode e = model.evaluating(); Grad.Scope s = Grad.off()) {
             for (int a0 = 0; a0 < a; a0 += perPass) {
                 int a1 = Math.min(a, a0 + perPass), rows = (a1 - a0) * n;
                 Tensor xs = x.tile(a1 - a0);
-                int c = masks[0].length;
+                int c = masks.of(0, 0).length;
                 float[] keep = new float[rows * c];
                 for (int b = a0; b < a1; b++) {
                     for (int i = 0; i < n; i++) {
-                        for (int u = 0; u < c; u++) keep[((b - a0) * n + i) * c + u] = masks[b][u] ? 0f : 1f;
+                        boolean[] m = masks.of(b, i);
+                        for (int u = 0; u < c; u++) keep[((b - a0) * n + i) * c + u] = m[u] ? 0f : 1f;
                     }
                 }
                 Tensor src = source == null ? null : (mode == Mode.PATCH ? source.tile(a1 - a0) : source);

@@ -43,6 +43,19 @@ public final class Json {
         return sb.append('\n').toString();
     }
 
+    /** Writes {@link #pretty} JSON to a file atomically (an existing file is replaced whole or not at all). */
+    public static void write(java.nio.file.Path file, Object v) {
+        try {
+            java.nio.file.Path dir = file.toAbsolutePath().getParent();
+            if (dir != null) java.nio.file.Files.createDirectories(dir);
+            java.nio.file.Path tmp = java.nio.file.Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+            java.nio.file.Files.writeString(tmp, pretty(v));
+            java.nio.file.Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.io.IOException e) {
+            throw new dev.galvani.engine.GalvaniException("cannot write " + file + ": " + e.getMessage());
+        }
+    }
+
     private static void write(StringBuilder sb, Object v, String indent, boolean pretty) {
         String nl = pretty ? "\n" : "", in = pretty ? indent + "  " : "";
         if (v == null) {
