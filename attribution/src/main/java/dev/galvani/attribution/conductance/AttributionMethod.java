@@ -60,9 +60,22 @@ public enum AttributionMethod {
         };
     }
 
-    /** Sets up a pass for this method: integrated gradients need the backward pass down to the path start, the others stop at the deepest layer. */
+    /** Whether the method integrates along the path (conductance, IG, internal influence); the others are read at x alone. */
+    public boolean onPath() {
+        return this == CONDUCTANCE || this == INTEGRATED_GRADIENTS || this == INTERNAL_INFLUENCE;
+    }
+
+    /** Whether the method differentiates F (all but activations), so that the target class and F's kind matter. */
+    public boolean usesTarget() {
+        return this != ACTIVATION;
+    }
+
+    /**
+     * Sets up a pass for this method: integrated gradients need the backward pass down to the path
+     * start, the others stop at the deepest layer; activations and gradient x activation need no path.
+     */
     public LayerConductance configure(LayerConductance lc) {
-        return lc.integratedGradients(this == INTEGRATED_GRADIENTS);
+        return lc.integratedGradients(this == INTEGRATED_GRADIENTS).pathIntegral(onPath());
     }
 
     /** The units of the scores, given what F is. */

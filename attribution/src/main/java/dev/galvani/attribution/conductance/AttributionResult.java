@@ -26,6 +26,20 @@ public record AttributionResult(Map<String, Layer> layers, Tensor integratedGrad
     public record Layer(String name, Tensor conductance, Tensor internalInfluence,
                         Tensor activation, Tensor gradTimesActivation) {
 
+        /** Conductance; fails when the attribution ran without the path integral (LayerConductance.pathIntegral(false)). */
+        @Override
+        public Tensor conductance() {
+            if (conductance == null) throw new dev.galvani.engine.GalvaniException("conductance of '" + name + "' was not computed (no path integral)");
+            return conductance;
+        }
+
+        /** Internal influence; fails when the attribution ran without the path integral. */
+        @Override
+        public Tensor internalInfluence() {
+            if (internalInfluence == null) throw new dev.galvani.engine.GalvaniException("internal influence of '" + name + "' was not computed (no path integral)");
+            return internalInfluence;
+        }
+
         /** Sums a per-unit tensor over the positions of each filter: [N, C, ...] to [N, C]. */
         public static Tensor perFilter(Tensor perUnit) {
             int n = perUnit.size(0), c = perUnit.dim() > 1 ? perUnit.size(1) : 1;

@@ -70,10 +70,12 @@ public final class AttributionOutput {
     public AttributionOutput(AttributionMethod method, AttributionResult result) {
         this.method = method;
         this.r = result;
-        settings.put("steps", r.steps());
-        settings.put("quadrature", r.method().captumName());
-        settings.put("discretisation", r.discretisation().name().toLowerCase(Locale.ROOT));
-        settings.put("target_output", r.target().label());
+        if (method.onPath()) {
+            settings.put("steps", r.steps());
+            settings.put("quadrature", r.method().captumName());
+            settings.put("discretisation", r.discretisation().name().toLowerCase(Locale.ROOT));
+        }
+        if (method.usesTarget()) settings.put("target_output", r.target().label());
     }
 
     /** Where the model came from, and its class names (index = class). */
@@ -253,10 +255,11 @@ public final class AttributionOutput {
     }
 
     private void page(Report rep) {
-        rep.paragraph(String.format(Locale.ROOT, "%s%s; F is each example's target class's %s; %d %s steps, %s discretisation. "
-                        + "Every number is in %s (docs/output-schema.md).",
-                architecture != null ? architecture : "model", checkpoint != null ? " from " + checkpoint : "", r.target().label(), r.steps(),
-                r.method().captumName(), r.discretisation().name().toLowerCase(Locale.ROOT), JSON_FILE));
+        rep.paragraph((architecture != null ? architecture : "model") + (checkpoint != null ? " from " + checkpoint : "") + "; "
+                + (method.usesTarget() ? "F is each example's target class's " + r.target().label() + "; " : "")
+                + (method.onPath() ? String.format(Locale.ROOT, "%d %s steps, %s discretisation; ", r.steps(), r.method().captumName(),
+                        r.discretisation().name().toLowerCase(Locale.ROOT)) : "")
+                + "scores in " + method.units(r.target()) + ". Every number is in " + JSON_FILE + " (docs/output-schema.md).");
         List<List<Object>> rows = new ArrayList<>();
         double[] totals = method == AttributionMethod.INTEGRATED_GRADIENTS ? r.inputTotals() : null;
         for (int i = 0; i < r.examples(); i++) {
@@ -326,8 +329,10 @@ public final class AttributionOutput {
     public String summary() {
         StringBuilder sb = new StringBuilder();
         String units = method.units(r.target());
-        sb.append(String.format(Locale.ROOT, "%s%s: F = the target class's %s; %d %s steps; scores in %s%n", method.key(),
-                architecture != null ? " of " + architecture : "", r.target().label(), r.steps(), r.method().captumName(), units));
+        sb.append(method.key()).append(architecture != null ? " of " + architecture : "").append(": ");
+        if (method.usesTarget()) sb.append("F = the target class's ").append(r.target().label()).append("; ");
+        if (method.onPath()) sb.append(r.steps()).append(' ').append(r.method().captumName()).append(" steps; ");
+        sb.append("scores in ").append(units).append('\n');
         double[] igTotals = method == AttributionMethod.INTEGRATED_GRADIENTS ? r.inputTotals() : null;
         for (int i = 0; i < r.examples(); i++) {
             sb.append(String.format(Locale.ROOT, "%s: target %s (%d), F(x) %.4g, F(x') %.4g", description(i), className(r.classes()[i]),
