@@ -13,7 +13,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -71,7 +70,7 @@ abstract class AttributeCommand implements Runnable {
     @Option(names = "--max-rows", defaultValue = "64", description = "Memory bound: most path rows (steps x examples) per pass (default ${DEFAULT-VALUE})") int maxRows;
     @Option(names = "--per-unit", description = "Also write every unit's score, not only per filter") boolean perUnit;
     @Option(names = "--out", required = true) Path out;
-    @Option(names = "--seed", defaultValue = "0") long seed;
+    @Option(names = "--seed", description = "Split seed of the held-out examples (default: the checkpoint's; another is refused)") Long seed;
     @Mixin DataOptions dataOptions;
     @Mixin DeviceOption device;
 
@@ -93,7 +92,7 @@ abstract class AttributeCommand implements Runnable {
         } else if (input != null) {
             ex = Inputs.imageFile(m, input, index);
         } else {
-            ex = Inputs.fromTestSplit(m, dataOptions, indices, seed);
+            ex = Inputs.fromTestSplit(m, dataOptions, indices, dataOptions.evaluation(m, checkpoint, null, null, seed));
         }
         LayerConductance lc = new LayerConductance(m.model()).layers(layers.toArray(new String[0])).steps(steps)
                 .method(Quadrature.parse(method)).discretisation(disc).target(TargetKind.parse(target)).maxRows(maxRows);
@@ -158,15 +157,7 @@ abstract class AttributeCommand implements Runnable {
             exs.add(e);
         }
         json.put("examples", exs);
-        try {
-            Path parent = out.toAbsolutePath().getParent();
-            if (parent != null) Files.createDirectories(parent);
-            Path tmp = Files.createTempFile(parent, ".galvani", ".json");
-            Files.writeString(tmp, Json.pretty(json));
-            Files.move(tmp, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } catch (java.io.IOException e) {
-            throw new GalvaniException("cannot write " + out + ": " + e.getMessage());
-        }
+        Json.write(out, json);
         for (String l : layers) {
             if (name.equals("conductance")) {
                 double[] rel = r.relativeDelta(l).clone();

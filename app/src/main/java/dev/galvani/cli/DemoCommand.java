@@ -10,7 +10,9 @@ import dev.galvani.engine.Tensor;
 import dev.galvani.engine.nn.Module;
 import dev.galvani.models.ModelZoo;
 import dev.galvani.models.SavedModel;
+import dev.galvani.models.data.DataSpec;
 import dev.galvani.models.data.ImageDataset;
+import dev.galvani.models.data.Splits;
 import dev.galvani.models.train.Dataset;
 import dev.galvani.models.train.Trainer;
 import picocli.CommandLine.Command;
@@ -43,17 +45,17 @@ final class DemoCommand implements Runnable {
     public void run() {
         device.install();
         long t0 = System.nanoTime();
-        DataOptions.Images im = dataOptions.images(data);
-        ImageDataset train = im.train().head(trainExamples), test = im.test().head(1000);
-        String dataName = im.train().name().replace("/train", "");
+        DataSpec request = DataSpec.request(data, false, 0, seed, trainExamples, dataOptions.dataDir);
+        Splits.Split<ImageDataset> im = dataOptions.images(request);
+        ImageDataset train = im.train(), test = im.heldOut().head(1000);
+        DataSpec spec = request.withNormalisation(train.mean(), train.std(), train.classNames());
+        String dataName = spec.dataset();
         System.err.printf("demo: %s, %d training images, jdk %s%n", dataName, train.size(), Runtime.version());
         Module net = ModelZoo.create("inception", Map.of("width", "0.5", "seed", Long.toString(seed)));
         List<Trainer.Epoch> hist = Trainer.fit(net, train, test, new Trainer.Config(epochs, 64, "adam", 3e-3f, 0f, true, seed, Integer.MAX_VALUE));
         double acc = hist.get(hist.size() - 1).evalAccuracy();
         Path ckpt = out.resolveSibling(out.getFileName() + "-inception.safetensors");
-        new SavedModel(net, "inception", Map.of("width", "0.5", "seed", Long.toString(seed), "classes", "10", "data", dataName,
-                "mean", Float.toString(train.mean()), "std", Float.toString(train.std()),
-                "classes_names", String.join("\n", train.classNames()))).save(ckpt);
+        new SavedModel(net, "inception", Map.of("width", "0.5", "seed", Long.toString(seed), "classes", "10"), spec).save(ckpt);
 
         // Conductance and peers on 8 held-out images, two blocks in one pass; both discretisations.
         Dataset.Batch b = test.batch(DataOptions.range(0, 8));

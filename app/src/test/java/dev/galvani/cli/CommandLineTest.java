@@ -2,6 +2,8 @@ package dev.galvani.cli;
 
 import dev.galvani.models.ModelZoo;
 import dev.galvani.models.SavedModel;
+import dev.galvani.models.data.DataSpec;
+import dev.galvani.models.data.GeneratedImages;
 import dev.galvani.models.io.Json;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,8 +26,8 @@ class CommandLineTest {
 
     @BeforeAll static void setUp() throws Exception {
         ckpt = dir.resolve("inc.safetensors");
-        new SavedModel(ModelZoo.create("inception", Map.of("width", "0.5")), "inception",
-                Map.of("width", "0.5", "classes", "10", "mean", "0.286", "std", "0.353")).save(ckpt);
+        DataSpec data = DataSpec.request("generated", false, 0, 0, 0, null).withNormalisation(0.286f, 0.353f, GeneratedImages.CLASSES);
+        new SavedModel(ModelZoo.create("inception", Map.of("width", "0.5")), "inception", Map.of("width", "0.5", "classes", "10"), data).save(ckpt);
         BufferedImage img = new BufferedImage(28, 28, BufferedImage.TYPE_INT_RGB);
         for (int y = 8; y < 20; y++) for (int x = 8; x < 20; x++) img.setRGB(x, y, 0xffffff);
         png = dir.resolve("square.png");

@@ -22,16 +22,20 @@ public final class SentimentData {
 
     public static final List<String> CLASSES = List.of("negative", "positive");
 
+    /** MR: one sentence a line in ISO-8859-1 (every byte is a character, so no line is refused for its encoding). */
     public static TextDataset movieReviews(Path dir) {
         List<String[]> tokens = new ArrayList<>();
         List<Integer> labels = new ArrayList<>();
         for (int label = 0; label < 2; label++) {
             Path f = dir.resolve(label == 1 ? "rt-polarity.pos" : "rt-polarity.neg");
-            List<String> lines = readLines(f, StandardCharsets.ISO_8859_1);
-            for (String l : lines) {
+            int before = tokens.size();
+            for (String l : readLines(f, StandardCharsets.ISO_8859_1)) {
                 if (l.isBlank()) continue;
                 tokens.add(Tokenizer.tokenize(l));
                 labels.add(label);
+            }
+            if (tokens.size() == before) {
+                throw new GalvaniException(f + ": no sentences (class '" + CLASSES.get(label) + "' would have no examples)");
             }
         }
         return new TextDataset("mr", tokens, labels.stream().mapToInt(Integer::intValue).toArray(), CLASSES);
@@ -41,7 +45,11 @@ public final class SentimentData {
         return sst2File(dir.resolve("train.tsv"));
     }
 
-    /** Any file in SST-2's format (header {@code label<TAB>sentence}). */
+    /**
+     * Any file in SST-2's format (header {@code label<TAB>sentence}, UTF-8). Text has no checksum:
+     * malformed UTF-8, a missing header or tab, a label other than 0 or 1 and a file with no rows are
+     * refused, but a changed letter reads as a changed sentence.
+     */
     public static TextDataset sst2File(Path f) {
         List<String> lines = readLines(f, StandardCharsets.UTF_8);
         if (lines.isEmpty() || !lines.get(0).trim().equals("label\tsentence")) {
@@ -60,6 +68,7 @@ public final class SentimentData {
             labels[n++] = lab.charAt(0) - '0';
             tokens.add(Tokenizer.tokenize(l.substring(tab + 1)));
         }
+        if (n == 0) throw new GalvaniException(f + ": no examples after the header");
         return new TextDataset("sst2", tokens, java.util.Arrays.copyOf(labels, n), CLASSES);
     }
 
