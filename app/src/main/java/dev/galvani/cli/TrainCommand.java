@@ -56,8 +56,8 @@ final class TrainCommand implements Runnable {
         Dataset train = prepared.train(), test = prepared.heldOut();
         hyper.put("classes", Integer.toString(spec.classNames().size()));
         Module m = ModelZoo.create(model, hyper);
-        System.err.printf("training %s (%d parameters) on %s: %d examples, %d epochs, batch %d, %s lr %g, jdk %s%n",
-                model, m.parameterCount(), spec.describe(), train.size(), epochs, batch, optimizer, lr, Runtime.version());
+        System.err.printf("training %s (%d parameters) on %s: %s examples, %d epochs, batch %d, %s lr %g, jdk %s%n",
+                model, m.parameterCount(), spec.describe(), train.size() + (limit > 0 ? " (--limit)" : ""), epochs, batch, optimizer, lr, Runtime.version());
         long t0 = System.nanoTime();
         List<Trainer.Epoch> hist = Trainer.fit(m, train, test, new Trainer.Config(epochs, batch, optimizer, lr, weightDecay, true, seed, Integer.MAX_VALUE));
         double secs = (System.nanoTime() - t0) / 1e9;

@@ -124,7 +124,7 @@ public record DataSpec(String dataset, int fold, int folds, long splitSeed, doub
             case FASHION_MNIST -> "fashion-mnist, its test files held out";
             case GENERATED_IMAGES -> "generated images, the last " + GENERATED_IMAGES_HELD_OUT + " of " + GENERATED_IMAGES_SIZE + " held out";
             default -> dataset + " (fashion-mnist when found, else generated images)";
-        } + (trainLimit > 0 ? ", training on the first " + trainLimit : "");
+        };
     }
 
     /** The metadata entries of this record (string to string, as safetensors metadata). */

@@ -1,0 +1,151 @@
+package dev.galvani.models.data;
+
+import dev.galvani.models.testing.Corruption;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
+import net.jqwik.api.lifecycle.AfterContainer;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.Random;
+import java.util.zip.GZIPOutputStream;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * IDX files, gzip-compressed and raw, under arbitrary bytes, one changed byte and truncation. A
+ * gzip file carries a CRC-32 and its length: a changed byte is refused or harmless (same pixels).
+ * A raw file has no checksum: a changed header byte is refused; a changed pixel byte reads as
+ * exactly that pixel changed, nothing else.
+ */
+class IdxProperties {
+    static final Path DIR = tempDir();
+    static final byte[] IMAGES_RAW = idx(2051, new int[] {3, 28, 28}, 3 * 784, 7, 256);
+    static final byte[] IMAGES_GZ = gzip(IMAGES_RAW);
+    static final byte[] LABELS_RAW = idx(2049, new int[] {3}, 3, 8, 10);
+    static final byte[] LABELS_GZ = gzip(LABELS_RAW);
+    static final float[] PIXELS = FashionMnist.images(Corruption.write(DIR.resolve("valid"), IMAGES_GZ));
+    static final int[] LABELS = FashionMnist.labels(Corruption.write(DIR.resolve("valid"), LABELS_GZ), 3, 10);
+
+    static Path tempDir() {
+        try {
+            return Files.createTempDirectory("idx-properties");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @AfterContainer
+    static void cleanUp() throws IOException {
+        try (var s = Files.list(DIR)) {
+            for (Path p : s.toList()) Files.delete(p);
+        }
+        Files.delete(DIR);
+    }
+
+    static byte[] idx(int magic, int[] dims, int body, long seed, int bound) {
+        ByteBuffer b = ByteBuffer.allocate(4 + 4 * dims.length + body);
+        b.putInt(magic);
+        for (int d : dims) b.putInt(d);
+        Random r = new Random(seed);
+        while (b.hasRemaining()) b.put((byte) r.nextInt(bound));
+        return b.array();
+    }
+
+    static byte[] gzip(byte[] b) {
+        try {
+            ByteArrayOutputStream o = new ByteArrayOutputStream();
+            try (GZIPOutputStream g = new GZIPOutputStream(o)) {
+                g.write(b);
+            }
+            return o.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Optional<float[]> images(byte[] bytes) {
+        Path f = Corruption.write(DIR.resolve("images-idx3-ubyte.gz"), bytes);
+        return Corruption.readOrRefused(f.toString(), () -> FashionMnist.images(f));
+    }
+
+    private static Optional<int[]> labels(byte[] bytes) {
+        Path f = Corruption.write(DIR.resolve("labels-idx1-ubyte.gz"), bytes);
+        return Corruption.readOrRefused(f.toString(), () -> FashionMnist.labels(f, 3, 10));
+    }
+
+    @Property void anyBytesAreImagesOrRefused(@ForAll @Size(max = 4000) byte[] bytes) {
+        images(bytes);
+        labels(bytes);
+    }
+
+    @Property void aValidHeaderWithAnyBodyIsReadOrRefused(@ForAll @Size(max = 3000) byte[] body, @ForAll boolean compress) {
+        byte[] b = ByteBuffer.allocate(16 + body.length).putInt(2051).putInt(3).putInt(28).putInt(28).put(body).array();
+        images(compress ? gzip(b) : b).ifPresent(px -> assertEquals(3 * 784, px.length));
+    }
+
+    @Provide Arbitrary<Integer> inGzipImages() {
+        return Arbitraries.integers().between(0, IMAGES_GZ.length - 1);
+    }
+
+    @Provide Arbitrary<Integer> inRawImages() {
+        return Arbitraries.integers().between(0, IMAGES_RAW.length - 1);
+    }
+
+    @Provide Arbitrary<Integer> inGzipLabels() {
+        return Arbitraries.integers().between(0, LABELS_GZ.length - 1);
+    }
+
+    @Provide Arbitrary<Integer> inRawLabels() {
+        return Arbitraries.integers().between(0, LABELS_RAW.length - 1);
+    }
+
+    @Property void aChangedByteOfAGzipFileIsRefusedOrHarmless(@ForAll("inGzipImages") int at, @ForAll @IntRange(min = 1, max = 255) int xor) {
+        images(Corruption.flip(IMAGES_GZ, at, xor)).ifPresent(px -> assertArrayEquals(PIXELS, px, "changed byte " + at + " went unnoticed"));
+    }
+
+    @Property void aChangedByteOfAGzipLabelsFileIsRefusedOrHarmless(@ForAll("inGzipLabels") int at, @ForAll @IntRange(min = 1, max = 255) int xor) {
+        labels(Corruption.flip(LABELS_GZ, at, xor)).ifPresent(y -> assertArrayEquals(LABELS, y, "changed byte " + at + " went unnoticed"));
+    }
+
+    @Property void aChangedByteOfARawFileIsRefusedInTheHeaderAndOnePixelInTheBody(@ForAll("inRawImages") int at, @ForAll @IntRange(min = 1, max = 255) int xor) {
+        byte[] changed = Corruption.flip(IMAGES_RAW, at, xor);
+        Optional<float[]> r = images(changed);
+        if (at < 16) {
+            assertTrue(r.isEmpty(), "a changed header byte " + at + " must be refused");
+            return;
+        }
+        float[] px = r.orElseThrow(() -> new AssertionError("a changed pixel is a valid raw file"));
+        for (int i = 0; i < px.length; i++) {
+            assertEquals(i == at - 16 ? (changed[at] & 0xff) / 255f : PIXELS[i], px[i], "pixel " + i);
+        }
+    }
+
+    @Property void aChangedByteOfARawLabelsFileIsRefusedInTheHeaderAndOneLabelInTheBody(@ForAll("inRawLabels") int at, @ForAll @IntRange(min = 1, max = 255) int xor) {
+        byte[] changed = Corruption.flip(LABELS_RAW, at, xor);
+        Optional<int[]> r = labels(changed);
+        if (at < 8 || (changed[at] & 0xff) >= 10) {
+            assertTrue(r.isEmpty(), "byte " + at + " = " + (changed[at] & 0xff) + " must be refused");
+            return;
+        }
+        int[] y = r.orElseThrow();
+        for (int i = 0; i < y.length; i++) assertEquals(i == at - 8 ? changed[at] & 0xff : LABELS[i], y[i]);
+    }
+
+    @Property void aTruncatedFileIsRefused(@ForAll @IntRange(min = 0, max = 100_000) int length, @ForAll boolean compress) {
+        byte[] full = compress ? IMAGES_GZ : IMAGES_RAW;
+        assertTrue(images(Corruption.cut(full, length % full.length)).isEmpty());
+        byte[] labelsFull = compress ? LABELS_GZ : LABELS_RAW;
+        assertTrue(labels(Corruption.cut(labelsFull, length % labelsFull.length)).isEmpty());
+    }
+}

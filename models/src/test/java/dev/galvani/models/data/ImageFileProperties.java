@@ -1,0 +1,83 @@
+package dev.galvani.models.data;
+
+import dev.galvani.models.testing.Corruption;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Image files under arbitrary bytes, one changed byte and truncation. A PNG's chunks carry CRC-32s,
+ * checked before decoding: a changed byte is refused or harmless (a byte after IEND), a truncated
+ * file refused. GIF and JPEG have no checksum over their pixels: a result or one line.
+ */
+class ImageFileProperties {
+    static final BufferedImage IMAGE = image();
+    static final byte[] PNG = encode("png"), GIF = encode("gif"), JPEG = encode("jpeg");
+    static final float[] PIXELS = ImageFile.gray(PNG, "valid", 28, 28);
+
+    static BufferedImage image() {
+        BufferedImage img = new BufferedImage(28, 28, BufferedImage.TYPE_INT_RGB);
+        Random r = new Random(6);
+        for (int y = 0; y < 28; y++) for (int x = 0; x < 28; x++) img.setRGB(x, y, r.nextInt(1 << 24));
+        return img;
+    }
+
+    static byte[] encode(String format) {
+        try {
+            ByteArrayOutputStream o = new ByteArrayOutputStream();
+            assertTrue(ImageIO.write(IMAGE, format, o), format);
+            return o.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static java.util.Optional<float[]> read(byte[] b) {
+        return Corruption.readOrRefused("img.png", () -> ImageFile.gray(b, "img.png", 28, 28));
+    }
+
+    @Property void anyBytesAreReadOrRefused(@ForAll @Size(max = 3000) byte[] bytes) {
+        read(bytes);
+    }
+
+    @Property void anyBytesAfterAFormatsSignatureAreReadOrRefused(@ForAll @Size(max = 3000) byte[] bytes, @ForAll @IntRange(min = 0, max = 2) int format) {
+        byte[] signature = java.util.Arrays.copyOf(new byte[][] {PNG, GIF, JPEG}[format], format == 0 ? 8 : format == 1 ? 6 : 2);
+        byte[] b = new byte[signature.length + bytes.length];
+        System.arraycopy(signature, 0, b, 0, signature.length);
+        System.arraycopy(bytes, 0, b, signature.length, bytes.length);
+        read(b);
+    }
+
+    @Provide Arbitrary<Integer> inPng() {
+        return Arbitraries.integers().between(0, PNG.length - 1);
+    }
+
+    @Property void aChangedByteOfAPngIsRefused(@ForAll("inPng") int at, @ForAll @IntRange(min = 1, max = 255) int xor) {
+        read(Corruption.flip(PNG, at, xor)).ifPresent(px -> assertArrayEquals(PIXELS, px, "changed byte " + at + " went unnoticed"));
+    }
+
+    @Property void aChangedByteOfAGifOrJpegIsReadOrRefused(@ForAll @IntRange(min = 0, max = 1_000_000) int at, @ForAll @IntRange(min = 1, max = 255) int xor,
+                                                           @ForAll boolean gif) {
+        byte[] f = gif ? GIF : JPEG;
+        read(Corruption.flip(f, at % f.length, xor));
+    }
+
+    @Property void aTruncatedPngIsRefused(@ForAll @IntRange(min = 0, max = 1_000_000) int length) {
+        assertTrue(read(Corruption.cut(PNG, length % PNG.length)).isEmpty());
+        read(Corruption.cut(GIF, length % GIF.length));
+        read(Corruption.cut(JPEG, length % JPEG.length));
+    }
+}

@@ -1,0 +1,136 @@
+package dev.galvani.models.data;
+
+import dev.galvani.models.testing.Corruption;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
+import net.jqwik.api.lifecycle.AfterContainer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * SST-2's TSV (UTF-8) and MR's sentence files (ISO-8859-1) under arbitrary bytes, one changed byte
+ * and truncation. Text has no checksum: what a reader can promise is a result or one line naming
+ * the file, and damage no wider than the lines the byte touches: a changed byte alters, removes,
+ * splits or joins lines, so at most two examples differ around it and every other example reads
+ * as before.
+ */
+class SentenceFileProperties {
+    private static final String[] WORDS = {"the", "film", "is", "n't", "good", "dull", "très", "beau", "!", "(", "plot", "?"};
+    static final Path DIR = tempDir();
+    static final byte[] TSV = tsv(new Random(3));
+    static final byte[] POS = sentences(new Random(4)), NEG = sentences(new Random(5));
+    static final TextDataset TSV_VALID = SentimentData.sst2File(Corruption.write(DIR.resolve("valid.tsv"), TSV));
+    static final TextDataset MR_VALID = movieReviews(POS, NEG).orElseThrow();
+
+    static Path tempDir() {
+        try {
+            return Files.createTempDirectory("sentence-properties");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @AfterContainer
+    static void cleanUp() throws IOException {
+        try (var s = Files.list(DIR)) {
+            for (Path p : s.toList()) Files.delete(p);
+        }
+        Files.delete(DIR);
+    }
+
+    static String sentence(Random r) {
+        StringBuilder s = new StringBuilder();
+        for (int i = 0, n = 2 + r.nextInt(8); i < n; i++) s.append(i == 0 ? "" : " ").append(WORDS[r.nextInt(WORDS.length)]);
+        return s.toString();
+    }
+
+    static byte[] tsv(Random r) {
+        StringBuilder s = new StringBuilder("label\tsentence\n");
+        for (int i = 0; i < 30; i++) s.append(r.nextInt(2)).append('\t').append(sentence(r)).append('\n');
+        return s.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    static byte[] sentences(Random r) {
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < 15; i++) s.append(sentence(r)).append('\n');
+        return s.toString().getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    private static Optional<TextDataset> sst2(byte[] b) {
+        Path f = Corruption.write(DIR.resolve("train.tsv"), b);
+        return Corruption.readOrRefused(f.toString(), () -> SentimentData.sst2File(f));
+    }
+
+    private static Optional<TextDataset> movieReviews(byte[] pos, byte[] neg) {
+        Corruption.write(DIR.resolve("rt-polarity.pos"), pos);
+        Corruption.write(DIR.resolve("rt-polarity.neg"), neg);
+        return Corruption.readOrRefused("rt-polarity.", () -> SentimentData.movieReviews(DIR));
+    }
+
+    /** Examples equal up to a middle stretch of at most two examples on either side. */
+    static void atMostTwoExamplesDiffer(TextDataset before, TextDataset after, String what) {
+        int n = before.size(), m = after.size(), p = 0, s = 0;
+        while (p < Math.min(n, m) && same(before, p, after, p)) p++;
+        while (s < Math.min(n, m) - p && same(before, n - 1 - s, after, m - 1 - s)) s++;
+        assertTrue(n - p - s <= 2 && m - p - s <= 2, what + ": " + (n - p - s) + " examples became " + (m - p - s));
+    }
+
+    private static boolean same(TextDataset a, int i, TextDataset b, int j) {
+        return a.labels()[i] == b.labels()[j] && Arrays.equals(a.tokens().get(i), b.tokens().get(j));
+    }
+
+    @Property void anyBytesAreReadOrRefused(@ForAll @Size(max = 2000) byte[] bytes) {
+        sst2(bytes);
+        movieReviews(bytes, NEG);
+    }
+
+    @Property void anyRowsAfterTheHeaderAreReadOrRefused(@ForAll @Size(max = 400) String rows) {
+        sst2(("label\tsentence\n" + rows).getBytes(StandardCharsets.UTF_8)).ifPresent(d -> {
+            assertTrue(d.size() > 0);
+            for (int y : d.labels()) assertTrue(y == 0 || y == 1);
+        });
+    }
+
+    @Provide Arbitrary<Integer> inTsv() {
+        return Arbitraries.integers().between(0, TSV.length - 1);
+    }
+
+    @Provide Arbitrary<Integer> inSentences() {
+        return Arbitraries.integers().between(0, POS.length + NEG.length - 1);
+    }
+
+    @Property void aChangedByteOfATsvFileChangesAtMostItsLines(@ForAll("inTsv") int at, @ForAll @IntRange(min = 1, max = 255) int xor) {
+        sst2(Corruption.flip(TSV, at, xor)).ifPresent(d -> atMostTwoExamplesDiffer(TSV_VALID, d, "byte " + at));
+    }
+
+    @Property void aChangedByteOfASentenceFileChangesAtMostItsLines(@ForAll("inSentences") int at, @ForAll @IntRange(min = 1, max = 255) int xor) {
+        boolean pos = at < POS.length;
+        Optional<TextDataset> d = pos ? movieReviews(Corruption.flip(POS, at, xor), NEG) : movieReviews(POS, Corruption.flip(NEG, at - POS.length, xor));
+        assertTrue(d.isPresent(), "every byte is a Latin-1 character: a changed byte is still a sentence file");
+        atMostTwoExamplesDiffer(MR_VALID, d.get(), "byte " + at);
+    }
+
+    @Property void aTruncatedFileLosesOnlyItsTail(@ForAll @IntRange(min = 0, max = 100_000) int length) {
+        byte[] cut = Corruption.cut(TSV, length % TSV.length);
+        sst2(cut).ifPresent(d -> {
+            for (int i = 0; i < d.size() - 1; i++) assertTrue(same(TSV_VALID, i, d, i), "example " + i);
+        });
+        movieReviews(Corruption.cut(POS, length % POS.length), NEG).ifPresent(d -> {
+            for (int i = 0; i < d.size() - 1; i++) assertTrue(same(MR_VALID, i, d, i), "example " + i);
+        });
+    }
+}
