@@ -91,6 +91,21 @@ class CommandLineTest {
                 "--method", "simpson", "--out", dir.resolve("x.json").toString());
     }
 
+    @Test void anUnexpectedErrorIsOneLineWithAHintAndItsTraceOnlyWhenDebugging() {
+        java.io.StringWriter quiet = new java.io.StringWriter(), loud = new java.io.StringWriter();
+        RuntimeException bug = new IllegalStateException("index 3\nout of range", new ArithmeticException("/ by zero"));
+        assertEquals(1, Galvani.report(bug, new java.io.PrintWriter(quiet), false));
+        assertEquals("galvani: unexpected error ArithmeticException: / by zero (a bug; rerun with --debug or GALVANI_DEBUG=1 for the stack trace)",
+                quiet.toString().strip());
+        assertEquals(1, Galvani.report(new StackOverflowError(), new java.io.PrintWriter(loud), true));
+        assertTrue(loud.toString().contains("\tat "), "--debug prints the stack trace");
+        assertTrue(loud.toString().strip().endsWith("galvani: unexpected error StackOverflowError"), loud.toString());
+        // --debug is accepted by every command, and bad input stays one line with it
+        Run r = run("eval", "--debug", "--checkpoint", dir.resolve("missing.safetensors").toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("galvani: checkpoint ") && r.err().contains("no such file"), r.err());
+    }
+
     @Test void cudaWithoutAGpuSaysWhatIsMissing() {
         org.junit.jupiter.api.Assumptions.assumeFalse(dev.galvani.kernels.cuda.Cuda.availability().available(), "a GPU is present");
         failsWith("--device cuda: ", "bench", "conductance", "--device", "cuda");
