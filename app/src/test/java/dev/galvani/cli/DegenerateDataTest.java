@@ -62,7 +62,7 @@ class DegenerateDataTest {
 
     @Test void aVocabularyOfOnlyPaddingAndUnknownIsRefused() throws Exception {
         sst2("1\t\u2605\u2605\n0\t\u2606\n".repeat(20));
-        refused("sst2", "holds nothing but <pad> and <unk>", "train", "--model", "textcnn", "--data", "sst2", "--data-dir", dir.toString(),
+        refused("train.tsv", "holds nothing but <pad> and <unk>", "train", "--model", "textcnn", "--data", "sst2", "--data-dir", dir.toString(),
                 "--out", dir.resolve("m.safetensors").toString());
     }
 

@@ -22,8 +22,8 @@ import static dev.galvani.models.data.DataSpec.SST2;
 public final class Splits {
     private Splits() {}
 
-    /** A training part and a held-out part. */
-    public record Split<D>(D train, D heldOut) {}
+    /** A training part and a held-out part, and where they were read (a file or folder, for messages). */
+    public record Split<D>(D train, D heldOut, String source) {}
 
     /** What a training run needs: the record to save (with its vocabulary or normalisation) and both parts ready for the model. */
     public record Prepared(DataSpec spec, Dataset train, Dataset heldOut) {}
@@ -57,7 +57,7 @@ public final class Splits {
         if (spec.trainLimit() > 0 && spec.trainLimit() < train.size()) train = train.subset(Dataset.range(0, spec.trainLimit()));
         requireUsable(where, "training part (" + spec.describe() + ")", train.labels(), spec.classNames(), true);
         requireUsable(where, "held-out part (" + spec.describe() + ")", parts[1].labels(), spec.classNames(), false);
-        return new Split<>(train, parts[1]);
+        return new Split<>(train, parts[1], where);
     }
 
     /** Images of an image record, normalised as the record says (where it says nothing, with the training part's statistics). */
@@ -91,7 +91,7 @@ public final class Splits {
         List<String> classes = spec.classNames().size() == train.classNames().size() ? spec.classNames() : train.classNames();
         requireUsable(where, "training part (" + spec.describe() + ")", train.labels(), classes, true);
         requireUsable(where, "held-out part (" + spec.describe() + ")", test.labels(), classes, false);
-        return new Split<>(train, test);
+        return new Split<>(train, test, where);
     }
 
     /** The held-out part as the model reads it (encoded with the record's vocabulary, or normalised with its statistics). */
@@ -109,7 +109,7 @@ public final class Splits {
             Split<TextDataset> s = text(request, dataDir);
             Vocabulary v = Vocabulary.build(s.train().tokens(), MIN_COUNT, MAX_VOCABULARY);
             if (!v.hasWords()) {
-                throw new GalvaniException(request.dataset() + ": the vocabulary of the training part (" + request.describe()
+                throw new GalvaniException(s.source() + ": the vocabulary of the training part (" + request.describe()
                         + ") holds nothing but <pad> and <unk>: none of its " + s.train().size() + " sentences has a word after tokenisation");
             }
             DataSpec spec = request.withVocabulary(v, s.train().classNames());

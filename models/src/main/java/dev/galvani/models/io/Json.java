@@ -160,9 +160,9 @@ public final class Json {
         return new ParseException(where + ": not valid JSON (" + oneLine(String.valueOf(e.getMessage())) + ")");
     }
 
-    /** Jackson's messages may span lines and quote long tokens: one line, at most 200 characters. */
+    /** Jackson's messages may span lines, quote long tokens and name its own settings: one line, at most 200 characters. */
     private static String oneLine(String s) {
-        String t = s == null ? "" : s.replaceAll("\\s+", " ").strip();
+        String t = s == null ? "" : s.replaceAll(", from `[^`]*`", "").replaceAll("\\s+", " ").strip();
         return t.length() > 200 ? t.substring(0, 197) + "..." : t;
     }
 

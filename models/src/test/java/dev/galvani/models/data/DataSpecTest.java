@@ -130,7 +130,7 @@ class DataSpecTest {
         for (int i = 0; i < 30; i++) rows.append(i % 2).append("\t\u65e5\u672c\u8a9e\n"); // no letters clean_str keeps
         Files.writeString(tsv, rows);
         e = assertThrows(GalvaniException.class, () -> Splits.prepare(DataSpec.request("sst2", true, 0, 0, 0, dir.toString()), dir.toString()));
-        assertEquals("sst2: the vocabulary of the training part (sst2, 10% held out with split seed 0) holds nothing but <pad> and <unk>: "
+        assertEquals(tsv + ": the vocabulary of the training part (sst2, 10% held out with split seed 0) holds nothing but <pad> and <unk>: "
                 + "none of its 27 sentences has a word after tokenisation", e.getMessage());
 
         e = assertThrows(GalvaniException.class, () -> Splits.requireUsable("labels.gz", "file", new int[] {0, 1, 7}, SentimentData.CLASSES, false));
