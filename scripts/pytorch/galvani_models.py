@@ -225,7 +225,7 @@ def save_galvani_checkpoint(path, state, metadata):
         blobs.append(a.tobytes())
         offset += a.nbytes
     # Galvani's checksum covers the weights it wrote: new weights must not carry it
-    header["__metadata__"] = {k: str(v) for k, v in metadata.items() if k != "galvani.crc32c"}
+    header["__metadata__"] = {k: str(v) for k, v in metadata.items() if k not in ("galvani.crc32c", "galvani.checksum")}
     h = json.dumps(header, separators=(",", ":")).encode()
     h += b" " * ((8 - len(h) % 8) % 8)
     with open(path, "wb") as f:

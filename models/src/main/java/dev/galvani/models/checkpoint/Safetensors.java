@@ -36,9 +36,11 @@ import java.util.zip.CRC32C;
  * length prefix, the JSON grammar and limits, dtypes, shapes, offsets that must tile the data
  * exactly) is checked, and any fault is one {@link GalvaniException} naming the file. Files written
  * here also carry {@value #CHECKSUM} in their metadata: a CRC-32C over the tensor entries, the
- * other metadata and the data bytes. It is verified on reading (and removed from the metadata
- * returned), so any single changed byte of such a file is refused; CRC-32C detects every error
- * burst up to 32 bits and misses other changes with probability 2^-32.
+ * other metadata and the data bytes, announced by {@value #CHECKSUM_KIND} = {@code crc32c}. Both
+ * are verified on reading (and removed from the metadata returned): one without the other means a
+ * damaged key name, which would otherwise switch the check off. So any single changed byte of such
+ * a file is refused; CRC-32C detects every error burst up to 32 bits and misses other changes with
+ * probability 2^-32.
  */
 public final class Safetensors {
     private Safetensors() {}
@@ -48,8 +50,8 @@ public final class Safetensors {
     /** Largest header accepted (the format's own limit is 100 MB). */
     public static final long MAX_HEADER = Json.MAX_DOCUMENT;
 
-    /** Metadata key of the CRC-32C written with every file and checked when present. */
-    public static final String CHECKSUM = "galvani.crc32c";
+    /** Metadata keys of the checksum written with every file (its kind, and the CRC-32C in hex), checked when present. */
+    public static final String CHECKSUM = "galvani.crc32c", CHECKSUM_KIND = "galvani.checksum";
 
     private static final String METADATA = "__metadata__";
 
@@ -69,9 +71,11 @@ public final class Safetensors {
         }
         Map<String, String> meta = new LinkedHashMap<>(metadata);
         meta.remove(CHECKSUM);
+        meta.remove(CHECKSUM_KIND);
         CRC32C crc = new CRC32C();
         describe(crc, entries, meta);
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) crc.update(data(e.getKey(), e.getValue()));
+        meta.put(CHECKSUM_KIND, "crc32c");
         meta.put(CHECKSUM, HexFormat.of().toHexDigits((int) crc.getValue()));
 
         Map<String, Object> header = new LinkedHashMap<>();
@@ -107,7 +111,7 @@ public final class Safetensors {
         return b.flip();
     }
 
-    /** The checksummed description of the header: entries in order, then metadata sorted by key (without the checksum). */
+    /** The checksummed description of the header: entries in order, then metadata sorted by key (without the checksum's keys). */
     private static void describe(CRC32C crc, List<Entry> entries, Map<String, String> meta) {
         ByteBuffer num = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
         for (Entry e : entries) {
@@ -119,7 +123,7 @@ public final class Safetensors {
             crc.update(num.clear().putLong(e.end()).flip());
         }
         for (Map.Entry<String, String> m : new TreeMap<>(meta).entrySet()) {
-            if (m.getKey().equals(CHECKSUM)) continue;
+            if (m.getKey().equals(CHECKSUM) || m.getKey().equals(CHECKSUM_KIND)) continue;
             string(crc, m.getKey());
             string(crc, m.getValue());
         }
@@ -176,7 +180,12 @@ public final class Safetensors {
             end = r.end();
         }
         if (end != dataLen) throw new GalvaniException(where + ": " + (dataLen - end) + " bytes after the last tensor (corrupt or wrong header)");
-        String stored = meta.remove(CHECKSUM);
+        String stored = meta.remove(CHECKSUM), kind = meta.remove(CHECKSUM_KIND);
+        if ((stored == null) != (kind == null)) {
+            throw new GalvaniException(where + ": has '" + (stored == null ? CHECKSUM_KIND : CHECKSUM) + "' without '" + (stored == null ? CHECKSUM : CHECKSUM_KIND)
+                    + "' (a damaged key: the file is corrupt)");
+        }
+        if (kind != null && !kind.equals("crc32c")) throw new GalvaniException(where + ": unknown checksum kind '" + kind + "' (the file is corrupt?)");
         if (stored != null) {
             CRC32C crc = new CRC32C();
             describe(crc, entries, meta);

@@ -53,7 +53,12 @@ public final class FashionMnist {
      * byte reads as that pixel, as in any uncompressed image.
      */
     public static float[] images(Path file) {
-        try (InputStream in = open(file)) {
+        return images(open(file), file.toString());
+    }
+
+    /** As {@link #images(Path)}, from a stream of the file's bytes (closed here); {@code file} names it in errors. */
+    static float[] images(InputStream stream, String file) {
+        try (InputStream in = decompressed(stream, file)) {
             magic(in, file, 2051, "images");
             int[] h = header(in, file, 3);
             int n = h[0], rows = h[1], cols = h[2];
@@ -71,7 +76,12 @@ public final class FashionMnist {
 
     /** Labels from an IDX labels file (gzip or raw, as {@link #images}); each must be a class {@code 0..classes-1}. */
     public static int[] labels(Path file, int expectedCount, int classes) {
-        try (InputStream in = open(file)) {
+        return labels(open(file), file.toString(), expectedCount, classes);
+    }
+
+    /** As {@link #labels(Path, int, int)}, from a stream of the file's bytes (closed here). */
+    static int[] labels(InputStream stream, String file, int expectedCount, int classes) {
+        try (InputStream in = decompressed(stream, file)) {
             magic(in, file, 2049, "labels");
             int n = header(in, file, 1)[0];
             if (n != expectedCount) throw new GalvaniException(file + ": " + n + " labels for " + expectedCount + " images");
@@ -90,12 +100,12 @@ public final class FashionMnist {
     /** Most data bytes read from one file (a lying header must not allocate gigabytes). */
     static final int MAX_BYTES = Integer.MAX_VALUE - 64;
 
-    private static void magic(InputStream in, Path file, int expected, String what) throws IOException {
+    private static void magic(InputStream in, String file, int expected, String what) throws IOException {
         int[] m = header(in, file, 1);
         if (m[0] != expected) throw new GalvaniException(file + ": wrong magic " + m[0] + " (expected " + expected + " for IDX " + what + ", gzip-compressed or raw)");
     }
 
-    private static int[] header(InputStream in, Path file, int ints) throws IOException {
+    private static int[] header(InputStream in, String file, int ints) throws IOException {
         byte[] b = in.readNBytes(4 * ints);
         if (b.length < 4 * ints) throw new GalvaniException(file + ": truncated header");
         java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(b);                       // IDX is big-endian
@@ -105,20 +115,29 @@ public final class FashionMnist {
     }
 
     /** Exactly {@code count} bytes and then the end of the data (which, for gzip, verifies its CRC). */
-    private static byte[] body(InputStream in, Path file, int count, String promised) throws IOException {
+    private static byte[] body(InputStream in, String file, int count, String promised) throws IOException {
         byte[] raw = in.readNBytes(count);                                            // grows as it reads: no allocation from the header alone
         if (raw.length < count) throw new GalvaniException(file + ": truncated: the header promises " + promised);
         if (in.read() != -1) throw new GalvaniException(file + ": more bytes than the header's " + promised);
         return raw;
     }
 
-    private static InputStream open(Path file) throws IOException {
+    private static InputStream open(Path file) {
         if (!Files.isRegularFile(file)) throw new GalvaniException(file + ": missing");
-        InputStream raw = new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16);
+        try {
+            return Files.newInputStream(file);
+        } catch (IOException e) {
+            throw new GalvaniException(file + ": cannot read (" + e.getMessage() + ")");
+        }
+    }
+
+    /** The IDX bytes: through gzip where the stream starts with gzip's magic bytes, else as they are (a raw file). */
+    private static InputStream decompressed(InputStream stream, String file) throws IOException {
+        InputStream raw = new java.io.BufferedInputStream(stream, 1 << 16);
         raw.mark(2);
         int b0 = raw.read(), b1 = raw.read();
         raw.reset();
-        if (b0 != 0x1f || b1 != 0x8b) return raw;                                    // not gzip's magic: a raw IDX file
+        if (b0 != 0x1f || b1 != 0x8b) return raw;
         try {
             return new java.io.BufferedInputStream(new GZIPInputStream(raw, 1 << 16), 1 << 16);
         } catch (ZipException | EOFException e) {
@@ -127,7 +146,7 @@ public final class FashionMnist {
         }
     }
 
-    private static GalvaniException unreadable(Path file, IOException e) {
+    private static GalvaniException unreadable(String file, IOException e) {
         if (e instanceof EOFException) return new GalvaniException(file + ": truncated (the compressed data end early)");
         if (e instanceof ZipException) return new GalvaniException(file + ": corrupt gzip data (" + e.getMessage() + ")");
         return new GalvaniException(file + ": cannot read (" + e.getMessage() + ")");

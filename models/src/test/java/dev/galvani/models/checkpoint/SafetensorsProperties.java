@@ -94,6 +94,16 @@ class SafetensorsProperties {
         read(Corruption.flip(GALVANI, at, xor)).ifPresent(c -> assertSame(VALID, c, "changed byte " + at + " went unnoticed"));
     }
 
+    /** Not a sample but all of them: every bit of the file flipped (the property above samples the other byte values). */
+    @net.jqwik.api.Example void everyFlippedBitOfAGalvaniFileIsRefusedOrHarmless() {
+        for (int at = 0; at < GALVANI.length; at++) {
+            for (int xor = 1; xor < 256; xor <<= 1) {
+                int a = at;
+                read(Corruption.flip(GALVANI, at, xor)).ifPresent(c -> assertSame(VALID, c, "changed byte " + a + " went unnoticed"));
+            }
+        }
+    }
+
     @Property void aChangedByteOfAForeignFileIsReadOrRefused(@ForAll("inForeignFile") int at, @ForAll @IntRange(min = 1, max = 255) int xor) {
         read(Corruption.flip(FOREIGN, at, xor));
     }

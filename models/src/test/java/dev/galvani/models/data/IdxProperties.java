@@ -10,6 +10,7 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 import net.jqwik.api.lifecycle.AfterContainer;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -74,14 +75,20 @@ class IdxProperties {
         }
     }
 
+    /** Read from memory (the file readers open the file and call the same code). */
     private static Optional<float[]> images(byte[] bytes) {
-        Path f = Corruption.write(DIR.resolve("images-idx3-ubyte.gz"), bytes);
-        return Corruption.readOrRefused(f.toString(), () -> FashionMnist.images(f));
+        return Corruption.readOrRefused("images-idx3-ubyte", () -> FashionMnist.images(new ByteArrayInputStream(bytes), "images-idx3-ubyte"));
     }
 
     private static Optional<int[]> labels(byte[] bytes) {
-        Path f = Corruption.write(DIR.resolve("labels-idx1-ubyte.gz"), bytes);
-        return Corruption.readOrRefused(f.toString(), () -> FashionMnist.labels(f, 3, 10));
+        return Corruption.readOrRefused("labels-idx1-ubyte", () -> FashionMnist.labels(new ByteArrayInputStream(bytes), "labels-idx1-ubyte", 3, 10));
+    }
+
+    @Property(tries = 20) void filesReadAsTheirBytes(@ForAll boolean compress, @ForAll @IntRange(min = 0, max = 2000) int at) {
+        byte[] b = compress ? IMAGES_GZ : IMAGES_RAW;
+        Path f = Corruption.write(DIR.resolve("images-idx3-ubyte"), Corruption.cut(b, at % b.length));
+        assertEquals(images(Corruption.cut(b, at % b.length)).isPresent(), Corruption.readOrRefused(f.toString(), () -> FashionMnist.images(f)).isPresent());
+        assertArrayEquals(PIXELS, FashionMnist.images(Corruption.write(f, b)));
     }
 
     @Property void anyBytesAreImagesOrRefused(@ForAll @Size(max = 4000) byte[] bytes) {
@@ -112,6 +119,16 @@ class IdxProperties {
 
     @Property void aChangedByteOfAGzipFileIsRefusedOrHarmless(@ForAll("inGzipImages") int at, @ForAll @IntRange(min = 1, max = 255) int xor) {
         images(Corruption.flip(IMAGES_GZ, at, xor)).ifPresent(px -> assertArrayEquals(PIXELS, px, "changed byte " + at + " went unnoticed"));
+    }
+
+    /** Not a sample but all of them: every bit of the gzip file flipped. */
+    @net.jqwik.api.Example void everyFlippedBitOfAGzipFileIsRefusedOrHarmless() {
+        for (int at = 0; at < IMAGES_GZ.length; at++) {
+            for (int xor = 1; xor < 256; xor <<= 1) {
+                int a = at;
+                images(Corruption.flip(IMAGES_GZ, at, xor)).ifPresent(px -> assertArrayEquals(PIXELS, px, "flipped bit at byte " + a + " went unnoticed"));
+            }
+        }
     }
 
     @Property void aChangedByteOfAGzipLabelsFileIsRefusedOrHarmless(@ForAll("inGzipLabels") int at, @ForAll @IntRange(min = 1, max = 255) int xor) {

@@ -69,6 +69,16 @@ class ImageFileProperties {
         read(Corruption.flip(PNG, at, xor)).ifPresent(px -> assertArrayEquals(PIXELS, px, "changed byte " + at + " went unnoticed"));
     }
 
+    /** Not a sample but all of them: every bit of the PNG flipped. */
+    @net.jqwik.api.Example void everyFlippedBitOfAPngIsRefused() {
+        for (int at = 0; at < PNG.length; at++) {
+            for (int xor = 1; xor < 256; xor <<= 1) {
+                int a = at;
+                read(Corruption.flip(PNG, at, xor)).ifPresent(px -> assertArrayEquals(PIXELS, px, "flipped bit at byte " + a + " went unnoticed"));
+            }
+        }
+    }
+
     @Property void aChangedByteOfAGifOrJpegIsReadOrRefused(@ForAll @IntRange(min = 0, max = 1_000_000) int at, @ForAll @IntRange(min = 1, max = 255) int xor,
                                                            @ForAll boolean gif) {
         byte[] f = gif ? GIF : JPEG;
