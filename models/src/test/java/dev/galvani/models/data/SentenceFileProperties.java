@@ -8,13 +8,8 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
-import net.jqwik.api.lifecycle.AfterContainer;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.Random;
@@ -30,27 +25,10 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 class SentenceFileProperties {
     private static final String[] WORDS = {"the", "film", "is", "n't", "good", "dull", "très", "beau", "!", "(", "plot", "?"};
-    static final Path DIR = tempDir();
     static final byte[] TSV = tsv(new Random(3));
     static final byte[] POS = sentences(new Random(4)), NEG = sentences(new Random(5));
-    static final TextDataset TSV_VALID = SentimentData.sst2File(Corruption.write(DIR.resolve("valid.tsv"), TSV));
+    static final TextDataset TSV_VALID = sst2(TSV).orElseThrow();
     static final TextDataset MR_VALID = movieReviews(POS, NEG).orElseThrow();
-
-    static Path tempDir() {
-        try {
-            return Files.createTempDirectory("sentence-properties");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    @AfterContainer
-    static void cleanUp() throws IOException {
-        try (var s = Files.list(DIR)) {
-            for (Path p : s.toList()) Files.delete(p);
-        }
-        Files.delete(DIR);
-    }
 
     static String sentence(Random r) {
         StringBuilder s = new StringBuilder();
@@ -70,15 +48,13 @@ class SentenceFileProperties {
         return s.toString().getBytes(StandardCharsets.ISO_8859_1);
     }
 
+    /** Read from memory (the file readers read the file's bytes and call the same code). */
     private static Optional<TextDataset> sst2(byte[] b) {
-        Path f = Corruption.write(DIR.resolve("train.tsv"), b);
-        return Corruption.readOrRefused(f.toString(), () -> SentimentData.sst2File(f));
+        return Corruption.readOrRefused("train.tsv", () -> SentimentData.sst2(b, "train.tsv"));
     }
 
     private static Optional<TextDataset> movieReviews(byte[] pos, byte[] neg) {
-        Corruption.write(DIR.resolve("rt-polarity.pos"), pos);
-        Corruption.write(DIR.resolve("rt-polarity.neg"), neg);
-        return Corruption.readOrRefused("rt-polarity.", () -> SentimentData.movieReviews(DIR));
+        return Corruption.readOrRefused("rt-polarity.", () -> SentimentData.movieReviews(neg, "rt-polarity.neg", pos, "rt-polarity.pos"));
     }
 
     /** Examples equal up to a middle stretch of at most two examples on either side. */
