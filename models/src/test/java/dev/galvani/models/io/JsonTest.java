@@ -44,8 +44,11 @@ class JsonTest {
             assertEquals(List.of(1L, "x", List.of()), back.get("list"));
             assertEquals(Path.of("runs", "m.safetensors").toString(), back.get("path"));
         }
-        assertEquals("{\n  \"a\": [1, 2],\n  \"b\": {\n    \"c\": null\n  }\n}\n", Json.pretty(Map.of("a", List.of(1, 2), "b", Map.of("c", "x").entrySet().stream()
-                .collect(LinkedHashMap::new, (mm, e) -> mm.put(e.getKey(), null), Map::putAll))));
+        Map<String, Object> nested = new LinkedHashMap<>(), inner = new LinkedHashMap<>();
+        inner.put("c", null);
+        nested.put("a", List.of(1, 2));
+        nested.put("b", inner);
+        assertEquals("{\n  \"a\": [1, 2],\n  \"b\": {\n    \"c\": null\n  }\n}\n", Json.pretty(nested));
     }
 
     private static void refused(String text, String fragment) {
