@@ -30,6 +30,7 @@ import java.util.Arrays;
             AttributeCommand.InternalInfluence.class,
             AttributeCommand.GradXAct.class,
             AttributeCommand.Activation.class,
+            NeuronConductanceCommand.class,
             BenchCommand.class,
             StudyCommand.class,
         })
