@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * A raw file has no checksum: a changed header byte is refused; a changed pixel byte reads as
  * exactly that pixel changed, nothing else.
  */
-class IdxProperties {
+class IdxPropertiesTest {
     static final Path DIR = tempDir();
     static final byte[] IMAGES_RAW = idx(2051, new int[] {3, 28, 28}, 3 * 784, 7, 256);
     static final byte[] IMAGES_GZ = gzip(IMAGES_RAW);

@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * checked before decoding: a changed byte is refused or harmless (a byte after IEND), a truncated
  * file refused. GIF and JPEG have no checksum over their pixels: a result or one line.
  */
-class ImageFileProperties {
+class ImageFilePropertiesTest {
     static final BufferedImage IMAGE = image();
     static final byte[] PNG = encode("png"), GIF = encode("gif"), JPEG = encode("jpeg");
     static final float[] PIXELS = ImageFile.gray(PNG, "valid", 28, 28);

@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * splits or joins lines, so at most two examples differ around it and every other example reads
  * as before.
  */
-class SentenceFileProperties {
+class SentenceFilePropertiesTest {
     private static final String[] WORDS = {"the", "film", "is", "n't", "good", "dull", "très", "beau", "!", "(", "plot", "?"};
     static final byte[] TSV = tsv(new Random(3));
     static final byte[] POS = sentences(new Random(4)), NEG = sentences(new Random(5));

@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * whitespace, say). A foreign file without the checksum has its structure checked but not its
  * numbers: a result or a one-line refusal is all it can promise.
  */
-class SafetensorsProperties {
+class SafetensorsPropertiesTest {
     static final byte[] GALVANI = galvaniFile();
     static final Safetensors.Contents VALID = Safetensors.read(GALVANI, "valid");
     static final byte[] FOREIGN = foreignFile();

@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * numbers), one changed byte and truncation. JSON has no checksum: a result or one line naming the
  * source is what it promises (where JSON sits inside a checkpoint, the checkpoint's checksum covers it).
  */
-class JsonProperties {
+class JsonPropertiesTest {
     static final byte[] VALID = Json.write(Map.of("a", List.of(1, 2.5, "x\\u00e9\n"), "b", Map.of("c", true, "d", List.of()))).getBytes(StandardCharsets.UTF_8);
 
     @Property void anyBytesAreParsedOrRefused(@ForAll @Size(max = 2000) byte[] bytes) {
