@@ -3,13 +3,7 @@ package dev.galvani.models.checkpoint;
 import dev.galvani.engine.Rng;
 import dev.galvani.engine.Tensor;
 import dev.galvani.models.testing.Corruption;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -20,7 +14,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
+import static dev.galvani.models.testing.Theories.*;
 import static org.junit.jupiter.api.Assertions.*;
+import static org.quicktheories.generators.SourceDSL.integers;
 
 /**
  * Safetensors files under arbitrary bytes, one changed byte and truncation. A file Galvani wrote
@@ -73,29 +69,24 @@ class SafetensorsPropertiesTest {
         }
     }
 
-    @Property void anyBytesAreReadOrRefused(@ForAll @Size(max = 3000) byte[] bytes) {
-        read(bytes);
+    @Test void anyBytesAreReadOrRefused() {
+        qt().forAll(bytes(3000)).checkAssert(bytes -> read(bytes));
     }
 
-    @Property void aPlausibleHeaderWithAnyContentIsReadOrRefused(@ForAll @Size(max = 300) String header, @ForAll @Size(max = 64) byte[] data) {
-        byte[] h = header.getBytes(StandardCharsets.UTF_8);
-        read(ByteBuffer.allocate(8 + h.length + data.length).order(ByteOrder.LITTLE_ENDIAN).putLong(h.length).put(h).put(data).array());
+    @Test void aPlausibleHeaderWithAnyContentIsReadOrRefused() {
+        qt().forAll(strings(300), bytes(64)).checkAssert((header, data) -> {
+            byte[] h = header.getBytes(StandardCharsets.UTF_8);
+            read(ByteBuffer.allocate(8 + h.length + data.length).order(ByteOrder.LITTLE_ENDIAN).putLong(h.length).put(h).put(data).array());
+        });
     }
 
-    @Provide Arbitrary<Integer> inGalvaniFile() {
-        return Arbitraries.integers().between(0, GALVANI.length - 1);
-    }
-
-    @Provide Arbitrary<Integer> inForeignFile() {
-        return Arbitraries.integers().between(0, FOREIGN.length - 1);
-    }
-
-    @Property void aChangedByteOfAGalvaniFileIsRefusedOrHarmless(@ForAll("inGalvaniFile") int at, @ForAll @IntRange(min = 1, max = 255) int xor) {
-        read(Corruption.flip(GALVANI, at, xor)).ifPresent(c -> assertSame(VALID, c, "changed byte " + at + " went unnoticed"));
+    @Test void aChangedByteOfAGalvaniFileIsRefusedOrHarmless() {
+        qt().forAll(indexIn(GALVANI), xors()).checkAssert((at, xor) ->
+                read(Corruption.flip(GALVANI, at, xor)).ifPresent(c -> assertSame(VALID, c, "changed byte " + at + " went unnoticed")));
     }
 
     /** Not a sample but all of them: every bit of the file flipped (the property above samples the other byte values). */
-    @net.jqwik.api.Example void everyFlippedBitOfAGalvaniFileIsRefusedOrHarmless() {
+    @Test void everyFlippedBitOfAGalvaniFileIsRefusedOrHarmless() {
         for (int at = 0; at < GALVANI.length; at++) {
             for (int xor = 1; xor < 256; xor <<= 1) {
                 int a = at;
@@ -104,12 +95,14 @@ class SafetensorsPropertiesTest {
         }
     }
 
-    @Property void aChangedByteOfAForeignFileIsReadOrRefused(@ForAll("inForeignFile") int at, @ForAll @IntRange(min = 1, max = 255) int xor) {
-        read(Corruption.flip(FOREIGN, at, xor));
+    @Test void aChangedByteOfAForeignFileIsReadOrRefused() {
+        qt().forAll(indexIn(FOREIGN), xors()).checkAssert((at, xor) -> read(Corruption.flip(FOREIGN, at, xor)));
     }
 
-    @Property void aTruncatedFileIsRefused(@ForAll @IntRange(min = 0, max = 100_000) int length) {
-        assertTrue(read(Corruption.cut(GALVANI, length % GALVANI.length)).isEmpty());
-        assertTrue(read(Corruption.cut(FOREIGN, length % FOREIGN.length)).isEmpty());
+    @Test void aTruncatedFileIsRefused() {
+        qt().forAll(integers().between(0, 100_000)).checkAssert(length -> {
+            assertTrue(read(Corruption.cut(GALVANI, length % GALVANI.length)).isEmpty());
+            assertTrue(read(Corruption.cut(FOREIGN, length % FOREIGN.length)).isEmpty());
+        });
     }
 }

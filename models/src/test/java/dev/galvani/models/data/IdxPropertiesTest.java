@@ -1,14 +1,8 @@
 package dev.galvani.models.data;
 
 import dev.galvani.models.testing.Corruption;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
-import net.jqwik.api.lifecycle.AfterContainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -21,7 +15,10 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.zip.GZIPOutputStream;
 
+import static dev.galvani.models.testing.Theories.*;
 import static org.junit.jupiter.api.Assertions.*;
+import static org.quicktheories.generators.SourceDSL.booleans;
+import static org.quicktheories.generators.SourceDSL.integers;
 
 /**
  * IDX files, gzip-compressed and raw, under arbitrary bytes, one changed byte and truncation. A
@@ -46,7 +43,7 @@ class IdxPropertiesTest {
         }
     }
 
-    @AfterContainer
+    @AfterAll
     static void cleanUp() throws IOException {
         try (var s = Files.list(DIR)) {
             for (Path p : s.toList()) Files.delete(p);
@@ -84,45 +81,37 @@ class IdxPropertiesTest {
         return Corruption.readOrRefused("labels-idx1-ubyte", () -> FashionMnist.labels(new ByteArrayInputStream(bytes), "labels-idx1-ubyte", 3, 10));
     }
 
-    @Property(tries = 20) void filesReadAsTheirBytes(@ForAll boolean compress, @ForAll @IntRange(min = 0, max = 2000) int at) {
-        byte[] b = compress ? IMAGES_GZ : IMAGES_RAW;
-        Path f = Corruption.write(DIR.resolve("images-idx3-ubyte"), Corruption.cut(b, at % b.length));
-        assertEquals(images(Corruption.cut(b, at % b.length)).isPresent(), Corruption.readOrRefused(f.toString(), () -> FashionMnist.images(f)).isPresent());
-        assertArrayEquals(PIXELS, FashionMnist.images(Corruption.write(f, b)));
+    /** 20 tries whatever galvani.tries says: each writes a file. */
+    @Test void filesReadAsTheirBytes() {
+        qt(20).forAll(booleans().all(), integers().between(0, 2000)).checkAssert((compress, at) -> {
+            byte[] b = compress ? IMAGES_GZ : IMAGES_RAW;
+            Path f = Corruption.write(DIR.resolve("images-idx3-ubyte"), Corruption.cut(b, at % b.length));
+            assertEquals(images(Corruption.cut(b, at % b.length)).isPresent(), Corruption.readOrRefused(f.toString(), () -> FashionMnist.images(f)).isPresent());
+            assertArrayEquals(PIXELS, FashionMnist.images(Corruption.write(f, b)));
+        });
     }
 
-    @Property void anyBytesAreImagesOrRefused(@ForAll @Size(max = 4000) byte[] bytes) {
-        images(bytes);
-        labels(bytes);
+    @Test void anyBytesAreImagesOrRefused() {
+        qt().forAll(bytes(4000)).checkAssert(bytes -> {
+            images(bytes);
+            labels(bytes);
+        });
     }
 
-    @Property void aValidHeaderWithAnyBodyIsReadOrRefused(@ForAll @Size(max = 3000) byte[] body, @ForAll boolean compress) {
-        byte[] b = ByteBuffer.allocate(16 + body.length).putInt(2051).putInt(3).putInt(28).putInt(28).put(body).array();
-        images(compress ? gzip(b) : b).ifPresent(px -> assertEquals(3 * 784, px.length));
+    @Test void aValidHeaderWithAnyBodyIsReadOrRefused() {
+        qt().forAll(bytes(3000), booleans().all()).checkAssert((body, compress) -> {
+            byte[] b = ByteBuffer.allocate(16 + body.length).putInt(2051).putInt(3).putInt(28).putInt(28).put(body).array();
+            images(compress ? gzip(b) : b).ifPresent(px -> assertEquals(3 * 784, px.length));
+        });
     }
 
-    @Provide Arbitrary<Integer> inGzipImages() {
-        return Arbitraries.integers().between(0, IMAGES_GZ.length - 1);
-    }
-
-    @Provide Arbitrary<Integer> inRawImages() {
-        return Arbitraries.integers().between(0, IMAGES_RAW.length - 1);
-    }
-
-    @Provide Arbitrary<Integer> inGzipLabels() {
-        return Arbitraries.integers().between(0, LABELS_GZ.length - 1);
-    }
-
-    @Provide Arbitrary<Integer> inRawLabels() {
-        return Arbitraries.integers().between(0, LABELS_RAW.length - 1);
-    }
-
-    @Property void aChangedByteOfAGzipFileIsRefusedOrHarmless(@ForAll("inGzipImages") int at, @ForAll @IntRange(min = 1, max = 255) int xor) {
-        images(Corruption.flip(IMAGES_GZ, at, xor)).ifPresent(px -> assertArrayEquals(PIXELS, px, "changed byte " + at + " went unnoticed"));
+    @Test void aChangedByteOfAGzipFileIsRefusedOrHarmless() {
+        qt().forAll(indexIn(IMAGES_GZ), xors()).checkAssert((at, xor) ->
+                images(Corruption.flip(IMAGES_GZ, at, xor)).ifPresent(px -> assertArrayEquals(PIXELS, px, "changed byte " + at + " went unnoticed")));
     }
 
     /** Not a sample but all of them: every bit of the gzip file flipped. */
-    @net.jqwik.api.Example void everyFlippedBitOfAGzipFileIsRefusedOrHarmless() {
+    @Test void everyFlippedBitOfAGzipFileIsRefusedOrHarmless() {
         for (int at = 0; at < IMAGES_GZ.length; at++) {
             for (int xor = 1; xor < 256; xor <<= 1) {
                 int a = at;
@@ -131,38 +120,45 @@ class IdxPropertiesTest {
         }
     }
 
-    @Property void aChangedByteOfAGzipLabelsFileIsRefusedOrHarmless(@ForAll("inGzipLabels") int at, @ForAll @IntRange(min = 1, max = 255) int xor) {
-        labels(Corruption.flip(LABELS_GZ, at, xor)).ifPresent(y -> assertArrayEquals(LABELS, y, "changed byte " + at + " went unnoticed"));
+    @Test void aChangedByteOfAGzipLabelsFileIsRefusedOrHarmless() {
+        qt().forAll(indexIn(LABELS_GZ), xors()).checkAssert((at, xor) ->
+                labels(Corruption.flip(LABELS_GZ, at, xor)).ifPresent(y -> assertArrayEquals(LABELS, y, "changed byte " + at + " went unnoticed")));
     }
 
-    @Property void aChangedByteOfARawFileIsRefusedInTheHeaderAndOnePixelInTheBody(@ForAll("inRawImages") int at, @ForAll @IntRange(min = 1, max = 255) int xor) {
-        byte[] changed = Corruption.flip(IMAGES_RAW, at, xor);
-        Optional<float[]> r = images(changed);
-        if (at < 16) {
-            assertTrue(r.isEmpty(), "a changed header byte " + at + " must be refused");
-            return;
-        }
-        float[] px = r.orElseThrow(() -> new AssertionError("a changed pixel is a valid raw file"));
-        for (int i = 0; i < px.length; i++) {
-            assertEquals(i == at - 16 ? (changed[at] & 0xff) / 255f : PIXELS[i], px[i], "pixel " + i);
-        }
+    @Test void aChangedByteOfARawFileIsRefusedInTheHeaderAndOnePixelInTheBody() {
+        qt().forAll(indexIn(IMAGES_RAW), xors()).checkAssert((at, xor) -> {
+            byte[] changed = Corruption.flip(IMAGES_RAW, at, xor);
+            Optional<float[]> r = images(changed);
+            if (at < 16) {
+                assertTrue(r.isEmpty(), "a changed header byte " + at + " must be refused");
+                return;
+            }
+            float[] px = r.orElseThrow(() -> new AssertionError("a changed pixel is a valid raw file"));
+            for (int i = 0; i < px.length; i++) {
+                assertEquals(i == at - 16 ? (changed[at] & 0xff) / 255f : PIXELS[i], px[i], "pixel " + i);
+            }
+        });
     }
 
-    @Property void aChangedByteOfARawLabelsFileIsRefusedInTheHeaderAndOneLabelInTheBody(@ForAll("inRawLabels") int at, @ForAll @IntRange(min = 1, max = 255) int xor) {
-        byte[] changed = Corruption.flip(LABELS_RAW, at, xor);
-        Optional<int[]> r = labels(changed);
-        if (at < 8 || (changed[at] & 0xff) >= 10) {
-            assertTrue(r.isEmpty(), "byte " + at + " = " + (changed[at] & 0xff) + " must be refused");
-            return;
-        }
-        int[] y = r.orElseThrow();
-        for (int i = 0; i < y.length; i++) assertEquals(i == at - 8 ? changed[at] & 0xff : LABELS[i], y[i]);
+    @Test void aChangedByteOfARawLabelsFileIsRefusedInTheHeaderAndOneLabelInTheBody() {
+        qt().forAll(indexIn(LABELS_RAW), xors()).checkAssert((at, xor) -> {
+            byte[] changed = Corruption.flip(LABELS_RAW, at, xor);
+            Optional<int[]> r = labels(changed);
+            if (at < 8 || (changed[at] & 0xff) >= 10) {
+                assertTrue(r.isEmpty(), "byte " + at + " = " + (changed[at] & 0xff) + " must be refused");
+                return;
+            }
+            int[] y = r.orElseThrow();
+            for (int i = 0; i < y.length; i++) assertEquals(i == at - 8 ? changed[at] & 0xff : LABELS[i], y[i]);
+        });
     }
 
-    @Property void aTruncatedFileIsRefused(@ForAll @IntRange(min = 0, max = 100_000) int length, @ForAll boolean compress) {
-        byte[] full = compress ? IMAGES_GZ : IMAGES_RAW;
-        assertTrue(images(Corruption.cut(full, length % full.length)).isEmpty());
-        byte[] labelsFull = compress ? LABELS_GZ : LABELS_RAW;
-        assertTrue(labels(Corruption.cut(labelsFull, length % labelsFull.length)).isEmpty());
+    @Test void aTruncatedFileIsRefused() {
+        qt().forAll(integers().between(0, 100_000), booleans().all()).checkAssert((length, compress) -> {
+            byte[] full = compress ? IMAGES_GZ : IMAGES_RAW;
+            assertTrue(images(Corruption.cut(full, length % full.length)).isEmpty());
+            byte[] labelsFull = compress ? LABELS_GZ : LABELS_RAW;
+            assertTrue(labels(Corruption.cut(labelsFull, length % labelsFull.length)).isEmpty());
+        });
     }
 }

@@ -1,13 +1,7 @@
 package dev.galvani.models.data;
 
 import dev.galvani.models.testing.Corruption;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
@@ -16,7 +10,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Random;
 
+import static dev.galvani.models.testing.Theories.*;
 import static org.junit.jupiter.api.Assertions.*;
+import static org.quicktheories.generators.SourceDSL.booleans;
+import static org.quicktheories.generators.SourceDSL.integers;
 
 /**
  * Image files under arbitrary bytes, one changed byte and truncation. A PNG's chunks carry CRC-32s,
@@ -49,28 +46,27 @@ class ImageFilePropertiesTest {
         return Corruption.readOrRefused("img.png", () -> ImageFile.gray(b, "img.png", 28, 28));
     }
 
-    @Property void anyBytesAreReadOrRefused(@ForAll @Size(max = 3000) byte[] bytes) {
-        read(bytes);
+    @Test void anyBytesAreReadOrRefused() {
+        qt().forAll(bytes(3000)).checkAssert(bytes -> read(bytes));
     }
 
-    @Property void anyBytesAfterAFormatsSignatureAreReadOrRefused(@ForAll @Size(max = 3000) byte[] bytes, @ForAll @IntRange(min = 0, max = 2) int format) {
-        byte[] signature = java.util.Arrays.copyOf(new byte[][] {PNG, GIF, JPEG}[format], format == 0 ? 8 : format == 1 ? 6 : 2);
-        byte[] b = new byte[signature.length + bytes.length];
-        System.arraycopy(signature, 0, b, 0, signature.length);
-        System.arraycopy(bytes, 0, b, signature.length, bytes.length);
-        read(b);
+    @Test void anyBytesAfterAFormatsSignatureAreReadOrRefused() {
+        qt().forAll(bytes(3000), integers().between(0, 2)).checkAssert((bytes, format) -> {
+            byte[] signature = java.util.Arrays.copyOf(new byte[][] {PNG, GIF, JPEG}[format], format == 0 ? 8 : format == 1 ? 6 : 2);
+            byte[] b = new byte[signature.length + bytes.length];
+            System.arraycopy(signature, 0, b, 0, signature.length);
+            System.arraycopy(bytes, 0, b, signature.length, bytes.length);
+            read(b);
+        });
     }
 
-    @Provide Arbitrary<Integer> inPng() {
-        return Arbitraries.integers().between(0, PNG.length - 1);
-    }
-
-    @Property void aChangedByteOfAPngIsRefused(@ForAll("inPng") int at, @ForAll @IntRange(min = 1, max = 255) int xor) {
-        read(Corruption.flip(PNG, at, xor)).ifPresent(px -> assertArrayEquals(PIXELS, px, "changed byte " + at + " went unnoticed"));
+    @Test void aChangedByteOfAPngIsRefused() {
+        qt().forAll(indexIn(PNG), xors()).checkAssert((at, xor) ->
+                read(Corruption.flip(PNG, at, xor)).ifPresent(px -> assertArrayEquals(PIXELS, px, "changed byte " + at + " went unnoticed")));
     }
 
     /** Not a sample but all of them: every bit of the PNG flipped. */
-    @net.jqwik.api.Example void everyFlippedBitOfAPngIsRefused() {
+    @Test void everyFlippedBitOfAPngIsRefused() {
         for (int at = 0; at < PNG.length; at++) {
             for (int xor = 1; xor < 256; xor <<= 1) {
                 int a = at;
@@ -79,15 +75,18 @@ class ImageFilePropertiesTest {
         }
     }
 
-    @Property void aChangedByteOfAGifOrJpegIsReadOrRefused(@ForAll @IntRange(min = 0, max = 1_000_000) int at, @ForAll @IntRange(min = 1, max = 255) int xor,
-                                                           @ForAll boolean gif) {
-        byte[] f = gif ? GIF : JPEG;
-        read(Corruption.flip(f, at % f.length, xor));
+    @Test void aChangedByteOfAGifOrJpegIsReadOrRefused() {
+        qt().forAll(integers().between(0, 1_000_000), xors(), booleans().all()).checkAssert((at, xor, gif) -> {
+            byte[] f = gif ? GIF : JPEG;
+            read(Corruption.flip(f, at % f.length, xor));
+        });
     }
 
-    @Property void aTruncatedPngIsRefused(@ForAll @IntRange(min = 0, max = 1_000_000) int length) {
-        assertTrue(read(Corruption.cut(PNG, length % PNG.length)).isEmpty());
-        read(Corruption.cut(GIF, length % GIF.length));
-        read(Corruption.cut(JPEG, length % JPEG.length));
+    @Test void aTruncatedPngIsRefused() {
+        qt().forAll(integers().between(0, 1_000_000)).checkAssert(length -> {
+            assertTrue(read(Corruption.cut(PNG, length % PNG.length)).isEmpty());
+            read(Corruption.cut(GIF, length % GIF.length));
+            read(Corruption.cut(JPEG, length % JPEG.length));
+        });
     }
 }

@@ -1,20 +1,16 @@
 package dev.galvani.models.data;
 
 import dev.galvani.models.testing.Corruption;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.Random;
 
+import static dev.galvani.models.testing.Theories.*;
 import static org.junit.jupiter.api.Assertions.*;
+import static org.quicktheories.generators.SourceDSL.integers;
 
 /**
  * SST-2's TSV (UTF-8) and MR's sentence files (ISO-8859-1) under arbitrary bytes, one changed byte
@@ -69,44 +65,44 @@ class SentenceFilePropertiesTest {
         return a.labels()[i] == b.labels()[j] && Arrays.equals(a.tokens().get(i), b.tokens().get(j));
     }
 
-    @Property void anyBytesAreReadOrRefused(@ForAll @Size(max = 2000) byte[] bytes) {
-        sst2(bytes);
-        movieReviews(bytes, NEG);
-    }
-
-    @Property void anyRowsAfterTheHeaderAreReadOrRefused(@ForAll @Size(max = 400) String rows) {
-        sst2(("label\tsentence\n" + rows).getBytes(StandardCharsets.UTF_8)).ifPresent(d -> {
-            assertTrue(d.size() > 0);
-            for (int y : d.labels()) assertTrue(y == 0 || y == 1);
+    @Test void anyBytesAreReadOrRefused() {
+        qt().forAll(bytes(2000)).checkAssert(bytes -> {
+            sst2(bytes);
+            movieReviews(bytes, NEG);
         });
     }
 
-    @Provide Arbitrary<Integer> inTsv() {
-        return Arbitraries.integers().between(0, TSV.length - 1);
+    @Test void anyRowsAfterTheHeaderAreReadOrRefused() {
+        qt().forAll(strings(400)).checkAssert(rows ->
+                sst2(("label\tsentence\n" + rows).getBytes(StandardCharsets.UTF_8)).ifPresent(d -> {
+                    assertTrue(d.size() > 0);
+                    for (int y : d.labels()) assertTrue(y == 0 || y == 1);
+                }));
     }
 
-    @Provide Arbitrary<Integer> inSentences() {
-        return Arbitraries.integers().between(0, POS.length + NEG.length - 1);
+    @Test void aChangedByteOfATsvFileChangesAtMostItsLines() {
+        qt().forAll(indexIn(TSV), xors()).checkAssert((at, xor) ->
+                sst2(Corruption.flip(TSV, at, xor)).ifPresent(d -> atMostTwoExamplesDiffer(TSV_VALID, d, "byte " + at)));
     }
 
-    @Property void aChangedByteOfATsvFileChangesAtMostItsLines(@ForAll("inTsv") int at, @ForAll @IntRange(min = 1, max = 255) int xor) {
-        sst2(Corruption.flip(TSV, at, xor)).ifPresent(d -> atMostTwoExamplesDiffer(TSV_VALID, d, "byte " + at));
-    }
-
-    @Property void aChangedByteOfASentenceFileChangesAtMostItsLines(@ForAll("inSentences") int at, @ForAll @IntRange(min = 1, max = 255) int xor) {
-        boolean pos = at < POS.length;
-        Optional<TextDataset> d = pos ? movieReviews(Corruption.flip(POS, at, xor), NEG) : movieReviews(POS, Corruption.flip(NEG, at - POS.length, xor));
-        assertTrue(d.isPresent(), "every byte is a Latin-1 character: a changed byte is still a sentence file");
-        atMostTwoExamplesDiffer(MR_VALID, d.get(), "byte " + at);
-    }
-
-    @Property void aTruncatedFileLosesOnlyItsTail(@ForAll @IntRange(min = 0, max = 100_000) int length) {
-        byte[] cut = Corruption.cut(TSV, length % TSV.length);
-        sst2(cut).ifPresent(d -> {
-            for (int i = 0; i < d.size() - 1; i++) assertTrue(same(TSV_VALID, i, d, i), "example " + i);
+    @Test void aChangedByteOfASentenceFileChangesAtMostItsLines() {
+        qt().forAll(integers().between(0, POS.length + NEG.length - 1), xors()).checkAssert((at, xor) -> {
+            boolean pos = at < POS.length;
+            Optional<TextDataset> d = pos ? movieReviews(Corruption.flip(POS, at, xor), NEG) : movieReviews(POS, Corruption.flip(NEG, at - POS.length, xor));
+            assertTrue(d.isPresent(), "every byte is a Latin-1 character: a changed byte is still a sentence file");
+            atMostTwoExamplesDiffer(MR_VALID, d.get(), "byte " + at);
         });
-        movieReviews(Corruption.cut(POS, length % POS.length), NEG).ifPresent(d -> {
-            for (int i = 0; i < d.size() - 1; i++) assertTrue(same(MR_VALID, i, d, i), "example " + i);
+    }
+
+    @Test void aTruncatedFileLosesOnlyItsTail() {
+        qt().forAll(integers().between(0, 100_000)).checkAssert(length -> {
+            byte[] cut = Corruption.cut(TSV, length % TSV.length);
+            sst2(cut).ifPresent(d -> {
+                for (int i = 0; i < d.size() - 1; i++) assertTrue(same(TSV_VALID, i, d, i), "example " + i);
+            });
+            movieReviews(Corruption.cut(POS, length % POS.length), NEG).ifPresent(d -> {
+                for (int i = 0; i < d.size() - 1; i++) assertTrue(same(MR_VALID, i, d, i), "example " + i);
+            });
         });
     }
 }
