@@ -31,7 +31,7 @@ final class PathOptions {
     @Option(names = "--class", description = "Target class for every example (default: the predicted class)") Integer targetClass;
     @Option(names = "--baseline", defaultValue = "zeros", description = "zeros (default; text: the padding embedding) or mean (the mean training image)") String baseline;
     @Option(names = "--max-rows", defaultValue = "64", description = "Memory bound: most path rows (steps x examples) per pass (default ${DEFAULT-VALUE})") int maxRows;
-    @Option(names = "--seed", defaultValue = "0") long seed;
+    @Option(names = "--seed", description = "Split seed of the held-out examples (default: the checkpoint's; another is refused)") Long seed;
 
     Quadrature quadrature() {
         return Quadrature.parse(method);
@@ -56,7 +56,7 @@ final class PathOptions {
             return Inputs.sentences(m, text);
         }
         if (input != null) return Inputs.imageFile(m, input, index);
-        return Inputs.fromTestSplit(m, data, indices, seed);
+        return Inputs.fromTestSplit(m, data, indices, data.evaluation(m, checkpoint, null, null, seed));
     }
 
     /** --class for every example, or null (each example's predicted class). */

@@ -35,6 +35,6 @@ class PredictionsTest {
         assertEquals(10, e.examples());
         assertEquals(0.7, e.accuracy(), 1e-12);
         assertEquals(List.of("a", "b"), e.json().get("classes"));
-        assertTrue(e.text().startsWith("accuracy 0.7000 (7/10) on d\n"), e.text());
+        assertTrue(e.text().startsWith("accuracy 0.7000 (7/10) on 10 examples: d\n"), e.text());
     }
 }

@@ -51,7 +51,7 @@ public record Evaluation(String data, List<String> classNames, int[][] confusion
 
     public String text() {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "accuracy %.4f (%d/%d) on %s%n", accuracy(), correct(), examples(), data));
+        sb.append(String.format(Locale.ROOT, "accuracy %.4f (%d/%d) on %d examples: %s%n", accuracy(), correct(), examples(), examples(), data));
         sb.append("confusion matrix (rows: true, columns: predicted):\n");
         sb.append(String.format(Locale.ROOT, "%14s", ""));
         for (int j = 0; j < confusion.length; j++) sb.append(String.format(Locale.ROOT, "%7d", j));
