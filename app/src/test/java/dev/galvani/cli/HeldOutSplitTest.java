@@ -82,11 +82,11 @@ class HeldOutSplitTest {
         TextDataset heldOut = Splits.text(m.data(), null).heldOut();
 
         // attribution reads the held-out sentences of seed 5, not of seed 0
-        Path out = dir.resolve("c.json");
+        Path out = dir.resolve("c");
         CommandLineTest.Run c = run("conductance", "--checkpoint", ck.toString(), "--layer", "conv3", "--indices", "0-2", "--steps", "4", "--out", out.toString());
         assertEquals(0, c.code(), c.err());
-        List<?> examples = (List<?>) ((Map<?, ?>) Json.read(out)).get("examples");
-        for (int i = 0; i < 3; i++) assertEquals(String.join(" ", heldOut.tokens().get(i)), ((Map<?, ?>) examples.get(i)).get("input"));
+        List<?> examples = (List<?>) ((Map<?, ?>) Json.read(out.resolve("attribution.json"))).get("examples");
+        for (int i = 0; i < 3; i++) assertEquals(String.join(" ", heldOut.tokens().get(i)), ((Map<?, ?>) examples.get(i)).get("description"));
         refused("--seed 0: checkpoint " + ck + " was trained on generated-sentiment from seed 5, 20% held out;"
                 + " split seed 0 mixes sentences it trained on into the held-out part. Leave out --seed, or score another file with --data-file",
                 "conductance", "--checkpoint", ck.toString(), "--layer", "conv3", "--seed", "0", "--out", out.toString());
