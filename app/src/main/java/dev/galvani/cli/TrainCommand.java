@@ -1,25 +1,17 @@
 package dev.galvani.cli;
 
-import dev.galvani.engine.GalvaniException;
-import dev.galvani.engine.nn.Module;
-import dev.galvani.models.ModelZoo;
-import dev.galvani.models.SavedModel;
-import dev.galvani.models.data.DataSpec;
-import dev.galvani.models.data.Splits;
-import dev.galvani.models.io.Json;
-import dev.galvani.models.train.Dataset;
 import dev.galvani.models.train.Trainer;
+import dev.galvani.models.train.Training;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
-/** {@code galvani train}: trains a model on a data set and writes a checkpoint and its metrics. */
+/** {@code galvani train}: {@link Training} of a model on a data set, written as a checkpoint and its metrics. */
 @Command(name = "train", description = "Train a model and write a safetensors checkpoint (and metrics JSON beside it).")
 final class TrainCommand implements Runnable {
     @Option(names = "--model", required = true, description = "inception, textcnn, alexnet, vgg, mobilenetv2, resnet")
@@ -42,55 +34,12 @@ final class TrainCommand implements Runnable {
     @Override
     public void run() {
         device.install();
-        if (epochs < 1) throw new GalvaniException("--epochs must be at least 1, got " + epochs);
-        if (batch < 1) throw new GalvaniException("--batch must be at least 1, got " + batch);
-        if (!(lr > 0) || !Float.isFinite(lr)) throw new GalvaniException("--lr must be a positive number, got " + lr);
-        boolean text = SavedModel.isText(model);
-        ModelZoo.defaults(model, Map.of());                                   // an unknown model name is refused before data are read
-        Splits.Prepared prepared = Splits.prepare(DataSpec.request(data, text, fold, seed, limit, dataOptions.dataDir), dataOptions.dataDir);
-        DataSpec spec = prepared.spec();
         Map<String, String> hyper = new LinkedHashMap<>();
-        hyper.put("seed", Long.toString(seed));
         if (width != null) hyper.put("width", width);
-        if (text) hyper.put("vocab", Integer.toString(spec.vocabulary().size()));
-        Dataset train = prepared.train(), test = prepared.heldOut();
-        hyper.put("classes", Integer.toString(spec.classNames().size()));
-        Module m = ModelZoo.create(model, hyper);
-        System.err.printf("training %s (%d parameters) on %s: %s examples, %d epochs, batch %d, %s lr %g, jdk %s%n",
-                model, m.parameterCount(), spec.describe(), train.size() + (limit > 0 ? " (--limit)" : ""), epochs, batch, optimizer, lr, Runtime.version());
-        long t0 = System.nanoTime();
-        List<Trainer.Epoch> hist = Trainer.fit(m, train, test, new Trainer.Config(epochs, batch, optimizer, lr, weightDecay, true, seed, Integer.MAX_VALUE));
-        double secs = (System.nanoTime() - t0) / 1e9;
-        // the metadata hold only what the run determines (no time, no machine): same seed, same file
-        Map<String, String> meta = new LinkedHashMap<>(ModelZoo.defaults(model, hyper));
-        Trainer.Epoch last = hist.get(hist.size() - 1);
-        meta.put("test_accuracy", Double.toString(last.evalAccuracy()));
-        new SavedModel(m, model, meta, spec).save(out);
-        Map<String, Object> metrics = new LinkedHashMap<>();
-        metrics.put("model", model);
-        metrics.put("data", spec.dataset());
-        metrics.put("fold", spec.folds() > 0 ? spec.fold() : null);
-        metrics.put("split", spec.describe());
-        metrics.put("train_examples", train.size());
-        metrics.put("eval_examples", test.size());
-        metrics.put("seconds", secs);
-        metrics.put("jdk", Runtime.version().toString());
-        List<Object> epochsJson = new ArrayList<>();
-        for (Trainer.Epoch e : hist) {
-            Map<String, Object> j = new LinkedHashMap<>();
-            j.put("epoch", e.epoch());
-            j.put("train_loss", e.trainLoss());
-            j.put("train_accuracy", e.trainAccuracy());
-            j.put("eval_accuracy", e.evalAccuracy());
-            j.put("seconds", e.seconds());
-            j.put("examples_per_second", e.examplesPerSecond());
-            epochsJson.add(j);
-        }
-        metrics.put("epochs", epochsJson);
-        metrics.put("final_eval_accuracy", last.evalAccuracy());
-        Path metricsFile = Path.of(out.toString().replaceAll("\\.safetensors$", "") + ".metrics.json");
-        Json.write(metricsFile, metrics);
-        System.out.printf("%s: eval accuracy %.4f after %d epochs (%.0f s); checkpoint %s; metrics %s%n",
-                model, last.evalAccuracy(), epochs, secs, out, metricsFile);
+        Training.Outcome o = Training.run(new Training.Plan(model, data, fold, seed, limit, hyper,
+                new Trainer.Config(epochs, batch, optimizer, lr, weightDecay, true, seed, Integer.MAX_VALUE)), dataOptions.dataDir);
+        Path metrics = o.save(out);
+        System.out.printf(Locale.ROOT, "%s: eval accuracy %.4f after %d epochs (%.0f s); checkpoint %s; metrics %s%n",
+                model, o.heldOutAccuracy(), epochs, o.seconds(), out, metrics);
     }
 }
