@@ -11,9 +11,11 @@ import dev.galvani.engine.autodiff.Grad;
 import dev.galvani.engine.nn.Hooks;
 import dev.galvani.engine.nn.Module;
 import dev.galvani.engine.nn.NamedHook;
+import dev.galvani.models.data.ImageDataset;
 import dev.galvani.models.progress.Progress;
 import dev.galvani.models.train.Dataset;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -32,7 +34,74 @@ public final class SelectivityStudy {
     private SelectivityStudy() {}
 
     public record Config(int grid, int statsExamples, int evalExamples, int singleUnits, int randomRepeats,
-                         LogisticRegression.Penalty probePenalty, boolean shiftNegative, long seed) {}
+                         LogisticRegression.Penalty probePenalty, boolean shiftNegative, long seed) {
+        /** The study's defaults: a 5 x 5 grid, statistics and probes on 10000 training images, ablations on 1000 held-out ones, 48 single units, 3 random repeats. */
+        public static final int GRID = 5, STATS_EXAMPLES = 10000, EVAL_EXAMPLES = 1000, SINGLE_UNITS = 48, RANDOM_REPEATS = 3;
+        public static final String MODELS = "alexnet,vgg,mobilenetv2,resnet";
+
+        public Config {
+            if (grid < 1) throw new GalvaniException("--grid must be at least 1, got " + grid);
+        }
+    }
+
+    /** The layers studied by default: an early and a late post-activation layer of each family. */
+    public static final Map<String, List<String>> DEFAULT_LAYERS = Map.of(
+            "alexnet", List.of("relu2", "relu6"), "vgg", List.of("relu2_2", "relu_fc1"),
+            "mobilenetv2", List.of("blocks.2.expand", "head"), "resnet", List.of("layer1.1", "layer3.1"),
+            "inception", List.of("inception3a", "inception4a"));
+
+    /**
+     * Each model's layers: those of the {@code MODEL:LAYER} pairs naming it, or when no pairs are
+     * given, its {@link #DEFAULT_LAYERS}; a model left with none is refused.
+     */
+    public static Map<String, List<String>> layers(List<String> modelLayerPairs, List<String> models) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (String model : models) {
+            List<String> ls = new ArrayList<>();
+            if (modelLayerPairs != null) {
+                for (String p : modelLayerPairs) if (p.startsWith(model + ":")) ls.add(p.substring(model.length() + 1));
+            } else {
+                ls.addAll(DEFAULT_LAYERS.getOrDefault(model, List.of()));
+            }
+            if (ls.isEmpty()) throw new GalvaniException("no layers for model '" + model + "'; give --layers " + model + ":LAYER");
+            out.put(model, ls);
+        }
+        return out;
+    }
+
+    /** The comparison's page, and a line per layer for a terminal. */
+    public record Comparison(Path page, String text) {}
+
+    /**
+     * The study across network families: every layer of every model on the same images, each
+     * layer's section of the page, and a summary table: does deficit ~ SI + A + SI:A beat
+     * deficit ~ SI (adjusted R²)?
+     */
+    public static Comparison compare(Map<String, Module> models, Map<String, List<String>> layers, ImageDataset train, ImageDataset test, Config cfg, Path out) {
+        Report rep = new Report("Selectivity, probes and group ablation", out);
+        rep.paragraph("Data: " + train.name() + " (statistics and probes on " + Math.min(cfg.statsExamples(), train.size())
+                + " training images, ablations on " + Math.min(cfg.evalExamples(), test.size()) + " test images). Units: channels averaged over "
+                + "positions after the non-linearity, or dense neurons. Groups: a " + cfg.grid() + "x" + cfg.grid() + " grid of quantile bins over (SI, A).");
+        List<List<Object>> summary = new ArrayList<>();
+        StringBuilder text = new StringBuilder();
+        for (Map.Entry<String, Module> m : models.entrySet()) {
+            for (String l : layers.get(m.getKey())) {
+                LayerResult r = run(m.getValue(), train, test, l, cfg);
+                addToReport(rep, m.getKey(), r);
+                boolean beats = r.full().adjustedR2() > r.siOnly().adjustedR2();
+                summary.add(List.of(m.getKey(), l, r.units(), r.baseline(), r.siOnly().r2(), r.aOnly().r2(), r.full().r2(), r.full().adjustedR2(),
+                        r.siOnly().adjustedR2(), beats ? "yes" : "no", r.probeAccuracy(), r.probeVsAblationSpearman()));
+                text.append(String.format(Locale.ROOT, "%-12s %-16s R² SI %.3f, A %.3f, SI+A+SI:A %.3f (adj %.3f vs SI adj %.3f): interaction model %s; "
+                                + "probe acc %.3f, probe-vs-ablation Spearman %.3f%n", m.getKey(), l, r.siOnly().r2(), r.aOnly().r2(), r.full().r2(),
+                        r.full().adjustedR2(), r.siOnly().adjustedR2(), beats ? "beats selectivity alone" : "does not beat selectivity alone",
+                        r.probeAccuracy(), r.probeVsAblationSpearman()));
+            }
+        }
+        rep.table("Summary: does deficit ~ SI + A + SI:A beat deficit ~ SI (adjusted R²)?", "summary",
+                List.of("model", "layer", "units", "baseline acc", "R² SI", "R² A", "R² SI+A+SI:A", "adj R² full", "adj R² SI", "interaction beats SI",
+                        "probe acc", "probe vs ablation Spearman"), summary);
+        return new Comparison(rep.write(), text.toString());
+    }
 
     public record Group(int siBin, int aBin, int[] units, double meanSI, double meanA, double deficit, double preferredDeficit) {}
 

@@ -31,7 +31,21 @@ public final class AblationStudy {
 
     public static final List<String> METHODS = List.of("Conductance", "Gradient*Activation", "Internal influence", "Activation", "Random");
 
-    public record Config(String layer, int steps, int maxK, int maxRows, long seed) {}
+    /**
+     * @param layer   the layer whose filters are ranked and ablated
+     * @param steps   quadrature nodes of the attributions
+     * @param maxK    the most top filters removed cumulatively
+     * @param maxRows the most rows per forward pass (path rows, and ablated copies)
+     */
+    public record Config(String layer, int steps, int maxK, int maxRows, long seed) {
+        /** The study's defaults: the paper's inception4a, 50 steps, up to the top 64 filters, held-out images 0-31. */
+        public static final String LAYER = "inception4a", EXAMPLES = "0-31";
+        public static final int STEPS = 50, TOP = 64, MAX_ROWS = 512;
+
+        public static Config defaults() {
+            return new Config(LAYER, STEPS, TOP, MAX_ROWS, 0);
+        }
+    }
 
     /** Per method: correlation with ablation drops and flip counts, over the examples. */
     public record MethodSummary(String method, double meanSpearman, double medianSpearman,
@@ -44,7 +58,17 @@ public final class AblationStudy {
 
     public record Result(Config config, int filters, int[] predicted, Map<String, double[]> spearman,
                          Map<String, int[]> flipK, double[][] singleDrops, double[][] conductance,
-                         double medianRelativeDelta, List<MethodSummary> summary) {}
+                         double medianRelativeDelta, List<MethodSummary> summary) {
+        /** One line per method: mean Spearman with single-filter drops, median flip k, flips. */
+        public String text() {
+            StringBuilder sb = new StringBuilder();
+            for (MethodSummary s : summary) {
+                sb.append(String.format(Locale.ROOT, "%-22s mean Spearman %6s  median flip k %5.1f  flipped %d/%d%n", s.method(),
+                        Double.isNaN(s.meanSpearman()) ? "n/a" : String.format(Locale.ROOT, "%.3f", s.meanSpearman()), s.medianFlipK(), s.flipped(), s.examples()));
+            }
+            return sb.toString();
+        }
+    }
 
     public static Result run(Module model, Tensor images, Config cfg) {
         int n = images.size(0);

@@ -6,6 +6,7 @@ import dev.galvani.attribution.conductance.LayerConductance;
 import dev.galvani.attribution.conductance.Quadrature;
 import dev.galvani.attribution.linear.LogisticRegression;
 import dev.galvani.attribution.report.Report;
+import dev.galvani.engine.GalvaniException;
 import dev.galvani.engine.Rng;
 import dev.galvani.engine.Tensor;
 import dev.galvani.engine.nn.Module;
@@ -39,10 +40,31 @@ public final class FeatureSelectionStudy {
 
     public record Task(String name, boolean[] positive) {}
 
-    public record Config(String layer, int attributionImages, int trainPerSide, int testPerSide, int steps, int randomTasks, long seed) {}
+    public record Config(String layer, int attributionImages, int trainPerSide, int testPerSide, int steps, int randomTasks, long seed) {
+        /** The study's defaults: inception4a, 100 images attributed, 500 a side to train and to test, 32 steps, 3 random tasks. */
+        public static final String LAYER = "inception4a";
+        public static final int ATTRIBUTION_IMAGES = 100, TRAIN_PER_SIDE = 500, TEST_PER_SIDE = 500, STEPS = 32, RANDOM_TASKS = 3;
+
+        public Config {
+            if (attributionImages < 1 || trainPerSide < 2 || testPerSide < 1 || randomTasks < 1) {
+                throw new GalvaniException("--attribution-images, --test-per-side and --random-tasks must be at least 1, --train-per-side at least 2");
+            }
+        }
+    }
 
     /** accuracy[task][method][k] in percent. */
     public record Result(Config config, List<Task> tasks, double[][][] accuracy) {
+        /** One line per task and method: the accuracies for each k. */
+        public String text() {
+            StringBuilder sb = new StringBuilder();
+            for (int t = 0; t < tasks.size(); t++) {
+                for (int m = 0; m < METHODS.size(); m++) {
+                    sb.append(String.format(Locale.ROOT, "%-18s %-20s %s%n", tasks.get(t).name(), METHODS.get(m), Arrays.toString(accuracy[t][m])));
+                }
+            }
+            return sb.toString();
+        }
+
         /** Mean and standard deviation over the random-label tasks, [method][k][2]. */
         public double[][][] randomSummary() {
             double[][][] out = new double[METHODS.size()][KS.length][2];
@@ -61,6 +83,20 @@ public final class FeatureSelectionStudy {
             }
             return out;
         }
+    }
+
+    /**
+     * The tasks for a data set: the natural group {@code group} (by default, on Fashion-MNIST, the
+     * footwear classes sandal 5, sneaker 7 and ankle boot 9; else classes 0-2) against the rest,
+     * named {@code groupName} or after its classes, and {@code randomTasks} seeded random halves.
+     */
+    public static List<Task> tasks(String dataSet, int[] group, String groupName, int classes, int randomTasks, long seed) {
+        boolean fashion = dataSet.startsWith("fashion");
+        int[] g = group != null ? group : fashion ? new int[] {5, 7, 9} : new int[] {0, 1, 2};
+        for (int c : g) if (c < 0 || c >= classes) throw new GalvaniException("--group: class " + c + " is outside 0.." + (classes - 1));
+        String name = groupName != null ? groupName : group != null ? "classes " + Arrays.toString(group) + " vs rest"
+                : fashion ? "footwear vs rest" : "classes 0-2 vs rest";
+        return tasks(name, g, classes, randomTasks, seed);
     }
 
     /** The natural group task (e.g. footwear: sandal 5, sneaker 7, ankle boot 9) and seeded random halves. */

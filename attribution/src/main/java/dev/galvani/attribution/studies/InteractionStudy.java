@@ -12,10 +12,14 @@ import dev.galvani.engine.GalvaniException;
 import dev.galvani.engine.Rng;
 import dev.galvani.engine.Tensor;
 import dev.galvani.engine.nn.Module;
+import dev.galvani.models.data.ImageDataset;
+import dev.galvani.models.data.TextDataset;
+import dev.galvani.models.data.Vocabulary;
 import dev.galvani.models.train.Dataset;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -34,7 +38,87 @@ public final class InteractionStudy {
                          AndOrDecomposition.Options decomposition, int noiseDraws, double noiseStd, long seed) {}
 
     public record Result(Config config, LayerwiseInteractions.Result main, Map<String, Double> readoutAccuracy,
-                         double[] generalisationByOrder, double[] stabilityByOrder, List<LayerwiseInteractions.Sample> samples) {}
+                         double[] generalisationByOrder, double[] stabilityByOrder, List<LayerwiseInteractions.Sample> samples) {
+        /** One line per layer (readout accuracy, sparsity, learned and forgotten, completeness, redundancy), then generalisation and stability by order. */
+        public String text() {
+            StringBuilder sb = new StringBuilder();
+            var ch = main.change();
+            for (int li = 0; li < main.layers().size(); li++) {
+                String l = main.layers().get(li);
+                sb.append(String.format(Locale.ROOT, "%-14s readout %s  salient %.3f (Harsanyi %.3f)  new %.3f  forgotten %.3f  completeness %.3f  redundancy %.3f%n",
+                        l, readoutAccuracy.containsKey(l) ? String.format(Locale.ROOT, "%.3f", readoutAccuracy.get(l)) : "head ", main.sparsity(l, false, 0.05),
+                        main.sparsity(l, true, 0.05), ch.newInteractions(li), ch.forgotten(li), ch.completeness(li), ch.redundancy(li)));
+            }
+            if (generalisationByOrder != null) sb.append("generalisation IoU by order: ").append(Arrays.toString(generalisationByOrder)).append('\n');
+            if (stabilityByOrder != null) sb.append("noise stability by order: ").append(Arrays.toString(stabilityByOrder)).append('\n');
+            return sb.toString();
+        }
+    }
+
+    /** The study's defaults: 8 samples of 10 players (image patches on a 4 x 4 grid, or words), 3000 iterations at lr 1e-4, 3000 readout examples, 6 noise draws of std 0.2. */
+    public static final int SAMPLES = 8, VARIABLES = 10, GRID = 4, ITERATIONS = 3000, READOUT_EXAMPLES = 3000, NOISE_DRAWS = 6, MAX_ROWS = 256;
+    public static final double LR = 1e-4, NOISE_STD = 0.2;
+    public static final long MAX_MEMORY_MIB = 2048;
+
+    /** The layers studied by default: conv2 and the Inception blocks of the image net; the text CNN's third convolution and its pooled features. */
+    public static List<String> defaultLayers(boolean text) {
+        return text ? List.of("conv3.relu", "features") : List.of("conv2", "inception3a", "inception3b", "inception4a");
+    }
+
+    /** Samples to study, each with its players, and how many sentences were skipped for being longer than the players allowed. */
+    public record Samples(List<LayerwiseInteractions.Sample> samples, List<Players> players, int skipped) {}
+
+    /**
+     * Up to {@code count} held-out sentences of exactly {@code variables} words, each word a player
+     * (layerwise metrics average over games of one size); a longer sentence is cut to its first
+     * {@code variables} words when {@code truncate}, else skipped. The padded tail, up to the widest
+     * filter, is not a player: it stays at padding either way.
+     */
+    public static Samples sentences(TextDataset heldOut, Vocabulary vocabulary, int count, int variables, boolean truncate) {
+        checkPlayers(variables, count);
+        List<LayerwiseInteractions.Sample> out = new ArrayList<>();
+        List<Players> players = new ArrayList<>();
+        int skipped = 0;
+        for (int i = 0; i < heldOut.size() && out.size() < count; i++) {
+            String[] w = heldOut.tokens().get(i);
+            if (w.length > variables) {
+                if (!truncate) {
+                    skipped++;
+                    continue;
+                }
+                w = Arrays.copyOf(w, variables);
+            }
+            if (w.length != variables) continue;
+            int label = heldOut.labels()[i];
+            Tensor ids = new TextDataset(heldOut.name(), List.<String[]>of(w), new int[] {label}, heldOut.classNames()).encoded(vocabulary).batch(new int[] {0}).x();
+            Players p = Players.words(w);
+            players.add(p);
+            out.add(new LayerwiseInteractions.Sample(ids, label, p));
+        }
+        if (out.isEmpty()) throw new GalvaniException("no held-out sentence has " + (truncate ? "at least " : "exactly ") + variables + " words; change --variables"
+                + (truncate ? "" : " or use --truncate"));
+        return new Samples(out, players, skipped);
+    }
+
+    /** The first {@code count} held-out images, each with {@code variables} of the cells of a {@code grid x grid} grid as players (the same seeded cells for all). */
+    public static Samples images(ImageDataset heldOut, int count, int grid, int variables, long seed) {
+        checkPlayers(variables, count);
+        if (grid < 1) throw new GalvaniException("--grid must be at least 1, got " + grid);
+        Players p = Players.patches(heldOut.height(), heldOut.width(), grid, grid, variables, seed);
+        List<LayerwiseInteractions.Sample> out = new ArrayList<>();
+        List<Players> players = new ArrayList<>();
+        for (int i = 0; i < Math.min(count, heldOut.size()); i++) {
+            Dataset.Batch b = heldOut.batch(new int[] {i});
+            players.add(p);
+            out.add(new LayerwiseInteractions.Sample(b.x(), b.y()[0], p));
+        }
+        return new Samples(out, players, 0);
+    }
+
+    private static void checkPlayers(int variables, int count) {
+        if (variables < 1 || variables > Players.MAX) throw new GalvaniException("--variables must be 1.." + Players.MAX + ", got " + variables);
+        if (count < 1) throw new GalvaniException("--samples must be at least 1, got " + count);
+    }
 
     /** Trains one softmax readout per layer on pooled features of {@code train} (L2, seeded); held-out accuracy on {@code test}. */
     public static Map<String, LogisticRegression> readouts(Module model, Dataset train, Dataset test, List<String> layers, int examples,

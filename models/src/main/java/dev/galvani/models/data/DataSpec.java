@@ -115,6 +115,21 @@ public record DataSpec(String dataset, int fold, int folds, long splitSeed, doub
         return new DataSpec(dataset, fold, folds, splitSeed, heldOutFraction, trainLimit, newMean, newStd, vocabulary, names, recorded);
     }
 
+    /**
+     * Fails unless {@code other} reads examples the same way (data set and split, normalisation,
+     * vocabulary): two checkpoints studied on the same examples must, or one of them would see
+     * inputs prepared for the other. {@code where} and {@code otherWhere} name them.
+     */
+    public void requireSameInputs(DataSpec other, String where, String otherWhere) {
+        boolean same = dataset.equals(other.dataset) && fold == other.fold && splitSeed == other.splitSeed
+                && Float.compare(mean, other.mean) == 0 && Float.compare(std, other.std) == 0
+                && (vocabulary == null ? other.vocabulary == null : other.vocabulary != null && vocabulary.serialise().equals(other.vocabulary.serialise()));
+        if (!same) {
+            throw new GalvaniException(otherWhere + " was trained on " + other.describe() + " with its own inputs; " + where
+                    + " on " + describe() + ": they cannot be studied on the same examples");
+        }
+    }
+
     /** One phrase for messages: "mr, fold 3 of 10 held out, split seed 1". */
     public String describe() {
         return switch (dataset) {
