@@ -135,6 +135,15 @@ public final class OnnxTensors {
         return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
     }
 
+    /** A copy of the tensor with its external data read into {@code raw_data} (for handing the model to another runtime). */
+    static Onnx.TensorProto inlined(OnnxFile file, Onnx.TensorProto t) {
+        if (t.getDataLocation() != Onnx.TensorProto.DataLocation.EXTERNAL) return t;
+        DataType type = DataType.forNumber(t.getDataType());
+        long need = Shapes.numel(shape(file, t)) * (long) width(file, t, type);
+        return t.toBuilder().clearExternalData().setDataLocation(Onnx.TensorProto.DataLocation.DEFAULT)
+                .setRawData(com.google.protobuf.ByteString.copyFrom(external(file, t, need))).build();
+    }
+
     /** The bytes of an external tensor, read from its file (the whole remaining file when no length is given). */
     private static ByteBuffer external(OnnxFile file, Onnx.TensorProto t, long need) {
         String location = null;
