@@ -20,6 +20,10 @@ covers:
                     folding), opset 13
 - minigooglenet-opset17.onnx the same net at opset 17, folded (axes as inputs for Reduce*)
 
+It also writes models/src/test/resources/images/: two small synthetic PNGs (RGB 37x23, grey
+19x30) and what torchvision's evaluation transform (Resize, CenterCrop, ToTensor, Normalize) makes
+of them, as .npy, for the image preprocessing test.
+
 AlexNetStyle (1.8 MB of weights) and VggStyle (0.9 MB) would take the fixtures past their 2 MB
 budget; their ops (Conv, Relu, MaxPool, Flatten, Gemm, Dropout) are all covered here, and the
 full-size torchvision AlexNet and VGG16 are checked by scripts/onnx/export_torchvision.py.
@@ -111,7 +115,28 @@ def export(net, name, example, opset, **kw):
     print(f"wrote {os.path.relpath(path, ROOT)}: {os.path.getsize(path) / 1024:.0f} KiB, opset {opset}")
 
 
+def images():
+    """Synthetic images and torchvision's preprocessing of them (PIL bilinear resize, centre crop)."""
+    import numpy as np
+    from PIL import Image
+    import torchvision.transforms as T
+    out = os.path.join(ROOT, "models", "src", "test", "resources", "images")
+    os.makedirs(out, exist_ok=True)
+    rng = np.random.default_rng(0)
+    y, x = np.mgrid[0:23, 0:37]
+    rgb = np.stack([x * 7, y * 11, (x * y) % 256], -1) + rng.integers(0, 40, (23, 37, 3))
+    grey = (np.mgrid[0:30, 0:19][0] * 8 + rng.integers(0, 30, (30, 19))) % 256
+    cases = [("rgb", Image.fromarray(np.clip(rgb, 0, 255).astype(np.uint8), "RGB"), 16, 14, [0.485, 0.456, 0.406], [0.229, 0.224, 0.225]),
+             ("grey", Image.fromarray(grey.astype(np.uint8), "L"), 12, 10, [0.5], [0.25])]
+    for name, img, resize, crop, mean, std in cases:
+        img.save(os.path.join(out, name + ".png"))
+        t = T.Compose([T.Resize(resize, interpolation=T.InterpolationMode.BILINEAR), T.CenterCrop(crop), T.ToTensor(), T.Normalize(mean, std)])
+        np.save(os.path.join(out, name + "_expected.npy"), t(img).numpy().astype("<f4"))
+        print(f"wrote {os.path.relpath(out, ROOT)}/{name}.png and {name}_expected.npy (resize {resize}, crop {crop})")
+
+
 def main():
+    images()
     torch.manual_seed(0)
     inc = InceptionNet(width=0.5)
     randomise_batch_norm(inc, 1)

@@ -125,7 +125,7 @@ public final class OnnxTensors {
     }
 
     /** IEEE 754 binary16 bits to float (Java 17 has no {@code Float.float16ToFloat}). */
-    static float halfToFloat(short bits) {
+    public static float halfToFloat(short bits) {
         int h = bits & 0xffff, sign = (h & 0x8000) << 16, exp = (h >> 10) & 0x1f, mant = h & 0x3ff;
         if (exp == 0x1f) return Float.intBitsToFloat(sign | 0x7f800000 | (mant << 13)); // inf, NaN
         if (exp == 0) { // zero or subnormal: mant * 2^-24
