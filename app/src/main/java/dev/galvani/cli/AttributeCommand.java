@@ -59,7 +59,7 @@ abstract class AttributeCommand implements Runnable {
     @Option(names = "--checkpoint", required = true) Path checkpoint;
     @Option(names = "--layer", split = ",", description = "Node names, comma-separated (see 'galvani model show')") List<String> layers = new ArrayList<>();
     @Option(names = "--indices", defaultValue = "0-7", description = "Examples of the test split: 0-15 or 3,7,9 (default ${DEFAULT-VALUE})") String indices;
-    @Option(names = "--input", description = "An image file instead: 28x28 PNG, or IDX images .gz (with --index)") Path input;
+    @Option(names = "--input", split = ",", description = "Inputs instead of the test split: image files (PNG, JPEG; resized and centre-cropped to the model's input), .npy arrays, or folders of them; for the built-in nets also a 28x28 PNG or an IDX images .gz (with --index)") List<Path> input;
     @Option(names = "--index", defaultValue = "0") int index;
     @Option(names = "--text", description = "Sentences instead (text models), repeatable") List<String> text;
     @Option(names = "--steps", defaultValue = "50") int steps;
@@ -68,11 +68,12 @@ abstract class AttributeCommand implements Runnable {
     @Option(names = "--target", defaultValue = "logit", description = "logit, probability, log-probability") String target;
     @Option(names = "--class", description = "Target class for every example (default: the predicted class)") Integer targetClass;
     @Option(names = "--baseline", defaultValue = "zeros", description = "zeros (default; text: the padding embedding) or mean (the mean training image)") String baseline;
-    @Option(names = "--max-rows", defaultValue = "64", description = "Memory bound: most path rows (steps x examples) per pass (default ${DEFAULT-VALUE})") int maxRows;
+    @Option(names = "--max-rows", description = "Memory bound: most path rows (steps x examples) per pass (default: what fits the heap, at most 64)") Integer maxRows;
     @Option(names = "--per-unit", description = "Also write every unit's score, not only per filter") boolean perUnit;
     @Option(names = "--out", required = true) Path out;
     @Option(names = "--seed", defaultValue = "0") long seed;
     @Mixin DataOptions dataOptions;
+    @Mixin ImageOptions imageOptions;
     @Mixin DeviceOption device;
 
     @Override
@@ -85,19 +86,29 @@ abstract class AttributeCommand implements Runnable {
             case "captum" -> Discretisation.CAPTUM;
             default -> throw new GalvaniException("--discretisation must be jvp or captum, got '" + discretisation + "'");
         };
-        if (layers.isEmpty() && !name.equals("ig")) throw new GalvaniException("--layer is required (see 'galvani model show " + m.architecture() + "')");
+        if (layers.isEmpty() && !name.equals("ig")) {
+            throw new GalvaniException("--layer is required (see 'galvani model show " + (m.onnx() != null ? checkpoint : m.architecture()) + "')");
+        }
+        layers = Inputs.canonical(m, layers);
         Inputs.Examples ex;
         if (text != null) {
             if (!Inputs.isText(m)) throw new GalvaniException("--text needs a text model; this checkpoint is '" + m.architecture() + "'");
             ex = Inputs.sentences(m, text);
+        } else if (input != null && m.onnx() == null && input.size() == 1 && Inputs.isLegacyImage(input.get(0))) {
+            ex = Inputs.imageFile(m, input.get(0), index);
         } else if (input != null) {
-            ex = Inputs.imageFile(m, input, index);
+            ex = Inputs.files(m, input, imageOptions);
         } else {
             ex = Inputs.fromTestSplit(m, dataOptions, indices, seed);
         }
         LayerConductance lc = new LayerConductance(m.model()).layers(layers.toArray(new String[0])).steps(steps)
-                .method(Quadrature.parse(method)).discretisation(disc).target(TargetKind.parse(target)).maxRows(maxRows);
-        if (Inputs.isText(m)) lc.pathFrom("embedding");
+                .method(Quadrature.parse(method)).discretisation(disc).target(TargetKind.parse(target));
+        if (maxRows != null) lc.maxRows(maxRows);
+        if (Inputs.isText(m)) {
+            String embedding = m.onnx() != null ? m.onnx().embeddingNode() : "embedding";
+            if (embedding == null) throw new GalvaniException(checkpoint + ": no Gather node reads the token ids, so there is no embedding to start the path at");
+            lc.pathFrom(embedding);
+        }
         lc.integratedGradients(name.equals("ig")); // the others need only the layers: the backward pass stops there
         switch (baseline.toLowerCase(Locale.ROOT)) {
             case "zeros" -> { }
@@ -121,6 +132,7 @@ abstract class AttributeCommand implements Runnable {
         json.put("quadrature", r.method().name().toLowerCase(Locale.ROOT));
         json.put("discretisation", disc.name().toLowerCase(Locale.ROOT));
         json.put("target", r.target().name().toLowerCase(Locale.ROOT));
+        if (ex.preprocessing() != null) json.put("preprocessing", ex.preprocessing());
         List<Object> exs = new ArrayList<>();
         for (int i = 0; i < r.examples(); i++) {
             Map<String, Object> e = new LinkedHashMap<>();

@@ -16,6 +16,7 @@ import java.io.PrintWriter;
             CommandLine.HelpCommand.class,
             InfoCommand.class,
             ModelCommand.class,
+            OnnxCommand.class,
             DemoCommand.class,
             TrainCommand.class,
             EvalCommand.class,

@@ -4,6 +4,7 @@ import dev.galvani.engine.GalvaniException;
 import dev.galvani.engine.Tensor;
 import dev.galvani.engine.nn.Module;
 import dev.galvani.models.checkpoint.Safetensors;
+import dev.galvani.models.onnx.OnnxModel;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,9 +21,22 @@ public record SavedModel(Module model, String architecture, Map<String, String> 
 
     public static final String ARCHITECTURE = "architecture";
 
-    /** Builds the architecture from the metadata and loads the weights (strict names and shapes). */
+    /** The architecture name of models imported from ONNX files. */
+    public static final String ONNX = "onnx";
+
+    /**
+     * Builds the architecture from the metadata and loads the weights (strict names and shapes);
+     * an {@code .onnx} file is imported instead ({@link OnnxModel}: architecture {@value #ONNX}).
+     */
     public static SavedModel load(Path path) {
         if (!Files.isRegularFile(path)) throw new GalvaniException("checkpoint " + path + ": no such file");
+        if (path.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".onnx")) {
+            OnnxModel m = OnnxModel.load(path);
+            Map<String, String> meta = new LinkedHashMap<>();
+            meta.put("format", "onnx");
+            meta.put("input_shape", OnnxModel.describe(m.inputShape()));
+            return new SavedModel(m, ONNX, meta);
+        }
         Safetensors.Contents c = Safetensors.read(path);
         Map<String, String> meta = c.metadata();
         String arch = meta.get(ARCHITECTURE);
@@ -57,6 +71,11 @@ public record SavedModel(Module model, String architecture, Map<String, String> 
     public Module eval() {
         model.eval();
         return model;
+    }
+
+    /** The imported ONNX model, or null for a Galvani checkpoint. */
+    public OnnxModel onnx() {
+        return model instanceof OnnxModel o ? o : null;
     }
 
     public String get(String key, String fallback) {

@@ -48,7 +48,8 @@ public final class LayerConductance {
     // Measured (Inception-style net, 16 images x 50 steps, 2-core AVX-512, JDK 25, passes in parallel):
     // 51-64 rows per pass is best (Captum-style 10.2/9.9, JVP 7.4/7.6 attributions/s); 16 rows 7.9/6.1,
     // 128 rows 7.6/4.8, one pass of all 816 rows about half the default: larger passes overflow the caches.
-    private int maxRows = 64;
+    private Integer maxRows;          // null: what the heap allows (RowBudget), at most DEFAULT_ROWS
+    static final int DEFAULT_ROWS = 64;
     private boolean integratedGradients = true;
 
     public LayerConductance(Module model) {
@@ -109,7 +110,8 @@ public final class LayerConductance {
 
     /**
      * Memory bound: the most rows (steps x examples) in one forward/backward pass. Passes run one
-     * per core at a time, so peak memory is about {@code Parallel.threads()} passes' worth.
+     * per core at a time, so peak memory is about {@code Parallel.threads()} passes' worth. Unset,
+     * it is what half the free heap holds ({@link RowBudget}), at most 64.
      */
     public LayerConductance maxRows(int rows) {
         if (rows < 2) throw new GalvaniException("--max-rows must be at least 2, got " + rows);
@@ -145,7 +147,7 @@ public final class LayerConductance {
                 influence.put(l, new float[atX.layerValues.get(l).numel()]);
             }
             float[] ig = new float[start.numel()];
-            integrate(x, start, base, classes, cond, influence, ig);
+            integrate(x, start, base, classes, cond, influence, ig, rowsPerPass(x));
 
             // 3. Assemble.
             Map<String, AttributionResult.Layer> out = new LinkedHashMap<>();
@@ -188,7 +190,7 @@ public final class LayerConductance {
             int n = x.size(0), per = start.numel() / n, nodes = steps;
             double[] alpha = method.nodes(nodes), w = method.weights(nodes);
             float[] out = new float[start.numel()];
-            int perPass = Math.max(1, maxRows / nodes);
+            int perPass = Math.max(1, rowsPerPass(x) / nodes);
             for (int e0 = 0; e0 < n; e0 += perPass) {
                 int e1 = Math.min(n, e0 + perPass), ne = e1 - e0, rows = ne * nodes;
                 Tensor leaf = pathLeaf(start, base, alpha, e0, e1, 0, nodes, false);
@@ -229,8 +231,13 @@ public final class LayerConductance {
     /** One piece of the path: examples {@code e0..e1-1} at nodes {@code k0..k1-1}. */
     private record Chunk(int e0, int e1, int k0, int k1) {}
 
+    /** The given bound, or what the heap holds for this model's rows. */
+    private int rowsPerPass(Tensor x) {
+        return maxRows != null ? maxRows : RowBudget.rows(model, x.rows(0, 1), Parallel.available(), DEFAULT_ROWS);
+    }
+
     private void integrate(Tensor x, Tensor start, Tensor base, int[] classes,
-                           Map<String, float[]> cond, Map<String, float[]> influence, float[] ig) {
+                           Map<String, float[]> cond, Map<String, float[]> influence, float[] ig, int maxRows) {
         int n = x.size(0);
         int nodes = nodeCount();
         double[] alpha = method.nodes(nodes), w = method.weights(nodes);

@@ -128,6 +128,17 @@ public final class OnnxModel extends Module {
         return aliases.getOrDefault(name, name);
     }
 
+    /**
+     * The node that looks up token ids (a {@code Gather} reading the model's integer input), where
+     * a text model's attribution path starts; null if there is none.
+     */
+    public String embeddingNode() {
+        for (Step s : steps) {
+            if (s.opType.equals("Gather") && s.point != null && java.util.Arrays.asList(s.inputs).contains(inputName)) return s.point.name();
+        }
+        return null;
+    }
+
     /** The raw ONNX value names of the nodes' float outputs, in evaluation order, with their dotted names. */
     public Map<String, String> nodeOutputs() {
         Map<String, String> out = new LinkedHashMap<>();
