@@ -171,7 +171,7 @@ class OnnxCommandsTest {
         Path wrongShape = dir.resolve("wrong.npy");
         Npy.write(wrongShape, Tensor.zeros(1, 3, 28, 28));
         failsWith("wrong.npy: shape [1, 3, 28, 28] does not fit the model's input [N, 3, 20, 20]", "predict", "--checkpoint", model.toString(), "--input", wrongShape.toString());
-        Path complex = Files.write(dir.resolve("complex.npy"), dev.galvani.models.io.NpyTestBytes.npy("<c8", "(3, 20, 20)"));
+        Path complex = Files.write(dir.resolve("complex.npy"), NpyTestBytes.npy("<c8", "(3, 20, 20)"));
         failsWith("complex.npy: dtype '<c8' is not supported", "predict", "--checkpoint", model.toString(), "--input", complex.toString());
         // a colour photo for a grey model (the project's ResNetStyle, [N, 1, 28, 28])
         failsWith("wide.png: a colour image, and the model takes 1 channel", "predict", "--checkpoint", resnet.toString(), "--input", photo.toString());

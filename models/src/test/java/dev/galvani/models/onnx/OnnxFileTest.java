@@ -83,6 +83,16 @@ class OnnxFileTest {
         assertEquals(none + ": no such file", e.getMessage());
     }
 
+    /** Every prefix of a model file fails with one line naming the file (protobuf's own errors included). */
+    @Test void everyTruncationIsReported() throws Exception {
+        byte[] good = Files.readAllBytes(tiny().path());
+        for (int n = 0; n < good.length; n++) {
+            byte[] cut = Arrays.copyOf(good, n);
+            var e = assertThrows(GalvaniException.class, () -> OnnxFile.parse(dir.resolve("cut.onnx"), cut), "prefix of " + n + " bytes");
+            assertTrue(e.getMessage().startsWith(dir.resolve("cut.onnx") + ": "), e.getMessage());
+        }
+    }
+
     @Test void shortRawDataIsNamed() throws Exception {
         OnnxFile f = tiny();
         Onnx.TensorProto t = Onnx.TensorProto.newBuilder().setName("conv.weight").setDataType(1).addDims(2).addDims(2)

@@ -1,14 +1,14 @@
-package dev.galvani.models.io;
+package dev.galvani.cli;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /** A .npy file of any dtype with zero data, as NumPy lays it out (for bad-input tests). */
-public final class NpyTestBytes {
+final class NpyTestBytes {
     private NpyTestBytes() {}
 
-    public static byte[] npy(String descr, String shape) {
+    static byte[] npy(String descr, String shape) {
         String h = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape + ", }";
         int pad = (64 - (10 + h.length() + 1) % 64) % 64;
         byte[] header = (h + " ".repeat(pad) + "\n").getBytes(StandardCharsets.ISO_8859_1);
