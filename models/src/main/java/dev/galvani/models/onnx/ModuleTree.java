@@ -50,6 +50,7 @@ final class ModuleTree {
     static void build(OnnxModel model, List<PendingStep> steps, Map<String, Object> constants, Set<String> parameters, Onnx.GraphProto g) {
         Trie root = new Trie();
         for (PendingStep s : steps) {
+            if (integerValued(s.proto())) continue; // shapes are not hookable values
             Trie t = root;
             List<Trie> path = new ArrayList<>();
             for (String scope : scopes(s.node().name())) {
@@ -86,7 +87,7 @@ final class ModuleTree {
             Onnx.NodeProto np = s.proto();
             String[] in = new String[np.getInputCount()];
             for (int k = 0; k < in.length; k++) in[k] = np.getInput(k).isEmpty() ? null : np.getInput(k);
-            OnnxOp point = integerValued(np) ? null : points[s.index()];
+            OnnxOp point = points[s.index()];
             model.addStep(new OnnxModel.Step(s.node().name(), np.getOpType(), in, np.getOutput(0), s.fn(), point,
                     List.copyOf(closes.get(s.index())), List.copyOf(frees.get(s.index()))));
             if (point != null) {
