@@ -26,7 +26,7 @@ final class OnnxCommand {
     static final class Check implements Runnable {
         @Parameters(paramLabel = "FILE.onnx") Path file;
         @Option(names = "--input", split = ",", description = "Inputs (images, .npy, folders); default: a random normal batch") List<Path> input;
-        @Option(names = "--batch", defaultValue = "2", description = "Rows of the random batch (default ${DEFAULT-VALUE})") int batch;
+        @Option(names = "--batch", description = "Rows of the random batch (default: the model's fixed batch, else 2)") Integer batch;
         @Option(names = "--seed", defaultValue = "0") long seed;
         @Option(names = "--tolerance", defaultValue = "1e-4", description = "Largest relative difference accepted (default ${DEFAULT-VALUE})") double tolerance;
         @Option(names = "--outputs-only", description = "Compare the outputs only (faster on large nets)") boolean outputsOnly;
@@ -37,8 +37,14 @@ final class OnnxCommand {
             SavedModel sm = SavedModel.load(file);
             OnnxModel m = sm.onnx();
             if (m == null) throw new GalvaniException(file + ": not an ONNX file");
-            if (batch < 1) throw new GalvaniException("--batch must be at least 1, got " + batch);
-            Tensor x = input != null ? Inputs.files(sm, input, imageOptions).x() : randomInput(m, batch, seed);
+            int fixed = m.inputShape()[0];
+            int rows = batch != null ? batch : fixed > 0 ? fixed : 2;
+            if (rows < 1) throw new GalvaniException("--batch must be at least 1, got " + rows);
+            Tensor x = input != null ? Inputs.files(sm, input, imageOptions).x() : randomInput(m, rows, seed);
+            if (fixed > 0 && x.size(0) != fixed) {
+                throw new GalvaniException(file + " declares a fixed batch of " + fixed + " and ONNX Runtime accepts only that; give "
+                        + fixed + " inputs, or export with a dynamic batch axis");
+            }
             RuntimeParity.Report r = RuntimeParity.compare(m, OnnxFile.read(file), x, !outputsOnly);
             System.out.printf(Locale.ROOT, "%s: %d node values and %d outputs compared on input %s%n", file, r.nodes().size(), r.outputs().size(), x.shapeString());
             System.out.printf(Locale.ROOT, "%-48s %-22s %12s%n", "node", "shape", "rel. diff.");

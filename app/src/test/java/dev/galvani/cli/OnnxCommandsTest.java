@@ -175,6 +175,8 @@ class OnnxCommandsTest {
         failsWith("complex.npy: dtype '<c8' is not supported", "predict", "--checkpoint", model.toString(), "--input", complex.toString());
         // a colour photo for a grey model (the project's ResNetStyle, [N, 1, 28, 28])
         failsWith("wide.png: a colour image, and the model takes 1 channel", "predict", "--checkpoint", resnet.toString(), "--input", photo.toString());
+        Path fixedBatch = Path.of("..", "models", "src", "test", "resources", "onnx", "inception.onnx");
+        failsWith("inception.onnx declares a fixed batch of 1 and ONNX Runtime accepts only that", "onnx", "check", fixedBatch.toString(), "--batch", "2");
         failsWith("unknown layer 'inception4d'", "conductance", "--checkpoint", model.toString(), "--layer", "inception4d", "--input", photo.toString(),
                 "--out", dir.resolve("o.json").toString());
     }
