@@ -7,9 +7,11 @@ import dev.galvani.engine.autodiff.Grad;
 import dev.galvani.models.SavedModel;
 import dev.galvani.models.io.InputFiles;
 import dev.galvani.models.progress.Progress;
+import dev.galvani.models.data.DataSpec;
 import dev.galvani.models.data.FashionMnist;
 import dev.galvani.models.data.ImageDataset;
 import dev.galvani.models.data.SentimentData;
+import dev.galvani.models.data.Splits;
 import dev.galvani.models.data.TextDataset;
 import dev.galvani.models.train.Dataset;
 import dev.galvani.models.train.Trainer;
@@ -29,8 +31,8 @@ final class EvalCommand implements Runnable {
     @Option(names = "--labels-file", description = "IDX labels .gz for --data-file images") Path labelsFile;
     @Option(names = "--images", description = "A folder with one subfolder of images (or .npy arrays) per class, classes numbered in sorted order (torchvision's ImageFolder)") Path images;
     @Option(names = "--batch", defaultValue = "16", description = "Inputs per forward pass with --images (default ${DEFAULT-VALUE})") int batch;
-    @Option(names = "--fold", defaultValue = "0") int fold;
-    @Option(names = "--seed", defaultValue = "0") long seed;
+    @Option(names = "--fold", description = "MR fold to score (default: the checkpoint's held-out fold; another fold of its data set is refused)") Integer fold;
+    @Option(names = "--seed", description = "Split seed (default: the checkpoint's; another seed of its data set is refused)") Long seed;
     @Mixin DataOptions dataOptions;
     @Mixin ImageOptions imageOptions;
     @Mixin DeviceOption device;
@@ -46,33 +48,30 @@ final class EvalCommand implements Runnable {
         if (m.onnx() != null && !Inputs.fitsImageData(m)) {
             throw new GalvaniException(checkpoint + ": an ONNX model carries no data set; give --images DIR (one subfolder of images per class)");
         }
+        List<String> names = m.data().classNames();
         Dataset test;
-        List<String> names;
-        if (Inputs.isText(m)) {
-            TextDataset t;
-            if (dataFile != null) {
-                t = SentimentData.sst2File(dataFile);
+        String what;
+        if (dataFile != null) {
+            if (data != null || fold != null || seed != null) throw new GalvaniException("--data-file scores that file; --data, --fold and --seed do not apply");
+            if (Inputs.isText(m)) {
+                TextDataset t = SentimentData.sst2File(dataFile);
+                Splits.requireUsable(dataFile.toString(), "file", t.labels(), names, false);
+                test = t.encoded(Inputs.vocabulary(m));
             } else {
-                t = dataOptions.text(data != null ? data : m.get("data", "generated-sentiment"), fold, seed)[1];
-            }
-            test = t.encoded(Inputs.vocabulary(m));
-            names = t.classNames();
-        } else {
-            ImageDataset d;
-            if (dataFile != null) {
                 if (labelsFile == null) throw new GalvaniException("--data-file with images needs --labels-file");
-                float[] px = FashionMnist.images(dataFile);
-                int[] y = FashionMnist.labels(labelsFile, px.length / 784, 10);
-                float mean = Float.parseFloat(m.get("mean", "0")), std = Float.parseFloat(m.get("std", "1"));
-                for (int i = 0; i < px.length; i++) px[i] = (px[i] - mean) / std;
-                d = new ImageDataset(dataFile.toString(), px, y, 28, 28, Inputs.classNames(m, 10), mean, std);
-            } else {
-                d = dataOptions.images(data != null ? data : m.get("data", "auto")).test();
+                float[] px = m.data().normalise(FashionMnist.images(dataFile));
+                int[] y = FashionMnist.labels(labelsFile, px.length / 784, names.size());
+                Splits.requireUsable(dataFile.toString(), "file", y, names, false);
+                test = new ImageDataset(dataFile.toString(), px, y, 28, 28, names, m.data().mean(), m.data().std());
             }
-            test = d;
-            names = d.classNames();
+            what = dataFile.toString();
+        } else {
+            DataSpec spec = dataOptions.evaluation(m, checkpoint, data, fold, seed);
+            test = Splits.heldOut(spec, dataOptions.dataDir, "checkpoint " + checkpoint);
+            names = spec.classNames();
+            what = "the held-out part of " + spec.describe();
         }
-        report(Trainer.confusion(m.model(), test, 256), names, test.size());
+        report(Trainer.confusion(m.model(), test, 256), names, test.size(), what);
     }
 
     /** Accuracy (top-1, top-5) of a labelled folder, and the confusion matrix when there are few classes. */
@@ -107,16 +106,16 @@ final class EvalCommand implements Runnable {
         bar.close();
         System.out.printf(java.util.Locale.ROOT, "accuracy %.4f (%d/%d), top-5 %.4f, on %d images of %d classes (class i = the i-th subfolder of %s in sorted order)%n",
                 (double) ok / files.size(), ok, files.size(), (double) top5 / files.size(), files.size(), k, images);
-        if (k <= 20) report(cm, classes, files.size());
+        if (k <= 20) report(cm, classes, files.size(), "the labelled images in " + images);
     }
 
-    private static void report(int[][] cm, List<String> names, int size) {
+    private static void report(int[][] cm, List<String> names, int size, String what) {
         long ok = 0, all = 0;
         for (int i = 0; i < cm.length; i++) for (int j = 0; j < cm.length; j++) {
             all += cm[i][j];
             if (i == j) ok += cm[i][j];
         }
-        System.out.printf("accuracy %.4f (%d/%d) on %d examples%n", (double) ok / all, ok, all, size);
+        System.out.printf("accuracy %.4f (%d/%d) on %d examples: %s%n", (double) ok / all, ok, all, size, what);
         System.out.println("confusion matrix (rows: true, columns: predicted):");
         StringBuilder sb = new StringBuilder(String.format("%14s", ""));
         for (int j = 0; j < cm.length; j++) sb.append(String.format("%7d", j));

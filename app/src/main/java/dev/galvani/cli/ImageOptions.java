@@ -18,6 +18,12 @@ final class ImageOptions {
         return Preprocessing.of(channels, resize, floats(mean), floats(std));
     }
 
+    /** With another default normalisation (a checkpoint's own) where --mean or --std is not given. */
+    Preprocessing preprocessing(int channels, float defaultMean, float defaultStd) {
+        return Preprocessing.of(channels, resize, mean != null ? floats(mean) : new float[] {defaultMean},
+                std != null ? floats(std) : new float[] {defaultStd});
+    }
+
     private static float[] floats(List<Float> l) {
         if (l == null) return null;
         float[] f = new float[l.size()];

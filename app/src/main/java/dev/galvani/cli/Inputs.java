@@ -3,8 +3,10 @@ package dev.galvani.cli;
 import dev.galvani.engine.GalvaniException;
 import dev.galvani.engine.Tensor;
 import dev.galvani.models.SavedModel;
+import dev.galvani.models.data.DataSpec;
 import dev.galvani.models.data.FashionMnist;
 import dev.galvani.models.data.ImageDataset;
+import dev.galvani.models.data.ImageFile;
 import dev.galvani.models.data.TextDataset;
 import dev.galvani.models.data.Tokenizer;
 import dev.galvani.models.data.Vocabulary;
@@ -14,9 +16,6 @@ import dev.galvani.models.io.Preprocessing;
 import dev.galvani.models.onnx.OnnxModel;
 import dev.galvani.models.train.Dataset;
 
-import javax.imageio.ImageIO;
-import java.awt.image.BufferedImage;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,7 +38,7 @@ final class Inputs {
 
     /** A text model: the built-in text CNN, or an imported model that takes integers (token ids). */
     static boolean isText(SavedModel m) {
-        return m.architecture().equals("textcnn") || (m.onnx() != null && m.onnx().integerInput());
+        return m.isText();
     }
 
     /** The model's input shape, -1 for the batch and other free sizes. */
@@ -83,7 +82,9 @@ final class Inputs {
                 if (want.length != 4 || isText(m)) {
                     throw new GalvaniException(f + ": the model takes " + OnnxModel.describe(want) + ", not images; pass a .npy array");
                 }
-                Preprocessing p = opts.preprocessing(want[1]);
+                // a Galvani checkpoint's own normalisation unless --mean/--std say otherwise
+                boolean own = m.onnx() == null && Float.isFinite(m.data().mean()) && Float.isFinite(m.data().std());
+                Preprocessing p = own ? opts.preprocessing(want[1], m.data().mean(), m.data().std()) : opts.preprocessing(want[1]);
                 t = p.load(f, want[1], want[2], want[3]);
                 pre = p.describe(want[2], want[3]);
             } else {
@@ -126,13 +127,16 @@ final class Inputs {
 
     static Vocabulary vocabulary(SavedModel m) {
         if (m.onnx() != null) throw new GalvaniException(m.onnx().path() + ": an ONNX model carries no vocabulary; give token ids as a .npy array with --input");
-        String v = m.metadata().get("vocabulary");
-        if (v == null) throw new GalvaniException("checkpoint has no vocabulary in its metadata; retrain it with 'galvani train'");
-        return Vocabulary.parse(v);
+        return m.data().requireVocabulary("checkpoint");
     }
 
-    /** Parses "0-15", "3,7,9" or "5". */
+    /** Parses "0-15", "3,7,9" or "5" for --indices. */
     static int[] indices(String spec, int size) {
+        return indices("--indices", spec, size);
+    }
+
+    /** Parses "0-15", "3,7,9" or "5" for the named option; every index must lie in 0..size-1. */
+    static int[] indices(String option, String spec, int size) {
         List<Integer> out = new ArrayList<>();
         for (String part : spec.split(",")) {
             String p = part.trim();
@@ -140,26 +144,24 @@ final class Inputs {
                 if (p.contains("-")) {
                     String[] ab = p.split("-");
                     int a = Integer.parseInt(ab[0].trim()), b = Integer.parseInt(ab[1].trim());
-                    if (b < a) throw new GalvaniException("--indices range '" + p + "' is empty");
+                    if (b < a) throw new GalvaniException(option + " range '" + p + "' is empty");
                     for (int i = a; i <= b; i++) out.add(i);
                 } else {
                     out.add(Integer.parseInt(p));
                 }
             } catch (NumberFormatException e) {
-                throw new GalvaniException("--indices '" + spec + "' is not a list like 0-15 or 3,7,9");
+                throw new GalvaniException(option + " '" + spec + "' is not a list like 0-15 or 3,7,9");
             }
         }
-        for (int i : out) if (i < 0 || i >= size) throw new GalvaniException("--indices: " + i + " is outside 0.." + (size - 1));
+        for (int i : out) if (i < 0 || i >= size) throw new GalvaniException(option + ": " + i + " is outside 0.." + (size - 1));
         return out.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    /** Test-split examples of the checkpoint's data set (an imported model: only if it takes 28x28 grey images). */
-    static Examples fromTestSplit(SavedModel m, DataOptions data, String indexSpec, long seed) {
+    /** Held-out examples of {@code spec} (the checkpoint's own, or those the user named: {@link DataOptions#evaluation}); an imported model only if it takes 28x28 grey images. */
+    static Examples fromTestSplit(SavedModel m, DataOptions data, String indexSpec, DataSpec spec) {
         if (m.onnx() != null && !fitsImageData(m)) throw noDataSet(m.onnx().path());
-        String name = m.get("data", isText(m) ? "generated-sentiment" : "auto");
         if (isText(m)) {
-            TextDataset[] parts = data.text(name.equals("mr") ? "mr" : name, 0, seed);
-            TextDataset test = parts[1];
+            TextDataset test = data.text(spec).heldOut();
             int[] idx = indices(indexSpec, test.size());
             TextDataset sub = test.subset(idx);
             Dataset.Batch b = sub.encoded(vocabulary(m)).batch(DataOptions.range(0, idx.length));
@@ -167,12 +169,12 @@ final class Inputs {
             for (String[] t : sub.tokens()) desc.add(String.join(" ", t));
             return new Examples(b.x(), b.y(), desc, sub.tokens());
         }
-        ImageDataset test = data.images(name.equals("fashion-mnist") || name.equals("generated") ? name : "auto").test();
+        ImageDataset test = data.images(spec).heldOut();
         int[] idx = indices(indexSpec, test.size());
         Dataset.Batch b = test.batch(idx);
         List<String> desc = new ArrayList<>();
         for (int i = 0; i < idx.length; i++) desc.add("test[" + idx[i] + "] " + test.classNames().get(b.y()[i]));
-        return new Examples(renormalise(b.x(), test, m), b.y(), desc, null);
+        return new Examples(b.x(), b.y(), desc, null);
     }
 
     /** The mean of the first {@code n} training images, [1, 1, 28, 28], in the checkpoint's normalisation. */
@@ -180,21 +182,12 @@ final class Inputs {
         if (m.onnx() != null && !fitsImageData(m)) {
             throw new GalvaniException(m.onnx().path() + ": --baseline mean needs a training set, and an ONNX model carries none; use --baseline zeros");
         }
-        String name = m.get("data", "auto");
-        ImageDataset train = data.images(name.equals("fashion-mnist") || name.equals("generated") ? name : "auto").train();
+        ImageDataset train = data.images(m.data()).train();
         int k = Math.min(n, train.size());
-        Dataset.Batch b = train.batch(DataOptions.range(0, k));
-        Tensor x = renormalise(b.x(), train, m);
+        Tensor x = train.batch(DataOptions.range(0, k)).x();
         float[] mean = new float[784];
         for (int i = 0; i < k; i++) for (int j = 0; j < 784; j++) mean[j] += x.data()[i * 784 + j] / k;
         return new Tensor(mean, 1, 1, 28, 28);
-    }
-
-    /** Images are normalised with the checkpoint's training statistics. */
-    private static Tensor renormalise(Tensor x, ImageDataset d, SavedModel m) {
-        float mean = Float.parseFloat(m.get("mean", Float.toString(d.mean()))), std = Float.parseFloat(m.get("std", Float.toString(d.std())));
-        if (mean == d.mean() && std == d.std()) return x;
-        return new Tensor(ImageDataset.renormalise(x.data(), d.mean(), d.std(), mean, std), x.shape());
     }
 
     static Examples sentences(SavedModel m, List<String> sentences) {
@@ -223,7 +216,7 @@ final class Inputs {
         return n.endsWith(".gz") || n.contains("idx3") || n.toLowerCase(java.util.Locale.ROOT).endsWith(".png");
     }
 
-    /** A 28x28 grayscale image: a PNG (converted to gray, must be 28x28) or an IDX images file (gz) with an index. */
+    /** A 28x28 grayscale image: a PNG (converted to gray, must be 28x28) or an IDX images file (gzip or raw) with an index. */
     static Examples imageFile(SavedModel m, Path file, int index) {
         if (!Files.isRegularFile(file)) throw new GalvaniException(file + ": no such file");
         float[] px;
@@ -233,37 +226,16 @@ final class Inputs {
             if (index < 0 || index >= n) throw new GalvaniException("--index " + index + " is outside 0.." + (n - 1) + " for " + file);
             px = java.util.Arrays.copyOfRange(all, index * 784, (index + 1) * 784);
         } else {
-            BufferedImage img;
-            try {
-                img = ImageIO.read(file.toFile());
-            } catch (IOException e) {
-                throw new GalvaniException(file + ": cannot read image (" + e.getMessage() + ")");
-            }
-            if (img == null) throw new GalvaniException(file + ": not a PNG or other readable image");
-            if (img.getWidth() != 28 || img.getHeight() != 28) {
-                throw new GalvaniException(file + ": image is " + img.getWidth() + "x" + img.getHeight() + ", the model expects 28x28");
-            }
-            px = new float[784];
-            for (int y = 0; y < 28; y++) {
-                for (int x = 0; x < 28; x++) {
-                    int rgb = img.getRGB(x, y);
-                    px[y * 28 + x] = (((rgb >> 16) & 255) + ((rgb >> 8) & 255) + (rgb & 255)) / (3f * 255f);
-                }
-            }
+            px = ImageFile.gray(file, 28, 28);
         }
-        float mean = Float.parseFloat(m.get("mean", "0")), std = Float.parseFloat(m.get("std", "1"));
-        for (int i = 0; i < px.length; i++) px[i] = (px[i] - mean) / std;
-        return new Examples(new Tensor(px, 1, 1, 28, 28), new int[] {-1}, List.of(file.getFileName().toString()), null);
+        return new Examples(new Tensor(m.data().normalise(px), 1, 1, 28, 28), new int[] {-1}, List.of(file.getFileName().toString()), null);
     }
 
     static List<String> classNames(SavedModel m, int classes) {
-        String c = m.metadata().get("classes_names");
-        if (c != null) {
-            List<String> l = List.of(c.split("\n"));
-            if (l.size() == classes) return l;
-        }
-        List<String> l = new ArrayList<>();
-        for (int i = 0; i < classes; i++) l.add("class " + i);
-        return l;
+        List<String> l = m.data().classNames();
+        if (l.size() == classes) return l;
+        List<String> numbered = new ArrayList<>();
+        for (int i = 0; i < classes; i++) numbered.add("class " + i);
+        return numbered;
     }
 }

@@ -169,6 +169,7 @@ public final class OnnxImporter {
         try (Grad.Scope s = Grad.off()) {
             Tensor y = model.call(model.exampleInput());
             if (y.dim() < 1) throw new GalvaniException(file.name() + ": output '" + model.outputName() + "' is a scalar");
+            model.outputShape(y.shape());
         } catch (GalvaniException e) {
             String m = e.getMessage();
             throw m.startsWith(file.name()) ? e : new GalvaniException(file.name() + ": " + m, e);

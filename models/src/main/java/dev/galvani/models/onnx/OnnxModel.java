@@ -38,6 +38,7 @@ public final class OnnxModel extends Module {
     private final List<Step> steps = new ArrayList<>();
     private final Map<String, String> aliases = new HashMap<>();
     private final int opset;
+    private int[] outputShape = new int[0];
 
     OnnxModel(Path path, String inputName, int[] inputShape, boolean integerInput, String outputName,
               Map<String, Object> constants, int opset) {
@@ -103,6 +104,15 @@ public final class OnnxModel extends Module {
 
     public int opset() {
         return opset;
+    }
+
+    /** The output's shape at the import's probe pass (batch of {@link #exampleInput()}). */
+    public int[] outputShape() {
+        return outputShape.clone();
+    }
+
+    void outputShape(int[] shape) {
+        this.outputShape = shape.clone();
     }
 
     /** An example input of the declared shape (a symbolic batch: 1 row; symbolic lengths: 16). */
