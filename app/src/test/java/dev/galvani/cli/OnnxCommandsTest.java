@@ -5,6 +5,7 @@ import dev.galvani.engine.Rng;
 import dev.galvani.engine.Tensor;
 import dev.galvani.models.io.Json;
 import dev.galvani.models.io.Npy;
+import dev.galvani.models.io.NpyWriter;
 import dev.galvani.models.onnx.proto.Onnx;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -139,7 +140,7 @@ class OnnxCommandsTest {
 
         // a .npy array of the input shape, with or without the batch axis
         Path npy = dir.resolve("x.npy");
-        Npy.write(npy, Tensor.randn(new Rng(5), 1f, 3, 20, 20));
+        NpyWriter.write(npy, Tensor.randn(new Rng(5), 1f, 3, 20, 20));
         var n = run("predict", "--checkpoint", model.toString(), "--input", npy.toString());
         assertEquals(0, n.code(), n.err());
     }
@@ -169,7 +170,7 @@ class OnnxCommandsTest {
         failsWith("sym.onnx: input 'input' has a symbolic size 'height' at axis 2", "model", "show", symPath.toString());
 
         Path wrongShape = dir.resolve("wrong.npy");
-        Npy.write(wrongShape, Tensor.zeros(1, 3, 28, 28));
+        NpyWriter.write(wrongShape, Tensor.zeros(1, 3, 28, 28));
         failsWith("wrong.npy: shape [1, 3, 28, 28] does not fit the model's input [N, 3, 20, 20]", "predict", "--checkpoint", model.toString(), "--input", wrongShape.toString());
         Path complex = Files.write(dir.resolve("complex.npy"), NpyTestBytes.npy("<c8", "(3, 20, 20)"));
         failsWith("complex.npy: dtype '<c8' is not supported", "predict", "--checkpoint", model.toString(), "--input", complex.toString());

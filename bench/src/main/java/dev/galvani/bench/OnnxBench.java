@@ -11,6 +11,7 @@ import dev.galvani.engine.autodiff.Grad;
 import dev.galvani.kernels.Backends;
 import dev.galvani.kernels.Parallel;
 import dev.galvani.models.io.Npy;
+import dev.galvani.models.io.NpyWriter;
 import dev.galvani.models.onnx.OnnxFile;
 import dev.galvani.models.onnx.OnnxModel;
 import dev.galvani.models.onnx.OnnxRuntimePeer;
@@ -179,7 +180,7 @@ public final class OnnxBench {
             peak = hp.peak();
         }
         Path out = dir.resolve(name + "_" + layer.replace('.', '_') + "_galvani_" + images + ".npy");
-        Npy.write(out, r[0].layer(layer).conductance());
+        NpyWriter.write(out, r[0].layer(layer).conductance());
         return new ConductanceRun(layer, images, steps, seconds, peak, out);
     }
 

@@ -9,10 +9,8 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -20,8 +18,8 @@ import java.util.regex.Pattern;
  * NumPy's {@code .npy} format (version 1, 2 and 3): the magic {@code \x93NUMPY}, a version, a
  * little-endian header length, a header that is a Python dict literal
  * ({@code {'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }}), then the data in C order.
- * Reads float32, float64, float16, signed and unsigned integers and bool (converted to float);
- * writes float32. Anything else is one line naming the file and the problem.
+ * Reads float32, float64, float16, signed and unsigned integers and bool (converted to float;
+ * {@link NpyWriter} writes float32). Anything else is one line naming the file and the problem.
  */
 public final class Npy {
     private Npy() {}
@@ -140,28 +138,5 @@ public final class Npy {
             };
             default -> d.get(i) != 0 ? 1f : 0f; // bool
         };
-    }
-
-    /** Writes a float32 array (C order, version 1), atomically: a temporary file moved over the target. */
-    public static void write(Path file, Tensor t) {
-        StringBuilder shape = new StringBuilder("(");
-        for (int i = 0; i < t.dim(); i++) shape.append(t.size(i)).append(t.dim() == 1 ? "," : i + 1 < t.dim() ? ", " : "");
-        shape.append(')');
-        String h = String.format(Locale.ROOT, "{'descr': '<f4', 'fortran_order': False, 'shape': %s, }", shape);
-        int total = 10 + h.length() + 1;
-        int pad = (64 - total % 64) % 64; // header padded so the data starts on a 64-byte boundary
-        String header = h + " ".repeat(pad) + "\n";
-        ByteBuffer b = ByteBuffer.allocate(10 + header.length() + 4 * t.numel()).order(ByteOrder.LITTLE_ENDIAN);
-        b.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) header.length()).put(header.getBytes(StandardCharsets.ISO_8859_1));
-        for (float v : t.data()) b.putFloat(v);
-        try {
-            Path dir = file.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-            Files.write(tmp, b.array());
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new GalvaniException("cannot write " + file + ": " + e.getMessage());
-        }
     }
 }

@@ -92,7 +92,14 @@ public final class OnnxImporter {
                 }
             }
             known.add(np.getOutput(0));
-            NodeFunction fn = CONVERTERS.find(node).convert(node);
+            NodeFunction fn;
+            try {
+                fn = CONVERTERS.find(node).convert(node);
+            } catch (GalvaniException e) {
+                throw e;
+            } catch (RuntimeException e) { // e.g. an attribute of the wrong type or size
+                throw node.error("cannot be imported with its attributes (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+            }
             if (foldable(np, constants, parameters)) {
                 Object[] in = new Object[np.getInputCount()];
                 for (int k = 0; k < in.length; k++) in[k] = node.constant(k);
@@ -101,6 +108,8 @@ public final class OnnxImporter {
                     v = fn.apply(in);
                 } catch (GalvaniException e) {
                     throw node.error(e.getMessage());
+                } catch (RuntimeException e) {
+                    throw node.error("cannot be computed with its attributes and inputs (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
                 }
                 constants.put(np.getOutput(0), v);
                 if (v instanceof Tensor t && np.getInputCount() > 0 && t == in[0] && parameters.contains(np.getInput(0))) {

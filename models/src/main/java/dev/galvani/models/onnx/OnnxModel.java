@@ -191,6 +191,9 @@ public final class OnnxModel extends Module {
             } catch (GalvaniException e) {
                 String m = e.getMessage();
                 throw m.startsWith(path.toString()) ? e : new GalvaniException(path + ": node '" + s.onnxName + "' (" + s.opType + "): " + m, e);
+            } catch (RuntimeException e) { // attributes or inputs a converter did not foresee: still one line naming the node
+                throw new GalvaniException(path + ": node '" + s.onnxName + "' (" + s.opType + ") cannot be computed with its attributes and inputs ("
+                        + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
             }
             if (y instanceof Tensor t && s.point != null) {
                 t = s.point.call(t);

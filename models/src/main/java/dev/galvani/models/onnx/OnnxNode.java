@@ -42,7 +42,8 @@ public final class OnnxNode {
 
     /** The node's name in the file (or its first output's name when it has none). */
     public String name() {
-        return proto.getName().isEmpty() ? proto.getOutput(0) : proto.getName();
+        if (!proto.getName().isEmpty()) return proto.getName();
+        return proto.getOutputCount() > 0 ? proto.getOutput(0) : "(unnamed " + proto.getOpType() + ")";
     }
 
     public int inputCount() {

@@ -38,12 +38,12 @@ class NpyTest {
     @Test void roundTripAndDtypes() throws Exception {
         Tensor t = Tensor.randn(new Rng(1), 1f, 2, 3, 4);
         Path p = dir.resolve("t.npy");
-        Npy.write(p, t);
+        NpyWriter.write(p, t);
         assertArrayEquals(t.data(), Npy.read(p).data());
         assertArrayEquals(t.shape(), Npy.read(p).shape());
         assertEquals(0, (Files.size(p) - 4 * t.numel()) % 64, "data starts on a 64-byte boundary");
         Tensor v = Tensor.of(new float[] {1, 2, 3}, 3);
-        Npy.write(p, v);
+        NpyWriter.write(p, v);
         assertArrayEquals(new int[] {3}, Npy.read(p).shape());
 
         ByteBuffer d = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putDouble(1.5).putDouble(-2);

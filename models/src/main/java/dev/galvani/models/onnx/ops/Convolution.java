@@ -30,8 +30,9 @@ public final class Convolution {
                 x = x.reshape(x.size(0), x.size(1), 1, x.size(2));
                 w = w.reshape(w.size(0), w.size(1), 1, w.size(2));
             }
-            int[] strides = spatial(strides0, oneD, 1), dil = spatial(dil0, oneD, 1);
-            int[] pads = pads0 == null ? new int[4] : oneD ? new int[] {0, pads0[0], 0, pads0[1]} : pads0;
+            int[] strides = spatial(n, "strides", strides0, oneD, 1), dil = spatial(n, "dilations", dil0, oneD, 1);
+            int[] pads = pads(n, pads0, oneD);
+            if (groups < 1) throw n.error("group " + groups + " must be at least 1");
             if (!autoPad.equals("NOTSET")) pads = autoPads(autoPad, x, w, strides, dil, n);
             if (pads[0] != pads[2] || pads[1] != pads[3]) { // asymmetric: pad first, then convolve unpadded
                 x = F.pad(x, new int[] {0, 0, pads[0], pads[1]}, new int[] {0, 0, pads[2], pads[3]}, Pad.Mode.CONSTANT, 0f);
@@ -43,10 +44,20 @@ public final class Convolution {
         };
     }
 
-    /** A per-axis attribute as [h, w] (1-d: [1, v]). */
-    static int[] spatial(int[] v, boolean oneD, int fallback) {
+    /** A per-axis attribute (strides, dilations, kernel) as [h, w] (1-d: [1, v]); each must be positive. */
+    static int[] spatial(OnnxNode n, String name, int[] v, boolean oneD, int fallback) {
         if (v == null) return new int[] {fallback, fallback};
+        if (v.length != (oneD ? 1 : 2)) throw n.error(name + " has " + v.length + " values for a " + (oneD ? 1 : 2) + "-d input");
+        for (int x : v) if (x < 1) throw n.error(name + " " + java.util.Arrays.toString(v) + " must be positive");
         return oneD ? new int[] {1, v[0]} : v;
+    }
+
+    /** Pads as [top, left, bottom, right] (1-d: [0, begin, 0, end]); none negative. */
+    static int[] pads(OnnxNode n, int[] p, boolean oneD) {
+        if (p == null) return new int[4];
+        if (p.length != (oneD ? 2 : 4)) throw n.error("pads has " + p.length + " values for a " + (oneD ? 1 : 2) + "-d input");
+        for (int x : p) if (x < 0) throw n.error("pads " + java.util.Arrays.toString(p) + " must not be negative");
+        return oneD ? new int[] {0, p[0], 0, p[1]} : p;
     }
 
     /** SAME_UPPER / SAME_LOWER: output size ⌈in / stride⌉, the odd padding element at the end (upper) or start. */

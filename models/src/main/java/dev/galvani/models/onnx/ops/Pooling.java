@@ -47,8 +47,8 @@ public final class Pooling {
             boolean oneD = x.dim() == 3;
             if (!oneD && x.dim() != 4) throw n.error(n.opType() + " of a " + x.dim() + "-d input " + x.shapeString() + " is not supported");
             if (oneD) x = x.reshape(x.size(0), x.size(1), 1, x.size(2));
-            int[] k = Convolution.spatial(k0, oneD, 1), s = Convolution.spatial(s0, oneD, 1), d = Convolution.spatial(d0, oneD, 1);
-            int[] p = p0 == null ? new int[4] : oneD ? new int[] {0, p0[0], 0, p0[1]} : p0;
+            int[] k = Convolution.spatial(n, "kernel_shape", k0, oneD, 1), s = Convolution.spatial(n, "strides", s0, oneD, 1);
+            int[] d = Convolution.spatial(n, "dilations", d0, oneD, 1), p = Convolution.pads(n, p0, oneD);
             if (!autoPad.equals("NOTSET")) p = Convolution.autoPads(autoPad, x, Tensor.zeros(1, 1, k[0], k[1]), s, d, n);
             Tensor y = square(x, kind, k, s, p, d, ceil, includePad)
                     ? (kind == Pool2d.Kind.MAX ? F.maxPool2d(x, k[0], s[0], p[0]) : F.avgPool2d(x, k[0], s[0], p[0]))
