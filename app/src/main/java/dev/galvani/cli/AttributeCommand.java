@@ -74,19 +74,24 @@ abstract class AttributeCommand implements Runnable {
             throw new GalvaniException("--format " + format + " writes files: give --out DIR");
         }
         SavedModel m = SavedModel.load(path.checkpoint);
-        if (layers.isEmpty() && method.scoresLayers()) throw new GalvaniException("--layer is required (see 'galvani model show " + m.architecture() + "')");
+        if (layers.isEmpty() && method.scoresLayers()) {
+            throw new GalvaniException("--layer is required (see 'galvani model show " + (m.onnx() != null ? path.checkpoint : m.architecture()) + "')");
+        }
+        layers = Inputs.canonical(m, layers);
         Inputs.Examples ex = path.examples(m, dataOptions);
         LayerConductance lc = new LayerConductance(m.model()).layers(layers.toArray(new String[0])).steps(path.steps)
-                .method(path.quadrature()).discretisation(path.discretisation()).target(path.targetKind()).maxRows(path.maxRows).captumExact(captumExact);
-        if (Inputs.isText(m)) lc.pathFrom("embedding");
+                .method(path.quadrature()).discretisation(path.discretisation()).target(path.targetKind()).captumExact(captumExact);
+        if (path.maxRows != null) lc.maxRows(path.maxRows);
+        if (Inputs.isText(m)) lc.pathFrom(path.embeddingNode(m));
         method.configure(lc);
         Tensor base = path.baseline(m, dataOptions);
         if (base != null) lc.baseline(base);
         AttributionResult r = lc.attribute(ex.x(), path.classes(ex.x().size(0)));
         AttributionOutput o = new AttributionOutput(method, r).model(path.checkpoint.toString(), m.architecture(), Inputs.classNames(m))
                 .examples(ex.x(), ex.descriptions(), ex.labels(), ex.tokens())
-                .setting("captum_exact", captumExact).setting("baseline", path.baseline).setting("path_from", Inputs.isText(m) ? "embedding" : "input")
+                .setting("captum_exact", captumExact).setting("baseline", path.baseline).setting("path_from", Inputs.isText(m) ? path.embeddingNode(m) : "input")
                 .perUnit(perUnit, fmt);
+        if (ex.preprocessing() != null) o.setting("preprocessing", ex.preprocessing());
         System.out.print(json ? Json.pretty(o.json()) : o.summary());
         if (out != null) (json ? System.err : System.out).println("wrote " + o.write(out).getParent());
     }

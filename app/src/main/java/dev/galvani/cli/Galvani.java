@@ -22,6 +22,7 @@ import java.util.Arrays;
             HelpCommand.class,
             InfoCommand.class,
             ModelCommand.class,
+            OnnxCommand.class,
             DemoCommand.class,
             TrainCommand.class,
             EvalCommand.class,

@@ -11,19 +11,26 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** {@code galvani predict}: class probabilities for a sentence or an image. */
-@Command(name = "predict", description = "Classify a sentence (--text) or an image (--image PNG, or IDX .gz with --index); prints probabilities.")
+@Command(name = "predict", description = "Classify a sentence (--text), an image (--image PNG, or IDX .gz with --index), or any inputs (--input images, .npy, folders); prints probabilities.")
 final class PredictCommand implements Runnable {
-    @Option(names = "--checkpoint", required = true) Path checkpoint;
+    @Option(names = "--checkpoint", required = true, description = "A Galvani checkpoint or an ONNX file") Path checkpoint;
     @Option(names = "--text") String text;
     @Option(names = "--image") Path image;
     @Option(names = "--index", defaultValue = "0") int index;
+    @Option(names = "--input", split = ",", description = "Image files (resized and centre-cropped to the model's input), .npy arrays or folders of them") List<Path> input;
+    @Option(names = "--top", defaultValue = "5", description = "Classes listed per input when there are more than 10 (default ${DEFAULT-VALUE})") int top;
+    @Mixin ImageOptions imageOptions;
     @Mixin ResultOutput output;
 
     @Override
     public void run() {
         SavedModel m = SavedModel.load(checkpoint);
         Inputs.Examples ex;
-        if (Inputs.isText(m)) {
+        if (input != null || (m.onnx() != null && image != null)) {
+            ex = Inputs.files(m, input != null ? input : List.of(image), imageOptions);
+        } else if (m.onnx() != null) {
+            throw new GalvaniException(checkpoint + ": give inputs with --input (images, .npy arrays or a folder of them)");
+        } else if (Inputs.isText(m)) {
             if (text == null) throw new GalvaniException("this is a text model: give --text \"a sentence\"");
             ex = Inputs.sentences(m, List.of(text));
         } else {
@@ -31,6 +38,6 @@ final class PredictCommand implements Runnable {
             ex = Inputs.imageFile(m, image, index);
         }
         Predictions p = Predictions.of(m.model(), ex.x(), ex.descriptions(), Inputs.classNames(m));
-        output.emit(p.text(10), p.json());
+        output.emit(p.text(top), p.json());
     }
 }
