@@ -73,21 +73,21 @@ final class BenchCommand implements Runnable {
         @Option(names = "--images", defaultValue = "2") int images;
         @Option(names = "--steps", defaultValue = "50") int steps;
         @Option(names = "--max-rows", description = "Rows per pass (default: what fits the heap)") Integer maxRows;
+        @Mixin ResultOutput output;
 
         @Override
         public void run() {
             if (conductance) {
                 var r = dev.galvani.bench.OnnxBench.conductance(dir, "googlenet", "inception4d", images, steps, maxRows);
-                System.out.printf(java.util.Locale.ROOT, "googlenet %s conductance: %d images, %d steps (Captum's discretisation, Gauss-Legendre): %.2f s, peak heap %.2f GB, jdk %s, %d threads; wrote %s%n",
-                        r.layer(), r.images(), r.steps(), r.seconds(), r.peakHeap() / 1e9, Runtime.version(), dev.galvani.kernels.Parallel.threads(), r.written());
+                output.emit(r.text(), r.json());
                 return;
             }
             List<dev.galvani.bench.OnnxBench.Row> rows = new java.util.ArrayList<>();
             for (String n : nets) {
                 rows.add(dev.galvani.bench.OnnxBench.measure(dir, n, repeats, python.equals("none") ? null : python));
-                System.out.print(dev.galvani.bench.OnnxBench.format(rows.subList(rows.size() - 1, rows.size())));
+                if (!output.json) System.out.print(dev.galvani.bench.OnnxBench.format(rows.subList(rows.size() - 1, rows.size())));
             }
-            System.out.print(dev.galvani.bench.OnnxBench.format(rows));
+            output.emit(dev.galvani.bench.OnnxBench.format(rows), dev.galvani.bench.OnnxBench.json(rows));
         }
     }
 
