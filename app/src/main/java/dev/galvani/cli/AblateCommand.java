@@ -1,5 +1,7 @@
 package dev.galvani.cli;
 
+import dev.galvani.models.ModelInputs;
+import dev.galvani.models.data.Examples;
 import dev.galvani.attribution.ablation.Ablation;
 import dev.galvani.attribution.ablation.AblationEffects;
 import dev.galvani.engine.GalvaniException;
@@ -36,18 +38,18 @@ final class AblateCommand implements Runnable {
         device.install();
         SavedModel m = SavedModel.load(checkpoint);
         if ((units == null) == (topK == null)) throw new GalvaniException("give either --units or --top-k");
-        layer = Inputs.canonical(m, List.of(layer)).get(0);
-        if (input == null && m.onnx() != null && !Inputs.fitsImageData(m)) throw Inputs.noDataSet(checkpoint);
+        layer = ModelInputs.canonical(m, List.of(layer)).get(0);
+        if (input == null && m.onnx() != null && !ModelInputs.fitsImageData(m)) throw ModelInputs.noDataSet(checkpoint);
         DataSpec spec = input != null || patchInput != null ? null : data.evaluation(m, checkpoint, null, null, seed);
-        Inputs.Examples ex = input != null ? Inputs.files(m, input, imageOptions) : Inputs.fromTestSplit(m, data, indices, spec);
+        Examples ex = input != null ? imageOptions.files(m, input, "0") : ModelInputs.heldOut(m, data.dataDir, indices, spec);
         Ablation ab = new Ablation(m.model(), layer);
         switch (Ablation.Mode.parse(mode)) {
             case ZERO -> ab.zero();
             case MEAN -> ab.mean(ex.x());
             case PATCH -> {
                 if (patchIndices == null && patchInput == null) throw new GalvaniException("--mode patch needs --patch-indices (or --patch-input)");
-                Inputs.Examples src = patchInput != null ? Inputs.files(m, patchInput, imageOptions)
-                        : Inputs.fromTestSplit(m, data, patchIndices, spec != null ? spec : data.evaluation(m, checkpoint, null, null, seed));
+                Examples src = patchInput != null ? imageOptions.files(m, patchInput, "0")
+                        : ModelInputs.heldOut(m, data.dataDir, patchIndices, spec != null ? spec : data.evaluation(m, checkpoint, null, null, seed));
                 if (src.x().size(0) != ex.x().size(0)) throw new GalvaniException("the patch source must name as many examples as the inputs (" + ex.x().size(0) + ")");
                 ab.patchFrom(src.x());
             }
@@ -55,7 +57,7 @@ final class AblateCommand implements Runnable {
         int n = ex.x().size(0);
         int[][] which = topK != null ? AblationEffects.topByConductance(m.model(), layer, ex.x(), topK, steps)
                 : AblationEffects.same(n, units.stream().mapToInt(Integer::intValue).toArray());
-        AblationEffects e = AblationEffects.measure(ab, m.model(), ex.x(), which, ex.descriptions(), Inputs.classNames(m));
+        AblationEffects e = AblationEffects.measure(ab, m.model(), ex.x(), which, ex.descriptions(), ModelInputs.classNames(m));
         output.emit(e.text(), e.json());
     }
 }

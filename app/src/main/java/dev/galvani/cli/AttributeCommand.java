@@ -1,5 +1,7 @@
 package dev.galvani.cli;
 
+import dev.galvani.models.ModelInputs;
+import dev.galvani.models.data.Examples;
 import dev.galvani.attribution.conductance.AttributionMethod;
 import dev.galvani.attribution.conductance.AttributionResult;
 import dev.galvani.attribution.conductance.LayerConductance;
@@ -77,19 +79,19 @@ abstract class AttributeCommand implements Runnable {
         if (layers.isEmpty() && method.scoresLayers()) {
             throw new GalvaniException("--layer is required (see 'galvani model show " + (m.onnx() != null ? path.checkpoint : m.architecture()) + "')");
         }
-        layers = Inputs.canonical(m, layers);
-        Inputs.Examples ex = path.examples(m, dataOptions);
+        layers = ModelInputs.canonical(m, layers);
+        Examples ex = path.examples(m, dataOptions);
         LayerConductance lc = new LayerConductance(m.model()).layers(layers.toArray(new String[0])).steps(path.steps)
                 .method(path.quadrature()).discretisation(path.discretisation()).target(path.targetKind()).captumExact(captumExact);
         if (path.maxRows != null) lc.maxRows(path.maxRows);
-        if (Inputs.isText(m)) lc.pathFrom(path.embeddingNode(m));
+        if (m.isText()) lc.pathFrom(ModelInputs.embeddingNode(m));
         method.configure(lc);
         Tensor base = path.baseline(m, dataOptions);
         if (base != null) lc.baseline(base);
         AttributionResult r = lc.attribute(ex.x(), path.classes(ex.x().size(0)));
-        AttributionOutput o = new AttributionOutput(method, r).model(path.checkpoint.toString(), m.architecture(), Inputs.classNames(m))
+        AttributionOutput o = new AttributionOutput(method, r).model(path.checkpoint.toString(), m.architecture(), ModelInputs.classNames(m))
                 .examples(ex.x(), ex.descriptions(), ex.labels(), ex.tokens())
-                .setting("captum_exact", captumExact).setting("baseline", path.baseline).setting("path_from", Inputs.isText(m) ? path.embeddingNode(m) : "input")
+                .setting("captum_exact", captumExact).setting("baseline", path.baseline).setting("path_from", m.isText() ? ModelInputs.embeddingNode(m) : "input")
                 .perUnit(perUnit, fmt);
         if (ex.preprocessing() != null) o.setting("preprocessing", ex.preprocessing());
         System.out.print(json ? Json.pretty(o.json()) : o.summary());

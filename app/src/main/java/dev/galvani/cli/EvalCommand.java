@@ -1,5 +1,7 @@
 package dev.galvani.cli;
 
+import dev.galvani.models.ModelInputs;
+import dev.galvani.models.data.Examples;
 import dev.galvani.engine.GalvaniException;
 import dev.galvani.engine.F;
 import dev.galvani.engine.Tensor;
@@ -46,7 +48,7 @@ final class EvalCommand implements Runnable {
             evalFolder(m);
             return;
         }
-        if (m.onnx() != null && !Inputs.fitsImageData(m)) {
+        if (m.onnx() != null && !ModelInputs.fitsImageData(m)) {
             throw new GalvaniException(checkpoint + ": an ONNX model carries no data set; give --images DIR (one subfolder of images per class)");
         }
         List<String> names = m.data().classNames();
@@ -54,10 +56,10 @@ final class EvalCommand implements Runnable {
         String what;
         if (dataFile != null) {
             if (data != null || fold != null || seed != null) throw new GalvaniException("--data-file scores that file; --data, --fold and --seed do not apply");
-            if (Inputs.isText(m)) {
+            if (m.isText()) {
                 TextDataset t = SentimentData.sst2File(dataFile);
                 Splits.requireUsable(dataFile.toString(), "file", t.labels(), names, false);
-                test = t.encoded(Inputs.vocabulary(m));
+                test = t.encoded(ModelInputs.vocabulary(m));
             } else {
                 if (labelsFile == null) throw new GalvaniException("--data-file with images needs --labels-file");
                 float[] px = m.data().normalise(FashionMnist.images(dataFile));
@@ -85,7 +87,7 @@ final class EvalCommand implements Runnable {
         try (Progress bar = Progress.start("eval", files.size(), "images")) {
             for (int b0 = 0; b0 < files.size(); b0 += batch) {
                 List<InputFiles.Labelled> part = files.subList(b0, Math.min(files.size(), b0 + batch));
-                Inputs.Examples ex = Inputs.files(m, part.stream().map(InputFiles.Labelled::file).toList(), imageOptions);
+                Examples ex = imageOptions.batch(m, part.stream().map(InputFiles.Labelled::file).toList());
                 if (ex.x().size(0) != part.size()) throw new GalvaniException(images + ": a .npy file holds several inputs; give one per file");
                 try (Grad.Scope s = Grad.off()) {
                     counter.add(m.model().call(ex.x()), part.stream().mapToInt(InputFiles.Labelled::label).toArray());

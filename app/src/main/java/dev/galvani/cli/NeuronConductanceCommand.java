@@ -1,5 +1,8 @@
 package dev.galvani.cli;
 
+import dev.galvani.models.ModelInputs;
+import dev.galvani.models.data.Examples;
+import dev.galvani.models.data.Indices;
 import dev.galvani.attribution.conductance.NeuronConductance;
 import dev.galvani.attribution.conductance.NeuronConductanceResult;
 import dev.galvani.attribution.report.NeuronConductanceReport;
@@ -49,8 +52,8 @@ final class NeuronConductanceCommand implements Runnable {
             default -> throw new GalvaniException("--mode must be auto, forward or reverse, got '" + mode + "'");
         };
         SavedModel saved = SavedModel.load(path.checkpoint);
-        Inputs.Examples ex = path.examples(saved, dataOptions);
-        NeuronConductance nc = new NeuronConductance(saved.model()).layer(Inputs.canonical(saved, List.of(layer)).get(0)).steps(path.steps)
+        Examples ex = path.examples(saved, dataOptions);
+        NeuronConductance nc = new NeuronConductance(saved.model()).layer(ModelInputs.canonical(saved, List.of(layer)).get(0)).steps(path.steps)
                 .method(path.quadrature()).discretisation(path.discretisation()).target(path.targetKind()).mode(m);
         if (path.maxRows != null) nc.maxRows(path.maxRows);
         if (units != null) {
@@ -61,8 +64,8 @@ final class NeuronConductanceCommand implements Runnable {
             if (f == null) nc.allFilters(); else nc.filters(f);
         }
         Tensor start = null;
-        if (Inputs.isText(saved)) {
-            nc.pathFrom(path.embeddingNode(saved));
+        if (saved.isText()) {
+            nc.pathFrom(ModelInputs.embeddingNode(saved));
         } else {
             start = ex.x();
         }
@@ -80,6 +83,6 @@ final class NeuronConductanceCommand implements Runnable {
     /** "all" is null (every one); otherwise a list of indices (their range is checked against the layer). */
     private static int[] selection(String option, String spec) {
         if (spec.trim().equalsIgnoreCase("all")) return null;
-        return Inputs.indices(option, spec, Integer.MAX_VALUE);
+        return Indices.parse(option, spec, Integer.MAX_VALUE);
     }
 }

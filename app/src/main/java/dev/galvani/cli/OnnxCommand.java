@@ -40,7 +40,7 @@ final class OnnxCommand {
             int fixed = m.inputShape()[0];
             int rows = batch != null ? batch : fixed > 0 ? fixed : 2;
             if (rows < 1) throw new GalvaniException("--batch must be at least 1, got " + rows);
-            Tensor x = input != null ? Inputs.files(sm, input, imageOptions).x() : randomInput(m, rows, seed);
+            Tensor x = input != null ? imageOptions.batch(sm, input).x() : randomInput(m, rows, seed);
             if (fixed > 0 && x.size(0) != fixed) {
                 throw new GalvaniException(file + " declares a fixed batch of " + fixed + " and ONNX Runtime accepts only that; give "
                         + fixed + " inputs, or export with a dynamic batch axis");

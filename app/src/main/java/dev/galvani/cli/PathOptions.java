@@ -1,5 +1,7 @@
 package dev.galvani.cli;
 
+import dev.galvani.models.ModelInputs;
+import dev.galvani.models.data.Examples;
 import dev.galvani.attribution.conductance.Discretisation;
 import dev.galvani.attribution.conductance.Quadrature;
 import dev.galvani.attribution.conductance.TargetKind;
@@ -48,23 +50,11 @@ final class PathOptions {
     }
 
     /** The examples named by --text, --input or --indices. */
-    Inputs.Examples examples(SavedModel m, DataOptions data) {
-        if (text != null) {
-            if (!Inputs.isText(m)) throw new GalvaniException("--text needs a text model; this checkpoint is '" + m.architecture() + "'");
-            return Inputs.sentences(m, text);
-        }
-        if (input != null && m.onnx() == null && input.size() == 1 && Inputs.isLegacyImage(input.get(0))) return Inputs.imageFile(m, input.get(0), index);
-        if (input != null) return Inputs.files(m, input, imageOptions);
-        if (m.onnx() != null && !Inputs.fitsImageData(m)) throw Inputs.noDataSet(checkpoint);
-        return Inputs.fromTestSplit(m, data, indices, data.evaluation(m, checkpoint, null, null, seed));
-    }
-
-    /** Where a text model's path starts: the built-in net's embedding, or an imported model's token lookup. */
-    String embeddingNode(SavedModel m) {
-        if (m.onnx() == null) return "embedding";
-        String e = m.onnx().embeddingNode();
-        if (e == null) throw new GalvaniException(checkpoint + ": no Gather node reads the token ids, so there is no embedding to start the path at");
-        return e;
+    Examples examples(SavedModel m, DataOptions data) {
+        if (text != null) return ModelInputs.sentences(m, text);
+        if (input != null) return imageOptions.files(m, input, Integer.toString(index));
+        if (m.onnx() != null && !ModelInputs.fitsImageData(m)) throw ModelInputs.noDataSet(checkpoint);
+        return ModelInputs.heldOut(m, data.dataDir, indices, data.evaluation(m, checkpoint, null, null, seed));
     }
 
     /** --class for every example, or null (each example's predicted class). */
@@ -79,10 +69,7 @@ final class PathOptions {
     Tensor baseline(SavedModel m, DataOptions data) {
         return switch (baseline.toLowerCase(Locale.ROOT)) {
             case "zeros" -> null;
-            case "mean" -> {
-                if (Inputs.isText(m)) throw new GalvaniException("--baseline mean is for image models; a text model's baseline is the padding embedding");
-                yield Inputs.meanTrainingImage(m, data, 2000);
-            }
+            case "mean" -> ModelInputs.meanTrainingImage(m, data.dataDir, 2000);
             default -> throw new GalvaniException("--baseline must be zeros or mean, got '" + baseline + "'");
         };
     }

@@ -1,5 +1,7 @@
 package dev.galvani.cli;
 
+import dev.galvani.models.ModelInputs;
+import dev.galvani.models.data.Examples;
 import dev.galvani.engine.GalvaniException;
 import dev.galvani.models.Predictions;
 import dev.galvani.models.SavedModel;
@@ -25,19 +27,19 @@ final class PredictCommand implements Runnable {
     @Override
     public void run() {
         SavedModel m = SavedModel.load(checkpoint);
-        Inputs.Examples ex;
+        Examples ex;
         if (input != null || (m.onnx() != null && image != null)) {
-            ex = Inputs.files(m, input != null ? input : List.of(image), imageOptions);
+            ex = imageOptions.batch(m, input != null ? input : List.of(image));
         } else if (m.onnx() != null) {
             throw new GalvaniException(checkpoint + ": give inputs with --input (images, .npy arrays or a folder of them)");
-        } else if (Inputs.isText(m)) {
+        } else if (m.isText()) {
             if (text == null) throw new GalvaniException("this is a text model: give --text \"a sentence\"");
-            ex = Inputs.sentences(m, List.of(text));
+            ex = ModelInputs.sentences(m, List.of(text));
         } else {
             if (image == null) throw new GalvaniException("this is an image model: give --image FILE (28x28 PNG, or IDX .gz with --index)");
-            ex = Inputs.imageFile(m, image, index);
+            ex = imageOptions.files(m, List.of(image), Integer.toString(index));
         }
-        Predictions p = Predictions.of(m.model(), ex.x(), ex.descriptions(), Inputs.classNames(m));
+        Predictions p = Predictions.of(m.model(), ex.x(), ex.descriptions(), ModelInputs.classNames(m));
         output.emit(p.text(top), p.json());
     }
 }

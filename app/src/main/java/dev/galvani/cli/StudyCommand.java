@@ -1,5 +1,7 @@
 package dev.galvani.cli;
 
+import dev.galvani.models.ModelInputs;
+import dev.galvani.models.data.Examples;
 import dev.galvani.attribution.interactions.AndOrDecomposition;
 import dev.galvani.attribution.linear.LogisticRegression;
 import dev.galvani.attribution.selectivity.SelectivityStudy;
@@ -35,7 +37,7 @@ final class StudyCommand {
         if (m.onnx() != null) {
             // An imported model runs a study when the study's data fits it: the image studies read
             // 28x28 grey images, so a model taking [N, 1, 28, 28] (e.g. the project's nets exported from PyTorch).
-            if ("textcnn".equals(expected) || !Inputs.fitsImageData(m)) {
+            if ("textcnn".equals(expected) || !ModelInputs.fitsImageData(m)) {
                 throw new GalvaniException(p + ": an ONNX model carries no data set, and this study's data (" + ("textcnn".equals(expected) ? "sentences, with a vocabulary"
                         : "28x28 grey images") + ") does not fit its input " + m.get("input_shape", "?"));
             }
@@ -75,7 +77,7 @@ final class StudyCommand {
             device.install();
             SavedModel m = checkpoint(checkpoint, "inception", "galvani train --model inception --data fashion-mnist --epochs 4 --out " + checkpoint);
             m.model().module(layer);
-            Inputs.Examples ex = Inputs.fromTestSplit(m, data, indices, m.data());
+            Examples ex = ModelInputs.heldOut(m, data.dataDir, indices, m.data());
             AblationStudy.Result r = AblationStudy.run(m.model(), ex.x(), new AblationStudy.Config(layer, steps, maxK, maxRows, seed));
             report(r.text(), AblationStudy.report(r, out, describe(m, checkpoint)));
         }
@@ -97,7 +99,7 @@ final class StudyCommand {
             device.install();
             SavedModel m = checkpoint(checkpoint, "textcnn", "galvani train --model textcnn --data mr --epochs 4 --out " + checkpoint);
             TextDataset heldOut = data.text(data.evaluation(m, checkpoint, null, fold, seed)).heldOut();
-            TextFilterStudy.Result r = TextFilterStudy.run(m.model(), heldOut, Inputs.vocabulary(m), sentences, steps);
+            TextFilterStudy.Result r = TextFilterStudy.run(m.model(), heldOut, ModelInputs.vocabulary(m), sentences, steps);
             report(r.text(), TextFilterStudy.report(r, out, describe(m, checkpoint)));
         }
     }
@@ -169,7 +171,7 @@ final class StudyCommand {
             InteractionStudy.Samples s;
             if (text) {
                 Splits.Split<TextDataset> split = data.text(m.data());
-                var v = Inputs.vocabulary(m);
+                var v = ModelInputs.vocabulary(m);
                 s = InteractionStudy.sentences(split.heldOut(), v, samples, variables, truncate);
                 if (s.skipped() > 0) System.err.println("galvani: skipped " + s.skipped() + " sentences longer than --variables " + variables + " (use --truncate to cut them)");
                 readouts = InteractionStudy.readouts(m.model(), split.train().encoded(v), split.heldOut().encoded(v), ls, readoutExamples, seed, acc);
