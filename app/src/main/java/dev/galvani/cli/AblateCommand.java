@@ -1,5 +1,6 @@
 package dev.galvani.cli;
 
+import dev.galvani.models.data.Examples;
 import dev.galvani.attribution.ablation.Ablation;
 import dev.galvani.attribution.conductance.AttributionResult;
 import dev.galvani.attribution.conductance.LayerConductance;
@@ -37,14 +38,14 @@ final class AblateCommand implements Runnable {
         device.install();
         SavedModel m = SavedModel.load(checkpoint);
         if ((units == null) == (topK == null)) throw new GalvaniException("give either --units or --top-k");
-        Inputs.Examples ex = Inputs.fromTestSplit(m, data, indices, seed);
+        Examples ex = Inputs.fromTestSplit(m, data, indices, seed);
         Ablation ab = new Ablation(m.model(), layer);
         switch (Ablation.Mode.parse(mode)) {
             case ZERO -> ab.zero();
             case MEAN -> ab.mean(ex.x());
             case PATCH -> {
                 if (patchIndices == null) throw new GalvaniException("--mode patch needs --patch-indices");
-                Inputs.Examples src = Inputs.fromTestSplit(m, data, patchIndices, seed);
+                Examples src = Inputs.fromTestSplit(m, data, patchIndices, seed);
                 if (src.x().size(0) != ex.x().size(0)) throw new GalvaniException("--patch-indices must name as many examples as --indices");
                 ab.patchFrom(src.x());
             }

@@ -1,5 +1,6 @@
 package dev.galvani.cli;
 
+import dev.galvani.models.data.Examples;
 import dev.galvani.attribution.conductance.AttributionResult;
 import dev.galvani.attribution.conductance.Discretisation;
 import dev.galvani.attribution.conductance.LayerConductance;
@@ -86,7 +87,7 @@ abstract class AttributeCommand implements Runnable {
             default -> throw new GalvaniException("--discretisation must be jvp or captum, got '" + discretisation + "'");
         };
         if (layers.isEmpty() && !name.equals("ig")) throw new GalvaniException("--layer is required (see 'galvani model show " + m.architecture() + "')");
-        Inputs.Examples ex;
+        Examples ex;
         if (text != null) {
             if (!Inputs.isText(m)) throw new GalvaniException("--text needs a text model; this checkpoint is '" + m.architecture() + "'");
             ex = Inputs.sentences(m, text);

@@ -1,5 +1,6 @@
 package dev.galvani.cli;
 
+import dev.galvani.models.data.DataSets;
 import dev.galvani.attribution.conductance.AttributionResult;
 import dev.galvani.attribution.conductance.Discretisation;
 import dev.galvani.attribution.conductance.LayerConductance;
@@ -43,7 +44,7 @@ final class DemoCommand implements Runnable {
     public void run() {
         device.install();
         long t0 = System.nanoTime();
-        DataOptions.Images im = dataOptions.images(data);
+        DataSets.Images im = dataOptions.images(data);
         ImageDataset train = im.train().head(trainExamples), test = im.test().head(1000);
         String dataName = im.train().name().replace("/train", "");
         System.err.printf("demo: %s, %d training images, jdk %s%n", dataName, train.size(), Runtime.version());

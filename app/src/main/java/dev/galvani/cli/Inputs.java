@@ -3,12 +3,12 @@ package dev.galvani.cli;
 import dev.galvani.engine.GalvaniException;
 import dev.galvani.engine.Tensor;
 import dev.galvani.models.SavedModel;
+import dev.galvani.models.data.CheckpointData;
+import dev.galvani.models.data.Examples;
 import dev.galvani.models.data.FashionMnist;
-import dev.galvani.models.data.ImageDataset;
 import dev.galvani.models.data.TextDataset;
 import dev.galvani.models.data.Tokenizer;
 import dev.galvani.models.data.Vocabulary;
-import dev.galvani.models.train.Dataset;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
@@ -22,79 +22,22 @@ import java.util.List;
 final class Inputs {
     private Inputs() {}
 
-    /** Examples to attribute, with their labels (−1 when unknown) and a text form for reports. */
-    record Examples(Tensor x, int[] labels, List<String> descriptions, List<String[]> tokens) {}
-
     static boolean isText(SavedModel m) {
-        return m.architecture().equals("textcnn");
+        return CheckpointData.isText(m);
     }
 
     static Vocabulary vocabulary(SavedModel m) {
-        String v = m.metadata().get("vocabulary");
-        if (v == null) throw new GalvaniException("checkpoint has no vocabulary in its metadata; retrain it with 'galvani train'");
-        return Vocabulary.parse(v);
-    }
-
-    /** Parses "0-15", "3,7,9" or "5". */
-    static int[] indices(String spec, int size) {
-        List<Integer> out = new ArrayList<>();
-        for (String part : spec.split(",")) {
-            String p = part.trim();
-            try {
-                if (p.contains("-")) {
-                    String[] ab = p.split("-");
-                    int a = Integer.parseInt(ab[0].trim()), b = Integer.parseInt(ab[1].trim());
-                    if (b < a) throw new GalvaniException("--indices range '" + p + "' is empty");
-                    for (int i = a; i <= b; i++) out.add(i);
-                } else {
-                    out.add(Integer.parseInt(p));
-                }
-            } catch (NumberFormatException e) {
-                throw new GalvaniException("--indices '" + spec + "' is not a list like 0-15 or 3,7,9");
-            }
-        }
-        for (int i : out) if (i < 0 || i >= size) throw new GalvaniException("--indices: " + i + " is outside 0.." + (size - 1));
-        return out.stream().mapToInt(Integer::intValue).toArray();
+        return CheckpointData.vocabulary(m);
     }
 
     /** Test-split examples of the checkpoint's data set. */
     static Examples fromTestSplit(SavedModel m, DataOptions data, String indexSpec, long seed) {
-        String name = m.get("data", isText(m) ? "generated-sentiment" : "auto");
-        if (isText(m)) {
-            TextDataset[] parts = data.text(name.equals("mr") ? "mr" : name, 0, seed);
-            TextDataset test = parts[1];
-            int[] idx = indices(indexSpec, test.size());
-            TextDataset sub = test.subset(idx);
-            Dataset.Batch b = sub.encoded(vocabulary(m)).batch(DataOptions.range(0, idx.length));
-            List<String> desc = new ArrayList<>();
-            for (String[] t : sub.tokens()) desc.add(String.join(" ", t));
-            return new Examples(b.x(), b.y(), desc, sub.tokens());
-        }
-        ImageDataset test = data.images(name.equals("fashion-mnist") || name.equals("generated") ? name : "auto").test();
-        int[] idx = indices(indexSpec, test.size());
-        Dataset.Batch b = test.batch(idx);
-        List<String> desc = new ArrayList<>();
-        for (int i = 0; i < idx.length; i++) desc.add("test[" + idx[i] + "] " + test.classNames().get(b.y()[i]));
-        return new Examples(renormalise(b.x(), test, m), b.y(), desc, null);
+        return CheckpointData.testSplit(m, data.sets(), indexSpec, seed);
     }
 
     /** The mean of the first {@code n} training images, [1, 1, 28, 28], in the checkpoint's normalisation. */
     static Tensor meanTrainingImage(SavedModel m, DataOptions data, int n) {
-        String name = m.get("data", "auto");
-        ImageDataset train = data.images(name.equals("fashion-mnist") || name.equals("generated") ? name : "auto").train();
-        int k = Math.min(n, train.size());
-        Dataset.Batch b = train.batch(DataOptions.range(0, k));
-        Tensor x = renormalise(b.x(), train, m);
-        float[] mean = new float[784];
-        for (int i = 0; i < k; i++) for (int j = 0; j < 784; j++) mean[j] += x.data()[i * 784 + j] / k;
-        return new Tensor(mean, 1, 1, 28, 28);
-    }
-
-    /** Images are normalised with the checkpoint's training statistics. */
-    private static Tensor renormalise(Tensor x, ImageDataset d, SavedModel m) {
-        float mean = Float.parseFloat(m.get("mean", Float.toString(d.mean()))), std = Float.parseFloat(m.get("std", Float.toString(d.std())));
-        if (mean == d.mean() && std == d.std()) return x;
-        return new Tensor(ImageDataset.renormalise(x.data(), d.mean(), d.std(), mean, std), x.shape());
+        return CheckpointData.meanTrainingImage(m, data.sets(), n);
     }
 
     static Examples sentences(SavedModel m, List<String> sentences) {

@@ -1,5 +1,7 @@
 package dev.galvani.cli;
 
+import dev.galvani.models.data.Examples;
+import dev.galvani.models.data.DataSets;
 import dev.galvani.attribution.studies.AblationStudy;
 import dev.galvani.attribution.studies.TextFilterStudy;
 import dev.galvani.engine.GalvaniException;
@@ -49,7 +51,7 @@ final class StudyCommand {
             device.install();
             SavedModel m = checkpoint(checkpoint, "inception", "galvani train --model inception --data fashion-mnist --epochs 4 --out " + checkpoint);
             m.model().module(layer);
-            Inputs.Examples ex = Inputs.fromTestSplit(m, data, indices, seed);
+            Examples ex = Inputs.fromTestSplit(m, data, indices, seed);
             AblationStudy.Result r = AblationStudy.run(m.model(), ex.x(), new AblationStudy.Config(layer, steps, maxK, maxRows, seed));
             Path page = AblationStudy.report(r, out, m.architecture() + " from " + checkpoint + " (" + m.get("data", "?") + ", test accuracy " + m.get("test_accuracy", "?") + ")");
             for (AblationStudy.MethodSummary s : r.summary()) {
@@ -126,7 +128,7 @@ final class StudyCommand {
                 throw new GalvaniException("--attribution-images, --test-per-side and --random-tasks must be at least 1, --train-per-side at least 2");
             }
             String name = m.get("data", "auto");
-            DataOptions.Images im = data.images(name.equals("fashion-mnist") || name.equals("generated") ? name : "auto");
+            DataSets.Images im = data.images(name.equals("fashion-mnist") || name.equals("generated") ? name : "auto");
             boolean fashion = im.train().name().startsWith("fashion");
             int[] g = group != null ? group.stream().mapToInt(Integer::intValue).toArray() : fashion ? new int[] {5, 7, 9} : new int[] {0, 1, 2};
             for (int c : g) if (c < 0 || c >= 10) throw new GalvaniException("--group: class " + c + " is outside 0..9");
@@ -200,7 +202,7 @@ final class StudyCommand {
                     }
                     // Layerwise metrics average over samples of the same game size: keep sentences of exactly n words.
                     if (w.length != variables) continue;
-                    Inputs.Examples ex = Inputs.sentences(m, List.of(String.join(" ", w)));
+                    Examples ex = Inputs.sentences(m, List.of(String.join(" ", w)));
                     var p = dev.galvani.attribution.interactions.extract.Players.words(java.util.Arrays.copyOf(w, Math.max(w.length, 0)));
                     // the padded tail (up to the widest filter) is not a player: it stays at padding either way
                     players.add(p);
@@ -209,13 +211,12 @@ final class StudyCommand {
                 if (skipped > 0) System.err.println("galvani: skipped " + skipped + " sentences longer than --variables " + variables + " (use --truncate to cut them)");
             } else {
                 String name = m.get("data", "auto");
-                DataOptions.Images im = data.images(name.equals("fashion-mnist") || name.equals("generated") ? name : "auto");
+                DataSets.Images im = data.images(name.equals("fashion-mnist") || name.equals("generated") ? name : "auto");
                 readouts = dev.galvani.attribution.studies.InteractionStudy.readouts(m.model(), im.train(), im.test(), ls, readoutExamples, seed, acc);
                 var p = dev.galvani.attribution.interactions.extract.Players.patches(28, 28, grid, grid, variables, seed);
                 for (int i = 0; i < samples; i++) {
-                    var b = im.test().batch(new int[] {i});
                     players.add(p);
-                    list.add(new dev.galvani.attribution.interactions.extract.LayerwiseInteractions.Sample(b.x(), b.y()[0], p));
+                    list.add(dev.galvani.attribution.studies.InteractionStudy.sample(im.test(), i, p));
                 }
             }
             if (list.isEmpty()) throw new GalvaniException("no sample has at most " + variables + " words; raise --variables or use --truncate");
@@ -265,7 +266,7 @@ final class StudyCommand {
                     dev.galvani.attribution.linear.LogisticRegression.Penalty.parse(probe), shift, seed);
             dev.galvani.attribution.report.Report rep = new dev.galvani.attribution.report.Report("Selectivity, probes and group ablation", out);
             List<List<Object>> summary = new ArrayList<>();
-            DataOptions.Images im = null;
+            DataSets.Images im = null;
             for (String model : models) {
                 Path ck = runs.resolve(model + ".safetensors");
                 SavedModel m = checkpoint(ck, model, "galvani train --model " + model + " --data fashion-mnist --out " + ck);

@@ -1,5 +1,6 @@
 package dev.galvani.cli;
 
+import dev.galvani.models.data.DataSets;
 import dev.galvani.engine.GalvaniException;
 import dev.galvani.engine.nn.Module;
 import dev.galvani.models.ModelZoo;
@@ -68,7 +69,7 @@ final class TrainCommand implements Runnable {
             train = tr.encoded(vocab);
             test = parts[1].encoded(vocab);
         } else {
-            DataOptions.Images im = dataOptions.images(data);
+            DataSets.Images im = dataOptions.images(data);
             var tr = limit > 0 ? im.train().head(limit) : im.train();
             meta.put("data", im.train().name().replace("/train", ""));
             meta.put("mean", Float.toString(im.train().mean()));
