@@ -81,11 +81,7 @@ abstract class AttributeCommand implements Runnable {
         device.install();
         String name = method();
         SavedModel m = SavedModel.load(checkpoint);
-        Discretisation disc = switch (discretisation.toLowerCase(Locale.ROOT)) {
-            case "jvp" -> Discretisation.JVP;
-            case "captum" -> Discretisation.CAPTUM;
-            default -> throw new GalvaniException("--discretisation must be jvp or captum, got '" + discretisation + "'");
-        };
+        Discretisation disc = Discretisation.parse(discretisation);
         if (layers.isEmpty() && !name.equals("ig")) throw new GalvaniException("--layer is required (see 'galvani model show " + m.architecture() + "')");
         Examples ex;
         if (text != null) {

@@ -253,11 +253,6 @@ final class StudyCommand {
         @Mixin DataOptions data;
         @Mixin DeviceOption device;
 
-        static final java.util.Map<String, List<String>> DEFAULT_LAYERS = java.util.Map.of(
-                "alexnet", List.of("relu2", "relu6"), "vgg", List.of("relu2_2", "relu_fc1"),
-                "mobilenetv2", List.of("blocks.2.expand", "head"), "resnet", List.of("layer1.1", "layer3.1"),
-                "inception", List.of("inception3a", "inception4a"));
-
         @Override
         public void run() {
             device.install();
@@ -281,7 +276,7 @@ final class StudyCommand {
                 if (layers != null) {
                     for (String p : layers) if (p.startsWith(model + ":")) ls.add(p.substring(model.length() + 1));
                 } else {
-                    ls.addAll(DEFAULT_LAYERS.getOrDefault(model, List.of()));
+                    ls.addAll(dev.galvani.attribution.selectivity.SelectivityStudy.DEFAULT_LAYERS.getOrDefault(model, List.of()));
                 }
                 if (ls.isEmpty()) throw new GalvaniException("no layers for model '" + model + "'; give --layers " + model + ":LAYER");
                 for (String l : ls) {

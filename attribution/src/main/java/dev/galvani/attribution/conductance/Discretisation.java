@@ -1,5 +1,9 @@
 package dev.galvani.attribution.conductance;
 
+import dev.galvani.engine.GalvaniException;
+
+import java.util.Locale;
+
 /**
  * How {@code dy/dα} is discretised in conductance (METHODS.md §1).
  */
@@ -12,5 +16,13 @@ public enum Discretisation {
      */
     CAPTUM,
     /** {@code dy/dα} exactly by forward mode (JVP along {@code x − x'}), with the method's weights. */
-    JVP
+    JVP;
+
+    public static Discretisation parse(String s) {
+        return switch (s.toLowerCase(Locale.ROOT)) {
+            case "jvp" -> JVP;
+            case "captum" -> CAPTUM;
+            default -> throw new GalvaniException("--discretisation must be jvp or captum, got '" + s + "'");
+        };
+    }
 }

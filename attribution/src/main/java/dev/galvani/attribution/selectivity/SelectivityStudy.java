@@ -31,8 +31,14 @@ import java.util.Map;
 public final class SelectivityStudy {
     private SelectivityStudy() {}
 
+    /** An early and a late post-activation layer per model: the study's default layers. */
+    public static final Map<String, List<String>> DEFAULT_LAYERS = Map.of(
+            "alexnet", List.of("relu2", "relu6"), "vgg", List.of("relu2_2", "relu_fc1"),
+            "mobilenetv2", List.of("blocks.2.expand", "head"), "resnet", List.of("layer1.1", "layer3.1"),
+            "inception", List.of("inception3a", "inception4a"));
+
     public record Config(int grid, int statsExamples, int evalExamples, int singleUnits, int randomRepeats,
-                         LogisticRegression.Penalty probePenalty, boolean shiftNegative, long seed) {}
+                         LogisticRegression.Penalty probePenalty, boolean shiftNegative, long seed) implements java.io.Serializable {}
 
     public record Group(int siBin, int aBin, int[] units, double meanSI, double meanA, double deficit, double preferredDeficit) {}
 

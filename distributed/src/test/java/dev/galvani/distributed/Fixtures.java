@@ -1,0 +1,22 @@
+package dev.galvani.distributed;
+
+import dev.galvani.models.ModelZoo;
+import dev.galvani.models.SavedModel;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Random-weight checkpoints on the built-in generated images (numbers, not accuracy, are under test). */
+public final class Fixtures {
+    private Fixtures() {}
+
+    public static Path checkpoint(Path dir, String arch, long seed) {
+        Map<String, String> hyper = ModelZoo.defaults(arch, Map.of("seed", Long.toString(seed)));
+        Map<String, String> meta = new LinkedHashMap<>(hyper);
+        meta.put("data", "generated");
+        Path p = dir.resolve(arch + "-" + seed + ".safetensors");
+        new SavedModel(ModelZoo.create(arch, hyper), arch, meta).save(p);
+        return p;
+    }
+}
