@@ -48,6 +48,17 @@ public final class Output {
         }
     }
 
+    /** An aborted job leaves its (empty) table folder behind: remove it unless a job committed there. */
+    private void removeFailed(String p) {
+        try {
+            org.apache.hadoop.fs.Path hp = new org.apache.hadoop.fs.Path(p);
+            FileSystem fs = hp.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            if (fs.exists(hp) && !fs.exists(new org.apache.hadoop.fs.Path(hp, "_SUCCESS"))) fs.delete(hp, true);
+        } catch (IOException ignored) {
+            // the failure being reported matters more than the leftover folder
+        }
+    }
+
     /** Writes the rows (computing them), then the CSV copy from the Parquet; returns the rows written. */
     public long write(String table, Dataset<Row> rows, List<String> order, String description) {
         SaveMode mode = overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists;
@@ -56,6 +67,9 @@ public final class Output {
         sc.setLocalProperty(StageProgress.MODE, "items");
         try {
             rows.write().mode(mode).parquet(path(table));
+        } catch (Exception e) { // SparkException is checked in Java's eyes, though Scala never declares it
+            removeFailed(path(table));
+            throw e;
         } finally {
             sc.setLocalProperty(StageProgress.MODE, null);
         }

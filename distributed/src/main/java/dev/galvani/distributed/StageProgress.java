@@ -85,7 +85,8 @@ public final class StageProgress extends SparkListener {
                 info.failureReason().isDefined() ? "failed" : "finished", s.done, info.numTasks()));
         if (s.failures > 0) line.append(String.format(Locale.ROOT, ", %d failed attempt%s", s.failures, s.failures == 1 ? "" : "s"));
         if (s.rowsRead > 0) line.append(String.format(Locale.ROOT, ", %d rows read", s.rowsRead));
-        if (s.rowsWritten > 0) line.append(String.format(Locale.ROOT, ", %d rows written", s.rowsWritten));
+        // A failed stage's writes are never committed: its count would only mislead.
+        if (s.rowsWritten > 0 && !info.failureReason().isDefined()) line.append(String.format(Locale.ROOT, ", %d rows written", s.rowsWritten));
         line.append(String.format(Locale.ROOT, ", %.1f s", seconds));
         out.println(line);
     }

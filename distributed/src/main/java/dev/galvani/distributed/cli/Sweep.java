@@ -23,7 +23,13 @@ public final class Sweep implements Runnable {
 
     /** Runs a command line and returns the exit code (for tests). */
     public static int run(String... args) {
+        return run(new PrintWriter(System.err, true), args);
+    }
+
+    /** Runs a command line with its error line going to {@code err}; returns the exit code. */
+    public static int run(PrintWriter err0, String... args) {
         CommandLine cl = new CommandLine(new Sweep());
+        cl.setErr(err0);
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             PrintWriter err = cmd.getErr();
             if (System.getenv("GALVANI_DEBUG") != null) ex.printStackTrace(err);

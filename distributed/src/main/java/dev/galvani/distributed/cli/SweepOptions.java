@@ -40,10 +40,8 @@ final class SweepOptions {
     SparkSession start(String name) {
         if (partitions < 0) throw new GalvaniException("--partitions must be 0 (automatic) or more, got " + partitions);
         SparkSession spark = Sessions.start("galvani sweep " + name, master, !noUi);
-        spark.sparkContext().uiWebUrl().foreach(u -> {
-            System.err.println("galvani sweep " + name + " on " + spark.sparkContext().master() + "; Spark UI " + u);
-            return null;
-        });
+        String ui = spark.sparkContext().uiWebUrl().isDefined() ? "; Spark UI " + spark.sparkContext().uiWebUrl().get() : "";
+        System.err.println("galvani sweep " + name + " on " + spark.sparkContext().master() + ui);
         return spark;
     }
 
