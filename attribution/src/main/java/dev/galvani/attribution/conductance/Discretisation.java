@@ -5,7 +5,7 @@ import dev.galvani.engine.GalvaniException;
 import java.util.Locale;
 
 /**
- * How {@code dy/dα} is discretised in conductance (METHODS.md §1).
+ * How {@code dy/dα} is discretised in conductance (docs/methods.md §1.3).
  */
 public enum Discretisation {
     /**
