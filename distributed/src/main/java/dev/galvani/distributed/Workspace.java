@@ -37,7 +37,7 @@ public final class Workspace {
 
     /** The checkpoint's model, loaded on first use in this partition. */
     public SavedModel model(String checkpoint) {
-        return models.computeIfAbsent(checkpoint, c -> SavedModel.load(localCopy(c)));
+        return models.computeIfAbsent(checkpoint, c -> SavedModel.load(localCopyOf(c)));
     }
 
     /** The image data set a checkpoint was trained on, read once per JVM. */
@@ -56,7 +56,7 @@ public final class Workspace {
      * A local file for a checkpoint: a plain path as it is; a Hadoop file system URI (hdfs://,
      * s3a://, ...) copied to a temporary file first, so a cluster can keep its runs there.
      */
-    static Path localCopy(String checkpoint) {
+    public static Path localCopyOf(String checkpoint) {
         if (!checkpoint.contains("://") || checkpoint.startsWith("file:")) {
             return checkpoint.startsWith("file:") ? Path.of(URI.create(checkpoint)) : Path.of(checkpoint);
         }

@@ -13,7 +13,7 @@ import java.io.PrintWriter;
  */
 @Command(name = "galvani sweep", mixinStandardHelpOptions = true, version = "galvani sweep 0.1.0",
         description = "Attribution sweeps as Apache Spark jobs; results to Parquet (and CSV). See docs/sweeps.md.",
-        subcommands = {CommandLine.HelpCommand.class, ConductanceCommand.class, AblationCommand.class, SelectivityCommand.class, InteractionsCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, ConductanceCommand.class, AblationCommand.class, SelectivityCommand.class, InteractionsCommand.class, BenchCommand.class})
 public final class Sweep implements Runnable {
 
     public static void main(String[] args) {
