@@ -27,7 +27,8 @@ import java.util.Locale;
  * several layers as one single-process library call (what {@code galvani conductance} runs, its
  * passes spread over every core), against the same sweep on {@code local[K]} (one task per core,
  * written to Parquet), for each K given. Data sets are read before any timing; a Spark session's
- * start is timed apart.
+ * start is timed apart. Besides wall time it reports the process's CPU time per run, which other
+ * jobs on a shared machine disturb far less: its ratio is the sweep's overhead in work done.
  */
 @Command(name = "bench", description = "Overhead of the conductance sweep on local[K] against the single-process library call, and its scaling over K.")
 final class BenchCommand implements Runnable {
@@ -74,17 +75,20 @@ final class BenchCommand implements Runnable {
         }
         System.out.printf(Locale.ROOT, "once per JVM: Spark session start %.1f s, first (tiny) sweep %.1f s%n", coldStart, (System.nanoTime() - w1) / 1e9);
 
-        List<Double> single = new ArrayList<>();
+        List<Double> single = new ArrayList<>(), singleCpu = new ArrayList<>();
+        List<List<Double>> sweepCpu = new ArrayList<>();
+        for (String ignored : masters) sweepCpu.add(new ArrayList<>());
         List<List<Double>> sweeps = new ArrayList<>();
         List<Double> starts = new ArrayList<>();
         for (String ignored : masters) sweeps.add(new ArrayList<>());
         for (int rep = 0; rep < repeats; rep++) {
-            long t0 = System.nanoTime();
+            long t0 = System.nanoTime(), c0 = cpuNanos();
             SavedModel m = SavedModel.load(Workspace.localCopyOf(checkpoint));
             Examples ex = CheckpointData.testImages(m, ws.images(m).test(), idx);
             ConductanceSweep.attribute(m, ex.x(), cfg, null);
             single.add((System.nanoTime() - t0) / 1e9);
-            System.out.printf(Locale.ROOT, "  run %d single process: %.1f s%n", rep + 1, single.get(single.size() - 1));
+            singleCpu.add((cpuNanos() - c0) / 1e9);
+            System.out.printf(Locale.ROOT, "  run %d single process: %.1f s, CPU %.1f s%n", rep + 1, single.get(single.size() - 1), singleCpu.get(singleCpu.size() - 1));
             for (int k = 0; k < masters.size(); k++) {
                 long s0 = System.nanoTime();
                 SparkSession spark = Sessions.start("galvani sweep bench", masters.get(k), false);
@@ -93,27 +97,33 @@ final class BenchCommand implements Runnable {
                     var items = ConductanceSweep.plan(List.of(checkpoint), idx, batch, layers);
                     var sweep = new ConductanceSweep(cfg);
                     Output out = new Output(spark, tmp.resolve(rep + "-" + k).toString(), false, true);
-                    long t1 = System.nanoTime();
+                    long t1 = System.nanoTime(), c1 = cpuNanos();
                     out.write(sweep.table(), new SweepRunner(spark, dataDir, 0).rows(sweep, items, ConductanceSweep.Item.class), sweep.order(), "bench");
                     sweeps.get(k).add((System.nanoTime() - t1) / 1e9);
+                    sweepCpu.get(k).add((cpuNanos() - c1) / 1e9);
                 } finally {
                     spark.stop();
                 }
-                System.out.printf(Locale.ROOT, "  run %d sweep on %s: %.1f s (session start %.1f s)%n", rep + 1, masters.get(k),
-                        sweeps.get(k).get(sweeps.get(k).size() - 1), starts.get(starts.size() - 1));
+                System.out.printf(Locale.ROOT, "  run %d sweep on %s: %.1f s, CPU %.1f s (session start %.1f s)%n", rep + 1, masters.get(k),
+                        sweeps.get(k).get(sweeps.get(k).size() - 1), sweepCpu.get(k).get(sweepCpu.get(k).size() - 1), starts.get(starts.size() - 1));
             }
         }
-        double s = median(single), start = median(starts);
-        System.out.printf(Locale.ROOT, "single process: %.1f s (%.1f images/s)%n", s, images / s);
+        double s = median(single), sc = median(singleCpu), start = median(starts);
+        System.out.printf(Locale.ROOT, "single process: %.1f s (%.1f images/s), CPU %.1f s%n", s, images / s, sc);
         for (int k = 0; k < masters.size(); k++) {
-            double t = median(sweeps.get(k));
-            System.out.printf(Locale.ROOT, "sweep on %-9s %.1f s (%.1f images/s): %+.1f%% against the single process; %+.1f%% with the session's start (%.1f s)%n",
-                    masters.get(k) + ":", t, images / t, 100 * (t / s - 1), 100 * ((t + start) / s - 1), start);
+            double t = median(sweeps.get(k)), c = median(sweepCpu.get(k));
+            System.out.printf(Locale.ROOT, "sweep on %-9s %.1f s (%.1f images/s): %+.1f%% against the single process (%+.1f%% with the session's start, %.1f s); CPU %.1f s: %+.1f%%%n",
+                    masters.get(k) + ":", t, images / t, 100 * (t / s - 1), 100 * ((t + start) / s - 1), start, c, 100 * (c / sc - 1));
         }
         if (masters.size() >= 2) {
             System.out.printf(Locale.ROOT, "scaling %s -> %s: %.2fx%n", masters.get(masters.size() - 1), masters.get(0),
                     median(sweeps.get(masters.size() - 1)) / median(sweeps.get(0)));
         }
+    }
+
+    /** CPU time of every thread of this JVM so far. */
+    static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     static double median(List<Double> v) {
