@@ -1,6 +1,5 @@
 package dev.galvani.cli;
 
-import dev.galvani.models.data.Examples;
 import dev.galvani.attribution.ablation.Ablation;
 import dev.galvani.attribution.conductance.AttributionResult;
 import dev.galvani.attribution.conductance.LayerConductance;
@@ -10,6 +9,7 @@ import dev.galvani.engine.GalvaniException;
 import dev.galvani.engine.Tensor;
 import dev.galvani.engine.autodiff.Grad;
 import dev.galvani.models.SavedModel;
+import dev.galvani.models.data.DataSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -29,7 +29,7 @@ final class AblateCommand implements Runnable {
     @Option(names = "--indices", defaultValue = "0-7") String indices;
     @Option(names = "--patch-indices", description = "Examples whose values are patched in (same count as --indices)") String patchIndices;
     @Option(names = "--steps", defaultValue = "32") int steps;
-    @Option(names = "--seed", defaultValue = "0") long seed;
+    @Option(names = "--seed", description = "Split seed of the held-out examples (default: the checkpoint's; another is refused)") Long seed;
     @Mixin DataOptions data;
     @Mixin DeviceOption device;
 
@@ -38,14 +38,15 @@ final class AblateCommand implements Runnable {
         device.install();
         SavedModel m = SavedModel.load(checkpoint);
         if ((units == null) == (topK == null)) throw new GalvaniException("give either --units or --top-k");
-        Examples ex = Inputs.fromTestSplit(m, data, indices, seed);
+        DataSpec spec = data.evaluation(m, checkpoint, null, null, seed);
+        Inputs.Examples ex = Inputs.fromTestSplit(m, data, indices, spec);
         Ablation ab = new Ablation(m.model(), layer);
         switch (Ablation.Mode.parse(mode)) {
             case ZERO -> ab.zero();
             case MEAN -> ab.mean(ex.x());
             case PATCH -> {
                 if (patchIndices == null) throw new GalvaniException("--mode patch needs --patch-indices");
-                Examples src = Inputs.fromTestSplit(m, data, patchIndices, seed);
+                Inputs.Examples src = Inputs.fromTestSplit(m, data, patchIndices, spec);
                 if (src.x().size(0) != ex.x().size(0)) throw new GalvaniException("--patch-indices must name as many examples as --indices");
                 ab.patchFrom(src.x());
             }

@@ -1,33 +1,35 @@
 package dev.galvani.cli;
 
-import dev.galvani.models.data.DataSets;
+import dev.galvani.models.SavedModel;
+import dev.galvani.models.data.DataSpec;
+import dev.galvani.models.data.ImageDataset;
+import dev.galvani.models.data.Splits;
 import dev.galvani.models.data.TextDataset;
 import picocli.CommandLine.Option;
 
-/** {@code --data-dir} and the data sets by name ({@link DataSets}), shared by the commands. */
+import java.nio.file.Path;
+
+/** {@code --data-dir}, shared by the commands; the splits themselves come from the checkpoint's record ({@link DataSpec}, {@link Splits}). */
 final class DataOptions {
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Folder holding fashion-mnist/, mr/, sst2/ (default: $GALVANI_DATA).")
     String dataDir;
 
-    DataSets sets() {
-        return new DataSets(dataDir);
+    /** The data to score a checkpoint on: its own held-out part, or what the user names (another fold or seed of its data set is refused). */
+    DataSpec evaluation(SavedModel m, Path checkpoint, String data, Integer fold, Long seed) {
+        return m.data().evaluation(data, fold, seed, dataDir, "checkpoint " + checkpoint);
     }
 
-    /** Train and test splits of an image data set: fashion-mnist, generated, or auto (the first that exists). */
-    DataSets.Images images(String name) {
-        return sets().images(name);
+    Splits.Split<TextDataset> text(DataSpec spec) {
+        return Splits.text(spec, dataDir);
     }
 
-    /** Train and held-out parts of a text data set: mr (10-fold, --fold), sst2 (seeded 10% validation), generated. */
-    TextDataset[] text(String name, int fold, long seed) {
-        return sets().text(name, fold, seed);
-    }
-
-    static boolean isText(String data) {
-        return DataSets.isText(data);
+    Splits.Split<ImageDataset> images(DataSpec spec) {
+        return Splits.images(spec, dataDir);
     }
 
     static int[] range(int from, int to) {
-        return dev.galvani.models.train.Dataset.range(from, to);
+        int[] r = new int[to - from];
+        for (int i = 0; i < r.length; i++) r[i] = from + i;
+        return r;
     }
 }

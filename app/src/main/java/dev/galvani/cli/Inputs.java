@@ -3,16 +3,16 @@ package dev.galvani.cli;
 import dev.galvani.engine.GalvaniException;
 import dev.galvani.engine.Tensor;
 import dev.galvani.models.SavedModel;
-import dev.galvani.models.data.CheckpointData;
-import dev.galvani.models.data.Examples;
+import dev.galvani.models.data.DataSpec;
 import dev.galvani.models.data.FashionMnist;
+import dev.galvani.models.data.ImageDataset;
+import dev.galvani.models.data.ImageFile;
+import dev.galvani.models.data.Indices;
 import dev.galvani.models.data.TextDataset;
 import dev.galvani.models.data.Tokenizer;
 import dev.galvani.models.data.Vocabulary;
+import dev.galvani.models.train.Dataset;
 
-import javax.imageio.ImageIO;
-import java.awt.image.BufferedImage;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,22 +22,49 @@ import java.util.List;
 final class Inputs {
     private Inputs() {}
 
+    /** Examples to attribute, with their labels (−1 when unknown) and a text form for reports. */
+    record Examples(Tensor x, int[] labels, List<String> descriptions, List<String[]> tokens) {}
+
     static boolean isText(SavedModel m) {
-        return CheckpointData.isText(m);
+        return m.isText();
     }
 
     static Vocabulary vocabulary(SavedModel m) {
-        return CheckpointData.vocabulary(m);
+        return m.data().requireVocabulary("checkpoint");
     }
 
-    /** Test-split examples of the checkpoint's data set. */
-    static Examples fromTestSplit(SavedModel m, DataOptions data, String indexSpec, long seed) {
-        return CheckpointData.testSplit(m, data.sets(), indexSpec, seed);
+    /** Parses "0-15", "3,7,9" or "5" for --indices. */
+    static int[] indices(String spec, int size) {
+        return indices("--indices", spec, size);
+    }
+
+    /** Parses "0-15", "3,7,9" or "5" for the named option; every index must lie in 0..size-1. */
+    static int[] indices(String option, String spec, int size) {
+        return Indices.parse(option, spec, size);
+    }
+
+    /** Held-out examples of {@code spec} (the checkpoint's own, or those the user named: {@link DataOptions#evaluation}). */
+    static Examples fromTestSplit(SavedModel m, DataOptions data, String indexSpec, DataSpec spec) {
+        if (isText(m)) {
+            TextDataset test = data.text(spec).heldOut();
+            int[] idx = indices(indexSpec, test.size());
+            TextDataset sub = test.subset(idx);
+            Dataset.Batch b = sub.encoded(vocabulary(m)).batch(DataOptions.range(0, idx.length));
+            List<String> desc = new ArrayList<>();
+            for (String[] t : sub.tokens()) desc.add(String.join(" ", t));
+            return new Examples(b.x(), b.y(), desc, sub.tokens());
+        }
+        ImageDataset test = data.images(spec).heldOut();
+        int[] idx = indices(indexSpec, test.size());
+        Dataset.Batch b = test.batch(idx);
+        List<String> desc = new ArrayList<>();
+        for (int i = 0; i < idx.length; i++) desc.add("test[" + idx[i] + "] " + test.classNames().get(b.y()[i]));
+        return new Examples(b.x(), b.y(), desc, null);
     }
 
     /** The mean of the first {@code n} training images, [1, 1, 28, 28], in the checkpoint's normalisation. */
     static Tensor meanTrainingImage(SavedModel m, DataOptions data, int n) {
-        return CheckpointData.meanTrainingImage(m, data.sets(), n);
+        return data.images(m.data()).train().meanImage(n);
     }
 
     static Examples sentences(SavedModel m, List<String> sentences) {
@@ -60,7 +87,7 @@ final class Inputs {
         return new Examples(new Tensor(x, toks.size(), t), labels, sentences, toks);
     }
 
-    /** A 28x28 grayscale image: a PNG (converted to gray, must be 28x28) or an IDX images file (gz) with an index. */
+    /** A 28x28 grayscale image: a PNG (converted to gray, must be 28x28) or an IDX images file (gzip or raw) with an index. */
     static Examples imageFile(SavedModel m, Path file, int index) {
         if (!Files.isRegularFile(file)) throw new GalvaniException(file + ": no such file");
         float[] px;
@@ -70,37 +97,16 @@ final class Inputs {
             if (index < 0 || index >= n) throw new GalvaniException("--index " + index + " is outside 0.." + (n - 1) + " for " + file);
             px = java.util.Arrays.copyOfRange(all, index * 784, (index + 1) * 784);
         } else {
-            BufferedImage img;
-            try {
-                img = ImageIO.read(file.toFile());
-            } catch (IOException e) {
-                throw new GalvaniException(file + ": cannot read image (" + e.getMessage() + ")");
-            }
-            if (img == null) throw new GalvaniException(file + ": not a PNG or other readable image");
-            if (img.getWidth() != 28 || img.getHeight() != 28) {
-                throw new GalvaniException(file + ": image is " + img.getWidth() + "x" + img.getHeight() + ", the model expects 28x28");
-            }
-            px = new float[784];
-            for (int y = 0; y < 28; y++) {
-                for (int x = 0; x < 28; x++) {
-                    int rgb = img.getRGB(x, y);
-                    px[y * 28 + x] = (((rgb >> 16) & 255) + ((rgb >> 8) & 255) + (rgb & 255)) / (3f * 255f);
-                }
-            }
+            px = ImageFile.gray(file, 28, 28);
         }
-        float mean = Float.parseFloat(m.get("mean", "0")), std = Float.parseFloat(m.get("std", "1"));
-        for (int i = 0; i < px.length; i++) px[i] = (px[i] - mean) / std;
-        return new Examples(new Tensor(px, 1, 1, 28, 28), new int[] {-1}, List.of(file.getFileName().toString()), null);
+        return new Examples(new Tensor(m.data().normalise(px), 1, 1, 28, 28), new int[] {-1}, List.of(file.getFileName().toString()), null);
     }
 
     static List<String> classNames(SavedModel m, int classes) {
-        String c = m.metadata().get("classes_names");
-        if (c != null) {
-            List<String> l = List.of(c.split("\n"));
-            if (l.size() == classes) return l;
-        }
-        List<String> l = new ArrayList<>();
-        for (int i = 0; i < classes; i++) l.add("class " + i);
-        return l;
+        List<String> l = m.data().classNames();
+        if (l.size() == classes) return l;
+        List<String> numbered = new ArrayList<>();
+        for (int i = 0; i < classes; i++) numbered.add("class " + i);
+        return numbered;
     }
 }

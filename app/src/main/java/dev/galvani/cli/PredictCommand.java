@@ -1,6 +1,5 @@
 package dev.galvani.cli;
 
-import dev.galvani.models.data.Examples;
 import dev.galvani.engine.F;
 import dev.galvani.engine.GalvaniException;
 import dev.galvani.engine.Tensor;
@@ -23,7 +22,7 @@ final class PredictCommand implements Runnable {
     @Override
     public void run() {
         SavedModel m = SavedModel.load(checkpoint);
-        Examples ex;
+        Inputs.Examples ex;
         if (Inputs.isText(m)) {
             if (text == null) throw new GalvaniException("this is a text model: give --text \"a sentence\"");
             ex = Inputs.sentences(m, List.of(text));

@@ -1,11 +1,10 @@
 package dev.galvani.cli;
 
-import dev.galvani.models.data.Examples;
-import dev.galvani.models.data.DataSets;
 import dev.galvani.attribution.studies.AblationStudy;
 import dev.galvani.attribution.studies.TextFilterStudy;
 import dev.galvani.engine.GalvaniException;
 import dev.galvani.models.SavedModel;
+import dev.galvani.models.data.DataSpec;
 import dev.galvani.models.data.TextDataset;
 import dev.galvani.models.data.Vocabulary;
 import picocli.CommandLine.Command;
@@ -33,6 +32,21 @@ final class StudyCommand {
         return m;
     }
 
+    /**
+     * Two checkpoints studied on the same examples must read them the same way (data set and split,
+     * normalisation, vocabulary); otherwise one of them would see inputs prepared for the other.
+     */
+    static void sameInputs(SavedModel a, Path pa, SavedModel b, Path pb) {
+        DataSpec x = a.data(), y = b.data();
+        boolean same = x.dataset().equals(y.dataset()) && x.fold() == y.fold() && x.splitSeed() == y.splitSeed()
+                && Float.compare(x.mean(), y.mean()) == 0 && Float.compare(x.std(), y.std()) == 0
+                && (x.vocabulary() == null ? y.vocabulary() == null : y.vocabulary() != null && x.vocabulary().serialise().equals(y.vocabulary().serialise()));
+        if (!same) {
+            throw new GalvaniException("checkpoint " + pb + " was trained on " + y.describe() + " with its own inputs; checkpoint " + pa
+                    + " on " + x.describe() + ": they cannot be studied on the same examples");
+        }
+    }
+
     @Command(name = "ablation", description = "Rank a layer's filters by conductance and its peers; ablate singly and cumulatively (Dhamdhere et al., experiment 1).")
     static final class Ablation implements Runnable {
         @Option(names = "--checkpoint", defaultValue = "runs/inception.safetensors") Path checkpoint;
@@ -51,7 +65,7 @@ final class StudyCommand {
             device.install();
             SavedModel m = checkpoint(checkpoint, "inception", "galvani train --model inception --data fashion-mnist --epochs 4 --out " + checkpoint);
             m.model().module(layer);
-            Examples ex = Inputs.fromTestSplit(m, data, indices, seed);
+            Inputs.Examples ex = Inputs.fromTestSplit(m, data, indices, m.data());
             AblationStudy.Result r = AblationStudy.run(m.model(), ex.x(), new AblationStudy.Config(layer, steps, maxK, maxRows, seed));
             Path page = AblationStudy.report(r, out, m.architecture() + " from " + checkpoint + " (" + m.get("data", "?") + ", test accuracy " + m.get("test_accuracy", "?") + ")");
             for (AblationStudy.MethodSummary s : r.summary()) {
@@ -67,8 +81,8 @@ final class StudyCommand {
         @Option(names = "--checkpoint", defaultValue = "runs/textcnn-mr.safetensors") Path checkpoint;
         @Option(names = "--sentences", defaultValue = "500", description = "Held-out sentences to attribute") int sentences;
         @Option(names = "--steps", defaultValue = "32") int steps;
-        @Option(names = "--seed", defaultValue = "0") long seed;
-        @Option(names = "--fold", defaultValue = "0") int fold;
+        @Option(names = "--seed", description = "Split seed (default: the checkpoint's; another is refused)") Long seed;
+        @Option(names = "--fold", description = "MR fold (default: the checkpoint's held-out fold; another is refused)") Integer fold;
         @Option(names = "--out", defaultValue = "reports/text-filters") Path out;
         @Mixin DataOptions data;
         @Mixin DeviceOption device;
@@ -77,8 +91,9 @@ final class StudyCommand {
         public void run() {
             device.install();
             SavedModel m = checkpoint(checkpoint, "textcnn", "galvani train --model textcnn --data mr --epochs 4 --out " + checkpoint);
-            String name = m.get("data", "generated-sentiment");
-            TextDataset test = data.text(name, Integer.parseInt(m.get("fold", Integer.toString(fold))), seed)[1];
+            DataSpec spec = data.evaluation(m, checkpoint, null, fold, seed);
+            String name = spec.describe();
+            TextDataset test = data.text(spec).heldOut();
             int n = Math.min(sentences, test.size());
             TextDataset sub = test.subset(DataOptions.range(0, n));
             Vocabulary v = Inputs.vocabulary(m);
@@ -127,15 +142,15 @@ final class StudyCommand {
             if (attributionImages < 1 || trainPerSide < 2 || testPerSide < 1 || randomTasks < 1) {
                 throw new GalvaniException("--attribution-images, --test-per-side and --random-tasks must be at least 1, --train-per-side at least 2");
             }
-            String name = m.get("data", "auto");
-            DataSets.Images im = data.images(name.equals("fashion-mnist") || name.equals("generated") ? name : "auto");
+            String name = m.data().describe();
+            var im = data.images(m.data());
             boolean fashion = im.train().name().startsWith("fashion");
             int[] g = group != null ? group.stream().mapToInt(Integer::intValue).toArray() : fashion ? new int[] {5, 7, 9} : new int[] {0, 1, 2};
             for (int c : g) if (c < 0 || c >= 10) throw new GalvaniException("--group: class " + c + " is outside 0..9");
             String gname = groupName != null ? groupName : group != null ? "classes " + group + " vs rest" : fashion ? "footwear vs rest" : "classes 0-2 vs rest";
             var tasks = dev.galvani.attribution.studies.FeatureSelectionStudy.tasks(gname, g, 10, randomTasks, seed);
             var cfg = new dev.galvani.attribution.studies.FeatureSelectionStudy.Config(layer, attributionImages, trainPerSide, testPerSide, steps, randomTasks, seed);
-            var r = dev.galvani.attribution.studies.FeatureSelectionStudy.run(m.model(), im.train(), im.test(), tasks, cfg);
+            var r = dev.galvani.attribution.studies.FeatureSelectionStudy.run(m.model(), im.train(), im.heldOut(), tasks, cfg);
             Path page = dev.galvani.attribution.studies.FeatureSelectionStudy.report(r, out, m.architecture() + " from " + checkpoint
                     + " (" + name + ", test accuracy " + m.get("test_accuracy", "?") + ")");
             for (int t = 0; t < r.tasks().size(); t++) {
@@ -174,6 +189,7 @@ final class StudyCommand {
             device.install();
             SavedModel m = checkpoint(checkpoint, null, "galvani train --model inception --data fashion-mnist --out " + checkpoint);
             SavedModel m2 = checkpoint2 == null ? null : checkpoint(checkpoint2, null, "galvani train ... --seed 1 --out " + checkpoint2);
+            if (m2 != null) sameInputs(m, checkpoint, m2, checkpoint2);
             boolean text = Inputs.isText(m);
             if (variables < 1 || variables > dev.galvani.attribution.interactions.extract.Players.MAX) {
                 throw new GalvaniException("--variables must be 1.." + dev.galvani.attribution.interactions.extract.Players.MAX + ", got " + variables);
@@ -189,9 +205,9 @@ final class StudyCommand {
             java.util.Map<String, dev.galvani.attribution.linear.LogisticRegression> readouts;
             List<dev.galvani.attribution.interactions.extract.Players> players = new ArrayList<>();
             if (text) {
-                String name = m.get("data", "generated-sentiment");
-                dev.galvani.models.data.TextDataset[] parts = data.text(name, Integer.parseInt(m.get("fold", "0")), seed);
-                dev.galvani.models.data.Vocabulary v = Inputs.vocabulary(m);
+                var split = data.text(m.data());
+                TextDataset[] parts = {split.train(), split.heldOut()};
+                Vocabulary v = Inputs.vocabulary(m);
                 readouts = dev.galvani.attribution.studies.InteractionStudy.readouts(m.model(), parts[0].encoded(v), parts[1].encoded(v), ls, readoutExamples, seed, acc);
                 int skipped = 0;
                 for (int i = 0; i < parts[1].size() && list.size() < samples; i++) {
@@ -202,7 +218,7 @@ final class StudyCommand {
                     }
                     // Layerwise metrics average over samples of the same game size: keep sentences of exactly n words.
                     if (w.length != variables) continue;
-                    Examples ex = Inputs.sentences(m, List.of(String.join(" ", w)));
+                    Inputs.Examples ex = Inputs.sentences(m, List.of(String.join(" ", w)));
                     var p = dev.galvani.attribution.interactions.extract.Players.words(java.util.Arrays.copyOf(w, Math.max(w.length, 0)));
                     // the padded tail (up to the widest filter) is not a player: it stays at padding either way
                     players.add(p);
@@ -210,13 +226,12 @@ final class StudyCommand {
                 }
                 if (skipped > 0) System.err.println("galvani: skipped " + skipped + " sentences longer than --variables " + variables + " (use --truncate to cut them)");
             } else {
-                String name = m.get("data", "auto");
-                DataSets.Images im = data.images(name.equals("fashion-mnist") || name.equals("generated") ? name : "auto");
-                readouts = dev.galvani.attribution.studies.InteractionStudy.readouts(m.model(), im.train(), im.test(), ls, readoutExamples, seed, acc);
+                var im = data.images(m.data());
+                readouts = dev.galvani.attribution.studies.InteractionStudy.readouts(m.model(), im.train(), im.heldOut(), ls, readoutExamples, seed, acc);
                 var p = dev.galvani.attribution.interactions.extract.Players.patches(28, 28, grid, grid, variables, seed);
                 for (int i = 0; i < samples; i++) {
                     players.add(p);
-                    list.add(dev.galvani.attribution.studies.InteractionStudy.sample(im.test(), i, p));
+                    list.add(dev.galvani.attribution.studies.InteractionStudy.sample(im.heldOut(), i, p));
                 }
             }
             if (list.isEmpty()) throw new GalvaniException("no sample has at most " + variables + " words; raise --variables or use --truncate");
@@ -261,16 +276,21 @@ final class StudyCommand {
                     dev.galvani.attribution.linear.LogisticRegression.Penalty.parse(probe), shift, seed);
             dev.galvani.attribution.report.Report rep = new dev.galvani.attribution.report.Report("Selectivity, probes and group ablation", out);
             List<List<Object>> summary = new ArrayList<>();
-            DataSets.Images im = null;
+            dev.galvani.models.data.Splits.Split<dev.galvani.models.data.ImageDataset> im = null;
+            SavedModel first = null;
+            Path firstPath = null;
             for (String model : models) {
                 Path ck = runs.resolve(model + ".safetensors");
                 SavedModel m = checkpoint(ck, model, "galvani train --model " + model + " --data fashion-mnist --out " + ck);
                 if (im == null) {
-                    String name = m.get("data", "auto");
-                    im = data.images(name.equals("fashion-mnist") || name.equals("generated") ? name : "auto");
+                    im = data.images(m.data());
+                    first = m;
+                    firstPath = ck;
                     rep.paragraph("Data: " + im.train().name() + " (statistics and probes on " + Math.min(statsExamples, im.train().size())
-                            + " training images, ablations on " + Math.min(evalExamples, im.test().size()) + " test images). Units: channels averaged over "
+                            + " training images, ablations on " + Math.min(evalExamples, im.heldOut().size()) + " test images). Units: channels averaged over "
                             + "positions after the non-linearity, or dense neurons. Groups: a " + grid + "x" + grid + " grid of quantile bins over (SI, A).");
+                } else {
+                    sameInputs(first, firstPath, m, ck);
                 }
                 List<String> ls = new ArrayList<>();
                 if (layers != null) {
@@ -280,7 +300,7 @@ final class StudyCommand {
                 }
                 if (ls.isEmpty()) throw new GalvaniException("no layers for model '" + model + "'; give --layers " + model + ":LAYER");
                 for (String l : ls) {
-                    var r = dev.galvani.attribution.selectivity.SelectivityStudy.run(m.model(), im.train(), im.test(), l, cfg);
+                    var r = dev.galvani.attribution.selectivity.SelectivityStudy.run(m.model(), im.train(), im.heldOut(), l, cfg);
                     dev.galvani.attribution.selectivity.SelectivityStudy.addToReport(rep, model, r);
                     boolean beats = r.full().adjustedR2() > r.siOnly().adjustedR2();
                     summary.add(List.of(model, l, r.units(), r.baseline(), r.siOnly().r2(), r.aOnly().r2(), r.full().r2(), r.full().adjustedR2(),

@@ -2,8 +2,9 @@ package dev.galvani.distributed;
 
 import dev.galvani.engine.GalvaniException;
 import dev.galvani.models.SavedModel;
-import dev.galvani.models.data.CheckpointData;
-import dev.galvani.models.data.DataSets;
+import dev.galvani.models.data.ImageDataset;
+import dev.galvani.models.data.Splits;
+import dev.galvani.models.train.Dataset;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,18 +22,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * and the data sets, read once per executor JVM and shared read-only by its tasks.
  */
 public final class Workspace {
-    private static final Map<String, DataSets.Images> IMAGES = new ConcurrentHashMap<>();
+    private static final Map<java.util.List<Object>, Splits.Split<ImageDataset>> IMAGES = new ConcurrentHashMap<>();
 
-    private final DataSets data;
+    private final String dataDir;
     private final Map<String, SavedModel> models = new HashMap<>();
     private final Map<String, Object> memo = new HashMap<>();
 
+    /** {@code dataDir}: the data folder (--data-dir), or null for {@code $GALVANI_DATA}. */
     public Workspace(String dataDir) {
-        this.data = new DataSets(dataDir);
-    }
-
-    public DataSets data() {
-        return data;
+        this.dataDir = dataDir;
     }
 
     /** The checkpoint's model, loaded on first use in this partition. */
@@ -40,10 +38,19 @@ public final class Workspace {
         return models.computeIfAbsent(checkpoint, c -> SavedModel.load(localCopyOf(c)));
     }
 
-    /** The image data set a checkpoint was trained on, read once per JVM. */
-    public DataSets.Images images(SavedModel m) {
-        String key = data.dataDir() + "|" + m.get("data", "auto");
-        return IMAGES.computeIfAbsent(key, k -> CheckpointData.images(m, data));
+    /** The training and held-out images a checkpoint records ({@link Splits#images}), read once per JVM. */
+    public Splits.Split<ImageDataset> images(SavedModel m) {
+        if (m.isText()) throw new GalvaniException("this sweep takes image models; '" + m.architecture() + "' is a text model");
+        return IMAGES.computeIfAbsent(java.util.Arrays.asList(dataDir, m.data()), k -> Splits.images(m.data(), dataDir));
+    }
+
+    /** Held-out images at these indices, as the model reads them (what the single-machine commands attribute). */
+    public Dataset.Batch testImages(SavedModel m, int[] indices) {
+        ImageDataset test = images(m).heldOut();
+        for (int i : indices) {
+            if (i < 0 || i >= test.size()) throw new GalvaniException("test image " + i + " is outside 0.." + (test.size() - 1) + " of " + test.name());
+        }
+        return test.batch(indices);
     }
 
     /** A value computed once per partition under {@code key} (e.g. a mean baseline image). */

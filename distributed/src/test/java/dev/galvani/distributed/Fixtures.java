@@ -2,6 +2,8 @@ package dev.galvani.distributed;
 
 import dev.galvani.models.ModelZoo;
 import dev.galvani.models.SavedModel;
+import dev.galvani.models.data.DataSpec;
+import dev.galvani.models.data.Splits;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -13,10 +15,9 @@ public final class Fixtures {
 
     public static Path checkpoint(Path dir, String arch, long seed) {
         Map<String, String> hyper = ModelZoo.defaults(arch, Map.of("seed", Long.toString(seed)));
-        Map<String, String> meta = new LinkedHashMap<>(hyper);
-        meta.put("data", "generated");
+        DataSpec data = Splits.prepare(DataSpec.request("generated", false, 0, 0, 0, null), null).spec(); // as training records it
         Path p = dir.resolve(arch + "-" + seed + ".safetensors");
-        new SavedModel(ModelZoo.create(arch, hyper), arch, meta).save(p);
+        new SavedModel(ModelZoo.create(arch, hyper), arch, new LinkedHashMap<>(hyper), data).save(p);
         return p;
     }
 }

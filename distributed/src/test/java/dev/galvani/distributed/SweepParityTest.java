@@ -22,9 +22,10 @@ import dev.galvani.engine.F;
 import dev.galvani.engine.Tensor;
 import dev.galvani.engine.autodiff.Grad;
 import dev.galvani.models.SavedModel;
-import dev.galvani.models.data.CheckpointData;
-import dev.galvani.models.data.DataSets;
-import dev.galvani.models.data.Examples;
+import dev.galvani.models.data.ImageDataset;
+import dev.galvani.models.data.Indices;
+import dev.galvani.models.data.Splits;
+import dev.galvani.models.train.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -51,7 +52,12 @@ class SweepParityTest {
     static SparkSession spark;
     static SweepRunner runner;
     static Path ck;
-    static final DataSets DATA = new DataSets(null);
+
+    /** Held-out images as 'galvani conductance --indices ...' reads them: the checkpoint's own split. */
+    static Dataset.Batch heldOut(SavedModel m, String indices) {
+        ImageDataset test = Splits.images(m.data(), null).heldOut();
+        return test.batch(Indices.parse("--indices", indices, test.size()));
+    }
 
     @BeforeAll static void start() {
         spark = Sessions.start("sweep parity test", "local[2]", false);
@@ -76,12 +82,12 @@ class SweepParityTest {
         var cfg = new ConductanceSweep.Config(layers, 6, "gausslegendre", "jvp", "logit", "zeros", null, 64);
         var sweep = new ConductanceSweep(cfg);
         Output out = new Output(spark, dir.resolve("cond").toString(), false, false);
-        var items = ConductanceSweep.plan(List.of(ck.toString()), CheckpointData.indices("0-9", 10), 3, layers);
+        var items = ConductanceSweep.plan(List.of(ck.toString()), Indices.parse("--indices", "0-9", 10), 3, layers);
         long n = out.write(sweep.table(), runner.rows(sweep, items, ConductanceSweep.Item.class), sweep.order(), "test");
 
         // What 'galvani conductance --indices 0-9 --steps 6 --layer conv2,inception3a,inception4a' computes, in one call.
         SavedModel m = SavedModel.load(ck);
-        Examples ex = CheckpointData.testSplit(m, DATA, "0-9", 0);
+        Dataset.Batch ex = heldOut(m, "0-9");
         AttributionResult r = new LayerConductance(m.model()).layers(layers.toArray(new String[0])).steps(6).method(Quadrature.GAUSS_LEGENDRE)
                 .discretisation(Discretisation.JVP).target(TargetKind.LOGIT).maxRows(64).integratedGradients(false).attribute(ex.x());
         int expected = 0;
@@ -103,7 +109,7 @@ class SweepParityTest {
                     assertEquals(bits(r.f()[i]), bits(row.getFloat(11)));
                     assertEquals(bits(r.fBaseline()[i]), bits(row.getFloat(12)));
                     assertEquals(r.classes()[i], row.getInt(5));
-                    assertEquals(ex.labels()[i], row.getInt(4));
+                    assertEquals(ex.y()[i], row.getInt(4));
                     assertEquals(r.delta(l)[i], row.getDouble(14), 0.0);
                     assertEquals(r.relativeDelta(l)[i], row.getDouble(15), 0.0);
                 }
@@ -117,11 +123,11 @@ class SweepParityTest {
         String layer = "inception3a";
         var sweep = new AblationSweep(null, 512);
         Output out = new Output(spark, dir.resolve("abl").toString(), false, false);
-        var items = AblationSweep.plan(List.of(ck.toString()), List.of(layer), CheckpointData.indices("0-5", 6), 4, 20, new Workspace(null));
+        var items = AblationSweep.plan(List.of(ck.toString()), List.of(layer), Indices.parse("--indices", "0-5", 6), 4, 20, new Workspace(null));
         long n = out.write(sweep.table(), runner.rows(sweep, items, AblationSweep.Item.class), sweep.order(), "test");
 
         SavedModel m = SavedModel.load(ck);
-        Tensor x = CheckpointData.testSplit(m, DATA, "0-5", 0).x();
+        Tensor x = heldOut(m, "0-5").x();
         Tensor logits;
         try (Grad.Scope s = Grad.off()) {
             logits = m.eval().call(x);
@@ -144,8 +150,8 @@ class SweepParityTest {
         sweep.run(runner, out, List.of(new SelectivitySweep.LayerItem(0, "inception", ck.toString(), "inception3a")));
 
         SavedModel m = SavedModel.load(ck);
-        DataSets.Images im = CheckpointData.images(m, DATA);
-        SelectivityStudy.LayerResult r = SelectivityStudy.run(m.model(), im.train(), im.test(), "inception3a", cfg);
+        Splits.Split<ImageDataset> im = Splits.images(m.data(), null);
+        SelectivityStudy.LayerResult r = SelectivityStudy.run(m.model(), im.train(), im.heldOut(), "inception3a", cfg);
         List<Row> rows = new ArrayList<>(read(out, "selectivity_groups"));
         rows.sort((a, b) -> a.getInt(3) != b.getInt(3) ? Integer.compare(a.getInt(3), b.getInt(3)) : Integer.compare(a.getInt(4), b.getInt(4)));
         assertEquals(r.groups().size(), rows.size());
@@ -176,14 +182,14 @@ class SweepParityTest {
         long n = sweep.run(runner, out, List.of(ck.toString()), new int[] {0, 1, 2}, 2);
 
         SavedModel m = SavedModel.load(ck);
-        DataSets.Images im = CheckpointData.images(m, DATA);
+        Splits.Split<ImageDataset> im = Splits.images(m.data(), null);
         Map<String, Double> acc = new LinkedHashMap<>();
-        Map<String, LogisticRegression> lr = InteractionStudy.readouts(m.model(), im.train(), im.test(), layers, 300, 0, acc);
+        Map<String, LogisticRegression> lr = InteractionStudy.readouts(m.model(), im.train(), im.heldOut(), layers, 300, 0, acc);
         Map<String, Readout> ro = new LinkedHashMap<>();
         lr.forEach((l, v) -> ro.put(l, v::logOdds));
         Players p = Players.patches(28, 28, 4, 4, 4, 0);
-        List<LayerwiseInteractions.Sample> samples = List.of(InteractionStudy.sample(im.test(), 0, p), InteractionStudy.sample(im.test(), 1, p),
-                InteractionStudy.sample(im.test(), 2, p));
+        List<LayerwiseInteractions.Sample> samples = List.of(InteractionStudy.sample(im.heldOut(), 0, p), InteractionStudy.sample(im.heldOut(), 1, p),
+                InteractionStudy.sample(im.heldOut(), 2, p));
         var opt = new LayerwiseInteractions.Options(null, 256, 512L << 20, AndOrDecomposition.Options.defaults().withLr(1e-4).withIterations(40));
         LayerwiseInteractions.Result r = LayerwiseInteractions.run(m.model(), samples, layers, ro, opt);
         assertEquals(3L * 3 * 3 * 16, n); // samples x layers (with the output) x kinds x subsets

@@ -3,7 +3,7 @@ package dev.galvani.distributed.cli;
 import dev.galvani.distributed.Output;
 import dev.galvani.distributed.Workspace;
 import dev.galvani.distributed.sweeps.AblationSweep;
-import dev.galvani.models.data.CheckpointData;
+import dev.galvani.models.data.Indices;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,7 +26,7 @@ final class AblationCommand implements Runnable {
     public void run() {
         List<String> cks = SweepOptions.checkpoints(checkpoints);
         AblationSweep s = new AblationSweep(targetClass, maxRows);
-        List<AblationSweep.Item> items = AblationSweep.plan(cks, layers, CheckpointData.indices(indices, Integer.MAX_VALUE), batch, filtersPerItem,
+        List<AblationSweep.Item> items = AblationSweep.plan(cks, layers, Indices.parse("--indices", indices, Integer.MAX_VALUE), batch, filtersPerItem,
                 new Workspace(sweep.dataDir));
         SparkSession spark = sweep.start("ablation");
         try {

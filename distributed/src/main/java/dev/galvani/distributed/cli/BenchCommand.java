@@ -8,8 +8,7 @@ import dev.galvani.distributed.sweeps.ConductanceSweep;
 import dev.galvani.engine.GalvaniException;
 import dev.galvani.kernels.Parallel;
 import dev.galvani.models.SavedModel;
-import dev.galvani.models.data.CheckpointData;
-import dev.galvani.models.data.Examples;
+import dev.galvani.models.train.Dataset;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -55,7 +54,7 @@ final class BenchCommand implements Runnable {
 
         // Warm-up, reported apart: a few images through the library call (JIT), and a tiny sweep in a
         // first Spark session (Spark's class loading and code generation, once per JVM).
-        ConductanceSweep.attribute(m0, CheckpointData.testImages(m0, ws.images(m0).test(), Arrays.copyOf(idx, Math.min(images, 8))).x(), cfg, null);
+        ConductanceSweep.attribute(m0, ws.testImages(m0, Arrays.copyOf(idx, Math.min(images, 8))).x(), cfg, null);
         Path tmp;
         try {
             tmp = Files.createTempDirectory("galvani-sweep-bench");
@@ -84,7 +83,7 @@ final class BenchCommand implements Runnable {
         for (int rep = 0; rep < repeats; rep++) {
             long t0 = System.nanoTime(), c0 = cpuNanos();
             SavedModel m = SavedModel.load(Workspace.localCopyOf(checkpoint));
-            Examples ex = CheckpointData.testImages(m, ws.images(m).test(), idx);
+            Dataset.Batch ex = new Workspace(dataDir).testImages(m, idx);
             ConductanceSweep.attribute(m, ex.x(), cfg, null);
             single.add((System.nanoTime() - t0) / 1e9);
             singleCpu.add((cpuNanos() - c0) / 1e9);

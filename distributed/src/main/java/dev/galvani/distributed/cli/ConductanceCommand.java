@@ -2,7 +2,7 @@ package dev.galvani.distributed.cli;
 
 import dev.galvani.distributed.Output;
 import dev.galvani.distributed.sweeps.ConductanceSweep;
-import dev.galvani.models.data.CheckpointData;
+import dev.galvani.models.data.Indices;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,7 +29,7 @@ final class ConductanceCommand implements Runnable {
     public void run() {
         ConductanceSweep s = new ConductanceSweep(new ConductanceSweep.Config(layers, steps, method, discretisation, target, baseline, targetClass, maxRows));
         List<String> cks = SweepOptions.checkpoints(checkpoints);
-        List<ConductanceSweep.Item> items = ConductanceSweep.plan(cks, CheckpointData.indices(indices, Integer.MAX_VALUE), batch, layers);
+        List<ConductanceSweep.Item> items = ConductanceSweep.plan(cks, Indices.parse("--indices", indices, Integer.MAX_VALUE), batch, layers);
         SparkSession spark = sweep.start("conductance");
         try {
             Output out = sweep.output(spark);

@@ -1,7 +1,7 @@
 package dev.galvani.distributed.cli;
 
 import dev.galvani.distributed.sweeps.InteractionSweep;
-import dev.galvani.models.data.CheckpointData;
+import dev.galvani.models.data.Indices;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,7 +29,7 @@ final class InteractionsCommand implements Runnable {
     public void run() {
         InteractionSweep s = new InteractionSweep(new InteractionSweep.Config(layers, variables, grid, iterations, lr, readoutExamples, maxRows, maxMemory, seed));
         List<String> cks = SweepOptions.checkpoints(checkpoints);
-        int[] idx = CheckpointData.indices(samples, Integer.MAX_VALUE);
+        int[] idx = Indices.parse("--samples", samples, Integer.MAX_VALUE);
         SparkSession spark = sweep.start("interactions");
         try {
             var out = sweep.output(spark);

@@ -10,8 +10,7 @@ import dev.galvani.engine.Tensor;
 import dev.galvani.engine.autodiff.Grad;
 import dev.galvani.models.ModelZoo;
 import dev.galvani.models.SavedModel;
-import dev.galvani.models.data.CheckpointData;
-import dev.galvani.models.data.Examples;
+import dev.galvani.models.train.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
@@ -101,8 +100,7 @@ public final class AblationSweep implements ItemSweep<AblationSweep.Item> {
     @Override
     public List<Row> run(Item item, Workspace ws) {
         SavedModel m = ws.model(item.checkpoint());
-        if (CheckpointData.isText(m)) throw new GalvaniException("the ablation sweep takes image models; '" + m.architecture() + "' is a text model");
-        Examples ex = CheckpointData.testImages(m, ws.images(m).test(), item.examples());
+        Dataset.Batch ex = ws.testImages(m, item.examples());
         Tensor logits = logits(m, ex.x());
         int n = ex.x().size(0), k = logits.size(1);
         int[] cls = classes(logits, targetClass);
@@ -111,7 +109,7 @@ public final class AblationSweep implements ItemSweep<AblationSweep.Item> {
         for (int i = 0; i < n; i++) {
             float logit = logits.data()[i * k + cls[i]];
             for (int j = 0; j < item.filters().length; j++) {
-                rows.add(RowFactory.create(item.checkpoint(), m.architecture(), item.layer(), item.examples()[i], ex.labels()[i], cls[i],
+                rows.add(RowFactory.create(item.checkpoint(), m.architecture(), item.layer(), item.examples()[i], ex.y()[i], cls[i],
                         item.filters()[j], logit, ablated[j][i], logit - ablated[j][i], item.id()));
             }
         }

@@ -11,8 +11,7 @@ import dev.galvani.distributed.Workspace;
 import dev.galvani.engine.GalvaniException;
 import dev.galvani.engine.Tensor;
 import dev.galvani.models.SavedModel;
-import dev.galvani.models.data.CheckpointData;
-import dev.galvani.models.data.Examples;
+import dev.galvani.models.train.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
@@ -98,10 +97,8 @@ public final class ConductanceSweep implements ItemSweep<ConductanceSweep.Item> 
     @Override
     public List<Row> run(Item item, Workspace ws) {
         SavedModel m = ws.model(item.checkpoint());
-        if (CheckpointData.isText(m)) throw new GalvaniException("the conductance sweep takes image models; '" + m.architecture() + "' is a text model");
-        Examples ex = CheckpointData.testImages(m, ws.images(m).test(), item.examples());
-        AttributionResult r = attribute(m, ex.x(), config,
-                () -> ws.memo("mean baseline " + item.checkpoint(), () -> CheckpointData.meanTrainingImage(m, ws.data(), 2000)));
+        Dataset.Batch ex = ws.testImages(m, item.examples());
+        AttributionResult r = attribute(m, ex.x(), config, () -> ws.images(m).train().meanImage(2000));
         List<Row> rows = new ArrayList<>();
         for (String l : config.layers()) {
             AttributionResult.Layer a = r.layer(l);
@@ -112,7 +109,7 @@ public final class ConductanceSweep implements ItemSweep<ConductanceSweep.Item> 
             for (int i = 0; i < r.examples(); i++) {
                 for (int f = 0; f < c; f++) {
                     int k = i * c + f;
-                    rows.add(RowFactory.create(item.checkpoint(), m.architecture(), l, item.examples()[i], ex.labels()[i], r.classes()[i], f,
+                    rows.add(RowFactory.create(item.checkpoint(), m.architecture(), l, item.examples()[i], ex.y()[i], r.classes()[i], f,
                             cond.data()[k], inf.data()[k], gxa.data()[k], act.data()[k], r.f()[i], r.fBaseline()[i], total[i], delta[i], rel[i], item.id()));
                 }
             }

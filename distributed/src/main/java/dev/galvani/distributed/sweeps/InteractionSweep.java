@@ -14,8 +14,8 @@ import dev.galvani.distributed.WorkItem;
 import dev.galvani.distributed.Workspace;
 import dev.galvani.engine.GalvaniException;
 import dev.galvani.models.SavedModel;
-import dev.galvani.models.data.CheckpointData;
-import dev.galvani.models.data.DataSets;
+import dev.galvani.models.data.ImageDataset;
+import dev.galvani.models.data.Splits;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
@@ -122,11 +122,10 @@ public final class InteractionSweep implements ItemSweep<InteractionSweep.Sample
     /** A checkpoint's layerwise readouts, trained as the interaction study trains them. */
     public static Readouts readouts(String checkpoint, Workspace ws, Config cfg) {
         SavedModel m = ws.model(checkpoint);
-        if (CheckpointData.isText(m)) throw new GalvaniException("the interactions sweep takes image models; '" + m.architecture() + "' is a text model");
+        Splits.Split<ImageDataset> im = ws.images(m);
         for (String l : cfg.layers()) m.model().module(l);
-        DataSets.Images im = ws.images(m);
         LinkedHashMap<String, Double> acc = new LinkedHashMap<>();
-        LinkedHashMap<String, LogisticRegression> r = new LinkedHashMap<>(InteractionStudy.readouts(m.model(), im.train(), im.test(), cfg.layers(),
+        LinkedHashMap<String, LogisticRegression> r = new LinkedHashMap<>(InteractionStudy.readouts(m.model(), im.train(), im.heldOut(), cfg.layers(),
                 cfg.readoutExamples(), cfg.seed(), acc));
         return new Readouts(checkpoint, r, acc);
     }
@@ -146,13 +145,13 @@ public final class InteractionSweep implements ItemSweep<InteractionSweep.Sample
     @Override
     public List<Row> run(SampleItem item, Workspace ws) {
         SavedModel m = ws.model(item.checkpoint());
-        DataSets.Images im = ws.images(m);
+        Splits.Split<ImageDataset> im = ws.images(m);
         Map<String, Readout> ro = new LinkedHashMap<>();
         readouts.value().get(item.checkpoint()).readouts().forEach((l, lr) -> ro.put(l, lr::logOdds));
         Players players = config.players();
         List<Row> rows = new ArrayList<>();
         for (int s : item.samples()) {
-            LayerwiseInteractions.Sample sample = InteractionStudy.sample(im.test(), s, players);
+            LayerwiseInteractions.Sample sample = InteractionStudy.sample(im.heldOut(), s, players);
             LayerwiseInteractions.SampleResult r = LayerwiseInteractions.sample(m.model(), sample, config.layers(), ro, config.options());
             int li = 0;
             for (String l : r.decomposed().keySet()) {

@@ -8,7 +8,8 @@ import dev.galvani.distributed.SweepRunner;
 import dev.galvani.distributed.WorkItem;
 import dev.galvani.distributed.Workspace;
 import dev.galvani.models.SavedModel;
-import dev.galvani.models.data.DataSets;
+import dev.galvani.models.data.ImageDataset;
+import dev.galvani.models.data.Splits;
 import dev.galvani.models.train.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -102,8 +103,8 @@ public final class SelectivitySweep implements ItemSweep<SelectivitySweep.CellIt
         SelectivityStudy.Config cfg = config;
         List<LayerGrid> grids = runner.collect(layers, LayerItem.class, (item, ws) -> {
             SavedModel m = ws.model(item.checkpoint());
-            DataSets.Images im = ws.images(m);
-            return List.of(new LayerGrid(item, SelectivityStudy.grid(m.model(), im.train(), im.test(), item.layer(), cfg)));
+            Splits.Split<ImageDataset> im = ws.images(m);
+            return List.of(new LayerGrid(item, SelectivityStudy.grid(m.model(), im.train(), im.heldOut(), item.layer(), cfg)));
         }, LayerGrid.class, "selectivity: unit statistics of " + layers.size() + " layers");
 
         List<Row> units = new ArrayList<>();
@@ -170,7 +171,7 @@ public final class SelectivitySweep implements ItemSweep<SelectivitySweep.CellIt
     public List<Row> run(CellItem item, Workspace ws) {
         SavedModel m = ws.model(item.checkpoint());
         SelectivityStudy.Grid g = item.grid();
-        Dataset.Batch eval = ws.memo("eval " + item.checkpoint() + " " + g.layer(), () -> ws.images(m).test().batch(g.evalIndices()));
+        Dataset.Batch eval = ws.memo("eval " + item.checkpoint() + " " + g.layer(), () -> ws.images(m).heldOut().batch(g.evalIndices()));
         SelectivityStudy.Group gr = SelectivityStudy.group(m.model(), eval, g, item.siBin(), item.aBin());
         if (gr == null) return List.of();
         String members = Arrays.stream(gr.units()).mapToObj(Integer::toString).collect(Collectors.joining(" "));
