@@ -20,6 +20,7 @@ import java.util.Arrays;
             CommandLine.HelpCommand.class,
             InfoCommand.class,
             ModelCommand.class,
+            OnnxCommand.class,
             DemoCommand.class,
             TrainCommand.class,
             EvalCommand.class,

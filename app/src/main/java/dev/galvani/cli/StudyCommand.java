@@ -26,6 +26,15 @@ final class StudyCommand {
             throw new GalvaniException("checkpoint " + p + " not found; train one first: " + trainHint);
         }
         SavedModel m = SavedModel.load(p);
+        if (m.onnx() != null) {
+            // An imported model runs a study when the study's data fits it: the image studies read
+            // 28x28 grey images, so a model taking [N, 1, 28, 28] (e.g. the project's nets exported from PyTorch).
+            if ("textcnn".equals(expected) || !Inputs.fitsImageData(m)) {
+                throw new GalvaniException(p + ": an ONNX model carries no data set, and this study's data (" + ("textcnn".equals(expected) ? "sentences, with a vocabulary"
+                        : "28x28 grey images") + ") does not fit its input " + m.get("input_shape", "?"));
+            }
+            return m;
+        }
         if (expected != null && !m.architecture().equals(expected)) {
             throw new GalvaniException("checkpoint " + p + " holds a '" + m.architecture() + "' model; this study needs '" + expected + "'");
         }

@@ -5,6 +5,7 @@ import dev.galvani.engine.Tensor;
 import dev.galvani.engine.nn.Module;
 import dev.galvani.models.checkpoint.Safetensors;
 import dev.galvani.models.data.DataSpec;
+import dev.galvani.models.onnx.OnnxModel;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +24,9 @@ public record SavedModel(Module model, String architecture, Map<String, String> 
 
     public static final String ARCHITECTURE = "architecture";
 
+    /** The architecture name of models imported from ONNX files. */
+    public static final String ONNX = "onnx";
+
     /** A model with its metadata; the data record is read from the metadata (without a warning where it has none). */
     public SavedModel(Module model, String architecture, Map<String, String> metadata) {
         this(model, architecture, metadata, DataSpec.fromMetadata(metadata, isText(architecture),
@@ -33,11 +37,16 @@ public record SavedModel(Module model, String architecture, Map<String, String> 
         return architecture.equals("textcnn");
     }
 
+    /** A text model: the text CNN, or an imported model that takes integers (token ids). */
     public boolean isText() {
-        return isText(architecture);
+        return isText(architecture) || (onnx() != null && onnx().integerInput());
     }
 
-    /** Builds the architecture from the metadata and loads the weights (strict names and shapes); warnings go to stderr. */
+    /**
+     * Builds the architecture from the metadata and loads the weights (strict names and shapes);
+     * warnings go to stderr. An {@code .onnx} file is imported instead ({@link OnnxModel},
+     * architecture {@value #ONNX}): it records no data split.
+     */
     public static SavedModel load(Path path) {
         return load(path, System.err::println);
     }
@@ -45,6 +54,15 @@ public record SavedModel(Module model, String architecture, Map<String, String> 
     /** As {@link #load(Path)}, with warnings (an older checkpoint without a data record) given to {@code warn}. */
     public static SavedModel load(Path path, Consumer<String> warn) {
         if (!Files.isRegularFile(path)) throw new GalvaniException("checkpoint " + path + ": no such file");
+        if (path.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".onnx")) {
+            OnnxModel m = OnnxModel.load(path);
+            Map<String, String> meta = new LinkedHashMap<>();
+            meta.put("format", "onnx");
+            meta.put("input_shape", OnnxModel.describe(m.inputShape()));
+            int[] out = m.outputShape();
+            int classes = out.length == 2 ? out[1] : 1;
+            return new SavedModel(m, ONNX, meta, DataSpec.fromMetadata(Map.of(), m.integerInput(), classes, path.toString(), w -> { }));
+        }
         Safetensors.Contents c = Safetensors.read(path);
         Map<String, String> meta = c.metadata();
         String where = "checkpoint " + path;
@@ -94,6 +112,11 @@ public record SavedModel(Module model, String architecture, Map<String, String> 
     public Module eval() {
         model.eval();
         return model;
+    }
+
+    /** The imported ONNX model, or null for a Galvani checkpoint. */
+    public OnnxModel onnx() {
+        return model instanceof OnnxModel o ? o : null;
     }
 
     public String get(String key, String fallback) {
