@@ -131,12 +131,7 @@ public final class ModelInputs {
         if (m.onnx() != null && !fitsImageData(m)) {
             throw new GalvaniException(m.onnx().path() + ": --baseline mean needs a training set, and an ONNX model carries none; use --baseline zeros");
         }
-        ImageDataset train = Splits.images(m.data(), dataDir).train();
-        int k = Math.min(n, train.size());
-        Tensor x = train.batch(Dataset.range(0, k)).x();
-        float[] mean = new float[784];
-        for (int i = 0; i < k; i++) for (int j = 0; j < 784; j++) mean[j] += x.data()[i * 784 + j] / k;
-        return new Tensor(mean, 1, 1, 28, 28);
+        return Splits.images(m.data(), dataDir).train().meanImage(n);
     }
 
     /**

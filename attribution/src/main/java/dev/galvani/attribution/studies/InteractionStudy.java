@@ -108,9 +108,8 @@ public final class InteractionStudy {
         List<LayerwiseInteractions.Sample> out = new ArrayList<>();
         List<Players> players = new ArrayList<>();
         for (int i = 0; i < Math.min(count, heldOut.size()); i++) {
-            Dataset.Batch b = heldOut.batch(new int[] {i});
             players.add(p);
-            out.add(new LayerwiseInteractions.Sample(b.x(), b.y()[0], p));
+            out.add(sample(heldOut, i, p));
         }
         return new Samples(out, players, 0);
     }
@@ -141,6 +140,13 @@ public final class InteractionStudy {
             accuracyOut.put(l, lr.accuracy(fte.get(l), yte));
         }
         return out;
+    }
+
+    /** Test example {@code i} as a sample (as the readouts see the test split), with the given players. */
+    public static LayerwiseInteractions.Sample sample(Dataset test, int i, Players players) {
+        if (i < 0 || i >= test.size()) throw new GalvaniException("sample " + i + " is outside the " + test.size() + " test examples");
+        Dataset.Batch b = test.batch(new int[] {i});
+        return new LayerwiseInteractions.Sample(b.x(), b.y()[0], players);
     }
 
     static int[] sub(int[] a, int[] idx) {
