@@ -44,11 +44,11 @@ final class BenchCommand implements Runnable {
     static final class Gemm implements Runnable {
 
         @Option(names = "--size", paramLabel = "N", defaultValue = "1024",
-                description = "Matrix size n (default: ${DEFAULT-VALUE}).")
+                description = "Matrix size n.")
         int size;
 
         @Option(names = "--warmup", paramLabel = "SECONDS", defaultValue = "1.0",
-                description = "Warm-up time per library in seconds (default: ${DEFAULT-VALUE}).")
+                description = "Warm-up time per library in seconds.")
         double warmup;
 
         @Mixin ResultOutput output;
@@ -65,14 +65,14 @@ final class BenchCommand implements Runnable {
                     + "forward images/s (batch 8, 224x224) of Galvani, ONNX Runtime and PyTorch one after another, peak heap; "
                     + "with --conductance, GoogLeNet's inception4d conductance (time, peak heap; .npy for bench/python/captum_googlenet_bench.py).")
     static final class Onnx implements Runnable {
-        @picocli.CommandLine.Parameters(paramLabel = "DIR", description = "Folder written by scripts/onnx/export_torchvision.py") Path dir;
-        @Option(names = "--nets", split = ",", defaultValue = "googlenet,alexnet,vgg16,mobilenet_v2,resnet101") List<String> nets;
-        @Option(names = "--repeats", defaultValue = "3") int repeats;
-        @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "A Python with torch and torchvision for PyTorch's timing; 'none' to skip") String python;
-        @Option(names = "--conductance", description = "Only the conductance run: inception4d of googlenet") boolean conductance;
-        @Option(names = "--images", defaultValue = "2") int images;
-        @Option(names = "--steps", defaultValue = "50") int steps;
-        @Option(names = "--max-rows", description = "Rows per pass (default: what fits the heap)") Integer maxRows;
+        @picocli.CommandLine.Parameters(paramLabel = "DIR", description = "Folder written by scripts/onnx/export_torchvision.py.") Path dir;
+        @Option(names = "--nets", split = ",", defaultValue = "googlenet,alexnet,vgg16,mobilenet_v2,resnet101", paramLabel = "NET", description = "The exported nets measured.") List<String> nets;
+        @Option(names = "--repeats", defaultValue = "3", description = "Timed forward passes per library (the best counts).") int repeats;
+        @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "A Python with torch and torchvision for PyTorch's timing; 'none' to skip.") String python;
+        @Option(names = "--conductance", description = "Only the conductance run: inception4d of googlenet.") boolean conductance;
+        @Option(names = "--images", defaultValue = "2", description = "Images attributed in the conductance run.") int images;
+        @Option(names = "--steps", defaultValue = "50", description = "Integration steps of the conductance run.") int steps;
+        @Option(names = "--max-rows", paramLabel = "N", description = "Memory bound: most path rows in one pass (default: what half the free heap holds, at most 64).") Integer maxRows;
         @Mixin ResultOutput output;
 
         @Override
@@ -95,9 +95,9 @@ final class BenchCommand implements Runnable {
             description = "Attributions/s of conductance on the Inception-style net: the default (64-row passes, one per core) vs one thread, "
                     + "one layer vs three, Captum-style vs JVP, one pass of the whole path vs a step loop; all in the same run.")
     static final class Conductance implements Runnable {
-        @Option(names = "--batch", defaultValue = "16") int batch;
-        @Option(names = "--steps", defaultValue = "50") int steps;
-        @Option(names = "--repeats", defaultValue = "2") int repeats;
+        @Option(names = "--batch", defaultValue = "16", description = "Images attributed per call.") int batch;
+        @Option(names = "--steps", defaultValue = "50", description = "Integration steps.") int steps;
+        @Option(names = "--repeats", defaultValue = "2", description = "Timed calls per variant (the best counts).") int repeats;
         @Mixin ResultOutput output;
         @Mixin DeviceOption device;
 
@@ -113,15 +113,15 @@ final class BenchCommand implements Runnable {
     @Command(name = "training",
             description = "Training throughput (images/s) of a model on random 28x28 inputs: forward, backward, Adam step.")
     static final class Training implements Runnable {
-        @Option(names = "--model", defaultValue = "inception") String model;
-        @Option(names = "--batch", defaultValue = "64") int batch;
-        @Option(names = "--steps", defaultValue = "8") int steps;
+        @Option(names = "--model", defaultValue = "inception", description = "The architecture trained.") String model;
+        @Option(names = "--batch", defaultValue = "64", description = "Images per optimizer step.") int batch;
+        @Option(names = "--iterations", defaultValue = "8", description = "Optimizer steps timed (after two of warm-up).") int iterations;
 
         @Mixin ResultOutput output;
 
         @Override
         public void run() {
-            TrainingBench.Result r = TrainingBench.run(model, batch, steps);
+            TrainingBench.Result r = TrainingBench.run(model, batch, iterations);
             output.emit(r.text(), r.json());
         }
     }
@@ -129,9 +129,9 @@ final class BenchCommand implements Runnable {
     @Command(name = "interactions",
             description = "Interaction extraction for one sample against one batched forward of its 2^n masked samples (same run).")
     static final class Interactions implements Runnable {
-        @Option(names = "--variables", split = ",", defaultValue = "10,12") List<Integer> variables;
-        @Option(names = "--iterations", defaultValue = "3000") int iterations;
-        @Option(names = "--max-rows", defaultValue = "256") int maxRows;
+        @Option(names = "--variables", split = ",", defaultValue = "10,12", paramLabel = "N", description = "Player counts measured (2^N masked samples each).") List<Integer> variables;
+        @Option(names = "--iterations", defaultValue = "3000", description = "Optimizer iterations of the AND-OR decomposition.") int iterations;
+        @Option(names = "--max-rows", paramLabel = "N", description = "Memory bound: most masked samples in one pass (default: what half the free heap holds, at most 256).") Integer maxRows;
 
         @Mixin ResultOutput output;
 
@@ -141,7 +141,7 @@ final class BenchCommand implements Runnable {
             List<InteractionsBench.Row> rows = new java.util.ArrayList<>();
             StringBuilder text = new StringBuilder();
             for (int n : variables) {
-                rows.add(InteractionsBench.run(n, iterations, maxRows));
+                rows.add(InteractionsBench.run(n, iterations, maxRows == null ? 0 : maxRows));
                 text.append(InteractionsBench.format(rows.get(rows.size() - 1))).append(System.lineSeparator());
             }
             output.emit(text.toString(), InteractionsBench.json(rows, iterations));
@@ -152,19 +152,19 @@ final class BenchCommand implements Runnable {
             description = "Neuron conductance of all filters and all units of a layer for one image, each in one call, against one neuron at a time "
                     + "on the same net and (with --python) against Captum's NeuronConductance on the PyTorch replica; seconds per neuron, ratios, peak memory.")
     static final class NeuronConductance implements Runnable {
-        @Option(names = "--checkpoint", description = "Model to use (default: the Inception-style net with random weights)") java.nio.file.Path checkpoint;
-        @Option(names = "--layer", defaultValue = "inception4a") String layer;
-        @Option(names = "--steps", defaultValue = "50") int steps;
-        @Option(names = "--samples", defaultValue = "8", description = "Neurons timed one at a time in each loop (default ${DEFAULT-VALUE})") int samples;
-        @Option(names = "--python", description = "A Python with PyTorch and Captum 0.8 importable (e.g. PYTHONPATH=/tmp/captum and /usr/bin/python3) to time Captum too") String python;
+        @Option(names = "--checkpoint", paramLabel = "FILE", description = "The model (default: the Inception-style net with random weights).") java.nio.file.Path checkpoint;
+        @Option(names = "--layer", defaultValue = "inception4a", paramLabel = "NAME", description = "The layer whose filters and units are broken down.") String layer;
+        @Option(names = "--steps", defaultValue = "50", description = "Integration steps.") int steps;
+        @Option(names = "--neurons", defaultValue = "8", description = "Neurons timed one at a time in each loop.") int neurons;
+        @Option(names = "--python", description = "A Python with PyTorch and Captum 0.8 importable (e.g. PYTHONPATH=/tmp/captum and /usr/bin/python3) to time Captum too.") String python;
         @Mixin ResultOutput output;
         @Mixin DeviceOption device;
 
         @Override
         public void run() {
             device.install();
-            if (steps < 2 || samples < 1) throw new dev.galvani.engine.GalvaniException("--steps must be at least 2 and --samples at least 1");
-            NeuronConductanceBench.Result r = NeuronConductanceBench.run(checkpoint, layer, steps, samples, python, 0);
+            if (steps < 2 || neurons < 1) throw new dev.galvani.engine.GalvaniException("--steps must be at least 2 and --neurons at least 1");
+            NeuronConductanceBench.Result r = NeuronConductanceBench.run(checkpoint, layer, steps, neurons, python, 0);
             output.emit(NeuronConductanceBench.format(r), NeuronConductanceBench.json(r));
         }
     }

@@ -93,14 +93,22 @@ public final class Galvani implements Runnable {
     /** A parsing error (unknown or missing option, bad value): one line naming the command's help, exit code 2. */
     static int badArguments(CommandLine.ParameterException ex, String[] args) {
         CommandLine cmd = ex.getCommandLine();
+        String name = cmd.getCommandSpec().qualifiedName(" ").replaceFirst("^galvani ?", "");
         String message = ex.getMessage().strip();
-        if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+        // An option renamed or dropped explains itself first, whatever else is wrong with the line.
+        String renamed = null;
+        for (String arg : args) if (renamed == null && arg.startsWith("--")) renamed = RenamedOptions.explain(name, arg);
+        if (renamed == null && ex.getArgSpec() instanceof CommandLine.Model.OptionSpec o && o.longestName().equals("--target")) {
+            renamed = RenamedOptions.explainTarget(name, ex.getValue());
+        }
+        if (renamed != null) {
+            message = renamed;
+        } else if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
             message += "; did you mean " + String.join(" or ", u.getSuggestions()) + "?";
         }
-        String name = cmd.getCommandSpec().qualifiedName(" ").replaceFirst("^galvani ?", "");
         PrintWriter err = cmd.getErr();
         err.println("galvani" + (name.isEmpty() ? "" : " " + name) + ": " + message.replaceAll("\\s*\\R\\s*", " ")
-                + " (see 'galvani help" + (name.isEmpty() ? "" : " " + name) + "')");
+                + "; see 'galvani help" + (name.isEmpty() ? "" : " " + name) + "'");
         err.flush();
         return 2;
     }

@@ -3,6 +3,7 @@ package dev.galvani.cli;
 import dev.galvani.models.ModelInputs;
 import dev.galvani.models.SavedModel;
 import dev.galvani.models.data.Examples;
+import dev.galvani.models.train.Evaluation;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -25,6 +26,11 @@ final class ImageOptions {
     /** Files of any number and format as one batch: {@link ModelInputs#batch}. */
     Examples batch(SavedModel m, List<Path> files) {
         return ModelInputs.batch(m, files, resize, floats(mean), floats(std));
+    }
+
+    /** A labelled folder scored with these settings: {@link Evaluation#ofFolder}. */
+    Evaluation evaluate(SavedModel m, Path folder, int batch) {
+        return Evaluation.ofFolder(m, folder, batch, resize, floats(mean), floats(std));
     }
 
     private static float[] floats(List<Float> l) {

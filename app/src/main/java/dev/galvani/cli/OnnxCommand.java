@@ -24,11 +24,11 @@ final class OnnxCommand {
     @Command(name = "check", description = "Import an ONNX file and compare it with ONNX Runtime on the same input: the largest relative difference "
             + "(max |galvani - ort| / max |ort|) of each output and of every node value. Exits non-zero when one exceeds --tolerance.")
     static final class Check implements Runnable {
-        @Parameters(paramLabel = "FILE.onnx") Path file;
-        @Option(names = "--input", split = ",", description = "Inputs (images, .npy, folders); default: a random normal batch") List<Path> input;
+        @Parameters(paramLabel = "FILE.onnx", description = "The ONNX file.") Path file;
+        @Option(names = "--input", split = ",", description = "Inputs (images, .npy arrays, folders) (default: a random normal batch).") List<Path> input;
         @Option(names = "--batch", description = "Rows of the random batch (default: the model's fixed batch, else 2)") Integer batch;
-        @Option(names = "--seed", defaultValue = "0") long seed;
-        @Option(names = "--tolerance", defaultValue = "1e-4", description = "Largest relative difference accepted (default ${DEFAULT-VALUE})") double tolerance;
+        @Option(names = "--seed", defaultValue = "0", description = "Seed of the random batch.") long seed;
+        @Option(names = "--tolerance", defaultValue = "1e-4", description = "Largest relative difference accepted.") double tolerance;
         @Option(names = "--outputs-only", description = "Compare the outputs only (faster on large nets)") boolean outputsOnly;
         @Mixin ImageOptions imageOptions;
 

@@ -1,10 +1,10 @@
 package dev.galvani.cli;
 
-import dev.galvani.models.ModelInputs;
-import dev.galvani.models.data.Examples;
 import dev.galvani.engine.GalvaniException;
+import dev.galvani.models.ModelInputs;
 import dev.galvani.models.Predictions;
 import dev.galvani.models.SavedModel;
+import dev.galvani.models.data.Examples;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -12,15 +12,16 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 import java.util.List;
 
-/** {@code galvani predict}: class probabilities for a sentence or an image. */
-@Command(name = "predict", description = "Classify a sentence (--text), an image (--image PNG, or IDX .gz with --index), or any inputs (--input images, .npy, folders); prints probabilities.")
+/** {@code galvani predict}: class probabilities ({@link Predictions}) for sentences or input files. */
+@Command(name = "predict", description = "Classify sentences (--text) or inputs (--input: images, .npy arrays, folders, an IDX file); prints each one's class probabilities.")
 final class PredictCommand implements Runnable {
-    @Option(names = "--checkpoint", required = true, description = "A Galvani checkpoint or an ONNX file") Path checkpoint;
-    @Option(names = "--text") String text;
-    @Option(names = "--image") Path image;
-    @Option(names = "--index", defaultValue = "0") int index;
-    @Option(names = "--input", split = ",", description = "Image files (resized and centre-cropped to the model's input), .npy arrays or folders of them") List<Path> input;
-    @Option(names = "--top", defaultValue = "5", description = "Classes listed per input when there are more than 10 (default ${DEFAULT-VALUE})") int top;
+    @Option(names = "--checkpoint", required = true, paramLabel = "FILE", description = "The model: a Galvani checkpoint (.safetensors) or an ONNX file.") Path checkpoint;
+    @Option(names = "--text", paramLabel = "SENTENCE", description = "A sentence (text models); repeat for several.") List<String> text;
+    @Option(names = "--input", split = ",", paramLabel = "FILE",
+            description = "Image files (resized and centre-cropped to the model's input), .npy arrays or folders of them; for the built-in nets also a 28x28 PNG or an IDX images file.")
+    List<Path> input;
+    @Option(names = "--indices", defaultValue = "0", paramLabel = "LIST", description = "Which images of an IDX file given with --input, like 0-15 or 3,7,9.") String indices;
+    @Option(names = "--top", defaultValue = "5", description = "Classes listed per input when the model has more than 10.") int top;
     @Mixin ImageOptions imageOptions;
     @Mixin ResultOutput output;
 
@@ -28,17 +29,9 @@ final class PredictCommand implements Runnable {
     public void run() {
         SavedModel m = SavedModel.load(checkpoint);
         Examples ex;
-        if (input != null || (m.onnx() != null && image != null)) {
-            ex = imageOptions.batch(m, input != null ? input : List.of(image));
-        } else if (m.onnx() != null) {
-            throw new GalvaniException(checkpoint + ": give inputs with --input (images, .npy arrays or a folder of them)");
-        } else if (m.isText()) {
-            if (text == null) throw new GalvaniException("this is a text model: give --text \"a sentence\"");
-            ex = ModelInputs.sentences(m, List.of(text));
-        } else {
-            if (image == null) throw new GalvaniException("this is an image model: give --image FILE (28x28 PNG, or IDX .gz with --index)");
-            ex = imageOptions.files(m, List.of(image), Integer.toString(index));
-        }
+        if (text != null) ex = ModelInputs.sentences(m, text);
+        else if (input != null) ex = imageOptions.files(m, input, indices);
+        else throw new GalvaniException("give " + (m.isText() ? "--text \"a sentence\"" : "--input FILE (images, .npy arrays or a folder of them)"));
         Predictions p = Predictions.of(m.model(), ex.x(), ex.descriptions(), ModelInputs.classNames(m));
         output.emit(p.text(top), p.json());
     }

@@ -61,14 +61,14 @@ final class StudyCommand {
 
     @Command(name = "ablation", description = "Rank a layer's filters by conductance and its peers; ablate singly and cumulatively (Dhamdhere et al., experiment 1).")
     static final class Ablation implements Runnable {
-        @Option(names = "--checkpoint", defaultValue = "runs/inception.safetensors") Path checkpoint;
-        @Option(names = "--layer", defaultValue = AblationStudy.Config.LAYER) String layer;
-        @Option(names = "--indices", defaultValue = AblationStudy.Config.EXAMPLES, description = "Held-out images (default ${DEFAULT-VALUE})") String indices;
-        @Option(names = "--steps", defaultValue = "" + AblationStudy.Config.STEPS) int steps;
-        @Option(names = "--max-k", defaultValue = "" + AblationStudy.Config.TOP, description = "Most filters removed cumulatively") int maxK;
-        @Option(names = "--max-rows", defaultValue = "" + AblationStudy.Config.MAX_ROWS) int maxRows;
-        @Option(names = "--seed", defaultValue = "0") long seed;
-        @Option(names = "--out", defaultValue = "reports/ablation") Path out;
+        @Option(names = "--checkpoint", defaultValue = "runs/inception.safetensors", paramLabel = "FILE", description = "An Inception-style net's checkpoint.") Path checkpoint;
+        @Option(names = "--layer", defaultValue = AblationStudy.Config.LAYER, paramLabel = "NAME", description = "The layer whose filters are ranked and ablated.") String layer;
+        @Option(names = "--indices", defaultValue = AblationStudy.Config.EXAMPLES, paramLabel = "LIST", description = "Held-out images studied, like 0-31.") String indices;
+        @Option(names = "--steps", defaultValue = "" + AblationStudy.Config.STEPS, description = "Integration steps of the attributions that rank the filters.") int steps;
+        @Option(names = "--top", defaultValue = "" + AblationStudy.Config.TOP, paramLabel = "K", description = "Remove the top 1, 2, ..., K filters of each ranking cumulatively.") int top;
+        @Option(names = "--max-rows", paramLabel = "N", description = "Memory bound: most rows in one pass (default: what half the free heap holds, at most 64 with a backward sweep, 512 without).") Integer maxRows;
+        @Option(names = "--seed", defaultValue = "0", description = "Seed of the random order compared with the rankings.") long seed;
+        @Option(names = "--out", defaultValue = "reports/ablation", paramLabel = "DIR", description = "Report folder.") Path out;
         @Mixin DataOptions data;
         @Mixin DeviceOption device;
 
@@ -78,19 +78,19 @@ final class StudyCommand {
             SavedModel m = checkpoint(checkpoint, "inception", "galvani train --model inception --data fashion-mnist --epochs 4 --out " + checkpoint);
             m.model().module(layer);
             Examples ex = ModelInputs.heldOut(m, data.dataDir, indices, m.data());
-            AblationStudy.Result r = AblationStudy.run(m.model(), ex.x(), new AblationStudy.Config(layer, steps, maxK, maxRows, seed));
+            AblationStudy.Result r = AblationStudy.run(m.model(), ex.x(), new AblationStudy.Config(layer, steps, top, maxRows, seed));
             report(r.text(), AblationStudy.report(r, out, describe(m, checkpoint)));
         }
     }
 
     @Command(name = "text-filters", description = "Conductance of the text CNN's max-pooled filters: positive, negative and negation filters (experiment 3).")
     static final class TextFilters implements Runnable {
-        @Option(names = "--checkpoint", defaultValue = "runs/textcnn-mr.safetensors") Path checkpoint;
-        @Option(names = "--sentences", defaultValue = "" + TextFilterStudy.SENTENCES, description = "Held-out sentences to attribute") int sentences;
-        @Option(names = "--steps", defaultValue = "" + TextFilterStudy.STEPS) int steps;
-        @Option(names = "--seed", description = "Split seed (default: the checkpoint's; another is refused)") Long seed;
-        @Option(names = "--fold", description = "MR fold (default: the checkpoint's held-out fold; another is refused)") Integer fold;
-        @Option(names = "--out", defaultValue = "reports/text-filters") Path out;
+        @Option(names = "--checkpoint", defaultValue = "runs/textcnn-mr.safetensors", paramLabel = "FILE", description = "A text CNN's checkpoint.") Path checkpoint;
+        @Option(names = "--sentences", defaultValue = "" + TextFilterStudy.SENTENCES, description = "Held-out sentences attributed (the first N).") int sentences;
+        @Option(names = "--steps", defaultValue = "" + TextFilterStudy.STEPS, description = "Integration steps of the conductance.") int steps;
+        @Option(names = "--seed", description = "Split seed (default: the checkpoint's; another is refused).") Long seed;
+        @Option(names = "--fold", description = "MR fold (default: the checkpoint's held-out fold; another is refused).") Integer fold;
+        @Option(names = "--out", defaultValue = "reports/text-filters", paramLabel = "DIR", description = "Report folder.") Path out;
         @Mixin DataOptions data;
         @Mixin DeviceOption device;
 
@@ -106,17 +106,17 @@ final class StudyCommand {
 
     @Command(name = "feature-selection", description = "Top-k filters by each method as features for a logistic regression (experiment 2): footwear vs rest and random halves.")
     static final class FeatureSelection implements Runnable {
-        @Option(names = "--checkpoint", defaultValue = "runs/inception.safetensors") Path checkpoint;
-        @Option(names = "--layer", defaultValue = FeatureSelectionStudy.Config.LAYER) String layer;
-        @Option(names = "--attribution-images", defaultValue = "" + FeatureSelectionStudy.Config.ATTRIBUTION_IMAGES) int attributionImages;
-        @Option(names = "--train-per-side", defaultValue = "" + FeatureSelectionStudy.Config.TRAIN_PER_SIDE) int trainPerSide;
-        @Option(names = "--test-per-side", defaultValue = "" + FeatureSelectionStudy.Config.TEST_PER_SIDE) int testPerSide;
-        @Option(names = "--steps", defaultValue = "" + FeatureSelectionStudy.Config.STEPS) int steps;
-        @Option(names = "--random-tasks", defaultValue = "" + FeatureSelectionStudy.Config.RANDOM_TASKS) int randomTasks;
-        @Option(names = "--group", split = ",", description = "Classes of the natural group task (default: footwear 5,7,9 on Fashion-MNIST)") List<Integer> group;
-        @Option(names = "--group-name", description = "Its name in the report") String groupName;
-        @Option(names = "--seed", defaultValue = "0") long seed;
-        @Option(names = "--out", defaultValue = "reports/feature-selection") Path out;
+        @Option(names = "--checkpoint", defaultValue = "runs/inception.safetensors", paramLabel = "FILE", description = "An Inception-style net's checkpoint.") Path checkpoint;
+        @Option(names = "--layer", defaultValue = FeatureSelectionStudy.Config.LAYER, paramLabel = "NAME", description = "The layer whose filters are the features.") String layer;
+        @Option(names = "--attribution-images", defaultValue = "" + FeatureSelectionStudy.Config.ATTRIBUTION_IMAGES, description = "Training images attributed to rank the filters.") int attributionImages;
+        @Option(names = "--train-per-side", defaultValue = "" + FeatureSelectionStudy.Config.TRAIN_PER_SIDE, description = "Training images per side of each task for the logistic regression.") int trainPerSide;
+        @Option(names = "--test-per-side", defaultValue = "" + FeatureSelectionStudy.Config.TEST_PER_SIDE, description = "Held-out images per side of each task.") int testPerSide;
+        @Option(names = "--steps", defaultValue = "" + FeatureSelectionStudy.Config.STEPS, description = "Integration steps of the attributions.") int steps;
+        @Option(names = "--random-tasks", defaultValue = "" + FeatureSelectionStudy.Config.RANDOM_TASKS, description = "Tasks of random halves of the classes.") int randomTasks;
+        @Option(names = "--group", split = ",", paramLabel = "CLASS", description = "Classes of the natural group task (default: footwear 5,7,9 on Fashion-MNIST, else 0,1,2).") List<Integer> group;
+        @Option(names = "--group-name", description = "The group task's name in the report (default: from its classes).") String groupName;
+        @Option(names = "--seed", defaultValue = "0", description = "Seed of the random tasks and the image samples.") long seed;
+        @Option(names = "--out", defaultValue = "reports/feature-selection", paramLabel = "DIR", description = "Report folder.") Path out;
         @Mixin DataOptions data;
         @Mixin DeviceOption device;
 
@@ -136,22 +136,23 @@ final class StudyCommand {
 
     @Command(name = "interactions", description = "AND/OR interactions at every layer, learned and forgotten, generalisation and noise stability by order (Cheng et al. 2024).")
     static final class InteractionsStudy implements Runnable {
-        @Option(names = "--checkpoint", defaultValue = "runs/inception.safetensors") Path checkpoint;
-        @Option(names = "--checkpoint2", description = "A second net trained on the same task (other seed or architecture), for generalisation") Path checkpoint2;
-        @Option(names = "--layers", split = ",", description = "Default: conv2,inception3a,inception3b,inception4a (images); conv3.relu,features (text)") List<String> layers;
-        @Option(names = "--samples", defaultValue = "" + InteractionStudy.SAMPLES) int samples;
-        @Option(names = "--variables", defaultValue = "" + InteractionStudy.VARIABLES, description = "Players: image patches (cells of a grid) or words") int variables;
-        @Option(names = "--grid", defaultValue = "" + InteractionStudy.GRID, description = "Grid of g x g cells over the image") int grid;
-        @Option(names = "--truncate", description = "Text: cut sentences longer than --variables instead of skipping them") boolean truncate;
-        @Option(names = "--iterations", defaultValue = "" + InteractionStudy.ITERATIONS) int iterations;
-        @Option(names = "--lr", defaultValue = "" + InteractionStudy.LR) double lr;
-        @Option(names = "--readout-examples", defaultValue = "" + InteractionStudy.READOUT_EXAMPLES) int readoutExamples;
-        @Option(names = "--noise-draws", defaultValue = "" + InteractionStudy.NOISE_DRAWS) int noiseDraws;
-        @Option(names = "--noise-std", defaultValue = "" + InteractionStudy.NOISE_STD) double noiseStd;
-        @Option(names = "--max-rows", defaultValue = "" + InteractionStudy.MAX_ROWS) int maxRows;
-        @Option(names = "--max-memory", defaultValue = "" + InteractionStudy.MAX_MEMORY_MIB, description = "MiB for the masked samples' features") long maxMemory;
-        @Option(names = "--seed", defaultValue = "0") long seed;
-        @Option(names = "--out", defaultValue = "reports/interactions") Path out;
+        @Option(names = "--checkpoint", defaultValue = "runs/inception.safetensors", paramLabel = "FILE", description = "The net studied (image or text).") Path checkpoint;
+        @Option(names = "--checkpoint2", paramLabel = "FILE", description = "A second net trained on the same task (other seed or architecture), for generalisation.") Path checkpoint2;
+        @Option(names = "--layer", split = ",", paramLabel = "NAME",
+                description = "Layers studied (default: conv2,inception3a,inception3b,inception4a for images; conv3.relu,features for text).") List<String> layers;
+        @Option(names = "--samples", defaultValue = "" + InteractionStudy.SAMPLES, description = "Held-out examples studied.") int samples;
+        @Option(names = "--variables", defaultValue = "" + InteractionStudy.VARIABLES, description = "Players per example: image patches (cells of the grid) or words.") int variables;
+        @Option(names = "--grid", defaultValue = "" + InteractionStudy.GRID, description = "Images: a grid of g x g cells, of which --variables are players.") int grid;
+        @Option(names = "--truncate", description = "Text: cut sentences longer than --variables instead of skipping them.") boolean truncate;
+        @Option(names = "--iterations", defaultValue = "" + InteractionStudy.ITERATIONS, description = "Optimizer iterations of the AND-OR decomposition.") int iterations;
+        @Option(names = "--lr", defaultValue = "" + InteractionStudy.LR, description = "Learning rate of the AND-OR decomposition.") double lr;
+        @Option(names = "--readout-examples", defaultValue = "" + InteractionStudy.READOUT_EXAMPLES, description = "Training examples of each layer's linear readout.") int readoutExamples;
+        @Option(names = "--noise-draws", defaultValue = "" + InteractionStudy.NOISE_DRAWS, description = "Images: noisy copies of each sample for the stability measure.") int noiseDraws;
+        @Option(names = "--noise-std", defaultValue = "" + InteractionStudy.NOISE_STD, description = "Standard deviation of that noise.") double noiseStd;
+        @Option(names = "--max-rows", paramLabel = "N", description = "Memory bound: most masked samples in one pass (default: what half the free heap holds, at most 256).") Integer maxRows;
+        @Option(names = "--max-memory", defaultValue = "" + InteractionStudy.MAX_MEMORY_MIB, paramLabel = "MIB", description = "MiB for the masked samples' features.") long maxMemory;
+        @Option(names = "--seed", defaultValue = "0", description = "Seed of the players' cells, the readouts and the noise.") long seed;
+        @Option(names = "--out", defaultValue = "reports/interactions", paramLabel = "DIR", description = "Report folder.") Path out;
         @Mixin DataOptions data;
         @Mixin DeviceOption device;
 
@@ -164,7 +165,7 @@ final class StudyCommand {
             boolean text = m.isText();
             List<String> ls = layers != null ? layers : InteractionStudy.defaultLayers(text);
             for (String l : ls) m.model().module(l);
-            var cfg = new InteractionStudy.Config(ls, text ? "embedding" : null, readoutExamples, maxRows, maxMemory << 20,
+            var cfg = new InteractionStudy.Config(ls, text ? "embedding" : null, readoutExamples, maxRows == null ? 0 : maxRows, maxMemory << 20,
                     AndOrDecomposition.Options.defaults().withLr(lr).withIterations(iterations), text ? 0 : noiseDraws, noiseStd, seed);
             Map<String, Double> acc = new LinkedHashMap<>();
             Map<String, LogisticRegression> readouts;
@@ -188,18 +189,18 @@ final class StudyCommand {
 
     @Command(name = "selectivity", description = "Class selectivity, probes and group ablation across network families (Hayne et al. 2022).")
     static final class Selectivity implements Runnable {
-        @Option(names = "--models", split = ",", defaultValue = SelectivityStudy.Config.MODELS) List<String> models;
-        @Option(names = "--layers", split = ",", description = "MODEL:LAYER pairs (default: an early and a late post-activation layer per model)") List<String> layers;
-        @Option(names = "--runs-dir", defaultValue = "runs", description = "Where MODEL.safetensors checkpoints are") Path runs;
-        @Option(names = "--grid", defaultValue = "" + SelectivityStudy.Config.GRID) int grid;
-        @Option(names = "--stats-examples", defaultValue = "" + SelectivityStudy.Config.STATS_EXAMPLES) int statsExamples;
-        @Option(names = "--eval-examples", defaultValue = "" + SelectivityStudy.Config.EVAL_EXAMPLES) int evalExamples;
-        @Option(names = "--single-units", defaultValue = "" + SelectivityStudy.Config.SINGLE_UNITS, description = "Units ablated one at a time (a seeded sample)") int singleUnits;
-        @Option(names = "--random-repeats", defaultValue = "" + SelectivityStudy.Config.RANDOM_REPEATS) int randomRepeats;
-        @Option(names = "--probe", defaultValue = "l2", description = "l1 or l2") String probe;
-        @Option(names = "--shift-negative", description = "Shift negative class means to zero instead of refusing the layer") boolean shift;
-        @Option(names = "--seed", defaultValue = "1") long seed;
-        @Option(names = "--out", defaultValue = "reports/selectivity") Path out;
+        @Option(names = "--models", split = ",", defaultValue = SelectivityStudy.Config.MODELS, paramLabel = "MODEL", description = "Network families compared, each from RUNS/MODEL.safetensors.") List<String> models;
+        @Option(names = "--layer", split = ",", paramLabel = "MODEL:LAYER", description = "Layers studied, as MODEL:LAYER pairs (default: an early and a late post-activation layer per model).") List<String> layers;
+        @Option(names = "--runs-dir", defaultValue = "runs", paramLabel = "RUNS", description = "Where the MODEL.safetensors checkpoints are.") Path runs;
+        @Option(names = "--grid", defaultValue = "" + SelectivityStudy.Config.GRID, description = "Groups: a g x g grid of quantile bins over (selectivity, activity).") int grid;
+        @Option(names = "--stats-examples", defaultValue = "" + SelectivityStudy.Config.STATS_EXAMPLES, description = "Training images for the unit statistics and the probes.") int statsExamples;
+        @Option(names = "--eval-examples", defaultValue = "" + SelectivityStudy.Config.EVAL_EXAMPLES, description = "Held-out images the ablations are scored on.") int evalExamples;
+        @Option(names = "--single-units", defaultValue = "" + SelectivityStudy.Config.SINGLE_UNITS, description = "Units ablated one at a time (a seeded sample).") int singleUnits;
+        @Option(names = "--random-repeats", defaultValue = "" + SelectivityStudy.Config.RANDOM_REPEATS, description = "Random groups ablated per size, for comparison.") int randomRepeats;
+        @Option(names = "--probe", defaultValue = "l2", description = "Penalty of the linear probe: l1 or l2.") String probe;
+        @Option(names = "--shift-negative", description = "Shift negative class means to zero instead of refusing the layer.") boolean shift;
+        @Option(names = "--seed", defaultValue = "1", description = "Seed of the samples, the probes and the random groups.") long seed;
+        @Option(names = "--out", defaultValue = "reports/selectivity", paramLabel = "DIR", description = "Report folder.") Path out;
         @Mixin DataOptions data;
         @Mixin DeviceOption device;
 

@@ -14,20 +14,21 @@ import java.util.Map;
 /** {@code galvani train}: {@link Training} of a model on a data set, written as a checkpoint and its metrics. */
 @Command(name = "train", description = "Train a model and write a safetensors checkpoint (and metrics JSON beside it).")
 final class TrainCommand implements Runnable {
-    @Option(names = "--model", required = true, description = "inception, textcnn, alexnet, vgg, mobilenetv2, resnet")
+    @Option(names = "--model", required = true, description = "The architecture: inception, textcnn, alexnet, vgg, mobilenetv2 or resnet.")
     String model;
-    @Option(names = "--data", defaultValue = "auto", description = "fashion-mnist, generated, auto (images); mr, sst2, generated-sentiment (text). Default: ${DEFAULT-VALUE}")
+    @Option(names = "--data", defaultValue = "auto",
+            description = "The data set: fashion-mnist, generated or auto (images: Fashion-MNIST when found, else generated); mr, sst2 or generated-sentiment (text).")
     String data;
-    @Option(names = "--epochs", defaultValue = "3") int epochs;
-    @Option(names = "--batch", defaultValue = "64") int batch;
-    @Option(names = "--lr", defaultValue = "0.001") float lr;
-    @Option(names = "--optimizer", defaultValue = "adam", description = "adam or sgd (momentum 0.9)") String optimizer;
-    @Option(names = "--weight-decay", defaultValue = "0") float weightDecay;
-    @Option(names = "--seed", defaultValue = "0", description = "Seeds the weights, the shuffling and (text) the split") long seed;
-    @Option(names = "--fold", defaultValue = "0", description = "MR cross-validation fold held out, 0..9") int fold;
-    @Option(names = "--limit", defaultValue = "0", description = "Use only the first N training examples (0: all)") int limit;
-    @Option(names = "--width", description = "Inception width multiplier (default 1.0)") String width;
-    @Option(names = "--out", required = true, description = "Checkpoint file to write") Path out;
+    @Option(names = "--epochs", defaultValue = "3", description = "Passes over the training examples.") int epochs;
+    @Option(names = "--batch", defaultValue = "64", description = "Examples per optimizer step.") int batch;
+    @Option(names = "--lr", defaultValue = "0.001", description = "Learning rate (cosine schedule).") float lr;
+    @Option(names = "--optimizer", defaultValue = "adam", description = "adam, or sgd (momentum 0.9).") String optimizer;
+    @Option(names = "--weight-decay", defaultValue = "0", description = "L2 weight decay.") float weightDecay;
+    @Option(names = "--seed", defaultValue = "0", description = "Seeds the weights, the shuffling and (text) the split.") long seed;
+    @Option(names = "--fold", defaultValue = "0", description = "MR cross-validation fold held out, 0..9.") int fold;
+    @Option(names = "--train-examples", defaultValue = "0", paramLabel = "N", description = "Train on the first N training examples only (0: all).") int trainExamples;
+    @Option(names = "--width", description = "Inception width multiplier (default: 1.0).") String width;
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "The checkpoint to write (its metrics go beside it as NAME.metrics.json).") Path out;
     @Mixin DataOptions dataOptions;
     @Mixin DeviceOption device;
 
@@ -36,7 +37,7 @@ final class TrainCommand implements Runnable {
         device.install();
         Map<String, String> hyper = new LinkedHashMap<>();
         if (width != null) hyper.put("width", width);
-        Training.Outcome o = Training.run(new Training.Plan(model, data, fold, seed, limit, hyper,
+        Training.Outcome o = Training.run(new Training.Plan(model, data, fold, seed, trainExamples, hyper,
                 new Trainer.Config(epochs, batch, optimizer, lr, weightDecay, true, seed, Integer.MAX_VALUE)), dataOptions.dataDir);
         Path metrics = o.save(out);
         System.out.printf(Locale.ROOT, "%s: eval accuracy %.4f after %d epochs (%.0f s); checkpoint %s; metrics %s%n",

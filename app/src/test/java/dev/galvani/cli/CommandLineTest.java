@@ -130,11 +130,11 @@ class CommandLineTest {
         failsWith("no such file", "eval", "--checkpoint", dir.resolve("missing.safetensors").toString());
         Path bad = dir.resolve("bad.safetensors");
         Files.write(bad, new byte[] {1, 2, 3});
-        failsWith("too short", "predict", "--checkpoint", bad.toString(), "--image", png.toString());
+        failsWith("too short", "predict", "--checkpoint", bad.toString(), "--input", png.toString());
         BufferedImage small = new BufferedImage(10, 10, BufferedImage.TYPE_INT_RGB);
         Path smallPng = dir.resolve("small.png");
         ImageIO.write(small, "png", smallPng.toFile());
-        failsWith("the model expects 28x28", "predict", "--checkpoint", ckpt.toString(), "--image", smallPng.toString());
+        failsWith("the model expects 28x28", "predict", "--checkpoint", ckpt.toString(), "--input", smallPng.toString());
         failsWith("--epochs must be at least 1", "train", "--model", "inception", "--data", "generated", "--epochs", "0", "--out", dir.resolve("t.safetensors").toString());
         failsWith("unknown model 'lenet'", "model", "show", "lenet");
         failsWith("unknown --method 'simpson'", "conductance", "--checkpoint", ckpt.toString(), "--layer", "inception3a", "--input", png.toString(),
@@ -163,7 +163,7 @@ class CommandLineTest {
 
     @Test void resultsAsJsonOnStdoutAndInAFile() throws Exception {
         Path out = dir.resolve("p.json");
-        Run r = run("predict", "--checkpoint", ckpt.toString(), "--image", png.toString(), "--json", "--out", out.toString());
+        Run r = run("predict", "--checkpoint", ckpt.toString(), "--input", png.toString(), "--json", "--out", out.toString());
         assertEquals(0, r.code(), r.err());
         assertEquals(Json.parse(r.out()), Json.parse(Files.readString(out)));
         var input = (Map<?, ?>) ((java.util.List<?>) ((Map<?, ?>) Json.parse(r.out())).get("inputs")).get(0);
@@ -179,7 +179,7 @@ class CommandLineTest {
     }
 
     @Test void predictPrintsProbabilities() {
-        Run r = run("predict", "--checkpoint", ckpt.toString(), "--image", png.toString());
+        Run r = run("predict", "--checkpoint", ckpt.toString(), "--input", png.toString());
         assertEquals(0, r.code(), r.err());
         double sum = 0;
         for (String line : r.out().split("\n")) {

@@ -57,12 +57,31 @@ class HelpTest {
         }));
     }
 
+    @Test void everyOptionHasADescriptionAndShowsItsDefault() {
+        List<String> problems = new ArrayList<>();
+        for (List<String> path : commandPaths()) {
+            CommandLine cmd = new CommandLine(new Galvani());
+            for (String p : path) cmd = cmd.getSubcommands().get(p);
+            String usage = cmd.getUsageMessage(CommandLine.Help.Ansi.OFF).replaceAll("\\s+", " ");
+            for (CommandLine.Model.OptionSpec o : cmd.getCommandSpec().options()) {
+                if (o.usageHelp() || o.versionHelp()) continue;
+                String where = "galvani " + String.join(" ", path) + " " + o.longestName();
+                String d = String.join(" ", o.description()).strip();
+                if (d.isEmpty()) problems.add(where + ": no description");
+                if (o.defaultValue() == null) continue;
+                if (!usage.replaceAll("\\s", "").contains("Default:" + o.defaultValue())) problems.add(where + ": default " + o.defaultValue() + " not shown");
+                if (d.toLowerCase(java.util.Locale.ROOT).contains("(default")) problems.add(where + ": says its default twice");
+            }
+        }
+        assertEquals(List.of(), problems, String.join("\n", problems));
+    }
+
     @Test void helpOfAnUnknownCommandIsOneLine() {
         CommandLineTest.failsWith("'study' has no command 'ablations'; its commands: ablation", "help", "study", "ablations");
     }
 
     @Test void aParsingErrorIsOneLineNamingTheHelp() {
-        CommandLineTest.failsWith("(see 'galvani help study ablation')", "study", "ablation", "--no-such-option");
+        CommandLineTest.failsWith("; see 'galvani help study ablation'", "study", "ablation", "--no-such-option");
         CommandLineTest.failsWith("galvani train: Missing required option", "train");
     }
 }

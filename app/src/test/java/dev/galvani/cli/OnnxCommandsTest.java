@@ -131,10 +131,10 @@ class OnnxCommandsTest {
         var p = run("predict", "--checkpoint", model.toString(), "--input", dir.resolve("labelled/a").toString());
         assertEquals(0, p.code(), p.err());
         assertTrue(p.out().startsWith("x.png"), p.out());
-        var e = run("eval", "--checkpoint", model.toString(), "--images", labelled.toString());
+        var e = run("eval", "--checkpoint", model.toString(), "--input", labelled.toString());
         assertEquals(0, e.code(), e.err());
         assertTrue(e.out().contains("on 2 examples: the labelled images in " + labelled), e.out());
-        var a = run("ablate", "--checkpoint", model.toString(), "--layer", "relu", "--units", "0,1", "--input", photo.toString());
+        var a = run("ablate", "--checkpoint", model.toString(), "--layer", "relu", "--filters", "0,1", "--input", photo.toString());
         assertEquals(0, a.code(), a.err());
         assertTrue(a.out().contains("wide.png"), a.out());
 
@@ -148,7 +148,7 @@ class OnnxCommandsTest {
     @Test void badInputIsOneLineNamingTheFile() throws Exception {
         failsWith("net.onnx: an ONNX model carries no data set; give inputs with --input",
                 "conductance", "--checkpoint", model.toString(), "--layer", "conv", "--out", dir.resolve("o").toString());
-        failsWith("an ONNX model carries no data set; give --images DIR", "eval", "--checkpoint", model.toString());
+        failsWith("an ONNX model carries no data set; give --input DIR", "eval", "--checkpoint", model.toString());
         byte[] good = Files.readAllBytes(model);
         Path cut = Files.write(dir.resolve("cut.onnx"), java.util.Arrays.copyOf(good, good.length / 2));
         failsWith("cut.onnx: not a readable ONNX file", "model", "show", cut.toString());

@@ -19,11 +19,11 @@ class StudyCommandTest {
 
     @Test void ablationAndInteractionsWriteTheirReports() throws Exception {
         Path ck = dir.resolve("inception.safetensors");
-        CommandLineTest.Run t = run("train", "--model", "inception", "--width", "0.25", "--data", "generated", "--epochs", "1", "--limit", "128",
+        CommandLineTest.Run t = run("train", "--model", "inception", "--width", "0.25", "--data", "generated", "--epochs", "1", "--train-examples", "128",
                 "--batch", "64", "--out", ck.toString());
         assertEquals(0, t.code(), t.err());
 
-        CommandLineTest.Run a = run("study", "ablation", "--checkpoint", ck.toString(), "--indices", "0-1", "--steps", "2", "--max-k", "2",
+        CommandLineTest.Run a = run("study", "ablation", "--checkpoint", ck.toString(), "--indices", "0-1", "--steps", "2", "--top", "2",
                 "--out", dir.resolve("ablation").toString());
         assertEquals(0, a.code(), a.err());
         for (String m : List.of("Conductance", "Gradient*Activation", "Internal influence", "Activation", "Random")) {

@@ -1,6 +1,8 @@
 package dev.galvani.bench;
 
+import dev.galvani.attribution.conductance.RowBudget;
 import dev.galvani.attribution.interactions.AndOrDecomposition;
+import dev.galvani.attribution.interactions.extract.MaskedPasses;
 import dev.galvani.attribution.interactions.extract.LayerwiseInteractions;
 import dev.galvani.attribution.interactions.extract.Players;
 import dev.galvani.attribution.interactions.extract.Readout;
@@ -50,6 +52,7 @@ public final class InteractionsBench {
             });
         }
         var opt = new LayerwiseInteractions.Options(null, maxRows, 4L << 30, AndOrDecomposition.Options.defaults().withIterations(iterations).withLr(1e-4));
+        if (maxRows <= 0) maxRows = RowBudget.rows(net, x, 1, MaskedPasses.DEFAULT_ROWS);   // as the extraction derives it
         int rows = 1 << n;
         Tensor all = x.tile(rows);
         // warm-up both

@@ -8,6 +8,7 @@ import dev.galvani.models.data.Examples;
 import dev.galvani.models.data.FashionMnist;
 import dev.galvani.models.data.ImageDataset;
 import dev.galvani.models.data.ImageFile;
+import dev.galvani.models.data.SentimentData;
 import dev.galvani.models.data.Indices;
 import dev.galvani.models.data.Splits;
 import dev.galvani.models.data.TextDataset;
@@ -176,6 +177,26 @@ public final class ModelInputs {
         }
         Tensor x = xs.size() == 1 ? xs.get(0) : F.concat(0, xs.toArray(new Tensor[0]));
         return new Examples(x.detach(), unlabelled(x.size(0)), desc, null, pre);
+    }
+
+    /**
+     * A labelled file to score the checkpoint on: for a text model a TSV ({@code label<TAB>sentence}
+     * with a header, SST-2's layout), for an image model an IDX images file with its IDX
+     * {@code labels} file; read as the training data were (vocabulary, normalisation).
+     */
+    public static Dataset labelledFile(SavedModel m, Path file, Path labels) {
+        List<String> names = m.data().classNames();
+        if (m.isText()) {
+            TextDataset t = SentimentData.sst2File(file);
+            Splits.requireUsable(file.toString(), "file", t.labels(), names, false);
+            return t.encoded(vocabulary(m));
+        }
+        if (m.onnx() != null && !fitsImageData(m)) throw new GalvaniException(m.onnx().path() + ": an IDX file holds 28x28 grey images, which this model does not take");
+        if (labels == null) throw new GalvaniException(file + ": IDX images need their labels file (--labels)");
+        float[] px = m.data().normalise(FashionMnist.images(file));
+        int[] y = FashionMnist.labels(labels, px.length / 784, names.size());
+        Splits.requireUsable(file.toString(), "file", y, names, false);
+        return new ImageDataset(file.toString(), px, y, 28, 28, names, m.data().mean(), m.data().std());
     }
 
     /** The one line for a command that needs a data set and was given an ONNX model without inputs. */

@@ -63,7 +63,7 @@ public final class SelectivityStudy {
             } else {
                 ls.addAll(DEFAULT_LAYERS.getOrDefault(model, List.of()));
             }
-            if (ls.isEmpty()) throw new GalvaniException("no layers for model '" + model + "'; give --layers " + model + ":LAYER");
+            if (ls.isEmpty()) throw new GalvaniException("no layers for model '" + model + "'; give --layer " + model + ":LAYER");
             out.put(model, ls);
         }
         return out;

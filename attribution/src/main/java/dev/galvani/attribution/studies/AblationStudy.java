@@ -35,15 +35,15 @@ public final class AblationStudy {
      * @param layer   the layer whose filters are ranked and ablated
      * @param steps   quadrature nodes of the attributions
      * @param maxK    the most top filters removed cumulatively
-     * @param maxRows the most rows per forward pass (path rows, and ablated copies)
+     * @param maxRows the most rows per forward pass (path rows, and ablated copies); null for what the heap holds
      */
-    public record Config(String layer, int steps, int maxK, int maxRows, long seed) {
+    public record Config(String layer, int steps, int maxK, Integer maxRows, long seed) {
         /** The study's defaults: the paper's inception4a, 50 steps, up to the top 64 filters, held-out images 0-31. */
         public static final String LAYER = "inception4a", EXAMPLES = "0-31";
-        public static final int STEPS = 50, TOP = 64, MAX_ROWS = 512;
+        public static final int STEPS = 50, TOP = 64;
 
         public static Config defaults() {
-            return new Config(LAYER, STEPS, TOP, MAX_ROWS, 0);
+            return new Config(LAYER, STEPS, TOP, null, 0);
         }
     }
 
@@ -72,8 +72,10 @@ public final class AblationStudy {
 
     public static Result run(Module model, Tensor images, Config cfg) {
         int n = images.size(0);
-        AttributionResult attr = new LayerConductance(model).layers(cfg.layer()).integratedGradients(false).steps(cfg.steps())
-                .method(Quadrature.GAUSS_LEGENDRE).discretisation(Discretisation.JVP).maxRows(cfg.maxRows()).attribute(images);
+        LayerConductance lc = new LayerConductance(model).layers(cfg.layer()).integratedGradients(false).steps(cfg.steps())
+                .method(Quadrature.GAUSS_LEGENDRE).discretisation(Discretisation.JVP);
+        if (cfg.maxRows() != null) lc.maxRows(cfg.maxRows());
+        AttributionResult attr = lc.attribute(images);
         AttributionResult.Layer l = attr.layer(cfg.layer());
         int[] cls = attr.classes();
         Map<String, Tensor> scores = new LinkedHashMap<>();
@@ -83,7 +85,8 @@ public final class AblationStudy {
         scores.put("Activation", AttributionResult.Layer.perFilter(l.activation()));
         int c = scores.get("Conductance").size(1);
 
-        Ablation ablation = new Ablation(model, cfg.layer()).maxRows(cfg.maxRows());
+        Ablation ablation = new Ablation(model, cfg.layer());
+        if (cfg.maxRows() != null) ablation.maxRows(cfg.maxRows());
         float[][] single = ablation.singleUnitScores(images, cls);          // [filter][example]
         double[][] drops = new double[n][c];
         for (int u = 0; u < c; u++) for (int i = 0; i < n; i++) drops[i][u] = attr.f()[i] - single[u][i];

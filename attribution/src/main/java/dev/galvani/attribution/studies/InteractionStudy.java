@@ -34,6 +34,7 @@ import java.util.Map;
 public final class InteractionStudy {
     private InteractionStudy() {}
 
+    /** {@code maxRows}: most masked samples per pass, 0 for what the heap holds. */
     public record Config(List<String> layers, String maskNode, int readoutTrainExamples, int maxRows, long maxBytes,
                          AndOrDecomposition.Options decomposition, int noiseDraws, double noiseStd, long seed) {}
 
@@ -56,7 +57,7 @@ public final class InteractionStudy {
     }
 
     /** The study's defaults: 8 samples of 10 players (image patches on a 4 x 4 grid, or words), 3000 iterations at lr 1e-4, 3000 readout examples, 6 noise draws of std 0.2. */
-    public static final int SAMPLES = 8, VARIABLES = 10, GRID = 4, ITERATIONS = 3000, READOUT_EXAMPLES = 3000, NOISE_DRAWS = 6, MAX_ROWS = 256;
+    public static final int SAMPLES = 8, VARIABLES = 10, GRID = 4, ITERATIONS = 3000, READOUT_EXAMPLES = 3000, NOISE_DRAWS = 6;
     public static final double LR = 1e-4, NOISE_STD = 0.2;
     public static final long MAX_MEMORY_MIB = 2048;
 

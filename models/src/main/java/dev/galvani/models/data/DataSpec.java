@@ -64,7 +64,7 @@ public record DataSpec(String dataset, int fold, int folds, long splitSeed, doub
      */
     public static DataSpec request(String name, boolean text, int fold, long seed, int trainLimit, String dataDir) {
         String ds = canonical(name, text, dataDir);
-        if (trainLimit < 0) throw new GalvaniException("--limit must be 0 (all) or more, got " + trainLimit);
+        if (trainLimit < 0) throw new GalvaniException("--train-examples must be 0 (all) or more, got " + trainLimit);
         int folds = ds.equals(MR) ? MR_FOLDS : 0;
         if (folds == 0 && fold != 0) throw new GalvaniException("--fold " + fold + ": " + ds + " has no folds (only mr is cross-validated)");
         if (folds > 0 && (fold < 0 || fold >= folds)) throw new GalvaniException("--fold " + fold + " is outside 0.." + (folds - 1));
@@ -267,14 +267,14 @@ public record DataSpec(String dataset, int fold, int folds, long splitSeed, doub
             if (newFold < 0 || newFold >= folds) throw new GalvaniException("--fold " + newFold + " is outside 0.." + (folds - 1));
             if (recorded) {
                 throw new GalvaniException("--fold " + newFold + ": " + where + " was trained on " + describe() + "; fold " + newFold
-                        + " holds sentences it trained on. Leave out --fold, or score another file with --data-file");
+                        + " holds sentences it trained on. Leave out --fold, or score another file with eval --input");
             }
         }
         if (newSeed != null && newSeed != splitSeed) {
             if (!seeded()) throw new GalvaniException("--seed: " + ds + " has a fixed test split; --seed does not apply");
             if (recorded) {
                 throw new GalvaniException("--seed " + newSeed + ": " + where + " was trained on " + describe() + "; split seed " + newSeed
-                        + " mixes sentences it trained on into the held-out part. Leave out --seed, or score another file with --data-file");
+                        + " mixes sentences it trained on into the held-out part. Leave out --seed, or score another file with eval --input");
             }
         }
         if (recorded || (newFold == null && newSeed == null)) return this;

@@ -2,8 +2,14 @@ package dev.galvani.models.train;
 
 import dev.galvani.engine.GalvaniException;
 import dev.galvani.engine.Tensor;
+import dev.galvani.engine.autodiff.Grad;
 import dev.galvani.engine.nn.Module;
+import dev.galvani.models.ModelInputs;
+import dev.galvani.models.SavedModel;
+import dev.galvani.models.io.InputFiles;
+import dev.galvani.models.progress.Progress;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,6 +42,31 @@ public record Evaluation(String data, List<String> classNames, int[][] confusion
     /** Evaluates the model (evaluation mode, no graph) on every example of {@code test}. */
     public static Evaluation of(Module model, Dataset test, String data, List<String> classNames) {
         return new Evaluation(data, classNames, Trainer.confusion(model, test, 256));
+    }
+
+    /**
+     * Evaluates the model on a folder with one subfolder of images (or {@code .npy} arrays) per
+     * class, classes numbered in sorted order (torchvision's ImageFolder), read {@code batch} files
+     * at a time as {@link ModelInputs#batch} reads them ({@code resize}, {@code mean}, {@code std}:
+     * null for the defaults); top-1 and top-5.
+     */
+    public static Evaluation ofFolder(SavedModel m, Path folder, int batch, Integer resize, float[] mean, float[] std) {
+        if (batch < 1) throw new GalvaniException("--batch must be at least 1, got " + batch);
+        List<String> classes = new ArrayList<>();
+        List<InputFiles.Labelled> files = InputFiles.labelled(folder, classes);
+        Counter counter = new Counter("the labelled images in " + folder + " (class i = the i-th subfolder in sorted order)", classes);
+        try (Progress bar = Progress.start("eval", files.size(), "images"); Module.Mode e = m.model().evaluating()) {
+            for (int b0 = 0; b0 < files.size(); b0 += batch) {
+                List<InputFiles.Labelled> part = files.subList(b0, Math.min(files.size(), b0 + batch));
+                Tensor x = ModelInputs.batch(m, part.stream().map(InputFiles.Labelled::file).toList(), resize, mean, std).x();
+                if (x.size(0) != part.size()) throw new GalvaniException(folder + ": a .npy file holds several inputs; give one per file");
+                try (Grad.Scope s = Grad.off()) {
+                    counter.add(m.model().call(x), part.stream().mapToInt(InputFiles.Labelled::label).toArray());
+                }
+                bar.step(part.size());
+            }
+        }
+        return counter.result();
     }
 
     /** Counts predictions batch by batch (inputs read one batch at a time), top-1 and top-5. */

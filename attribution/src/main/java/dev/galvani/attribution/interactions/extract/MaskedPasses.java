@@ -1,5 +1,6 @@
 package dev.galvani.attribution.interactions.extract;
 
+import dev.galvani.attribution.conductance.RowBudget;
 import dev.galvani.engine.GalvaniException;
 import dev.galvani.engine.Tensor;
 import dev.galvani.engine.autodiff.Grad;
@@ -23,6 +24,9 @@ import java.util.Map;
 public final class MaskedPasses {
     private MaskedPasses() {}
 
+    /** The most masked samples in one forward pass when none is set and the heap allows. */
+    public static final int DEFAULT_ROWS = 256;
+
     /** Pooled features per layer, [2^n, units] row-major by subset bitmask, and the final logits. */
     public record Features(int players, Map<String, float[]> perLayer, Map<String, Integer> units, float[] logits, int classes) {}
 
@@ -30,7 +34,8 @@ public final class MaskedPasses {
      * @param x        one example, [1, ...]
      * @param maskNode null to mask the model input; else a node whose output is [1, positions, ...]
      *                 (text: the embedding, [1, T, D]) — masked positions get the baseline (zero)
-     * @param maxRows  most subsets per forward pass (the memory bound)
+     * @param maxRows  most subsets per forward pass (the memory bound); 0 for what half the free heap
+     *                 holds ({@code RowBudget}), at most {@value #DEFAULT_ROWS}
      */
     public static Features run(Module model, Tensor x, Players players, String maskNode, List<String> layers, int maxRows,
                                long maxBytes) {
@@ -41,6 +46,7 @@ public final class MaskedPasses {
         float[] logits = null;
         int classes = 0;
         try (Module.Mode e = model.evaluating(); Grad.Scope g = Grad.off()) {
+            if (maxRows <= 0) maxRows = RowBudget.rows(model, x, 1, DEFAULT_ROWS);
             for (long s0 = 0; s0 < subsets; s0 += maxRows) {
                 long s1 = Math.min(subsets, s0 + maxRows);
                 int rows = (int) (s1 - s0);
