@@ -1,7 +1,5 @@
 package dev.galvani.cli;
 
-import dev.galvani.models.ModelInputs;
-import dev.galvani.models.data.Examples;
 import dev.galvani.attribution.interactions.AndOrDecomposition;
 import dev.galvani.attribution.linear.LogisticRegression;
 import dev.galvani.attribution.selectivity.SelectivityStudy;
@@ -9,9 +7,9 @@ import dev.galvani.attribution.studies.AblationStudy;
 import dev.galvani.attribution.studies.FeatureSelectionStudy;
 import dev.galvani.attribution.studies.InteractionStudy;
 import dev.galvani.attribution.studies.TextFilterStudy;
-import dev.galvani.engine.GalvaniException;
-import dev.galvani.engine.nn.Module;
+import dev.galvani.models.ModelInputs;
 import dev.galvani.models.SavedModel;
+import dev.galvani.models.data.Examples;
 import dev.galvani.models.data.ImageDataset;
 import dev.galvani.models.data.Splits;
 import dev.galvani.models.data.TextDataset;
@@ -28,31 +26,6 @@ import java.util.Map;
 @Command(name = "study", description = "Reproduce the papers' experiments; each writes an HTML report with PNG figures and CSV/JSON.",
         subcommands = {StudyCommand.Ablation.class, StudyCommand.FeatureSelection.class, StudyCommand.TextFilters.class, StudyCommand.InteractionsStudy.class, StudyCommand.Selectivity.class})
 final class StudyCommand {
-
-    static SavedModel checkpoint(Path p, String expected, String trainHint) {
-        if (!java.nio.file.Files.isRegularFile(p)) {
-            throw new GalvaniException("checkpoint " + p + " not found; train one first: " + trainHint);
-        }
-        SavedModel m = SavedModel.load(p);
-        if (m.onnx() != null) {
-            // An imported model runs a study when the study's data fits it: the image studies read
-            // 28x28 grey images, so a model taking [N, 1, 28, 28] (e.g. the project's nets exported from PyTorch).
-            if ("textcnn".equals(expected) || !ModelInputs.fitsImageData(m)) {
-                throw new GalvaniException(p + ": an ONNX model carries no data set, and this study's data (" + ("textcnn".equals(expected) ? "sentences, with a vocabulary"
-                        : "28x28 grey images") + ") does not fit its input " + m.get("input_shape", "?"));
-            }
-            return m;
-        }
-        if (expected != null && !m.architecture().equals(expected)) {
-            throw new GalvaniException("checkpoint " + p + " holds a '" + m.architecture() + "' model; this study needs '" + expected + "'");
-        }
-        return m;
-    }
-
-    /** The model and its data for a report's title: "inception from runs/x.safetensors (fashion-mnist ..., test accuracy 0.91)". */
-    static String describe(SavedModel m, Path checkpoint) {
-        return m.architecture() + " from " + checkpoint + " (" + m.data().describe() + ", held-out accuracy " + m.get("test_accuracy", "?") + ")";
-    }
 
     static void report(String text, Path page) {
         System.out.print(text);
@@ -75,11 +48,11 @@ final class StudyCommand {
         @Override
         public void run() {
             device.install();
-            SavedModel m = checkpoint(checkpoint, "inception", "galvani train --model inception --data fashion-mnist --epochs 4 --out " + checkpoint);
+            SavedModel m = ModelInputs.forStudy(checkpoint, "inception", "galvani train --model inception --data fashion-mnist --epochs 4 --out " + checkpoint);
             m.model().module(layer);
             Examples ex = ModelInputs.heldOut(m, data.dataDir, indices, m.data());
             AblationStudy.Result r = AblationStudy.run(m.model(), ex.x(), new AblationStudy.Config(layer, steps, top, maxRows, seed));
-            report(r.text(), AblationStudy.report(r, out, describe(m, checkpoint)));
+            report(r.text(), AblationStudy.report(r, out, ModelInputs.describe(m, checkpoint)));
         }
     }
 
@@ -97,10 +70,10 @@ final class StudyCommand {
         @Override
         public void run() {
             device.install();
-            SavedModel m = checkpoint(checkpoint, "textcnn", "galvani train --model textcnn --data mr --epochs 4 --out " + checkpoint);
+            SavedModel m = ModelInputs.forStudy(checkpoint, "textcnn", "galvani train --model textcnn --data mr --epochs 4 --out " + checkpoint);
             TextDataset heldOut = data.text(data.evaluation(m, checkpoint, null, fold, seed)).heldOut();
             TextFilterStudy.Result r = TextFilterStudy.run(m.model(), heldOut, ModelInputs.vocabulary(m), sentences, steps);
-            report(r.text(), TextFilterStudy.report(r, out, describe(m, checkpoint)));
+            report(r.text(), TextFilterStudy.report(r, out, ModelInputs.describe(m, checkpoint)));
         }
     }
 
@@ -123,14 +96,14 @@ final class StudyCommand {
         @Override
         public void run() {
             device.install();
-            SavedModel m = checkpoint(checkpoint, "inception", "galvani train --model inception --data fashion-mnist --epochs 4 --out " + checkpoint);
+            SavedModel m = ModelInputs.forStudy(checkpoint, "inception", "galvani train --model inception --data fashion-mnist --epochs 4 --out " + checkpoint);
             m.model().module(layer);
             var cfg = new FeatureSelectionStudy.Config(layer, attributionImages, trainPerSide, testPerSide, steps, randomTasks, seed);
             Splits.Split<ImageDataset> im = data.images(m.data());
             var tasks = FeatureSelectionStudy.tasks(im.train().name(), group == null ? null : group.stream().mapToInt(Integer::intValue).toArray(),
                     groupName, im.train().classNames().size(), randomTasks, seed);
             var r = FeatureSelectionStudy.run(m.model(), im.train(), im.heldOut(), tasks, cfg);
-            report(r.text(), FeatureSelectionStudy.report(r, out, describe(m, checkpoint)));
+            report(r.text(), FeatureSelectionStudy.report(r, out, ModelInputs.describe(m, checkpoint)));
         }
     }
 
@@ -159,31 +132,21 @@ final class StudyCommand {
         @Override
         public void run() {
             device.install();
-            SavedModel m = checkpoint(checkpoint, null, "galvani train --model inception --data fashion-mnist --out " + checkpoint);
-            SavedModel m2 = checkpoint2 == null ? null : checkpoint(checkpoint2, null, "galvani train ... --seed 1 --out " + checkpoint2);
+            SavedModel m = ModelInputs.forStudy(checkpoint, null, "galvani train --model inception --data fashion-mnist --out " + checkpoint);
+            SavedModel m2 = checkpoint2 == null ? null : ModelInputs.forStudy(checkpoint2, null, "galvani train ... --seed 1 --out " + checkpoint2);
             if (m2 != null) m.data().requireSameInputs(m2.data(), "checkpoint " + checkpoint, "checkpoint " + checkpoint2);
             boolean text = m.isText();
             List<String> ls = layers != null ? layers : InteractionStudy.defaultLayers(text);
             for (String l : ls) m.model().module(l);
             var cfg = new InteractionStudy.Config(ls, text ? "embedding" : null, readoutExamples, maxRows == null ? 0 : maxRows, maxMemory << 20,
                     AndOrDecomposition.Options.defaults().withLr(lr).withIterations(iterations), text ? 0 : noiseDraws, noiseStd, seed);
-            Map<String, Double> acc = new LinkedHashMap<>();
-            Map<String, LogisticRegression> readouts;
-            InteractionStudy.Samples s;
-            if (text) {
-                Splits.Split<TextDataset> split = data.text(m.data());
-                var v = ModelInputs.vocabulary(m);
-                s = InteractionStudy.sentences(split.heldOut(), v, samples, variables, truncate);
-                if (s.skipped() > 0) System.err.println("galvani: skipped " + s.skipped() + " sentences longer than --variables " + variables + " (use --truncate to cut them)");
-                readouts = InteractionStudy.readouts(m.model(), split.train().encoded(v), split.heldOut().encoded(v), ls, readoutExamples, seed, acc);
-            } else {
-                Splits.Split<ImageDataset> im = data.images(m.data());
-                s = InteractionStudy.images(im.heldOut(), samples, grid, variables, seed);
-                readouts = InteractionStudy.readouts(m.model(), im.train(), im.heldOut(), ls, readoutExamples, seed, acc);
+            InteractionStudy.Prepared p = InteractionStudy.prepare(m, data.dataDir, ls, samples, variables, grid, truncate, readoutExamples, seed);
+            if (p.samples().skipped() > 0) {
+                System.err.println("galvani: skipped " + p.samples().skipped() + " sentences longer than --variables " + variables + " (use --truncate to cut them)");
             }
-            var r = InteractionStudy.run(m.model(), m2 == null ? null : m2.model(), s.samples(), readouts, acc, cfg);
-            report(r.text(), InteractionStudy.report(r, out, describe(m, checkpoint) + ".",
-                    (i, x) -> String.join("; ", InteractionStudy.top(x, s.players().get(i), 5))));
+            var r = InteractionStudy.run(m.model(), m2 == null ? null : m2.model(), p.samples().samples(), p.readouts(), p.readoutAccuracy(), cfg);
+            report(r.text(), InteractionStudy.report(r, out, ModelInputs.describe(m, checkpoint) + ".",
+                    (i, x) -> String.join("; ", InteractionStudy.top(x, p.samples().players().get(i), 5))));
         }
     }
 
@@ -208,18 +171,12 @@ final class StudyCommand {
         public void run() {
             device.install();
             var cfg = new SelectivityStudy.Config(grid, statsExamples, evalExamples, singleUnits, randomRepeats, LogisticRegression.Penalty.parse(probe), shift, seed);
-            Map<String, List<String>> perModel = SelectivityStudy.layers(layers, models);
-            Map<String, Module> nets = new LinkedHashMap<>();
-            SavedModel first = null;
+            Map<String, SavedModel> checkpoints = new LinkedHashMap<>();
             for (String model : models) {
                 Path ck = runs.resolve(model + ".safetensors");
-                SavedModel m = checkpoint(ck, model, "galvani train --model " + model + " --data fashion-mnist --out " + ck);
-                if (first == null) first = m;
-                else first.data().requireSameInputs(m.data(), "checkpoint " + runs.resolve(models.get(0) + ".safetensors"), "checkpoint " + ck);
-                nets.put(model, m.model());
+                checkpoints.put(model, ModelInputs.forStudy(ck, model, "galvani train --model " + model + " --data fashion-mnist --out " + ck));
             }
-            Splits.Split<ImageDataset> im = data.images(first.data());
-            SelectivityStudy.Comparison c = SelectivityStudy.compare(nets, perModel, im.train(), im.heldOut(), cfg, out);
+            SelectivityStudy.Comparison c = SelectivityStudy.compare(checkpoints, SelectivityStudy.layers(layers, models), data.dataDir, cfg, out);
             report(c.text(), c.page());
         }
     }

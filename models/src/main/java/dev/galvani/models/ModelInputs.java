@@ -199,6 +199,33 @@ public final class ModelInputs {
         return new ImageDataset(file.toString(), px, y, 28, 28, names, m.data().mean(), m.data().std());
     }
 
+    /**
+     * The checkpoint a study needs: it exists (else one line with {@code trainHint}, the command that
+     * trains one), holds the {@code expected} architecture (null: any), or is an imported model whose
+     * input fits the study's data (28x28 grey images; a text study needs a vocabulary, which an ONNX
+     * file lacks).
+     */
+    public static SavedModel forStudy(Path p, String expected, String trainHint) {
+        if (!Files.isRegularFile(p)) throw new GalvaniException("checkpoint " + p + " not found; train one first: " + trainHint);
+        SavedModel m = SavedModel.load(p);
+        if (m.onnx() != null) {
+            if ("textcnn".equals(expected) || !fitsImageData(m)) {
+                throw new GalvaniException(p + ": an ONNX model carries no data set, and this study's data (" + ("textcnn".equals(expected) ? "sentences, with a vocabulary"
+                        : "28x28 grey images") + ") does not fit its input " + m.get("input_shape", "?"));
+            }
+            return m;
+        }
+        if (expected != null && !m.architecture().equals(expected)) {
+            throw new GalvaniException("checkpoint " + p + " holds a '" + m.architecture() + "' model; this study needs '" + expected + "'");
+        }
+        return m;
+    }
+
+    /** A checkpoint for a report's title: "inception from runs/x.safetensors (fashion-mnist, ..., held-out accuracy 0.91)". */
+    public static String describe(SavedModel m, Path file) {
+        return m.architecture() + " from " + file + " (" + m.data().describe() + ", held-out accuracy " + m.get("test_accuracy", "?") + ")";
+    }
+
     /** The one line for a command that needs a data set and was given an ONNX model without inputs. */
     public static GalvaniException noDataSet(Path file) {
         return new GalvaniException(file + ": an ONNX model carries no data set; give inputs with --input (images, .npy arrays or a folder of them)");

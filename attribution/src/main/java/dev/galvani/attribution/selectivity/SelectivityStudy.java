@@ -11,7 +11,9 @@ import dev.galvani.engine.autodiff.Grad;
 import dev.galvani.engine.nn.Hooks;
 import dev.galvani.engine.nn.Module;
 import dev.galvani.engine.nn.NamedHook;
+import dev.galvani.models.SavedModel;
 import dev.galvani.models.data.ImageDataset;
+import dev.galvani.models.data.Splits;
 import dev.galvani.models.progress.Progress;
 import dev.galvani.models.train.Dataset;
 
@@ -73,9 +75,26 @@ public final class SelectivityStudy {
     public record Comparison(Path page, String text) {}
 
     /**
+     * {@link #compare(Map, Map, ImageDataset, ImageDataset, Config, Path)} on checkpoints by model
+     * name; they must read the same images the same way ({@link dev.galvani.models.data.DataSpec#requireSameInputs}).
+     */
+    public static Comparison compare(Map<String, SavedModel> checkpoints, Map<String, List<String>> layers, String dataDir, Config cfg, Path out) {
+        if (checkpoints.isEmpty()) throw new GalvaniException("no models to compare");
+        String firstName = checkpoints.keySet().iterator().next();
+        SavedModel first = checkpoints.get(firstName);
+        Map<String, Module> models = new LinkedHashMap<>();
+        for (Map.Entry<String, SavedModel> c : checkpoints.entrySet()) {
+            first.data().requireSameInputs(c.getValue().data(), "the " + firstName + " checkpoint", "the " + c.getKey() + " checkpoint");
+            models.put(c.getKey(), c.getValue().model());
+        }
+        Splits.Split<ImageDataset> data = Splits.images(first.data(), dataDir);
+        return compare(models, layers, data.train(), data.heldOut(), cfg, out);
+    }
+
+    /**
      * The study across network families: every layer of every model on the same images, each
      * layer's section of the page, and a summary table: does deficit ~ SI + A + SI:A beat
-     * deficit ~ SI (adjusted R²)?
+     * deficit ~ SI (adjusted R²)? The same on modules and data already at hand.
      */
     public static Comparison compare(Map<String, Module> models, Map<String, List<String>> layers, ImageDataset train, ImageDataset test, Config cfg, Path out) {
         Report rep = new Report("Selectivity, probes and group ablation", out);

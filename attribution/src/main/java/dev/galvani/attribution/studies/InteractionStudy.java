@@ -12,7 +12,10 @@ import dev.galvani.engine.GalvaniException;
 import dev.galvani.engine.Rng;
 import dev.galvani.engine.Tensor;
 import dev.galvani.engine.nn.Module;
+import dev.galvani.models.ModelInputs;
+import dev.galvani.models.SavedModel;
 import dev.galvani.models.data.ImageDataset;
+import dev.galvani.models.data.Splits;
 import dev.galvani.models.data.TextDataset;
 import dev.galvani.models.data.Vocabulary;
 import dev.galvani.models.train.Dataset;
@@ -113,6 +116,28 @@ public final class InteractionStudy {
             out.add(sample(heldOut, i, p));
         }
         return new Samples(out, players, 0);
+    }
+
+    /** A study's samples with their players, and the layers' readouts trained on the checkpoint's own training data. */
+    public record Prepared(Samples samples, Map<String, LogisticRegression> readouts, Map<String, Double> readoutAccuracy) {}
+
+    /**
+     * Everything a study of a checkpoint needs from its data: {@code count} held-out samples of
+     * {@code variables} players ({@link #sentences} for a text model, {@link #images} otherwise), checked
+     * before the readouts of {@code layers} are trained on {@code readoutExamples} training examples.
+     */
+    public static Prepared prepare(SavedModel m, String dataDir, List<String> layers, int count, int variables, int grid, boolean truncate,
+                                   int readoutExamples, long seed) {
+        Map<String, Double> acc = new LinkedHashMap<>();
+        if (m.isText()) {
+            Splits.Split<TextDataset> split = Splits.text(m.data(), dataDir);
+            Vocabulary v = ModelInputs.vocabulary(m);
+            Samples s = sentences(split.heldOut(), v, count, variables, truncate);
+            return new Prepared(s, readouts(m.model(), split.train().encoded(v), split.heldOut().encoded(v), layers, readoutExamples, seed, acc), acc);
+        }
+        Splits.Split<ImageDataset> split = Splits.images(m.data(), dataDir);
+        Samples s = images(split.heldOut(), count, grid, variables, seed);
+        return new Prepared(s, readouts(m.model(), split.train(), split.heldOut(), layers, readoutExamples, seed, acc), acc);
     }
 
     private static void checkPlayers(int variables, int count) {
