@@ -239,9 +239,8 @@ final class StudyCommand {
                 readouts = dev.galvani.attribution.studies.InteractionStudy.readouts(m.model(), im.train(), im.heldOut(), ls, readoutExamples, seed, acc);
                 var p = dev.galvani.attribution.interactions.extract.Players.patches(28, 28, grid, grid, variables, seed);
                 for (int i = 0; i < samples; i++) {
-                    var b = im.heldOut().batch(new int[] {i});
                     players.add(p);
-                    list.add(new dev.galvani.attribution.interactions.extract.LayerwiseInteractions.Sample(b.x(), b.y()[0], p));
+                    list.add(dev.galvani.attribution.studies.InteractionStudy.sample(im.heldOut(), i, p));
                 }
             }
             if (list.isEmpty()) throw new GalvaniException("no sample has at most " + variables + " words; raise --variables or use --truncate");
@@ -278,11 +277,6 @@ final class StudyCommand {
         @Mixin DataOptions data;
         @Mixin DeviceOption device;
 
-        static final java.util.Map<String, List<String>> DEFAULT_LAYERS = java.util.Map.of(
-                "alexnet", List.of("relu2", "relu6"), "vgg", List.of("relu2_2", "relu_fc1"),
-                "mobilenetv2", List.of("blocks.2.expand", "head"), "resnet", List.of("layer1.1", "layer3.1"),
-                "inception", List.of("inception3a", "inception4a"));
-
         @Override
         public void run() {
             device.install();
@@ -311,7 +305,7 @@ final class StudyCommand {
                 if (layers != null) {
                     for (String p : layers) if (p.startsWith(model + ":")) ls.add(p.substring(model.length() + 1));
                 } else {
-                    ls.addAll(DEFAULT_LAYERS.getOrDefault(model, List.of()));
+                    ls.addAll(dev.galvani.attribution.selectivity.SelectivityStudy.DEFAULT_LAYERS.getOrDefault(model, List.of()));
                 }
                 if (ls.isEmpty()) throw new GalvaniException("no layers for model '" + model + "'; give --layers " + model + ":LAYER");
                 for (String l : ls) {
