@@ -39,6 +39,11 @@ class StudyCommandTest {
 
         CommandLineTest.failsWith("--variables 20 is more than the 16 cells of a 4x4 grid", "study", "interactions", "--checkpoint", ck.toString(),
                 "--variables", "20", "--out", dir.resolve("x").toString());
+        CommandLineTest.failsWith("checkpoint " + ck + " holds a 'inception' model; this study needs 'textcnn'", "study", "text-filters",
+                "--checkpoint", ck.toString(), "--out", dir.resolve("y").toString());
+        Path none = dir.resolve("none.safetensors");
+        CommandLineTest.failsWith("checkpoint " + none + " not found; train one first: galvani train --model inception", "study", "ablation",
+                "--checkpoint", none.toString(), "--out", dir.resolve("z").toString());
     }
 
     /** The files the page names (src and href, not web addresses) that are not beside it. */
