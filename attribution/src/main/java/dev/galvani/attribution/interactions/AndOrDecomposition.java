@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * The AND-OR decomposition of a game into sparse AND and OR interactions (Li & Zhang, ICML 2023;
- * Ren et al., ICLR 2024; the "pq" form of sjtu-xai-lab/interaction-concept; ../shared/METHODS.md 3):
+ * Ren et al., ICLR 2024; the "pq" form of sjtu-xai-lab/interaction-concept on GitHub):
  * {@code v_and = ½ (v + q) + p}, {@code v_or = ½ (v + q) − p}, minimising
  * {@code Σ_S |I_and(S)| + Σ_S |I_or(S)|} over {@code p} and over {@code q} with
  * {@code |q_T| ≤ qBound · |v(x_N) − v(x_∅)|}.
@@ -66,6 +66,10 @@ public final class AndOrDecomposition {
         public Options withMerge(Merge merge) {
             return new Options(lr, iterations, momentum, qBound, merge, checkpoints);
         }
+
+        public Options withCheckpoints(int checkpoints) {
+            return new Options(lr, iterations, momentum, qBound, merge, checkpoints);
+        }
     }
 
     /**
@@ -100,66 +104,102 @@ public final class AndOrDecomposition {
     public static Result decompose(double[] v, Options o) {
         int size = v.length;
         int n = Moebius.players(size);
+        for (int t = 0; t < size; t++) {
+            if (!Double.isFinite(v[t])) {
+                throw new GalvaniException("AND-OR decomposition: v(x_T) is " + v[t] + " at T = " + t + "; every value must be finite");
+            }
+        }
         double bound = o.qBound() * Math.abs(v[size - 1] - v[0]);
 
         double[] p = new double[size];
         double[] q = new double[size];
         double[] velocityP = new double[size];
         double[] velocityQ = new double[size];
-        double[] iAnd = new double[size];
-        double[] iOr = new double[size];
-        double[] gradAnd = new double[size];
-        double[] gradOr = new double[size];
+        double[] gradP = new double[size];
+        double[] gradQ = new double[size];
+        Work work = new Work(size);
 
         int every = Math.max(1, o.iterations() / o.checkpoints());
         List<Integer> at = new ArrayList<>();
         List<Double> losses = new ArrayList<>();
         double logLr = Math.log10(o.lr());
+        double mu = o.momentum();
         for (int it = 0; it < o.iterations(); it++) {
-            for (int t = 0; t < size; t++) {
-                q[t] = Math.max(-bound, Math.min(bound, q[t]));
-                double half = 0.5 * (v[t] + q[t]);
-                iAnd[t] = half + p[t];
-                iOr[t] = half - p[t];
-            }
-            Moebius.subset(iAnd);
-            Moebius.or(iOr, iOr);
-
-            if (it % every == 0 || it == o.iterations() - 1) {
+            for (int t = 0; t < size; t++) q[t] = Math.max(-bound, Math.min(bound, q[t]));
+            boolean last = it + 1 == o.iterations();
+            double loss = lossAndGradient(v, p, q, last ? null : gradP, gradQ, work);
+            if (it % every == 0 || last) {
                 at.add(it);
-                losses.add(l1(iAnd) + l1(iOr));
+                losses.add(loss);
             }
-            if (it + 1 == o.iterations()) break;
-
-            for (int s = 0; s < size; s++) {
-                gradAnd[s] = Math.signum(iAnd[s]);
-                gradOr[s] = Math.signum(iOr[s]);
-            }
-            Moebius.superset(gradAnd);
-            Moebius.orTransposed(gradOr, gradOr);
+            if (last) break;
 
             // np.logspace(log lr, log lr − 1, iterations)[it]
             double lr = o.iterations() == 1 ? o.lr() : Math.pow(10, logLr - (double) it / (o.iterations() - 1));
-            double mu = o.momentum();
             for (int t = 0; t < size; t++) {
-                double gp = gradAnd[t] - gradOr[t];
-                double gq = 0.5 * (gradAnd[t] + gradOr[t]);
                 // PyTorch SGD: the first step's buffer is the gradient itself, which 0·0 + g gives
-                velocityP[t] = mu * velocityP[t] + gp;
-                velocityQ[t] = mu * velocityQ[t] + gq;
+                velocityP[t] = mu * velocityP[t] + gradP[t];
+                velocityQ[t] = mu * velocityQ[t] + gradQ[t];
                 p[t] -= lr * velocityP[t];
                 q[t] -= lr * velocityQ[t];
             }
         }
 
-        Interactions result = merge(new Interactions(n, iAnd, iOr), o.merge());
+        Interactions result = merge(new Interactions(n, work.and, work.or), o.merge());
         int[] atArray = at.stream().mapToInt(Integer::intValue).toArray();
         double[] lossArray = losses.stream().mapToDouble(Double::doubleValue).toArray();
         return new Result(result, p, q, atArray, lossArray, o.iterations());
     }
 
+    /** Scratch arrays of one decomposition; after a call, {@code and} and {@code or} hold the interactions at (p, q). */
+    static final class Work {
+        final double[] and, or, signAnd, signOr;
+
+        Work(int size) {
+            and = new double[size];
+            or = new double[size];
+            signAnd = new double[size];
+            signOr = new double[size];
+        }
+    }
+
     /**
-     * Moves OR terms into AND terms (METHODS.md 3): a singleton OR term {@code {i}} and a
+     * The loss {@code L = Σ_S |I_and(S)| + Σ_S |I_or(S)|} at (p, q) (q taken as given, not clipped)
+     * and, when {@code gradP} is not null, its gradient: with {@code a = ½(v+q)+p},
+     * {@code b = ½(v+q)−p}, {@code ∂L/∂a = Dᵀ sign(I_and)} and {@code ∂L/∂b = Mᵀ sign(I_or)}
+     * (D the subset Möbius transform, M the OR transform), so {@code ∂L/∂p = ∂L/∂a − ∂L/∂b} and
+     * {@code ∂L/∂q = ½ (∂L/∂a + ∂L/∂b)}. The subgradient of {@code |x|} at 0 is taken as 0, as in PyTorch.
+     */
+    static double lossAndGradient(double[] v, double[] p, double[] q, double[] gradP, double[] gradQ, Work w) {
+        int size = v.length;
+        double[] and = w.and, or = w.or;
+        for (int t = 0; t < size; t++) {
+            double half = 0.5 * (v[t] + q[t]);
+            and[t] = half + p[t];
+            or[t] = half - p[t];
+        }
+        Moebius.subset(and);
+        Moebius.or(or, or);
+        double loss = 0;
+        for (int s = 0; s < size; s++) loss += Math.abs(and[s]) + Math.abs(or[s]);
+        if (gradP == null) return loss;
+
+        double[] ga = w.signAnd, go = w.signOr;
+        for (int s = 0; s < size; s++) {
+            ga[s] = Math.signum(and[s]);
+            go[s] = Math.signum(or[s]);
+        }
+        Moebius.superset(ga);
+        Moebius.orTransposed(go, go);
+        for (int t = 0; t < size; t++) {
+            gradP[t] = ga[t] - go[t];
+            gradQ[t] = 0.5 * (ga[t] + go[t]);
+        }
+        return loss;
+    }
+
+    /**
+     * Moves OR terms into AND terms (Ren et al., ICLR 2024): a singleton OR term {@code {i}} and a
      * singleton AND term both count exactly when {@code i ∈ T}, and both empty-set terms always
      * count, so universal matching is unchanged. Returns a new set; the input is not modified.
      */
@@ -180,9 +220,4 @@ public final class AndOrDecomposition {
         return new Interactions(x.players(), and, or);
     }
 
-    private static double l1(double[] a) {
-        double s = 0;
-        for (double x : a) s += Math.abs(x);
-        return s;
-    }
 }
