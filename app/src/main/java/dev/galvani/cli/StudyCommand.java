@@ -157,6 +157,7 @@ final class StudyCommand {
         @Option(names = "--grid", defaultValue = "4", description = "Grid of g x g cells over the image") int grid;
         @Option(names = "--iterations", defaultValue = "20000", description = "SGD iterations of the AND-OR decomposition (default: the reference's)") int iterations;
         @Option(names = "--lr", defaultValue = "1e-5", description = "Initial learning rate, decaying log-linearly to a tenth (default: the reference's)") double lr;
+        @Option(names = "--solver", defaultValue = "SGD", description = "SGD (the reference's) or PRIMAL_DUAL (closer to the exact optimum in as many iterations)") dev.galvani.attribution.interactions.AndOrDecomposition.Solver solver;
         @Option(names = "--merge", defaultValue = "ORDER_AT_MOST_ONE", description = "OR terms merged into AND afterwards: ${COMPLETION-CANDIDATES}") dev.galvani.attribution.interactions.AndOrDecomposition.Merge merge;
         @Option(names = "--salient", defaultValue = "0.05", description = "Salient: |I| above this fraction of the sample's max |I|") double salient;
         @Option(names = "--readout-examples", defaultValue = "5000", description = "Training examples for each layer's readout") int readoutExamples;
@@ -185,7 +186,7 @@ final class StudyCommand {
             List<String> ls = layers != null ? layers : text ? List.of("embedding", "conv3.relu", "features") : List.of("conv2", "inception3a", "inception3b", "inception4a");
             for (String l : ls) m.model().module(l);
             var decomposition = dev.galvani.attribution.interactions.AndOrDecomposition.Options.defaults().withLr(lr).withIterations(iterations)
-                    .withMerge(merge).withCheckpoints(200);
+                    .withMerge(merge).withSolver(solver).withCheckpoints(200);
             var cfg = new dev.galvani.attribution.studies.InteractionStudy.Config(text ? "embedding" : null, maxRows, decomposition,
                     noiseDraws, noiseStd, salient, seed);
             var readoutOptions = dev.galvani.attribution.interactions.extract.LinearReadout.Options.defaults()

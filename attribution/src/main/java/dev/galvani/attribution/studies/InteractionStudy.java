@@ -4,6 +4,7 @@ import dev.galvani.attribution.activations.LayerActivations;
 import dev.galvani.attribution.interactions.AndOrDecomposition;
 import dev.galvani.attribution.interactions.Interactions;
 import dev.galvani.attribution.interactions.LayerwiseMetrics;
+import dev.galvani.attribution.interactions.SalientInteractions;
 import dev.galvani.attribution.interactions.extract.LayerwiseInteractions;
 import dev.galvani.attribution.interactions.extract.LayerwiseInteractions.LayerGame;
 import dev.galvani.attribution.interactions.extract.LayerwiseInteractions.Sample;
@@ -53,12 +54,13 @@ public final class InteractionStudy {
     /**
      * @param second           the second net's games at its output (null without a second net)
      * @param generalisation   IoU of the two nets' output interactions by order (null without a second net)
-     * @param stability        per layer, {@code |mean|/std} over noise draws by order (empty without noise)
+     * @param stability        per layer, {@code |mean|/std} over noise draws by order, over all interactions (empty without noise)
+     * @param salientStability the same over the interactions salient in the clean sample
      * @param seconds          wall time of each stage
      */
     public record Result(Config config, Map<String, LinearReadout> readouts, List<Sample> samples, LayerwiseInteractions.Result main,
                          LayerwiseInteractions.Result second, double[] generalisation, Map<String, double[]> stability,
-                         Map<String, Double> seconds) {}
+                         Map<String, double[]> salientStability, Map<String, Double> seconds) {}
 
     public static Result run(Module model, Module second, List<Sample> samples, Map<String, LinearReadout> readouts, Config cfg) {
         Map<String, Double> seconds = new LinkedHashMap<>();
@@ -76,7 +78,7 @@ public final class InteractionStudy {
             gen = generalisationByOrder(main, other);
         }
 
-        Map<String, double[]> stability = new LinkedHashMap<>();
+        Map<String, double[]> stability = new LinkedHashMap<>(), salientStability = new LinkedHashMap<>();
         if (cfg.noiseDraws() >= 2) {
             t0 = System.nanoTime();
             List<Sample> noisy = new ArrayList<>();
@@ -85,10 +87,11 @@ public final class InteractionStudy {
                 for (int k = 0; k < cfg.noiseDraws(); k++) noisy.add(withNoise(model, samples.get(i), cfg.maskNode(), cfg.noiseStd(), rng));
             }
             LayerwiseInteractions.Result r = LayerwiseInteractions.run(model, noisy, readouts, opt);
-            stability = stabilityByOrder(r, cfg.noiseDraws());
+            stability = stabilityByOrder(r, null, cfg.noiseDraws(), cfg.salientFraction());
+            salientStability = stabilityByOrder(r, main, cfg.noiseDraws(), cfg.salientFraction());
             seconds.put("noise draws", (System.nanoTime() - t0) / 1e9);
         }
-        return new Result(cfg, readouts, samples, main, other, gen, stability, seconds);
+        return new Result(cfg, readouts, samples, main, other, gen, stability, salientStability, seconds);
     }
 
     /**
@@ -123,13 +126,21 @@ public final class InteractionStudy {
         return nanMean(per);
     }
 
-    /** Per layer: noise stability by order of each sample's draws (consecutive blocks of {@code draws}), averaged over samples. */
-    static Map<String, double[]> stabilityByOrder(LayerwiseInteractions.Result noisy, int draws) {
+    /**
+     * Per layer: noise stability by order of each sample's draws (consecutive blocks of {@code draws}
+     * in {@code noisy}), averaged over samples; with {@code clean}, only over the interactions
+     * salient in the clean sample at that layer.
+     */
+    static Map<String, double[]> stabilityByOrder(LayerwiseInteractions.Result noisy, LayerwiseInteractions.Result clean, int draws,
+                                                  double fraction) {
         Map<String, double[]> out = new LinkedHashMap<>();
         for (String l : noisy.layers()) {
             List<Interactions> all = noisy.decomposed(l);
             List<double[]> per = new ArrayList<>();
-            for (int s = 0; s + draws <= all.size(); s += draws) per.add(LayerwiseMetrics.noiseStabilityByOrder(all.subList(s, s + draws)));
+            for (int s = 0; s + draws <= all.size(); s += draws) {
+                boolean[] selected = clean == null ? null : SalientInteractions.salient(clean.decomposed(l).get(s / draws), fraction);
+                per.add(LayerwiseMetrics.noiseStabilityByOrder(all.subList(s, s + draws), selected));
+            }
             out.put(l, nanMean(per));
         }
         return out;
@@ -194,26 +205,36 @@ public final class InteractionStudy {
         rep.paragraph(description + " " + r.samples().size() + " samples, " + n + " input variables (players) each. v(x_T) is the log-odds "
                 + "of the true class from a linear softmax readout trained on each layer's features (flattened unless the table says "
                 + "otherwise), and from the net's own head at 'output'. AND-OR decomposition (Li & Zhang 2023; Ren et al. 2024): "
-                + d.iterations() + " iterations of SGD with momentum " + d.momentum() + ", learning rate " + d.lr() + " decaying "
-                + "log-linearly to " + d.lr() / 10 + ", q bounded by " + d.qBound() + " |v(N) − v(∅)|, OR terms merged into AND: "
+                + describe(d) + ", q bounded by " + d.qBound() + " |v(N) − v(∅)|, OR terms merged into AND: "
                 + d.merge() + ". Salient: |I| > " + f + " max |I| of the sample's own set. Strength-based learned, forgotten, "
                 + "completeness and redundancy as Cheng et al. (2024) define them; counts are per sample, averaged.");
 
+        List<LayerRow> layerRows = layerRows(r);
         List<List<Object>> rows = new ArrayList<>();
-        for (LayerRow x : layerRows(r)) {
+        for (LayerRow x : layerRows) {
             rows.add(List.of(x.layer(), x.features(), x.readoutTrain(), x.readoutHeldOut(), x.valueRange(), x.salientDecomposed(),
-                    x.salientHarsanyi(), x.strengthDecomposed(), x.strengthHarsanyi(), x.finalLossRatio(), x.lastTenthChange(),
-                    x.learned(), x.forgotten(), x.completeness(), x.redundancy()));
+                    x.salientHarsanyi(), x.strengthDecomposed(), x.strengthHarsanyi(), x.finalLossRatio(), x.lastTenthChange()));
         }
         rep.table("Per layer: readout features and accuracy (training, held-out); mean |v(N) − v(∅)|; mean number of salient "
-                        + "interactions of the 2^(n+1), AND-OR decomposition vs the plain Harsanyi dividends; mean L1 strength of both; the "
-                        + "decomposition's final loss relative to its start and its relative fall over the last tenth of the iterations; "
-                        + "learned (new) and forgotten strength relative to the layer before; completeness and redundancy relative to the output",
-                "layers", List.of("layer", "readout features", "readout train acc", "readout held-out acc", "|v(N)−v(∅)|",
-                        "salient AND-OR", "salient Harsanyi", "L1 AND-OR", "L1 Harsanyi", "final/initial loss", "fall in last 10%",
-                        "learned", "forgotten", "completeness", "redundancy"), rows);
+                        + "interactions of the 2^(n+1), AND-OR decomposition vs plain Harsanyi dividends; mean L1 strength of both; the "
+                        + "decomposition's final loss relative to its start, and its relative fall over the last tenth of the iterations",
+                "layers", List.of("layer", "readout features", "train acc", "held-out acc", "|v(N)−v(∅)|", "salient AND-OR",
+                        "salient Harsanyi", "L1 AND-OR", "L1 Harsanyi", "final / initial loss", "fall in last 10%"), rows);
 
         List<String> layers = m.layers();
+        LayerwiseMetrics.Change ch = m.change();
+        double[][][] counts = m.countChange(f);
+        List<List<Object>> change = new ArrayList<>();
+        for (int li = 0; li < layers.size(); li++) {
+            LayerRow x = layerRows.get(li);
+            change.add(List.of(x.layer(), x.learned(), x.forgotten(), x.completeness(), x.redundancy(), sum(counts[0][li]),
+                    sum(counts[1][li]), sum(counts[2][li])));
+        }
+        rep.table("Layerwise change (strength-based, per sample, averaged): learned (new) and forgotten strength relative to the layer "
+                        + "before, completeness and redundancy relative to the output's total strength; count-based: salient interactions, "
+                        + "salient ones new at the layer and salient ones of the layer before that are no longer salient",
+                "change", List.of("layer", "learned", "forgotten", "completeness", "redundancy", "salient", "new salient", "forgotten salient"), change);
+
         int[] at = m.lossIterations();
         double[] its = new double[at.length];
         for (int i = 0; i < at.length; i++) its[i] = at[i];
@@ -233,14 +254,14 @@ public final class InteractionStudy {
 
         double[] salD = new double[layers.size()], salH = new double[layers.size()];
         double[] nw = new double[layers.size()], fg = new double[layers.size()], cp = new double[layers.size()], rd = new double[layers.size()];
-        LayerwiseMetrics.Change ch = m.change();
         for (int li = 0; li < layers.size(); li++) {
-            salD[li] = m.salientCount(layers.get(li), false, f);
-            salH[li] = m.salientCount(layers.get(li), true, f);
-            nw[li] = ch.newInteractions(li);
-            fg[li] = ch.forgotten(li);
-            cp[li] = ch.completeness(li);
-            rd[li] = ch.redundancy(li);
+            LayerRow x = layerRows.get(li);
+            salD[li] = x.salientDecomposed();
+            salH[li] = x.salientHarsanyi();
+            nw[li] = x.learned();
+            fg[li] = x.forgotten();
+            cp[li] = x.completeness();
+            rd[li] = x.redundancy();
         }
         rep.figure("Salient interactions per sample by layer: AND-OR decomposition vs plain Harsanyi dividends",
                 Report.bars("Sparsity", "layer", "salient interactions", layers, List.of("AND-OR", "Harsanyi"), List.of(salD, salH)));
@@ -251,50 +272,48 @@ public final class InteractionStudy {
                         List.of("completeness", "redundancy"), List.of(cp, rd)));
 
         double[] orders = new double[n + 1];
-        List<String> ks = new ArrayList<>();
-        for (int k = 0; k <= n; k++) {
-            orders[k] = k;
-            ks.add(Integer.toString(k));
+        for (int k = 0; k <= n; k++) orders[k] = k;
+        Map<String, double[]> strength = new LinkedHashMap<>(), salient = new LinkedHashMap<>(), fresh = new LinkedHashMap<>(),
+                gone = new LinkedHashMap<>(), complete = new LinkedHashMap<>();
+        for (int li = 0; li < layers.size(); li++) {
+            String l = layers.get(li);
+            strength.put(l, m.strengthByOrder(l, false));
+            salient.put(l, counts[0][li]);
+            fresh.put(l, counts[1][li]);
+            gone.put(l, counts[2][li]);
+            complete.put(l, ch.completeness()[li]);
         }
-        List<double[]> spectra = new ArrayList<>();
-        for (String l : layers) spectra.add(m.strengthByOrder(l, false));
-        rep.figure("Interaction strength Σ|I| by order, per layer", Report.lines("Strength by order", "order |S|", "mean Σ|I|", orders, layers, spectra));
-        double[][][] counts = m.countChange(f);
-        List<double[]> salientByOrder = new ArrayList<>();
-        for (int li = 0; li < layers.size(); li++) salientByOrder.add(counts[0][li]);
-        rep.figure("Salient interactions by order, per layer", Report.lines("Salient by order", "order |S|", "salient per sample", orders, layers, salientByOrder));
-
-        List<List<Object>> byOrder = new ArrayList<>();
-        for (int k = 0; k <= n; k++) {
-            List<Object> row = new ArrayList<>(List.of(k));
-            for (int li = 0; li < layers.size(); li++) row.add(counts[0][li][k]);
-            for (int li = 1; li < layers.size(); li++) row.add(counts[1][li][k]);
-            for (int li = 1; li < layers.size(); li++) row.add(counts[2][li][k]);
-            for (int li = 0; li < layers.size(); li++) row.add(ch.completeness()[li][k]);
-            row.add(r.generalisation() == null ? "" : r.generalisation()[k]);
-            for (String l : layers) row.add(r.stability().containsKey(l) ? r.stability().get(l)[k] : "");
-            byOrder.add(row);
-        }
-        List<String> header = new ArrayList<>(List.of("order"));
-        for (String l : layers) header.add("salient " + l);
-        for (int li = 1; li < layers.size(); li++) header.add("new salient " + layers.get(li));
-        for (int li = 1; li < layers.size(); li++) header.add("forgotten salient " + layers.get(li));
-        for (String l : layers) header.add("completeness " + l);
-        header.add("IoU with second net");
-        for (String l : layers) header.add("stability " + l);
-        rep.table("By order |S|: salient interactions per sample at each layer; salient ones new at a layer and forgotten from the "
-                + "layer before (count-based); completeness by order; IoU of the output interactions with a second net trained on "
-                + "the same task; noise stability |mean|/std at each layer", "by_order", header, byOrder);
+        rep.figure("Interaction strength Σ|I| by order, per layer", Report.lines("Strength by order", "order |S|", "mean Σ|I|", orders,
+                layers, new ArrayList<>(strength.values())));
+        rep.figure("Salient interactions by order, per layer", Report.lines("Salient by order", "order |S|", "salient per sample", orders,
+                layers, new ArrayList<>(salient.values())));
+        rep.figure("Completeness by order, per layer", Report.lines("Completeness by order", "order |S|", "share of output strength", orders,
+                layers, new ArrayList<>(complete.values())));
+        orderTable(rep, "Salient interactions per sample by order, per layer", "salient_by_order", salient);
+        orderTable(rep, "Count-based change by order: salient interactions new at each layer", "new_by_order", fresh);
+        orderTable(rep, "Count-based change by order: salient interactions of the layer before that are no longer salient", "forgotten_by_order", gone);
+        orderTable(rep, "Completeness by order (its sum over orders is the layer's completeness)", "completeness_by_order", complete);
 
         if (r.generalisation() != null) {
             rep.figure("Generalisation: IoU of the output interactions with a second net, by order",
-                    Report.bars("IoU by order", "order |S|", "IoU", ks, List.of("IoU"), List.of(zeroNaN(r.generalisation()))));
+                    Report.bars("IoU by order", "order |S|", "IoU", ks(n), List.of("IoU"), List.of(zeroNaN(r.generalisation()))));
+            orderTable(rep, "Generalisation: IoU of the output interactions with a second net trained on the same task, by order",
+                    "generalisation_by_order", Map.of("IoU", r.generalisation()));
         }
         if (!r.stability().isEmpty()) {
-            List<double[]> st = new ArrayList<>();
-            for (String l : layers) st.add(zeroNaN(r.stability().get(l)));
-            rep.figure("Noise stability |mean|/std by order, per layer (" + r.config().noiseDraws() + " draws, σ = "
-                    + r.config().noiseStd() + " × RMS of the masked node)", Report.lines("Stability by order", "order |S|", "|mean| / std", orders, layers, st));
+            String how = r.config().noiseDraws() + " noise draws, σ = " + r.config().noiseStd() + " × RMS of the masked input or embedding";
+            List<double[]> st = new ArrayList<>(), ss = new ArrayList<>();
+            for (String l : layers) {
+                st.add(zeroNaN(r.stability().get(l)));
+                ss.add(zeroNaN(r.salientStability().get(l)));
+            }
+            rep.figure("Noise stability |mean|/std by order, per layer, all interactions (" + how + ")",
+                    Report.lines("Stability by order", "order |S|", "|mean| / std", orders, layers, st));
+            rep.figure("Noise stability |mean|/std by order, per layer, interactions salient in the clean sample (" + how + ")",
+                    Report.lines("Stability of salient interactions by order", "order |S|", "|mean| / std", orders, layers, ss));
+            orderTable(rep, "Noise stability |mean|/std by order, all interactions (" + how + ")", "stability_by_order", r.stability());
+            orderTable(rep, "Noise stability |mean|/std by order, interactions salient in the clean sample", "salient_stability_by_order",
+                    r.salientStability());
         }
         if (describeSample != null) {
             rep.heading("Strongest output interactions of the first samples");
@@ -309,6 +328,42 @@ public final class InteractionStudy {
         rep.paragraph(times.toString());
         rep.file("games.csv", gamesCsv(m));
         return rep.write();
+    }
+
+    /** A table with one row per order and one column per named series. */
+    private static void orderTable(Report rep, String caption, String csvName, Map<String, double[]> series) {
+        int orders = series.values().iterator().next().length;
+        List<List<Object>> rows = new ArrayList<>();
+        for (int k = 0; k < orders; k++) {
+            List<Object> row = new ArrayList<>(List.of(k));
+            for (double[] v : series.values()) row.add(v[k]);
+            rows.add(row);
+        }
+        List<String> header = new ArrayList<>(List.of("order"));
+        header.addAll(series.keySet());
+        rep.table(caption, csvName, header, rows);
+    }
+
+    private static List<String> ks(int n) {
+        List<String> ks = new ArrayList<>();
+        for (int k = 0; k <= n; k++) ks.add(Integer.toString(k));
+        return ks;
+    }
+
+    private static double sum(double[] a) {
+        double s = 0;
+        for (double x : a) s += x;
+        return s;
+    }
+
+    /** The optimiser in words, for reports. */
+    public static String describe(AndOrDecomposition.Options d) {
+        return switch (d.solver()) {
+            case SGD -> String.format(Locale.ROOT, "%d iterations of SGD with momentum %s, learning rate %.3g decaying log-linearly to %.3g",
+                    d.iterations(), d.momentum(), d.lr(), d.lr() / 10);
+            case PRIMAL_DUAL -> d.iterations() + " iterations of the preconditioned primal-dual hybrid gradient method, restarted from "
+                    + "its average every quarter of the run";
+        };
     }
 
     /** Every game's values, one row per sample, layer and subset: for checks with other solvers. */
