@@ -152,7 +152,7 @@ final class StudyCommand {
         @Option(names = "--checkpoint", defaultValue = "runs/inception.safetensors") Path checkpoint;
         @Option(names = "--checkpoint2", description = "A second net trained on the same task (other seed or architecture), for generalisation") Path checkpoint2;
         @Option(names = "--layers", split = ",", description = "Default: conv2,inception3a,inception3b,inception4a (images); embedding,conv3.relu,features (text)") List<String> layers;
-        @Option(names = "--samples", defaultValue = "30", description = "Test images (the first ones), or held-out sentences of exactly --variables words") int samples;
+        @Option(names = "--samples", defaultValue = "30", description = "Test images (the first ones), or held-out sentences of --variables to --variables + 5 words") int samples;
         @Option(names = "--variables", defaultValue = "10", description = "Players: image patches (cells of a grid) or words") int variables;
         @Option(names = "--grid", defaultValue = "4", description = "Grid of g x g cells over the image") int grid;
         @Option(names = "--iterations", defaultValue = "20000", description = "SGD iterations of the AND-OR decomposition (default: the reference's)") int iterations;
@@ -204,18 +204,21 @@ final class StudyCommand {
                 int length = Math.max(parts[0].longest(), Math.max(parts[1].longest(), dev.galvani.models.data.TextDataset.MIN_WIDTH));
                 train = parts[0].encoded(v, length);
                 test = parts[1].encoded(v, length);
+                // sentences of n to n + 5 words, in held-out order; n of their words (seeded choice) are the players
                 for (int i = 0; i < parts[1].size() && list.size() < samples; i++) {
                     String[] w = parts[1].tokens().get(i);
-                    if (w.length != variables) continue;   // every word a player: the layerwise metrics average over games of one size
-                    var p = dev.galvani.attribution.interactions.extract.Players.words(w);
+                    if (w.length < variables || w.length > variables + 5) continue;
+                    var p = dev.galvani.attribution.interactions.extract.Players.someWords(w, variables, seed + i);
                     players.add(p);
                     descriptions.add(String.join(" ", w));
                     var b = test.batch(new int[] {i});
                     list.add(new dev.galvani.attribution.interactions.extract.LayerwiseInteractions.Sample(b.x(), b.y()[0], p));
                 }
-                if (list.isEmpty()) throw new GalvaniException("no held-out sentence has exactly " + variables + " words; change --variables");
-                setup = "Held-out sentences of exactly " + variables + " words, each word a player (masked: its embedding set to zero, "
-                        + "the padding's), every sentence padded to " + length + " tokens as in a training batch.";
+                if (list.isEmpty()) throw new GalvaniException("no held-out sentence has " + variables + " to " + (variables + 5) + " words; change --variables");
+                setup = "Held-out sentences of " + variables + " to " + (variables + 5) + " words; " + variables + " of each sentence's words "
+                        + "(a seeded choice; all of them in a sentence of exactly " + variables + ") are the players, the others stay; a "
+                        + "masked word's embedding is set to zero (the padding's); every sentence is padded to " + length
+                        + " tokens as in a training batch.";
             } else {
                 String name = m.get("data", "auto");
                 DataOptions.Images im = data.images(name.equals("fashion-mnist") || name.equals("generated") ? name : "auto");
