@@ -14,7 +14,7 @@ import java.util.SplittableRandom;
  * {@link Gemm#sgemm} against EJML's single-threaded {@code CommonOps_FDRM.mult}. Each is warmed
  * up (JIT) for about a second, then timed over several repetitions; GFLOP/s = 2 n^3 / t, reported
  * for the best and the median repetition. For the statistically careful comparison use
- * {@link GemmBenchmark} (JMH).
+ * {@code dev.galvani.jmh.GemmBenchmark} (JMH, in the jmh module).
  */
 public final class GemmBench {
 
@@ -121,8 +121,8 @@ public final class GemmBench {
         return scale == 0 ? diff : diff / scale;
     }
 
-    /** Uniform [-1, 1) entries from a fixed seed. */
-    static float[] random(int size, long seed) {
+    /** Uniform [-1, 1) entries from a fixed seed (the JMH GemmBenchmark uses the same matrices). */
+    public static float[] random(int size, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         float[] x = new float[size];
         for (int i = 0; i < size; i++) x[i] = (float) (rng.nextDouble() * 2 - 1);

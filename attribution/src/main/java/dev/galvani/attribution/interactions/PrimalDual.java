@@ -7,7 +7,7 @@ import java.util.List;
  * The AND-OR decomposition's convex problem solved by the primal-dual hybrid gradient method
  * (Chambolle and Pock, "A First-Order Primal-Dual Algorithm for Convex Problems with Applications
  * to Imaging", 2011) with diagonal preconditioning (Pock and Chambolle, ICCV 2011) and restarts
- * to the running average (Applegate et al., "Practical Large-Scale Linear Programming using
+ * to the running average (docs/methods.md §3.3; Applegate et al., "Practical Large-Scale Linear Programming using
  * Primal-Dual Hybrid Gradient", NeurIPS 2021).
  *
  * <p>The problem is {@code min_{p, |q|≤β} ‖D(p + q/2) + c₁‖₁ + ‖M(−p + q/2) + c₂‖₁} with

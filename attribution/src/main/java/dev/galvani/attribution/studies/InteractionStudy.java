@@ -15,8 +15,6 @@ import dev.galvani.engine.GalvaniException;
 import dev.galvani.engine.Rng;
 import dev.galvani.engine.Tensor;
 import dev.galvani.engine.autodiff.Grad;
-import dev.galvani.engine.nn.HookHandle;
-import dev.galvani.engine.nn.Hooks;
 import dev.galvani.engine.nn.Module;
 
 import java.nio.file.Path;
@@ -29,7 +27,7 @@ import java.util.function.BiFunction;
 
 /**
  * The layerwise change of knowledge (Cheng et al., "Layerwise Change of Knowledge in Neural
- * Networks", ICML 2024): linear readouts on each layer's features, AND-OR interactions of the
+ * Networks", ICML 2024; docs/methods.md §3.5 to §3.7): linear readouts on each layer's features, AND-OR interactions of the
  * same masked samples at every layer, learned / forgotten / completeness / redundancy, sparsity
  * against the plain Harsanyi dividends, generalisation to a second net by order, and stability
  * under noise by order at every layer.
@@ -107,15 +105,9 @@ public final class InteractionStudy {
     }
 
     private static Tensor nodeValue(Module model, Tensor x, String node) {
-        Map<String, Tensor> cache = new LinkedHashMap<>();
-        boolean was = model.isTraining();
-        model.eval();
-        try (Grad.Scope g = Grad.off(); HookHandle h = model.hookOnThisThread(node, Hooks.cache(cache))) {
-            model.call(x);
-        } finally {
-            model.train(was);
+        try (Module.Mode e = model.evaluating(); Grad.Scope g = Grad.off()) {
+            return model.runWithCache(x, node).get(node);
         }
-        return cache.get(node);
     }
 
     /** IoU of the two results' output interactions, per sample and order, averaged over samples (NaN orders skipped). */

@@ -18,7 +18,7 @@ import java.util.Map;
 
 /**
  * AND/OR interactions of many samples at every chosen layer (Cheng et al., ICML 2024,
- * "Layerwise Change of Knowledge in Neural Networks"): one sweep of {@code 2^n} masked passes per
+ * "Layerwise Change of Knowledge in Neural Networks"; docs/methods.md §3.5): one sweep of {@code 2^n} masked passes per
  * sample reads every layer out at once ({@link MaskedPasses}); each layer's readout gives the game
  * {@code v^(l)(x_T)}; the AND-OR decomposition of every game (in parallel, one game per job) gives
  * sparse interactions aligned by subset across layers.

@@ -7,8 +7,6 @@ import dev.galvani.engine.GalvaniException;
 import dev.galvani.engine.Rng;
 import dev.galvani.engine.Tensor;
 import dev.galvani.engine.autodiff.Grad;
-import dev.galvani.engine.nn.HookHandle;
-import dev.galvani.engine.nn.Hooks;
 import dev.galvani.engine.nn.Module;
 import dev.galvani.models.train.Dataset;
 import dev.galvani.models.train.Optimizer;
@@ -20,7 +18,7 @@ import java.util.Map;
 
 /**
  * A layer's readout (Cheng et al., "Layerwise Change of Knowledge in Neural Networks", ICML
- * 2024): with the net frozen, a linear softmax classifier trained on that layer's features of
+ * 2024; docs/methods.md §3.5): with the net frozen, a linear softmax classifier trained on that layer's features of
  * training examples, so that every layer defines a game {@code v^(l)(x_T)} over the same players.
  *
  * <p>The features are the layer's whole output flattened (every unit at every position), so the
@@ -174,15 +172,9 @@ public final class LinearReadout implements Readout {
 
     /** One example's output of {@code layer}, flattened. */
     private static long flattenedSize(Module model, Dataset data, String layer) {
-        Map<String, Tensor> cache = new LinkedHashMap<>();
-        boolean was = model.isTraining();
-        model.eval();
-        try (Grad.Scope g = Grad.off(); HookHandle h = model.hookOnThisThread(layer, Hooks.cache(cache))) {
-            model.call(data.batch(new int[] {0}).x());
-        } finally {
-            model.train(was);
+        try (Module.Mode e = model.evaluating(); Grad.Scope g = Grad.off()) {
+            return model.runWithCache(data.batch(new int[] {0}).x(), layer).get(layer).numel();
         }
-        return cache.get(layer).numel();
     }
 
     private static int[] labels(Dataset data, int[] idx) {

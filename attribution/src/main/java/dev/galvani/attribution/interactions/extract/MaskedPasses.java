@@ -3,19 +3,18 @@ package dev.galvani.attribution.interactions.extract;
 import dev.galvani.engine.GalvaniException;
 import dev.galvani.engine.Tensor;
 import dev.galvani.engine.autodiff.Grad;
-import dev.galvani.engine.nn.HookHandle;
-import dev.galvani.engine.nn.Hooks;
+import dev.galvani.engine.nn.CachedRun;
+import dev.galvani.engine.nn.Hook;
 import dev.galvani.engine.nn.Module;
+import dev.galvani.engine.nn.NamedHook;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
- * All {@code 2^n} masked samples of one example as batched forward passes (Li & Zhang, ICML
- * 2023), read out at every layer in the same passes: masking is a graph transformation, not a
+ * All {@code 2^n} masked samples of one example as batched forward passes (docs/methods.md
+ * §3.1), read out at every layer in the same passes: masking is a graph transformation, not a
  * copy of the input per subset in user code. The example is repeated per subset and a hook on the
  * masking node (the input, or a named node such as a text model's embedding) replaces its value
  * by {@code m_T ⊙ (x + ε)}: the baseline is zero there (the normalised input's mean, or the
@@ -43,39 +42,31 @@ public final class MaskedPasses {
         Map<String, double[]> values = new LinkedHashMap<>();
         for (String l : readouts.keySet()) values.put(l, new double[subsets]);
         double[] output = new double[subsets];
-        boolean was = model.isTraining();
-        model.eval();
-        try (Grad.Scope g = Grad.off()) {
+        try (Module.Mode mode = model.evaluating(); Grad.Scope g = Grad.off()) {
             for (int s0 = 0; s0 < subsets; s0 += maxRows) {
                 int s1 = Math.min(subsets, s0 + maxRows);
-                Map<String, Tensor> cache = new LinkedHashMap<>();
-                List<HookHandle> handles = new ArrayList<>();
                 Tensor input;
+                NamedHook[] mask = {};
                 if (maskNode == null) {
                     input = mask(noise == null ? x : x.add(noise), players, s0, s1, 2);
                 } else {
                     input = x.tile(s1 - s0);
                     int from = s0, to = s1;
-                    handles.add(model.hookOnThisThread(maskNode, (name, v) -> {
+                    Hook masking = (name, v) -> {
                         Tensor one = v.rows(0, 1);   // every row holds the same example
                         checkNoise(noise, one, maskNode);
                         return mask(noise == null ? one : one.add(noise), players, from, to, 1);
-                    }));
+                    };
+                    mask = new NamedHook[] {masking.at(maskNode)};
                 }
-                for (String l : readouts.keySet()) handles.add(model.hookOnThisThread(l, Hooks.cache(cache)));
-                Tensor out;
-                try (HookHandle h = HookHandle.all(handles)) {
-                    out = model.call(input);
-                }
+                CachedRun run = model.runWithCache(input, readouts.keySet(), mask);
                 for (Map.Entry<String, ? extends Readout> e : readouts.entrySet()) {
-                    double[] v = e.getValue().logOdds(cache.get(e.getKey()), label);
+                    double[] v = e.getValue().logOdds(run.get(e.getKey()), label);
                     System.arraycopy(v, 0, values.get(e.getKey()), s0, v.length);
                 }
-                double[] z = Readout.logits().logOdds(out, label);
+                double[] z = Readout.logits().logOdds(run.output(), label);
                 System.arraycopy(z, 0, output, s0, z.length);
             }
-        } finally {
-            model.train(was);
         }
         values.put(LayerwiseInteractions.OUTPUT, output);
         for (Map.Entry<String, double[]> e : values.entrySet()) {

@@ -4,7 +4,7 @@ import dev.galvani.engine.Tensor;
 
 /**
  * How a layer's output becomes the game's value {@code v(x_T)}: the log-odds of the true class,
- * {@code log p/(1−p) = z_y − logsumexp_{c≠y} z_c} (Cheng et al., ICML 2024), from a linear
+ * {@code log p/(1−p) = z_y − logsumexp_{c≠y} z_c} (docs/methods.md §3.1), from a linear
  * classifier trained on that layer's features ({@link LinearReadout}), or from the net's own
  * logits at the last layer ({@link #logits()}).
  */
