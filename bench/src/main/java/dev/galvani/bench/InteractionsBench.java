@@ -25,14 +25,14 @@ import java.util.Map;
  * and at the output, against one plain batched forward of {@code 2^n} samples;</li>
  * <li>the AND-OR decomposition of one game with the fast transforms, against the reference
  * implementation's dense {@code 2^n x 2^n} matrix products (per SGD iteration; the dense loop is
- * timed over fewer iterations).</li>
+ * timed over fewer iterations), and the primal-dual solver over as many iterations.</li>
  * </ul>
  */
 public final class InteractionsBench {
     private InteractionsBench() {}
 
     public record Row(int players, double forwardSeconds, double passesSeconds, int iterations, double decompositionSeconds,
-                      double fastIterationSeconds, double denseIterationSeconds) {}
+                      double fastIterationSeconds, double denseIterationSeconds, double primalDualSeconds) {}
 
     public static Row run(int n, int iterations, int maxRows) {
         Module net = ModelZoo.create("inception", Map.of());
@@ -65,12 +65,17 @@ public final class InteractionsBench {
         t0 = System.nanoTime();
         AndOrDecomposition.decompose(v, o);
         double dec = (System.nanoTime() - t0) / 1e9;
+        AndOrDecomposition.Options pd = o.withSolver(AndOrDecomposition.Solver.PRIMAL_DUAL);
+        AndOrDecomposition.decompose(v, pd.withIterations(Math.min(iterations, 2000)));  // warm-up
+        t0 = System.nanoTime();
+        AndOrDecomposition.decompose(v, pd);
+        double primalDual = (System.nanoTime() - t0) / 1e9;
         int denseIterations = Math.max(1, Math.min(iterations, (int) (2e9 / (4.0 * rows * rows))));
         denseLoop(v, Math.max(1, denseIterations / 10));                 // warm-up
         t0 = System.nanoTime();
         denseLoop(v, denseIterations);
         double dense = (System.nanoTime() - t0) / 1e9 / denseIterations;
-        return new Row(n, fwd, passes, iterations, dec, dec / iterations, dense);
+        return new Row(n, fwd, passes, iterations, dec, dec / iterations, dense, primalDual);
     }
 
     /** The reference's iteration with dense matrices: two products for the interactions, two transposed for the gradient. */
@@ -144,9 +149,9 @@ public final class InteractionsBench {
     public static String format(Row r) {
         return String.format(Locale.ROOT, "n = %d: masked passes read out at 3 layers + output %.2f s vs one batched forward of %d samples %.2f s "
                         + "(ratio %.2f); AND-OR decomposition, %d iterations: %.2f s, %.1f µs per iteration vs %.1f µs with dense matrices "
-                        + "(%.0fx faster) (jdk %s)",
+                        + "(%.0fx faster); primal-dual, as many iterations: %.2f s (jdk %s)",
                 r.players(), r.passesSeconds(), 1 << r.players(), r.forwardSeconds(), r.passesSeconds() / r.forwardSeconds(), r.iterations(),
                 r.decompositionSeconds(), r.fastIterationSeconds() * 1e6, r.denseIterationSeconds() * 1e6,
-                r.denseIterationSeconds() / r.fastIterationSeconds(), Runtime.version());
+                r.denseIterationSeconds() / r.fastIterationSeconds(), r.primalDualSeconds(), Runtime.version());
     }
 }
