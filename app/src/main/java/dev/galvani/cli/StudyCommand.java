@@ -151,13 +151,13 @@ final class StudyCommand {
     static final class InteractionsStudy implements Runnable {
         @Option(names = "--checkpoint", defaultValue = "runs/inception.safetensors") Path checkpoint;
         @Option(names = "--checkpoint2", description = "A second net trained on the same task (other seed or architecture), for generalisation") Path checkpoint2;
-        @Option(names = "--layers", split = ",", description = "Default: conv2,inception3a,inception3b,inception4a (images); embedding,conv3.relu,features (text)") List<String> layers;
+        @Option(names = "--layers", split = ",", description = "Default: conv2,inception3a,inception3b,inception4a (images); conv3.relu,features (text)") List<String> layers;
         @Option(names = "--samples", defaultValue = "30", description = "Test images (the first ones), or held-out sentences of --variables to --variables + 5 words") int samples;
         @Option(names = "--variables", defaultValue = "10", description = "Players: image patches (cells of a grid) or words") int variables;
         @Option(names = "--grid", defaultValue = "4", description = "Grid of g x g cells over the image") int grid;
-        @Option(names = "--iterations", defaultValue = "20000", description = "SGD iterations of the AND-OR decomposition (default: the reference's)") int iterations;
-        @Option(names = "--lr", defaultValue = "1e-5", description = "Initial learning rate, decaying log-linearly to a tenth (default: the reference's)") double lr;
-        @Option(names = "--solver", defaultValue = "SGD", description = "SGD (the reference's) or PRIMAL_DUAL (closer to the exact optimum in as many iterations)") dev.galvani.attribution.interactions.AndOrDecomposition.Solver solver;
+        @Option(names = "--iterations", defaultValue = "20000", description = "Iterations of the AND-OR decomposition (default: the reference's)") int iterations;
+        @Option(names = "--lr", defaultValue = "1e-5", description = "SGD: initial learning rate, decaying log-linearly to a tenth (default: the reference's)") double lr;
+        @Option(names = "--solver", defaultValue = "PRIMAL_DUAL", description = "PRIMAL_DUAL (within a few per cent of the exact optimum) or SGD (the reference's; its absolute step overshoots games of small scale)") dev.galvani.attribution.interactions.AndOrDecomposition.Solver solver;
         @Option(names = "--merge", defaultValue = "ORDER_AT_MOST_ONE", description = "OR terms merged into AND afterwards: ${COMPLETION-CANDIDATES}") dev.galvani.attribution.interactions.AndOrDecomposition.Merge merge;
         @Option(names = "--salient", defaultValue = "0.05", description = "Salient: |I| above this fraction of the sample's max |I|") double salient;
         @Option(names = "--readout-examples", defaultValue = "5000", description = "Training examples for each layer's readout") int readoutExamples;
@@ -183,7 +183,7 @@ final class StudyCommand {
                 throw new GalvaniException("--variables must be 1.." + dev.galvani.attribution.interactions.extract.Players.MAX + ", got " + variables);
             }
             if (samples < 1) throw new GalvaniException("--samples must be at least 1");
-            List<String> ls = layers != null ? layers : text ? List.of("embedding", "conv3.relu", "features") : List.of("conv2", "inception3a", "inception3b", "inception4a");
+            List<String> ls = layers != null ? layers : text ? List.of("conv3.relu", "features") : List.of("conv2", "inception3a", "inception3b", "inception4a");
             for (String l : ls) m.model().module(l);
             var decomposition = dev.galvani.attribution.interactions.AndOrDecomposition.Options.defaults().withLr(lr).withIterations(iterations)
                     .withMerge(merge).withSolver(solver).withCheckpoints(200);
