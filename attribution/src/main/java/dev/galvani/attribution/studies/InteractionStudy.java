@@ -301,7 +301,8 @@ public final class InteractionStudy {
             }
             rep.figure("Noise stability |mean|/std by order, per layer, all interactions (" + how + ")",
                     Report.lines("Stability by order", "order |S|", "|mean| / std", orders, layers, st));
-            rep.figure("Noise stability |mean|/std by order, per layer, interactions salient in the clean sample (" + how + ")",
+            rep.figure("Noise stability |mean|/std by order, per layer, interactions salient in the clean sample (" + how
+                            + "; an order without salient interactions is drawn at 0)",
                     Report.lines("Stability of salient interactions by order", "order |S|", "|mean| / std", orders, layers, ss));
             orderTable(rep, "Noise stability |mean|/std by order, all interactions (" + how + ")", "stability_by_order", r.stability());
             orderTable(rep, "Noise stability |mean|/std by order, interactions salient in the clean sample", "salient_stability_by_order",
