@@ -44,7 +44,8 @@ public final class LayerConductance {
     // Measured (Inception-style net, 16 images x 50 steps, 2-core AVX-512, JDK 25, passes in parallel):
     // 51-64 rows per pass is best (Captum-style 10.2/9.9, JVP 7.4/7.6 attributions/s); 16 rows 7.9/6.1,
     // 128 rows 7.6/4.8, one pass of all 816 rows about half the default: larger passes overflow the caches.
-    private int maxRows = 64;
+    private Integer maxRows;          // null: what the heap allows (RowBudget), at most DEFAULT_ROWS
+    static final int DEFAULT_ROWS = 64;
     private boolean integratedGradients = true;
     private boolean captumExact;
 
@@ -106,7 +107,8 @@ public final class LayerConductance {
 
     /**
      * Memory bound: the most rows (steps x examples) in one forward/backward pass. Passes run one
-     * per core at a time, so peak memory is about {@code Parallel.threads()} passes' worth.
+     * per core at a time, so peak memory is about {@code Parallel.threads()} passes' worth. Unset,
+     * it is what half the free heap holds ({@link RowBudget}), at most 64.
      */
     public LayerConductance maxRows(int rows) {
         if (rows < 2) throw new GalvaniException("--max-rows must be at least 2, got " + rows);
@@ -156,7 +158,8 @@ public final class LayerConductance {
                 influence.put(l, new float[atX.layerValues.get(l).numel()]);
             }
             float[] ig = new float[start.numel()];
-            for (Plan plan : plans()) integrate(path, plan, x, start, base, classes, cond, influence, ig);
+            int rows = maxRows != null ? maxRows : RowBudget.rows(model, x.rows(0, 1), Parallel.available(), DEFAULT_ROWS);
+            for (Plan plan : plans()) integrate(path, plan, x, start, base, classes, cond, influence, ig, rows);
 
             // 3. Assemble.
             Map<String, AttributionResult.Layer> out = new LinkedHashMap<>();
@@ -210,7 +213,7 @@ public final class LayerConductance {
     private record Chunk(int e0, int e1, int k0, int k1) {}
 
     private void integrate(StraightPath path, Plan plan, Tensor x, Tensor start, Tensor base, int[] classes,
-                           Map<String, float[]> cond, Map<String, float[]> influence, float[] ig) {
+                           Map<String, float[]> cond, Map<String, float[]> influence, float[] ig, int maxRows) {
         int n = x.size(0);
         int nodes = plan.alpha.length;
         boolean overlap = plan.differences;
