@@ -12,13 +12,17 @@ import java.util.List;
  * {@code Σ_S |I_and(S)| + Σ_S |I_or(S)|} over {@code p} and over {@code q} with
  * {@code |q_T| ≤ qBound · |v(x_N) − v(x_∅)|}.
  *
- * <p>The optimiser is the reference's: SGD with momentum 0.9 (PyTorch's update, no dampening),
+ * <p>{@link Solver#SGD} is the reference's optimiser: SGD with momentum 0.9 (PyTorch's update, no dampening),
  * learning rate at step {@code t} of {@code lr · 10^(−t/(iterations−1))}, {@code q} clipped before
  * every evaluation; {@code iterations} evaluations and {@code iterations − 1} steps. The
  * subgradient of {@code |x|} at 0 is 0, as in PyTorch. With {@code A = D a} and {@code O = M b},
  * {@code a = ½(v+q)+p}, {@code b = ½(v+q)−p}: {@code ∂L/∂a = Dᵀ sign(A)}, {@code ∂L/∂b = Mᵀ sign(O)},
  * so {@code ∂L/∂p = ∂L/∂a − ∂L/∂b} and {@code ∂L/∂q = ½ (∂L/∂a + ∂L/∂b)}; every product is a fast
- * transform, so an iteration costs {@code O(n 2^n)}.
+ * transform, so an iteration costs {@code O(n 2^n)}. Its steps are absolute (the gradient's
+ * entries are integers up to {@code 2^(n−|T|)} whatever the scale of v), so a learning rate suits
+ * games of one scale only: on games of log-odds near 1 at {@code n = 10}, lr 1e-5 overshoots.
+ * {@link Solver#PRIMAL_DUAL} ({@link PrimalDual}) has no learning rate and comes much closer to the
+ * exact optimum in as many iterations.
  */
 public final class AndOrDecomposition {
     /** Which OR terms move into the AND terms after the optimisation (universal matching is kept). */
