@@ -7,6 +7,7 @@ import dev.galvani.models.data.DataSpec;
 import dev.galvani.models.data.FashionMnist;
 import dev.galvani.models.data.ImageDataset;
 import dev.galvani.models.data.ImageFile;
+import dev.galvani.models.data.Indices;
 import dev.galvani.models.data.TextDataset;
 import dev.galvani.models.data.Tokenizer;
 import dev.galvani.models.data.Vocabulary;
@@ -137,24 +138,7 @@ final class Inputs {
 
     /** Parses "0-15", "3,7,9" or "5" for the named option; every index must lie in 0..size-1. */
     static int[] indices(String option, String spec, int size) {
-        List<Integer> out = new ArrayList<>();
-        for (String part : spec.split(",")) {
-            String p = part.trim();
-            try {
-                if (p.contains("-")) {
-                    String[] ab = p.split("-");
-                    int a = Integer.parseInt(ab[0].trim()), b = Integer.parseInt(ab[1].trim());
-                    if (b < a) throw new GalvaniException(option + " range '" + p + "' is empty");
-                    for (int i = a; i <= b; i++) out.add(i);
-                } else {
-                    out.add(Integer.parseInt(p));
-                }
-            } catch (NumberFormatException e) {
-                throw new GalvaniException(option + " '" + spec + "' is not a list like 0-15 or 3,7,9");
-            }
-        }
-        for (int i : out) if (i < 0 || i >= size) throw new GalvaniException(option + ": " + i + " is outside 0.." + (size - 1));
-        return out.stream().mapToInt(Integer::intValue).toArray();
+        return Indices.parse(option, spec, size);
     }
 
     /** Held-out examples of {@code spec} (the checkpoint's own, or those the user named: {@link DataOptions#evaluation}); an imported model only if it takes 28x28 grey images. */
@@ -182,12 +166,7 @@ final class Inputs {
         if (m.onnx() != null && !fitsImageData(m)) {
             throw new GalvaniException(m.onnx().path() + ": --baseline mean needs a training set, and an ONNX model carries none; use --baseline zeros");
         }
-        ImageDataset train = data.images(m.data()).train();
-        int k = Math.min(n, train.size());
-        Tensor x = train.batch(DataOptions.range(0, k)).x();
-        float[] mean = new float[784];
-        for (int i = 0; i < k; i++) for (int j = 0; j < 784; j++) mean[j] += x.data()[i * 784 + j] / k;
-        return new Tensor(mean, 1, 1, 28, 28);
+        return data.images(m.data()).train().meanImage(n);
     }
 
     static Examples sentences(SavedModel m, List<String> sentences) {

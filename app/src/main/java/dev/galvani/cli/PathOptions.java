@@ -40,11 +40,7 @@ final class PathOptions {
     }
 
     Discretisation discretisation() {
-        return switch (discretisation.toLowerCase(Locale.ROOT)) {
-            case "jvp" -> Discretisation.JVP;
-            case "captum" -> Discretisation.CAPTUM;
-            default -> throw new GalvaniException("--discretisation must be jvp or captum, got '" + discretisation + "'");
-        };
+        return Discretisation.parse(discretisation);
     }
 
     TargetKind targetKind() {

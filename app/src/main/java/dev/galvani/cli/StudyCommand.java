@@ -237,8 +237,7 @@ final class StudyCommand {
                     var p = dev.galvani.attribution.interactions.extract.Players.someWords(w, variables, seed + i);
                     players.add(p);
                     descriptions.add(String.join(" ", w));
-                    var b = test.batch(new int[] {i});
-                    list.add(new dev.galvani.attribution.interactions.extract.LayerwiseInteractions.Sample(b.x(), b.y()[0], p));
+                    list.add(dev.galvani.attribution.studies.InteractionStudy.sample(test, i, p));
                 }
                 if (list.isEmpty()) throw new GalvaniException("no held-out sentence has " + variables + " to " + (variables + 5) + " words; change --variables");
                 setup = "Held-out sentences of " + variables + " to " + (variables + 5) + " words; " + variables + " of each sentence's words "
@@ -251,10 +250,9 @@ final class StudyCommand {
                 test = im.heldOut();
                 var p = dev.galvani.attribution.interactions.extract.Players.patches(28, 28, grid, grid, variables, seed);
                 for (int i = 0; i < Math.min(samples, test.size()); i++) {
-                    var b = test.batch(new int[] {i});
                     players.add(p);
                     descriptions.add("test[" + i + "]");
-                    list.add(new dev.galvani.attribution.interactions.extract.LayerwiseInteractions.Sample(b.x(), b.y()[0], p));
+                    list.add(dev.galvani.attribution.studies.InteractionStudy.sample(test, i, p));
                 }
                 setup = "The first " + list.size() + " test images; players: " + variables + " cells of a " + grid + "x" + grid
                         + " grid (seeded choice, the same for every image); masked cells set to zero in the normalised input (the mean pixel).";
@@ -298,11 +296,6 @@ final class StudyCommand {
         @Mixin DataOptions data;
         @Mixin DeviceOption device;
 
-        static final java.util.Map<String, List<String>> DEFAULT_LAYERS = java.util.Map.of(
-                "alexnet", List.of("relu2", "relu6"), "vgg", List.of("relu2_2", "relu_fc1"),
-                "mobilenetv2", List.of("blocks.2.expand", "head"), "resnet", List.of("layer1.1", "layer3.1"),
-                "inception", List.of("inception3a", "inception4a"));
-
         @Override
         public void run() {
             device.install();
@@ -331,7 +324,7 @@ final class StudyCommand {
                 if (layers != null) {
                     for (String p : layers) if (p.startsWith(model + ":")) ls.add(p.substring(model.length() + 1));
                 } else {
-                    ls.addAll(DEFAULT_LAYERS.getOrDefault(model, List.of()));
+                    ls.addAll(dev.galvani.attribution.selectivity.SelectivityStudy.DEFAULT_LAYERS.getOrDefault(model, List.of()));
                 }
                 if (ls.isEmpty()) throw new GalvaniException("no layers for model '" + model + "'; give --layers " + model + ":LAYER");
                 for (String l : ls) {

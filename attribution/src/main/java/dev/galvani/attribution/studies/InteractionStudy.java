@@ -16,6 +16,7 @@ import dev.galvani.engine.Rng;
 import dev.galvani.engine.Tensor;
 import dev.galvani.engine.autodiff.Grad;
 import dev.galvani.engine.nn.Module;
+import dev.galvani.models.train.Dataset;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -59,6 +60,13 @@ public final class InteractionStudy {
     public record Result(Config config, Map<String, LinearReadout> readouts, List<Sample> samples, LayerwiseInteractions.Result main,
                          LayerwiseInteractions.Result second, double[] generalisation, Map<String, double[]> stability,
                          Map<String, double[]> salientStability, Map<String, Double> seconds) {}
+
+    /** Test example {@code i} as a sample (as the readouts see the test split), with the given players. */
+    public static Sample sample(Dataset test, int i, Players players) {
+        if (i < 0 || i >= test.size()) throw new GalvaniException("sample " + i + " is outside the " + test.size() + " test examples");
+        Dataset.Batch b = test.batch(new int[] {i});
+        return new Sample(b.x(), b.y()[0], players);
+    }
 
     public static Result run(Module model, Module second, List<Sample> samples, Map<String, LinearReadout> readouts, Config cfg) {
         Map<String, Double> seconds = new LinkedHashMap<>();

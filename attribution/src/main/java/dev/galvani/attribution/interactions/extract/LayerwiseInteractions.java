@@ -202,4 +202,17 @@ public final class LayerwiseInteractions {
         }
         return out;
     }
+
+    /**
+     * One sample's games at every readout layer and at {@link #OUTPUT}, decomposed on this thread
+     * without a progress bar (for callers that report progress themselves, such as a sweep's items).
+     */
+    public static Map<String, LayerGame> sample(Module model, Sample s, Map<String, ? extends Readout> readouts, Options opt) {
+        Map<String, double[]> values = MaskedPasses.games(model, s.x(), s.label(), s.players(), opt.maskNode(), s.noise(), readouts, opt.maxRows());
+        Map<String, LayerGame> out = new LinkedHashMap<>();
+        for (Map.Entry<String, double[]> e : values.entrySet()) {
+            out.put(e.getKey(), new LayerGame(e.getValue(), AndOrDecomposition.decompose(e.getValue(), opt.decomposition())));
+        }
+        return out;
+    }
 }

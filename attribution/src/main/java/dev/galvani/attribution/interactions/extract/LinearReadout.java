@@ -219,6 +219,16 @@ public final class LinearReadout implements Readout {
         return Readout.logOdds(z.data(), z.size(0), trueClass);
     }
 
+    /** A copy of the weights on the layer's raw features, [classes, features] row-major (see {@link #of}). */
+    public float[] weights() {
+        return weight.data().clone();
+    }
+
+    /** A copy of the bias, [classes]. */
+    public float[] biases() {
+        return bias.data().clone();
+    }
+
     public String layer() {
         return layer;
     }
