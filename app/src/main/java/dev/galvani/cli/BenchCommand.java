@@ -137,11 +137,11 @@ final class BenchCommand implements Runnable {
     }
 
     @Command(name = "interactions",
-            description = "Interaction extraction for one sample against one batched forward of its 2^n masked samples (same run).")
+            description = "Interaction extraction for one sample against one batched forward of its 2^n masked samples, and the AND-OR decomposition's fast transforms against dense matrices (same run).")
     static final class Interactions implements Runnable {
         @Option(names = "--variables", split = ",", defaultValue = "10,12", paramLabel = "N", description = "Player counts measured (2^N masked samples each).") List<Integer> variables;
-        @Option(names = "--iterations", defaultValue = "3000", description = "Optimizer iterations of the AND-OR decomposition.") int iterations;
-        @Option(names = "--max-rows", paramLabel = "N", description = "Memory bound: most masked samples in one pass (default: what half the free heap holds, at most 256).") Integer maxRows;
+        @Option(names = "--iterations", defaultValue = "20000", description = "Iterations of the AND-OR decomposition.") int iterations;
+        @Option(names = "--max-rows", defaultValue = "256", paramLabel = "N", description = "Memory bound: most masked samples in one pass.") int maxRows;
 
         @Mixin ResultOutput output;
 
@@ -151,7 +151,7 @@ final class BenchCommand implements Runnable {
             List<InteractionsBench.Row> rows = new java.util.ArrayList<>();
             StringBuilder text = new StringBuilder();
             for (int n : variables) {
-                rows.add(InteractionsBench.run(n, iterations, maxRows == null ? 0 : maxRows));
+                rows.add(InteractionsBench.run(n, iterations, maxRows));
                 text.append(InteractionsBench.format(rows.get(rows.size() - 1))).append(System.lineSeparator());
             }
             output.emit(text.toString(), InteractionsBench.json(rows, iterations));

@@ -1,6 +1,7 @@
 package dev.galvani.cli;
 
 import dev.galvani.attribution.interactions.AndOrDecomposition;
+import dev.galvani.attribution.interactions.extract.LinearReadout;
 import dev.galvani.attribution.linear.LogisticRegression;
 import dev.galvani.attribution.selectivity.SelectivityStudy;
 import dev.galvani.attribution.studies.AblationStudy;
@@ -113,18 +114,22 @@ final class StudyCommand {
         @Option(names = "--checkpoint2", paramLabel = "FILE", description = "A second net trained on the same task (other seed or architecture), for generalisation.") Path checkpoint2;
         @Option(names = "--layer", split = ",", paramLabel = "NAME",
                 description = "Layers studied (default: conv2,inception3a,inception3b,inception4a for images; conv3.relu,features for text).") List<String> layers;
-        @Option(names = "--samples", defaultValue = "" + InteractionStudy.SAMPLES, description = "Held-out examples studied.") int samples;
+        @Option(names = "--samples", defaultValue = "" + InteractionStudy.SAMPLES, description = "Held-out examples studied: the first test images, or held-out sentences of --variables to --variables + 5 words.") int samples;
         @Option(names = "--variables", defaultValue = "" + InteractionStudy.VARIABLES, description = "Players per example: image patches (cells of the grid) or words.") int variables;
         @Option(names = "--grid", defaultValue = "" + InteractionStudy.GRID, description = "Images: a grid of g x g cells, of which --variables are players.") int grid;
-        @Option(names = "--truncate", description = "Text: cut sentences longer than --variables instead of skipping them.") boolean truncate;
-        @Option(names = "--iterations", defaultValue = "" + InteractionStudy.ITERATIONS, description = "Optimizer iterations of the AND-OR decomposition.") int iterations;
-        @Option(names = "--lr", defaultValue = "" + InteractionStudy.LR, description = "Learning rate of the AND-OR decomposition.") double lr;
+        @Option(names = "--iterations", defaultValue = "" + InteractionStudy.ITERATIONS, description = "Iterations of the AND-OR decomposition (the reference's).") int iterations;
+        @Option(names = "--lr", defaultValue = "" + InteractionStudy.LR, description = "SGD: initial learning rate, decaying log-linearly to a tenth (the reference's).") double lr;
+        @Option(names = "--solver", defaultValue = "PRIMAL_DUAL", description = "PRIMAL_DUAL (within a few per cent of the exact optimum) or SGD (the reference's; its absolute step overshoots games of small scale).") AndOrDecomposition.Solver solver;
+        @Option(names = "--merge", defaultValue = "ORDER_AT_MOST_ONE", description = "OR terms merged into AND afterwards: ${COMPLETION-CANDIDATES}.") AndOrDecomposition.Merge merge;
+        @Option(names = "--salient", defaultValue = "" + InteractionStudy.SALIENT, description = "Salient: |I| above this fraction of the sample's largest |I|.") double salient;
         @Option(names = "--readout-examples", defaultValue = "" + InteractionStudy.READOUT_EXAMPLES, description = "Training examples of each layer's linear readout.") int readoutExamples;
-        @Option(names = "--noise-draws", defaultValue = "" + InteractionStudy.NOISE_DRAWS, description = "Images: noisy copies of each sample for the stability measure.") int noiseDraws;
-        @Option(names = "--noise-std", defaultValue = "" + InteractionStudy.NOISE_STD, description = "Standard deviation of that noise.") double noiseStd;
-        @Option(names = "--max-rows", paramLabel = "N", description = "Memory bound: most masked samples in one pass (default: what half the free heap holds, at most 256).") Integer maxRows;
-        @Option(names = "--max-memory", defaultValue = "" + InteractionStudy.MAX_MEMORY_MIB, paramLabel = "MIB", description = "MiB for the masked samples' features.") long maxMemory;
-        @Option(names = "--seed", defaultValue = "0", description = "Seed of the players' cells, the readouts and the noise.") long seed;
+        @Option(names = "--readout-test", defaultValue = "" + InteractionStudy.READOUT_TEST, description = "Held-out examples for the readouts' accuracy.") int readoutTest;
+        @Option(names = "--readout-epochs", defaultValue = "" + InteractionStudy.READOUT_EPOCHS, description = "Epochs of each readout's training.") int readoutEpochs;
+        @Option(names = "--readout-memory", defaultValue = "" + InteractionStudy.READOUT_MEMORY_MIB, paramLabel = "MIB", description = "MiB for a layer's flattened readout features; above it the layer is mean-pooled (reported).") long readoutMemory;
+        @Option(names = "--noise-draws", defaultValue = "" + InteractionStudy.NOISE_DRAWS, description = "Noisy copies of each sample for the stability measure (0: off).") int noiseDraws;
+        @Option(names = "--noise-std", defaultValue = "" + InteractionStudy.NOISE_STD, description = "Noise standard deviation relative to the RMS of the masked input or embedding.") double noiseStd;
+        @Option(names = "--max-rows", defaultValue = "" + InteractionStudy.MAX_ROWS, paramLabel = "N", description = "Memory bound: most masked samples in one pass.") int maxRows;
+        @Option(names = "--seed", defaultValue = "0", description = "Seed of the players, the readouts and the noise.") long seed;
         @Option(names = "--out", defaultValue = "reports/interactions", paramLabel = "DIR", description = "Report folder.") Path out;
         @Mixin DataOptions data;
         @Mixin DeviceOption device;
@@ -138,15 +143,20 @@ final class StudyCommand {
             boolean text = m.isText();
             List<String> ls = layers != null ? layers : InteractionStudy.defaultLayers(text);
             for (String l : ls) m.model().module(l);
-            var cfg = new InteractionStudy.Config(ls, text ? "embedding" : null, readoutExamples, maxRows == null ? 0 : maxRows, maxMemory << 20,
-                    AndOrDecomposition.Options.defaults().withLr(lr).withIterations(iterations), text ? 0 : noiseDraws, noiseStd, seed);
-            InteractionStudy.Prepared p = InteractionStudy.prepare(m, data.dataDir, ls, samples, variables, grid, truncate, readoutExamples, seed);
-            if (p.samples().skipped() > 0) {
-                System.err.println("galvani: skipped " + p.samples().skipped() + " sentences longer than --variables " + variables + " (use --truncate to cut them)");
-            }
-            var r = InteractionStudy.run(m.model(), m2 == null ? null : m2.model(), p.samples().samples(), p.readouts(), p.readoutAccuracy(), cfg);
-            report(r.text(), InteractionStudy.report(r, out, ModelInputs.describe(m, checkpoint) + ".",
-                    (i, x) -> String.join("; ", InteractionStudy.top(x, p.samples().players().get(i), 5))));
+            var decomposition = AndOrDecomposition.Options.defaults().withLr(lr).withIterations(iterations).withMerge(merge).withSolver(solver).withCheckpoints(200);
+            var cfg = new InteractionStudy.Config(text ? "embedding" : null, maxRows, decomposition, noiseDraws, noiseStd, salient, seed);
+            var readoutOptions = LinearReadout.Options.defaults().withExamples(readoutExamples, readoutTest).withEpochs(readoutEpochs)
+                    .withMaxBytes(readoutMemory << 20).withSeed(seed);
+            InteractionStudy.Prepared p = InteractionStudy.prepare(m, data.dataDir, samples, variables, grid, seed);
+            if (p.samples().size() < samples) System.err.println("galvani: only " + p.samples().size() + " samples qualify (asked for " + samples + ")");
+            long t0 = System.nanoTime();
+            var readouts = LinearReadout.train(m.model(), p.train(), p.test(), ls, readoutOptions);
+            double readoutSeconds = (System.nanoTime() - t0) / 1e9;
+            var r = InteractionStudy.run(m.model(), m2 == null ? null : m2.model(), p.samples(), readouts, cfg);
+            r.seconds().put("readouts", readoutSeconds);
+            String second = m2 == null ? "" : " Second net for generalisation: " + m2.architecture() + " from " + checkpoint2 + ".";
+            report(InteractionStudy.text(r), InteractionStudy.report(r, out, ModelInputs.describe(m, checkpoint) + ". " + p.setup() + second,
+                    (i, x) -> p.descriptions().get(i) + " — " + String.join("; ", InteractionStudy.top(x, p.players().get(i), 5))));
         }
     }
 

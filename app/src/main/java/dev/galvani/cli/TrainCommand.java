@@ -25,6 +25,7 @@ final class TrainCommand implements Runnable {
     @Option(names = "--optimizer", defaultValue = "adam", description = "adam, or sgd (momentum 0.9).") String optimizer;
     @Option(names = "--weight-decay", defaultValue = "0", description = "L2 weight decay.") float weightDecay;
     @Option(names = "--seed", defaultValue = "0", description = "Seeds the weights, the shuffling and (text) the split.") long seed;
+    @Option(names = "--split-seed", paramLabel = "SEED", description = "Seeds the text split instead of --seed, so that nets of different --seed share held-out examples (default: --seed).") Long splitSeed;
     @Option(names = "--fold", defaultValue = "0", description = "MR cross-validation fold held out, 0..9.") int fold;
     @Option(names = "--train-examples", defaultValue = "0", paramLabel = "N", description = "Train on the first N training examples only (0: all).") int trainExamples;
     @Option(names = "--width", description = "Inception width multiplier (default: 1.0).") String width;
@@ -37,7 +38,7 @@ final class TrainCommand implements Runnable {
         device.install();
         Map<String, String> hyper = new LinkedHashMap<>();
         if (width != null) hyper.put("width", width);
-        Training.Outcome o = Training.run(new Training.Plan(model, data, fold, seed, trainExamples, hyper,
+        Training.Outcome o = Training.run(new Training.Plan(model, data, fold, seed, splitSeed, trainExamples, hyper,
                 new Trainer.Config(epochs, batch, optimizer, lr, weightDecay, true, seed, Integer.MAX_VALUE)), dataOptions.dataDir);
         Path metrics = o.save(out);
         System.out.printf(Locale.ROOT, "%s: eval accuracy %.4f after %d epochs (%.0f s); checkpoint %s; metrics %s%n",

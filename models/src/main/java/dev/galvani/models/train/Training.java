@@ -33,11 +33,17 @@ public final class Training {
     /**
      * What to train: the architecture, the data set ({@code auto}: Fashion-MNIST when found, else
      * the generated images; a text model's default is the generated sentences), the MR fold held
-     * out, the seed of the weights, shuffling and split, the first {@code trainExamples} training
+     * out, the seed of the weights, shuffling and split ({@code splitSeed}, when not null, seeds the text
+     * split instead, so that nets of different seeds share held-out examples), the first {@code trainExamples} training
      * examples only (0: all), extra hyper-parameters (e.g. Inception's {@code width}), and the
      * optimisation.
      */
-    public record Plan(String model, String data, int fold, long seed, int trainExamples, Map<String, String> hyper, Trainer.Config config) {
+    public record Plan(String model, String data, int fold, long seed, Long splitSeed, int trainExamples, Map<String, String> hyper, Trainer.Config config) {
+        /** The split seeded by {@code seed} too. */
+        public Plan(String model, String data, int fold, long seed, int trainExamples, Map<String, String> hyper, Trainer.Config config) {
+            this(model, data, fold, seed, null, trainExamples, hyper, config);
+        }
+
         public Plan {
             ModelZoo.defaults(model, Map.of());                       // an unknown model name is refused before data are read
             if (config.epochs() < 1) throw new GalvaniException("--epochs must be at least 1, got " + config.epochs());
@@ -93,7 +99,7 @@ public final class Training {
     /** Reads the data ({@code dataDir}: a data folder, or null for {@code $GALVANI_DATA} and the defaults), trains, and returns the outcome. */
     public static Outcome run(Plan plan, String dataDir) {
         boolean text = SavedModel.isText(plan.model());
-        Splits.Prepared prepared = Splits.prepare(DataSpec.request(plan.data(), text, plan.fold(), plan.seed(), plan.trainExamples(), dataDir), dataDir);
+        Splits.Prepared prepared = Splits.prepare(DataSpec.request(plan.data(), text, plan.fold(), plan.splitSeed() != null ? plan.splitSeed() : plan.seed(), plan.trainExamples(), dataDir), dataDir);
         DataSpec spec = prepared.spec();
         Map<String, String> hyper = new LinkedHashMap<>(plan.hyper());
         hyper.put("seed", Long.toString(plan.seed()));
