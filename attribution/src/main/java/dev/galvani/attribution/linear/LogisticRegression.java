@@ -46,7 +46,7 @@ public final class LogisticRegression {
     }
 
     /** The L1 solver's stopping rule: every entry of the gradient mapping below this. */
-    public static final double L1_TOLERANCE = 1e-6;
+    public static final double L1_TOLERANCE = 1e-5;
     public static final int L1_MAX_ITERATIONS = 50_000;
 
     private final int d, k;
