@@ -235,6 +235,13 @@ final class StudyCommand {
         }
     }
 
+    static List<Object> summaryRow(String model, String layer, int units, double baseline, dev.galvani.attribution.selectivity.DeficitRegressions d) {
+        double[] c = d.interactionCoefficient();
+        return List.of(model, layer, units, baseline, d.siOnly().r2(), d.aOnly().r2(), d.additive().r2(), d.full().r2(),
+                String.format(Locale.ROOT, "%.4f [%.4f, %.4f]", c[0], c[1], c[2]), d.interaction().f(), d.interaction().p(),
+                d.siGivenA().p(), d.aGivenSi().p(), d.carriers());
+    }
+
     @Command(name = "selectivity", description = "Class selectivity, probes and group ablation across network families (Hayne et al. 2022).")
     static final class Selectivity implements Runnable {
         @Option(names = "--models", split = ",", defaultValue = "alexnet,vgg,mobilenetv2,resnet") List<String> models;
@@ -242,10 +249,11 @@ final class StudyCommand {
         @Option(names = "--runs-dir", defaultValue = "runs", description = "Where MODEL.safetensors checkpoints are") Path runs;
         @Option(names = "--grid", defaultValue = "5") int grid;
         @Option(names = "--stats-examples", defaultValue = "10000") int statsExamples;
-        @Option(names = "--eval-examples", defaultValue = "1000") int evalExamples;
+        @Option(names = "--eval-examples", defaultValue = "10000", description = "Test images for every accuracy (default: all ${DEFAULT-VALUE})") int evalExamples;
         @Option(names = "--single-units", defaultValue = "48", description = "Units ablated one at a time (a seeded sample)") int singleUnits;
         @Option(names = "--random-repeats", defaultValue = "3") int randomRepeats;
-        @Option(names = "--probe", defaultValue = "l2", description = "l1 or l2") String probe;
+        @Option(names = "--probe", defaultValue = "l2", description = "l1 (solved to the optimum by FISTA) or l2") String probe;
+        @Option(names = "--probe-lambda", description = "Penalty weight on the mean cross-entropy (default 1e-3 for l1, 1e-4 for l2)") Double probeLambda;
         @Option(names = "--shift-negative", description = "Shift negative class means to zero instead of refusing the layer") boolean shift;
         @Option(names = "--seed", defaultValue = "1") long seed;
         @Option(names = "--out", defaultValue = "reports/selectivity") Path out;
@@ -260,11 +268,15 @@ final class StudyCommand {
         @Override
         public void run() {
             device.install();
-            if (grid < 1) throw new GalvaniException("--grid must be at least 1");
+            if (grid < 3) throw new GalvaniException("--grid must be at least 3 (the regressions need at least 5 groups), got " + grid);
+            if (evalExamples < 1 || statsExamples < 1) throw new GalvaniException("--eval-examples and --stats-examples must be at least 1");
+            var penalty = dev.galvani.attribution.linear.LogisticRegression.Penalty.parse(probe);
+            double lambda = probeLambda != null ? probeLambda : dev.galvani.attribution.selectivity.SelectivityStudy.Config.defaultLambda(penalty);
+            if (!(lambda >= 0) || Double.isInfinite(lambda)) throw new GalvaniException("--probe-lambda must be a non-negative number, got " + probeLambda);
             var cfg = new dev.galvani.attribution.selectivity.SelectivityStudy.Config(grid, statsExamples, evalExamples, singleUnits, randomRepeats,
-                    dev.galvani.attribution.linear.LogisticRegression.Penalty.parse(probe), shift, seed);
+                    penalty, lambda, shift, seed);
             dev.galvani.attribution.report.Report rep = new dev.galvani.attribution.report.Report("Selectivity, probes and group ablation", out);
-            List<List<Object>> summary = new ArrayList<>();
+            List<List<Object>> summary = new ArrayList<>(), prefSummary = new ArrayList<>(), probes = new ArrayList<>();
             DataOptions.Images im = null;
             for (String model : models) {
                 Path ck = runs.resolve(model + ".safetensors");
@@ -273,8 +285,10 @@ final class StudyCommand {
                     String name = m.get("data", "auto");
                     im = data.images(name.equals("fashion-mnist") || name.equals("generated") ? name : "auto");
                     rep.paragraph("Data: " + im.train().name() + " (statistics and probes on " + Math.min(statsExamples, im.train().size())
-                            + " training images, ablations on " + Math.min(evalExamples, im.test().size()) + " test images). Units: channels averaged over "
-                            + "positions after the non-linearity, or dense neurons. Groups: a " + grid + "x" + grid + " grid of quantile bins over (SI, A).");
+                            + " training images, every accuracy on " + Math.min(evalExamples, im.test().size()) + " test images). Units: channels averaged over "
+                            + "positions after the non-linearity, or dense neurons. Groups: a " + grid + "x" + grid + " grid of quantile bins over (SI, A). "
+                            + "Regressions across groups with standardised predictors; a term carries the effect when the F-test of the model without it "
+                            + "against the model with it gives p < 0.05 (SI given A, A given SI, SI:A given SI + A).");
                 }
                 List<String> ls = new ArrayList<>();
                 if (layers != null) {
@@ -286,17 +300,26 @@ final class StudyCommand {
                 for (String l : ls) {
                     var r = dev.galvani.attribution.selectivity.SelectivityStudy.run(m.model(), im.train(), im.test(), l, cfg);
                     dev.galvani.attribution.selectivity.SelectivityStudy.addToReport(rep, model, r);
-                    boolean beats = r.full().adjustedR2() > r.siOnly().adjustedR2();
-                    summary.add(List.of(model, l, r.units(), r.baseline(), r.siOnly().r2(), r.aOnly().r2(), r.full().r2(), r.full().adjustedR2(),
-                            r.siOnly().adjustedR2(), beats ? "yes" : "no", r.probeAccuracy(), r.probeVsAblationSpearman()));
-                    System.out.printf(Locale.ROOT, "%-12s %-16s R² SI %.3f, A %.3f, SI+A+SI:A %.3f (adj %.3f vs SI adj %.3f): interaction model %s; probe acc %.3f, probe-vs-ablation Spearman %.3f%n",
-                            model, l, r.siOnly().r2(), r.aOnly().r2(), r.full().r2(), r.full().adjustedR2(), r.siOnly().adjustedR2(),
-                            beats ? "beats selectivity alone" : "does not beat selectivity alone", r.probeAccuracy(), r.probeVsAblationSpearman());
+                    summary.add(summaryRow(model, l, r.units(), r.baseline(), r.overall()));
+                    prefSummary.add(summaryRow(model, l, r.units(), r.baseline(), r.preferredClass()));
+                    double meanPref = r.groups().stream().mapToDouble(dev.galvani.attribution.selectivity.SelectivityStudy.Group::preferredDeficit).average().orElse(Double.NaN);
+                    double meanAll = r.groups().stream().mapToDouble(dev.galvani.attribution.selectivity.SelectivityStudy.Group::deficit).average().orElse(Double.NaN);
+                    probes.add(List.of(model, l, r.units(), meanAll, meanPref, r.probeAccuracy(), r.probeUnitsUsed(), r.probeVsAblationSpearman(),
+                            r.probeVsAblationJaccard(), r.probeSolver()));
+                    var d = r.overall();
+                    double[] c = d.interactionCoefficient();
+                    System.out.printf(Locale.ROOT, "%-12s %-16s R² SI %.3f, A %.3f, SI+A %.3f, SI+A+SI:A %.3f; SI:A %.4f [%.4f, %.4f], F-test p %.3g; "
+                                    + "carried by %s; preferred-class deficit carried by %s; probe acc %.3f%n",
+                            model, l, d.siOnly().r2(), d.aOnly().r2(), d.additive().r2(), d.full().r2(), c[0], c[1], c[2], d.interaction().p(),
+                            d.carriers(), r.preferredClass().carriers(), r.probeAccuracy());
                 }
             }
-            rep.table("Summary: does deficit ~ SI + A + SI:A beat deficit ~ SI (adjusted R²)?", "summary",
-                    List.of("model", "layer", "units", "baseline acc", "R² SI", "R² A", "R² SI+A+SI:A", "adj R² full", "adj R² SI", "interaction beats SI",
-                            "probe acc", "probe vs ablation Spearman"), summary);
+            List<String> head = List.of("model", "layer", "units", "baseline acc", "R² SI", "R² A", "R² SI+A", "R² SI+A+SI:A",
+                    "SI:A coefficient [95% CI]", "F (SI:A)", "p (SI:A)", "p (SI | A)", "p (A | SI)", "carried by");
+            rep.table("Summary, overall deficit: which term carries the effect (F-tests of nested models)", "summary", head, summary);
+            rep.table("Summary, preferred-class deficit", "summary_preferred", head, prefSummary);
+            rep.table("Mean deficits over the grid's groups and the probes", "probes", List.of("model", "layer", "units", "mean overall deficit",
+                    "mean preferred-class deficit", "probe acc", "units with weight", "probe vs ablation Spearman", "top-10% Jaccard", "probe solver"), probes);
             System.out.println("report: " + rep.write());
         }
     }

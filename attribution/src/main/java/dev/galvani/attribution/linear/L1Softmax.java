@@ -12,9 +12,10 @@ import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
  * algorithm for linear inverse problems", 2009) with gradient-based adaptive restart (O'Donoghue
  * and Candès, "Adaptive restart for accelerated gradient schemes", 2015).
  *
- * <p>Step size {@code 1/L} with {@code L = ½ λ_max(X̃ᵀX̃ / n)}, X̃ the features with a column of ones:
- * Böhning's bound (the softmax cross-entropy's Hessian in the logits is at most ½ I) makes this a
- * Lipschitz constant of the gradient, so every step decreases the objective. The iteration stops
+ * <p>Step size {@code 1/L} by backtracking, never beyond {@code L = ½ λ_max(X̃ᵀX̃ / n)} (X̃ the
+ * features with a column of ones): Böhning's bound (the softmax cross-entropy's Hessian in the
+ * logits is at most ½ I) makes that a Lipschitz constant of the gradient, but near a confident
+ * optimum the curvature is far smaller, so shorter L (longer steps) are tried first. The iteration stops
  * when the gradient mapping {@code L (y − prox(y − ∇f(y)/L))}, which vanishes exactly at the
  * optimum, is below {@code tolerance} in every coordinate.
  */
@@ -31,28 +32,39 @@ final class L1Softmax {
      */
     static Outcome solve(double[] x, int[] y, int n, int d, int k, double lambda, double[] w, double[] b,
                          int maxIterations, double tolerance) {
-        DMatrixRMaj xm = DMatrixRMaj.wrap(n, d, x);
-        double lip = 0.5 * largestEigenvalue(xm, n, d);
-        double step = 1 / lip;
+        double bound = 0.5 * largestEigenvalue(DMatrixRMaj.wrap(n, d, x), n, d);
         int p = k * d;
         double[] cur = new double[p + k], prev = new double[p + k], ext = new double[p + k], grad = new double[p + k];
         System.arraycopy(w, 0, cur, 0, p);
         System.arraycopy(b, 0, cur, p, k);
         System.arraycopy(cur, 0, ext, 0, cur.length);
-        double t = 1, mapping = Double.POSITIVE_INFINITY;
+        double t = 1, mapping = Double.POSITIVE_INFINITY, lip = bound;
         int it = 0;
         while (it < maxIterations) {
             it++;
-            gradient(x, y, n, d, k, ext, grad);
+            double fy = gradient(x, y, n, d, k, ext, grad);
             System.arraycopy(cur, 0, prev, 0, cur.length);
-            double th = step * lambda, restart = 0;
+            // Backtracking (Beck and Teboulle §4; allowed to shrink again, as in Scheinberg, Goldfarb
+            // and Bai 2014): try a smaller L first, double it until the quadratic model bounds f
+            // at the new point; Böhning's bound always passes, so the search is capped there.
+            lip = Math.max(lip * 0.8, bound * 1e-6);
+            while (true) {
+                prox(ext, grad, 1 / lip, lambda, p, cur);
+                if (lip >= bound) break;
+                double lin = 0, sq = 0;
+                for (int j = 0; j < cur.length; j++) {
+                    double dj = cur[j] - ext[j];
+                    lin += grad[j] * dj;
+                    sq += dj * dj;
+                }
+                if (loss(x, y, n, d, k, cur) <= fy + lin + 0.5 * lip * sq + 1e-12 * Math.abs(fy)) break;
+                lip = Math.min(bound, lip * 2);
+            }
             mapping = 0;
+            double restart = 0;
             for (int j = 0; j < cur.length; j++) {
-                double v = ext[j] - step * grad[j];
-                if (j < p) v = Math.abs(v) <= th ? 0 : v - Math.signum(v) * th;      // prox of step·λ|w|: soft threshold
-                cur[j] = v;
-                mapping = Math.max(mapping, Math.abs(ext[j] - v) * lip);
-                restart += (ext[j] - v) * (v - prev[j]);
+                mapping = Math.max(mapping, Math.abs(ext[j] - cur[j]) * lip);
+                restart += (ext[j] - cur[j]) * (cur[j] - prev[j]);
             }
             if (mapping < tolerance) break;
             if (restart > 0) {                               // momentum points uphill: restart
@@ -69,37 +81,67 @@ final class L1Softmax {
         return new Outcome(it, mapping, mapping < tolerance);
     }
 
+    /** {@code out = prox_{step·λ|W|₁}(theta − step·grad)}: soft-thresholded weights, plain step for the biases. */
+    private static void prox(double[] theta, double[] grad, double step, double lambda, int p, double[] out) {
+        double th = step * lambda;
+        for (int j = 0; j < out.length; j++) {
+            double v = theta[j] - step * grad[j];
+            if (j < p) v = Math.abs(v) <= th ? 0 : v - Math.signum(v) * th;
+            out[j] = v;
+        }
+    }
+
+    /** The mean cross-entropy at {@code theta}. */
+    static double loss(double[] x, int[] y, int n, int d, int k, double[] theta) {
+        double[] z = new double[k];
+        double total = 0;
+        for (int i = 0; i < n; i++) {
+            double mx = logits(x, i * d, d, k, theta, z), s = 0;
+            for (int c = 0; c < k; c++) s += Math.exp(z[c] - mx);
+            total += mx + Math.log(s) - z[y[i]];
+        }
+        return total / n;
+    }
+
+    /** {@code z = W x + b} for the row at {@code xi}; returns max z. Four partial sums, so the loop is not one long dependency chain. */
+    private static double logits(double[] x, int xi, int d, int k, double[] theta, double[] z) {
+        int p = k * d;
+        double mx = Double.NEGATIVE_INFINITY;
+        for (int c = 0; c < k; c++) {
+            int wc = c * d;
+            double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+            int j = 0;
+            for (; j + 3 < d; j += 4) {
+                s0 += theta[wc + j] * x[xi + j];
+                s1 += theta[wc + j + 1] * x[xi + j + 1];
+                s2 += theta[wc + j + 2] * x[xi + j + 2];
+                s3 += theta[wc + j + 3] * x[xi + j + 3];
+            }
+            for (; j < d; j++) s0 += theta[wc + j] * x[xi + j];
+            z[c] = s0 + s1 + s2 + s3 + theta[p + c];
+            mx = Math.max(mx, z[c]);
+        }
+        return mx;
+    }
+
     /**
-     * ∇ of the mean cross-entropy at {@code theta = (W [k, d], b [k])}, into {@code grad}: logits
-     * {@code z_i = W x_i + b} as dot products (four partial sums, so the loop is not one long
-     * dependency chain), then {@code ∇W = (P − Y)ᵀ X / n} as row updates the JIT vectorises.
+     * ∇ of the mean cross-entropy at {@code theta = (W [k, d], b [k])}, into {@code grad}, as
+     * {@code ∇W = (P − Y)ᵀ X / n} by row updates the JIT vectorises; returns the mean cross-entropy.
      */
-    static void gradient(double[] x, int[] y, int n, int d, int k, double[] theta, double[] grad) {
+    static double gradient(double[] x, int[] y, int n, int d, int k, double[] theta, double[] grad) {
         java.util.Arrays.fill(grad, 0);
         double[] z = new double[k];
         int p = k * d;
+        double total = 0;
         for (int i = 0; i < n; i++) {
             int xi = i * d;
-            double mx = Double.NEGATIVE_INFINITY;
-            for (int c = 0; c < k; c++) {
-                int wc = c * d;
-                double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-                int j = 0;
-                for (; j + 3 < d; j += 4) {
-                    s0 += theta[wc + j] * x[xi + j];
-                    s1 += theta[wc + j + 1] * x[xi + j + 1];
-                    s2 += theta[wc + j + 2] * x[xi + j + 2];
-                    s3 += theta[wc + j + 3] * x[xi + j + 3];
-                }
-                for (; j < d; j++) s0 += theta[wc + j] * x[xi + j];
-                z[c] = s0 + s1 + s2 + s3 + theta[p + c];
-                mx = Math.max(mx, z[c]);
-            }
+            double mx = logits(x, xi, d, k, theta, z), zy = z[y[i]];
             double s = 0;
             for (int c = 0; c < k; c++) {
                 z[c] = Math.exp(z[c] - mx);
                 s += z[c];
             }
+            total += mx + Math.log(s) - zy;
             for (int c = 0; c < k; c++) {
                 double e = (z[c] / s - (y[i] == c ? 1 : 0)) / n;     // (P − Y) / n
                 grad[p + c] += e;
@@ -107,6 +149,7 @@ final class L1Softmax {
                 for (int j = 0; j < d; j++) grad[wc + j] += e * x[xi + j];
             }
         }
+        return total / n;
     }
 
     /** λ_max of X̃ᵀX̃ / n (X̃ = [X, 1]) from a symmetric eigendecomposition (EJML), with a 0.1% margin for rounding. */

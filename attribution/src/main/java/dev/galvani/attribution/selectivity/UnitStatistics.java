@@ -13,7 +13,7 @@ import java.util.Map;
 
 /**
  * Per-unit, per-class mean activations of a layer, accumulated in one streaming pass (sums and
- * counts in double; activations are never all held), and the quantities of METHODS.md §2: a unit
+ * counts in double; activations are never all held), and the quantities of Hayne et al. (2022): a unit
  * is a conv channel averaged over positions (after the non-linearity) or a dense neuron.
  */
 public final class UnitStatistics {
