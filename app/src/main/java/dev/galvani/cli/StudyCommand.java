@@ -1,6 +1,7 @@
 package dev.galvani.cli;
 
 import dev.galvani.attribution.studies.AblationStudy;
+import dev.galvani.attribution.studies.FeatureSelectionStudy;
 import dev.galvani.attribution.studies.TextFilterStudy;
 import dev.galvani.engine.GalvaniException;
 import dev.galvani.models.SavedModel;
@@ -31,7 +32,7 @@ final class StudyCommand {
         return m;
     }
 
-    @Command(name = "ablation", description = "Rank a layer's filters by conductance and its peers; ablate singly and cumulatively (Dhamdhere et al., experiment 1).")
+    @Command(name = "ablation", description = "Rank a layer's filters by conductance and its peers; remove them singly and cumulatively, zeroed and patched to the baseline's value (Dhamdhere et al., experiment 1).")
     static final class Ablation implements Runnable {
         @Option(names = "--checkpoint", defaultValue = "runs/inception.safetensors") Path checkpoint;
         @Option(names = "--layer", defaultValue = "inception4a") String layer;
@@ -52,9 +53,12 @@ final class StudyCommand {
             Inputs.Examples ex = Inputs.fromTestSplit(m, data, indices, seed);
             AblationStudy.Result r = AblationStudy.run(m.model(), ex.x(), new AblationStudy.Config(layer, steps, maxK, maxRows, seed));
             Path page = AblationStudy.report(r, out, m.architecture() + " from " + checkpoint + " (" + m.get("data", "?") + ", test accuracy " + m.get("test_accuracy", "?") + ")");
-            for (AblationStudy.MethodSummary s : r.summary()) {
-                System.out.printf(Locale.ROOT, "%-22s mean Spearman %6s  median flip k %5.1f  flipped %d/%d%n", s.method(),
-                        Double.isNaN(s.meanSpearman()) ? "n/a" : String.format(Locale.ROOT, "%.3f", s.meanSpearman()), s.medianFlipK(), s.flipped(), s.examples());
+            for (AblationStudy.RemovalResult rr : r.removals()) {
+                System.out.println("filters " + rr.removal().description + ":");
+                for (AblationStudy.MethodSummary s : rr.summary()) {
+                    System.out.printf(Locale.ROOT, "  %-22s mean Spearman %6s  median flip k %5.1f  flipped %d/%d%n", s.method(),
+                            Double.isNaN(s.meanSpearman()) ? "n/a" : String.format(Locale.ROOT, "%.3f", s.meanSpearman()), s.medianFlipK(), s.flipped(), s.examples());
+                }
             }
             System.out.println("report: " + page);
         }
@@ -101,17 +105,19 @@ final class StudyCommand {
         }
     }
 
-    @Command(name = "feature-selection", description = "Top-k filters by each method as features for a logistic regression (experiment 2): footwear vs rest and random halves.")
+    @Command(name = "feature-selection", description = "Top-k filters by each method as features for a logistic regression (experiment 2): "
+            + "two natural class groups and two random halves, few training images per side, several seeds.")
     static final class FeatureSelection implements Runnable {
         @Option(names = "--checkpoint", defaultValue = "runs/inception.safetensors") Path checkpoint;
-        @Option(names = "--layer", defaultValue = "inception4a") String layer;
-        @Option(names = "--attribution-images", defaultValue = "100") int attributionImages;
-        @Option(names = "--train-per-side", defaultValue = "500") int trainPerSide;
+        @Option(names = "--layers", split = ",", defaultValue = "inception3a,inception3b") List<String> layers;
+        @Option(names = "--train-per-side", split = ",", defaultValue = "5,10,20,50",
+                description = "Training images per side, ascending; the positive ones are also the images scored (default ${DEFAULT-VALUE})") List<Integer> trainPerSide;
         @Option(names = "--test-per-side", defaultValue = "500") int testPerSide;
         @Option(names = "--steps", defaultValue = "32") int steps;
-        @Option(names = "--random-tasks", defaultValue = "3") int randomTasks;
-        @Option(names = "--group", split = ",", description = "Classes of the natural group task (default: footwear 5,7,9 on Fashion-MNIST)") List<Integer> group;
-        @Option(names = "--group-name", description = "Its name in the report") String groupName;
+        @Option(names = "--seeds", defaultValue = "5", description = "Draws of the images per task (default ${DEFAULT-VALUE})") int seeds;
+        @Option(names = "--random-tasks", defaultValue = "2") int randomTasks;
+        @Option(names = "--group", description = "A natural group NAME=c1,c2,... (repeatable; default on Fashion-MNIST: footwear=5,7,9 and upper-body garments=0,2,4,6)")
+        List<String> groups;
         @Option(names = "--seed", defaultValue = "0") long seed;
         @Option(names = "--out", defaultValue = "reports/feature-selection") Path out;
         @Mixin DataOptions data;
@@ -121,28 +127,54 @@ final class StudyCommand {
         public void run() {
             device.install();
             SavedModel m = checkpoint(checkpoint, "inception", "galvani train --model inception --data fashion-mnist --epochs 4 --out " + checkpoint);
-            m.model().module(layer);
-            if (attributionImages < 1 || trainPerSide < 2 || testPerSide < 1 || randomTasks < 1) {
-                throw new GalvaniException("--attribution-images, --test-per-side and --random-tasks must be at least 1, --train-per-side at least 2");
-            }
+            for (String l : layers) m.model().module(l);
+            if (randomTasks < 0) throw new GalvaniException("--random-tasks must be at least 0");
             String name = m.get("data", "auto");
             DataOptions.Images im = data.images(name.equals("fashion-mnist") || name.equals("generated") ? name : "auto");
             boolean fashion = im.train().name().startsWith("fashion");
-            int[] g = group != null ? group.stream().mapToInt(Integer::intValue).toArray() : fashion ? new int[] {5, 7, 9} : new int[] {0, 1, 2};
-            for (int c : g) if (c < 0 || c >= 10) throw new GalvaniException("--group: class " + c + " is outside 0..9");
-            String gname = groupName != null ? groupName : group != null ? "classes " + group + " vs rest" : fashion ? "footwear vs rest" : "classes 0-2 vs rest";
-            var tasks = dev.galvani.attribution.studies.FeatureSelectionStudy.tasks(gname, g, 10, randomTasks, seed);
-            var cfg = new dev.galvani.attribution.studies.FeatureSelectionStudy.Config(layer, attributionImages, trainPerSide, testPerSide, steps, randomTasks, seed);
-            var r = dev.galvani.attribution.studies.FeatureSelectionStudy.run(m.model(), im.train(), im.test(), tasks, cfg);
-            Path page = dev.galvani.attribution.studies.FeatureSelectionStudy.report(r, out, m.architecture() + " from " + checkpoint
+            List<FeatureSelectionStudy.Group> gs = new ArrayList<>();
+            if (groups != null) {
+                for (String g : groups) gs.add(parseGroup(g));
+            } else if (fashion) {
+                gs.add(new FeatureSelectionStudy.Group("footwear vs rest", new int[] {5, 7, 9}));
+                gs.add(new FeatureSelectionStudy.Group("upper-body garments vs rest", new int[] {0, 2, 4, 6}));
+            } else {
+                gs.add(new FeatureSelectionStudy.Group("classes 0-2 vs rest", new int[] {0, 1, 2}));
+                gs.add(new FeatureSelectionStudy.Group("classes 3-6 vs rest", new int[] {3, 4, 5, 6}));
+            }
+            var tasks = FeatureSelectionStudy.tasks(gs, im.train().classes(), randomTasks, seed);
+            var cfg = new FeatureSelectionStudy.Config(layers, trainPerSide.stream().mapToInt(Integer::intValue).toArray(), testPerSide, steps, seeds, seed);
+            var r = FeatureSelectionStudy.run(m.model(), im.train(), im.test(), tasks, cfg);
+            Path page = FeatureSelectionStudy.report(r, out, m.architecture() + " from " + checkpoint
                     + " (" + name + ", test accuracy " + m.get("test_accuracy", "?") + ")");
-            for (int t = 0; t < r.tasks().size(); t++) {
-                for (int me = 0; me < dev.galvani.attribution.studies.FeatureSelectionStudy.METHODS.size(); me++) {
-                    System.out.printf(Locale.ROOT, "%-18s %-20s %s%n", r.tasks().get(t).name(),
-                            dev.galvani.attribution.studies.FeatureSelectionStudy.METHODS.get(me), java.util.Arrays.toString(r.accuracy()[t][me]));
+            for (int li = 0; li < layers.size(); li++) {
+                for (int ni = 0; ni < cfg.trainPerSide().length; ni++) {
+                    for (boolean nat : new boolean[] {true, false}) {
+                        double[][][] s = r.summary(li, ni, nat);
+                        double[][] margin = r.conductanceMargin(li, ni, nat);
+                        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-12s n=%-3d %-15s", layers.get(li), cfg.trainPerSide()[ni],
+                                nat ? "natural groups" : "random labels"));
+                        for (int me = 0; me < FeatureSelectionStudy.METHODS.size(); me++) {
+                            line.append(String.format(Locale.ROOT, "  %s %.1f/%.1f/%.1f/%.1f", FeatureSelectionStudy.METHODS.get(me).substring(0, 4),
+                                    s[me][0][0], s[me][1][0], s[me][2][0], s[me][3][0]));
+                        }
+                        line.append(String.format(Locale.ROOT, "  cond-best other k=5: %+.1f ± %.1f", margin[0][0], margin[0][1]));
+                        System.out.println(line);
+                    }
                 }
             }
             System.out.println("report: " + page);
+        }
+
+        static FeatureSelectionStudy.Group parseGroup(String g) {
+            int eq = g.indexOf('=');
+            if (eq <= 0) throw new GalvaniException("--group must be NAME=c1,c2,..., got '" + g + "'");
+            try {
+                return new FeatureSelectionStudy.Group(g.substring(0, eq) + " vs rest",
+                        java.util.Arrays.stream(g.substring(eq + 1).split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray());
+            } catch (NumberFormatException e) {
+                throw new GalvaniException("--group '" + g + "': classes must be integers");
+            }
         }
     }
 
