@@ -7,7 +7,7 @@ import java.util.Locale;
 
 /**
  * Multinomial logistic regression (softmax) on standardised features, in double precision: the
- * linear probe of Hayne et al. (2022), the feature-selection classifier of Dhamdhere et al. (2018)
+ * linear probe of Hayne et al. (2022; docs/methods.md §2.3), the feature-selection classifier of Dhamdhere et al. (2018)
  * and the layerwise readout of Cheng et al. (2024). With no penalty or an L2 penalty
  * ({@code mean CE + (λ/2)|W|²}) it is trained by seeded mini-batch Adam; with an L1 penalty
  * ({@code mean CE + λ Σ|W_cj|}, bias unpenalised) it is solved to the optimum by FISTA
@@ -208,7 +208,7 @@ public final class LogisticRegression {
         return out;
     }
 
-    /** A unit's importance: {@code Σ_c |w_{c,u}|} on standardised features (Hayne et al. 2022). */
+    /** A unit's importance: {@code Σ_c |w_{c,u}|} on standardised features (Hayne et al. 2022; docs/methods.md §2.3). */
     public double[] importance() {
         double[] imp = new double[d];
         for (int c = 0; c < k; c++) for (int j = 0; j < d; j++) imp[j] += Math.abs(w[c * d + j]);

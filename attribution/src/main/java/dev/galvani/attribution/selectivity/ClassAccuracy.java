@@ -3,9 +3,9 @@ package dev.galvani.attribution.selectivity;
 import dev.galvani.engine.F;
 import dev.galvani.engine.Tensor;
 import dev.galvani.engine.autodiff.Grad;
-import dev.galvani.engine.nn.HookHandle;
 import dev.galvani.engine.nn.Hooks;
 import dev.galvani.engine.nn.Module;
+import dev.galvani.engine.nn.NamedHook;
 import dev.galvani.models.train.Dataset;
 
 import java.util.Arrays;
@@ -38,24 +38,21 @@ public record ClassAccuracy(long[] correct, long[] count) {
     /** The model's predictions on {@code eval} with {@code ablate} zeroed at {@code layer} (nothing when empty), in evaluation mode. */
     public static ClassAccuracy measure(Module model, String layer, Dataset.Batch eval, int[] ablate, int classes) {
         long[] ok = new long[classes], n = new long[classes];
-        boolean was = model.isTraining();
-        model.eval();
-        try (Grad.Scope s = Grad.off(); HookHandle h = ablate.length == 0 ? () -> { } : model.hook(layer, Hooks.zeroUnits(ablate))) {
+        NamedHook[] zero = ablate.length == 0 ? new NamedHook[0] : new NamedHook[] {Hooks.zeroUnits(ablate).at(layer)};
+        try (Module.Mode e = model.evaluating(); Grad.Scope s = Grad.off()) {
             int rows = eval.y().length, per = eval.x().numel() / rows;
             for (int b0 = 0; b0 < rows; b0 += BATCH) {
                 int b1 = Math.min(rows, b0 + BATCH);
                 int[] shape = eval.x().shape();
                 shape[0] = b1 - b0;
                 Tensor x = new Tensor(Arrays.copyOfRange(eval.x().data(), b0 * per, b1 * per), shape);
-                int[] pred = F.argmax(model.call(x));
+                int[] pred = F.argmax(model.runWithHooks(x, zero));
                 for (int i = b0; i < b1; i++) {
                     int y = eval.y()[i];
                     n[y]++;
                     if (pred[i - b0] == y) ok[y]++;
                 }
             }
-        } finally {
-            model.train(was);
         }
         return new ClassAccuracy(ok, n);
     }

@@ -19,7 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Selectivity, probes and group ablation (Hayne et al., 2022) for one layer: the class selectivity
+ * Selectivity, probes and group ablation (Hayne et al., 2022; docs/methods.md §2) for one layer: the class selectivity
  * index and mean activity of every unit, a linear probe, ablation of units binned on a quantile
  * grid over (SI, A) with each group's overall and preferred-class accuracy deficit, ablation of the
  * k most selective / active / probe-weighted / random units, and the regressions of the deficits

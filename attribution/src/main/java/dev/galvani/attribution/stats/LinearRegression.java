@@ -14,7 +14,7 @@ import java.util.List;
 /**
  * Ordinary least squares with an intercept, solved by QR (EJML), with standard errors, 95%
  * confidence intervals and two-sided p-values (Student t), R² and adjusted R², and the F-test
- * between nested models (distributions from Commons Math): the regressions of Hayne et al. (2022).
+ * between nested models (distributions from Commons Math): the regressions of Hayne et al. (2022), docs/methods.md §2.4 (formulas in §5.2).
  */
 public final class LinearRegression {
     private LinearRegression() {}

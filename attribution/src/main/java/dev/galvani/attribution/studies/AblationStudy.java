@@ -21,7 +21,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Experiment 1 of "How Important Is a Neuron?" (Dhamdhere, Yan and Sundararajan, 2018): rank a
+ * Experiment 1 of "How Important Is a Neuron?" (Dhamdhere, Yan and Sundararajan, 2018;
+ * docs/methods.md §1.10): rank a
  * layer's filters by each method for an input's predicted class, remove them one at a time and
  * cumulatively (top-k first), and compare. A filter is removed two ways: zeroed, and patched to
  * its value at the baseline input (the all-zero image), which is the change whose effect

@@ -24,7 +24,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Experiment 2 of "How Important Is a Neuron?" (Dhamdhere, Yan and Sundararajan, 2018), feature
+ * Experiment 2 of "How Important Is a Neuron?" (Dhamdhere, Yan and Sundararajan, 2018;
+ * docs/methods.md §1.10), feature
  * selection: for a binary task (a natural class group against the rest, or a seeded random half
  * of the classes against the other half) and {@code n} training images per side, score a layer's
  * filters by their mean attribution over the task's {@code n} positive training images (target:
