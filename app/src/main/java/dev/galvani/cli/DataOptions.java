@@ -5,6 +5,7 @@ import dev.galvani.models.data.DataLocator;
 import dev.galvani.models.data.FashionMnist;
 import dev.galvani.models.data.GeneratedImages;
 import dev.galvani.models.data.ImageDataset;
+import dev.galvani.models.data.SentenceSplit;
 import dev.galvani.models.data.SentimentData;
 import dev.galvani.models.data.TextDataset;
 import picocli.CommandLine.Option;
@@ -35,11 +36,21 @@ final class DataOptions {
         };
     }
 
-    /** Train and held-out parts of a text data set: mr (10-fold, --fold), sst2 (seeded 10% validation), generated. */
+    /** SST-2's held-out share of its full sentences. */
+    static final double SST2_HELD_OUT = 0.1;
+
+    /**
+     * Train and held-out parts of a text data set: mr (10-fold, --fold), sst2 (a seeded 10% of the
+     * full sentences held out, every training phrase inside them dropped), generated.
+     */
     TextDataset[] text(String name, int fold, long seed) {
         return switch (name.toLowerCase(Locale.ROOT)) {
             case "mr" -> SentimentData.movieReviews(DataLocator.require(dataDir, "mr")).fold(fold, 10, seed);
-            case "sst2" -> SentimentData.sst2(DataLocator.require(dataDir, "sst2")).split(0.1, seed);
+            case "sst2" -> {
+                SentenceSplit.Result r = SentimentData.sst2Sentences(DataLocator.require(dataDir, "sst2"), SST2_HELD_OUT, seed);
+                System.err.println("sst2: " + r.describe());
+                yield new TextDataset[] {r.train(), r.heldOut()};
+            }
             case "generated", "generated-sentiment" -> SentimentData.generated(4000, seed).split(0.2, seed + 1);
             default -> throw new GalvaniException("unknown text data set '" + name + "'; use mr, sst2 or generated");
         };

@@ -27,10 +27,13 @@ final class TrainCommand implements Runnable {
     String model;
     @Option(names = "--data", defaultValue = "auto", description = "fashion-mnist, generated, auto (images); mr, sst2, generated-sentiment (text). Default: ${DEFAULT-VALUE}")
     String data;
-    @Option(names = "--epochs", defaultValue = "3") int epochs;
-    @Option(names = "--batch", defaultValue = "64") int batch;
-    @Option(names = "--lr", defaultValue = "0.001") float lr;
-    @Option(names = "--optimizer", defaultValue = "adam", description = "adam or sgd (momentum 0.9)") String optimizer;
+    @Option(names = "--epochs", description = "Default: 3 (textcnn: " + TEXT_EPOCHS + ")") Integer epochsOption;
+    @Option(names = "--batch", description = "Default: 64 (textcnn: " + TEXT_BATCH + ")") Integer batchOption;
+    @Option(names = "--lr", description = "Default: 0.001 for adam and sgd, 1.0 for adadelta") Float lrOption;
+    @Option(names = "--optimizer", description = "adam, sgd (momentum 0.9) or adadelta (rho 0.95); default adam (textcnn: " + TEXT_OPTIMIZER + ")") String optimizerOption;
+    @Option(names = "--dim", description = "textcnn: embedding size (default " + TEXT_DIM + ")") Integer dim;
+    @Option(names = "--dropout", description = "textcnn: dropout before the output layer (default " + TEXT_DROPOUT + ")") Float dropout;
+    @Option(names = "--max-norm", description = "textcnn: max L2 norm of each output weight row, 0 for none (default " + TEXT_MAX_NORM + ")") Float maxNorm;
     @Option(names = "--weight-decay", defaultValue = "0") float weightDecay;
     @Option(names = "--seed", defaultValue = "0") long seed;
     @Option(names = "--fold", defaultValue = "0", description = "MR cross-validation fold, 0..9") int fold;
@@ -40,9 +43,21 @@ final class TrainCommand implements Runnable {
     @Mixin DataOptions dataOptions;
     @Mixin DeviceOption device;
 
+    /** The text CNN's training defaults: the settings that scored best on SST-2's held-out sentences (docs/results.md). */
+    static final int TEXT_EPOCHS = 3, TEXT_BATCH = 50, TEXT_DIM = 128;
+    static final String TEXT_OPTIMIZER = "adam", TEXT_DROPOUT = "0.5", TEXT_MAX_NORM = "0";
+
     @Override
     public void run() {
         device.install();
+        boolean textModel = model.equals("textcnn");
+        int epochs = epochsOption != null ? epochsOption : textModel ? TEXT_EPOCHS : 3;
+        int batch = batchOption != null ? batchOption : textModel ? TEXT_BATCH : 64;
+        String optimizer = optimizerOption != null ? optimizerOption : textModel ? TEXT_OPTIMIZER : "adam";
+        float lr = lrOption != null ? lrOption : optimizer.equalsIgnoreCase("adadelta") ? 1.0f : 0.001f;
+        if (!textModel && (dim != null || dropout != null || maxNorm != null)) {
+            throw new GalvaniException("--dim, --dropout and --max-norm apply to the text CNN only");
+        }
         if (epochs < 1) throw new GalvaniException("--epochs must be at least 1, got " + epochs);
         if (batch < 1) throw new GalvaniException("--batch must be at least 1, got " + batch);
         if (!(lr > 0) || !Float.isFinite(lr)) throw new GalvaniException("--lr must be a positive number, got " + lr);
@@ -53,6 +68,11 @@ final class TrainCommand implements Runnable {
         Map<String, String> meta = new LinkedHashMap<>();
         Map<String, String> hyper = new LinkedHashMap<>();
         hyper.put("seed", Long.toString(seed));
+        if (textModel) {
+            hyper.put("dim", Integer.toString(dim != null ? dim : TEXT_DIM));
+            hyper.put("dropout", dropout != null ? Float.toString(dropout) : TEXT_DROPOUT);
+            hyper.put("max_norm", maxNorm != null ? Float.toString(maxNorm) : TEXT_MAX_NORM);
+        }
         if (width != null) hyper.put("width", width);
         Dataset train, test;
         if (text) {
@@ -64,6 +84,10 @@ final class TrainCommand implements Runnable {
             meta.put("vocabulary", vocab.serialise());
             meta.put("data", d);
             meta.put("fold", Integer.toString(fold));
+            if (d.equals("sst2")) {
+                meta.put("split", "sentences: " + Math.round(100 * DataOptions.SST2_HELD_OUT) + "% of the full sentences held out (seed " + seed
+                        + "), training phrases inside them dropped");
+            }
             meta.put("classes_names", String.join("\n", tr.classNames()));
             train = tr.encoded(vocab);
             test = parts[1].encoded(vocab);

@@ -41,6 +41,16 @@ public final class SentimentData {
         return sst2File(dir.resolve("train.tsv"));
     }
 
+    /**
+     * SST-2's validation split: a seeded {@code heldOut} fraction of the full sentences of
+     * {@code train.tsv}, with every training phrase that occurs inside one of them dropped
+     * ({@link SentenceSplit}); a random split of the phrases would score sentences whose phrases
+     * were trained on.
+     */
+    public static SentenceSplit.Result sst2Sentences(Path dir, double heldOut, long seed) {
+        return SentenceSplit.split(sst2(dir), heldOut, seed);
+    }
+
     /** Any file in SST-2's format (header {@code label<TAB>sentence}). */
     public static TextDataset sst2File(Path f) {
         List<String> lines = readLines(f, StandardCharsets.UTF_8);
