@@ -14,7 +14,7 @@ import java.util.SplittableRandom;
  * {@link Gemm#sgemm} against EJML's single-threaded {@code CommonOps_FDRM.mult}. Each is warmed
  * up (JIT) for about a second, then timed over several repetitions; GFLOP/s = 2 n^3 / t, reported
  * for the best and the median repetition. For the statistically careful comparison use
- * {@link GemmBenchmark} (JMH).
+ * {@code dev.galvani.jmh.GemmBenchmark} (JMH, in the jmh module).
  */
 public final class GemmBench {
 
