@@ -204,7 +204,7 @@ public final class FeatureSelectionStudy {
     static Map<String, Map<String, Tensor>> perImageScores(Module model, Dataset train, int[] idx, Config cfg) {
         Dataset.Batch b = train.batch(idx);
         AttributionResult r = new LayerConductance(model).layers(cfg.layers().toArray(String[]::new)).integratedGradients(false)
-                .steps(cfg.steps()).method(Quadrature.GAUSS_LEGENDRE).discretisation(Discretisation.JVP).maxRows(512).attribute(b.x(), b.y());
+                .steps(cfg.steps()).method(Quadrature.GAUSS_LEGENDRE).discretisation(Discretisation.JVP).attribute(b.x(), b.y());
         Map<String, Map<String, Tensor>> out = new LinkedHashMap<>();
         for (String layer : cfg.layers()) {
             AttributionResult.Layer l = r.layer(layer);
