@@ -78,21 +78,11 @@ public final class FeatureSelectionStudy {
          * (n − 1): [method][k][{mean, sd}].
          */
         public double[][][] summary(int layer, int n, boolean natural) {
-            int seeds = config.seeds();
-            double[][][] out = new double[METHODS.size()][KS.length][2];
+            double[][][] out = new double[METHODS.size()][KS.length][];
             for (int m = 0; m < METHODS.size(); m++) {
                 for (int k = 0; k < KS.length; k++) {
-                    double[] perSeed = new double[seeds];
-                    for (int s = 0; s < seeds; s++) {
-                        double sum = 0;
-                        int count = 0;
-                        for (int t = 0; t < tasks.size(); t++) {
-                            if (tasks.get(t).natural() != natural) continue;
-                            sum += accuracy[layer][t][s][n][m][k];
-                            count++;
-                        }
-                        perSeed[s] = count == 0 ? Double.NaN : sum / count;
-                    }
+                    double[] perSeed = new double[config.seeds()];
+                    for (int s = 0; s < perSeed.length; s++) perSeed[s] = kindMean(layer, n, natural, s, m, k);
                     out[m][k] = meanSd(perSeed);
                 }
             }
@@ -100,29 +90,34 @@ public final class FeatureSelectionStudy {
         }
 
         /**
-         * Conductance minus the best other method, per seed (each on the kind's task mean), as mean
-         * and standard deviation over seeds: [k][{mean, sd}]. Positive: conductance selects better.
+         * Conductance minus the best other method (the one with the highest mean over seeds), per
+         * seed on the kind's task mean, as mean and standard deviation over seeds: [k][{mean, sd}].
+         * Positive: conductance selects better.
          */
         public double[][] conductanceMargin(int layer, int n, boolean natural) {
-            int seeds = config.seeds(), cond = METHODS.indexOf("Conductance");
+            int cond = METHODS.indexOf("Conductance");
+            double[][][] s = summary(layer, n, natural);
             double[][] out = new double[KS.length][];
             for (int k = 0; k < KS.length; k++) {
-                double[] margin = new double[seeds];
-                for (int s = 0; s < seeds; s++) {
-                    double[] byMethod = new double[METHODS.size()];
-                    int count = 0;
-                    for (int t = 0; t < tasks.size(); t++) {
-                        if (tasks.get(t).natural() != natural) continue;
-                        count++;
-                        for (int m = 0; m < METHODS.size(); m++) byMethod[m] += accuracy[layer][t][s][n][m][k];
-                    }
-                    double best = Double.NEGATIVE_INFINITY;
-                    for (int m = 0; m < METHODS.size(); m++) if (m != cond) best = Math.max(best, byMethod[m]);
-                    margin[s] = count == 0 ? Double.NaN : (byMethod[cond] - best) / count;
-                }
+                int best = -1;
+                for (int m = 0; m < METHODS.size(); m++) if (m != cond && (best < 0 || s[m][k][0] > s[best][k][0])) best = m;
+                double[] margin = new double[config.seeds()];
+                for (int seed = 0; seed < margin.length; seed++) margin[seed] = kindMean(layer, n, natural, seed, cond, k) - kindMean(layer, n, natural, seed, best, k);
                 out[k] = meanSd(margin);
             }
             return out;
+        }
+
+        /** One seed's mean over the tasks of a kind. */
+        double kindMean(int layer, int n, boolean natural, int seed, int method, int k) {
+            double sum = 0;
+            int count = 0;
+            for (int t = 0; t < tasks.size(); t++) {
+                if (tasks.get(t).natural() != natural) continue;
+                sum += accuracy[layer][t][seed][n][method][k];
+                count++;
+            }
+            return count == 0 ? Double.NaN : sum / count;
         }
     }
 
@@ -310,7 +305,8 @@ public final class FeatureSelectionStudy {
             }
             rep.table(layer + ": held-out accuracy (%), mean ± sd over seeds, by training images per side n and selected filters k",
                     "accuracy_" + layer.replace('.', '_'), List.of("n", "tasks", "method", "k=5", "k=10", "k=15", "k=20"), rows);
-            rep.table(layer + ": conductance minus the best other method (percentage points, mean ± sd over seeds); the best method by mean",
+            rep.table(layer + ": conductance minus the other method with the highest mean (percentage points, per seed, mean ± sd over seeds); "
+                            + "the method with the highest mean",
                     "margin_" + layer.replace('.', '_'), List.of("n", "tasks", "k=5", "k=10", "k=15", "k=20"), order);
             List<String> ks = new ArrayList<>();
             for (int k : KS) ks.add("k=" + k);

@@ -149,6 +149,17 @@ class FeatureSelectionStudyTest {
         assertEquals(10, margin[0][0], 1e-12);
         assertEquals(0, margin[0][1], 1e-12);
         assertEquals(1, r.conductanceMargin(0, 0, false)[0][0], 1e-12);
+        // The other method is chosen by its mean over seeds, then compared seed by seed: activations
+        // 80 and 60, gradient × activation 60 and 80 (both mean 70, the first wins), conductance 75
+        // and 75: margins −5 and +15, mean 5, sd √200 (not −5 ± 0 against each seed's best).
+        double[][][][][][] two = new double[1][1][2][1][4][4];
+        two[0][0][0][0][0][0] = 80;
+        two[0][0][1][0][0][0] = 60;
+        two[0][0][0][0][1][0] = 60;
+        two[0][0][1][0][1][0] = 80;
+        two[0][0][0][0][3][0] = two[0][0][1][0][3][0] = 75;
+        var r2 = new FeatureSelectionStudy.Result(new FeatureSelectionStudy.Config(List.of("l"), new int[] {5}, 10, 1, 2, 0), tasks.subList(0, 1), two);
+        assertArrayEquals(new double[] {5, Math.sqrt(200)}, r2.conductanceMargin(0, 0, true)[0], 1e-12);
     }
 
     @Test void badConfigurationsAreClearErrors() {
