@@ -20,6 +20,7 @@ import java.util.List;
             BenchCommand.Conductance.class,
             BenchCommand.Training.class,
             BenchCommand.Interactions.class,
+            BenchCommand.NeuronConductance.class,
         })
 final class BenchCommand implements Runnable {
 
@@ -102,6 +103,26 @@ final class BenchCommand implements Runnable {
                 if (n < 1 || n > 16) throw new dev.galvani.engine.GalvaniException("--variables must be 1..16, got " + n);
                 System.out.println(dev.galvani.bench.InteractionsBench.format(dev.galvani.bench.InteractionsBench.run(n, iterations, maxRows)));
             }
+        }
+    }
+
+    @Command(name = "neuron-conductance", mixinStandardHelpOptions = true,
+            description = "Neuron conductance of all filters and all units of a layer for one image, each in one call, against one neuron at a time "
+                    + "on the same net and (with --python) against Captum's NeuronConductance on the PyTorch replica; seconds per neuron, ratios, peak memory.")
+    static final class NeuronConductance implements Runnable {
+        @Option(names = "--checkpoint", description = "Model to use (default: the Inception-style net with random weights)") java.nio.file.Path checkpoint;
+        @Option(names = "--layer", defaultValue = "inception4a") String layer;
+        @Option(names = "--steps", defaultValue = "50") int steps;
+        @Option(names = "--samples", defaultValue = "8", description = "Neurons timed one at a time in each loop (default ${DEFAULT-VALUE})") int samples;
+        @Option(names = "--python", description = "A Python with PyTorch and Captum 0.8 importable (e.g. PYTHONPATH=/tmp/captum and /usr/bin/python3) to time Captum too") String python;
+        @picocli.CommandLine.Mixin DeviceOption device;
+
+        @Override
+        public void run() {
+            device.install();
+            if (steps < 2 || samples < 1) throw new dev.galvani.engine.GalvaniException("--steps must be at least 2 and --samples at least 1");
+            System.out.print(dev.galvani.bench.NeuronConductanceBench.format(
+                    dev.galvani.bench.NeuronConductanceBench.run(checkpoint, layer, steps, samples, python, 0)));
         }
     }
 }

@@ -26,6 +26,7 @@ import java.io.PrintWriter;
             AttributeCommand.InternalInfluence.class,
             AttributeCommand.GradXAct.class,
             AttributeCommand.Activation.class,
+            NeuronConductanceCommand.class,
             BenchCommand.class,
             StudyCommand.class,
         })

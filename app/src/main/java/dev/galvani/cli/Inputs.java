@@ -35,8 +35,13 @@ final class Inputs {
         return Vocabulary.parse(v);
     }
 
-    /** Parses "0-15", "3,7,9" or "5". */
+    /** Parses "0-15", "3,7,9" or "5" for --indices. */
     static int[] indices(String spec, int size) {
+        return indices("--indices", spec, size);
+    }
+
+    /** Parses "0-15", "3,7,9" or "5" for the named option; every index must lie in 0..size-1. */
+    static int[] indices(String option, String spec, int size) {
         List<Integer> out = new ArrayList<>();
         for (String part : spec.split(",")) {
             String p = part.trim();
@@ -44,16 +49,16 @@ final class Inputs {
                 if (p.contains("-")) {
                     String[] ab = p.split("-");
                     int a = Integer.parseInt(ab[0].trim()), b = Integer.parseInt(ab[1].trim());
-                    if (b < a) throw new GalvaniException("--indices range '" + p + "' is empty");
+                    if (b < a) throw new GalvaniException(option + " range '" + p + "' is empty");
                     for (int i = a; i <= b; i++) out.add(i);
                 } else {
                     out.add(Integer.parseInt(p));
                 }
             } catch (NumberFormatException e) {
-                throw new GalvaniException("--indices '" + spec + "' is not a list like 0-15 or 3,7,9");
+                throw new GalvaniException(option + " '" + spec + "' is not a list like 0-15 or 3,7,9");
             }
         }
-        for (int i : out) if (i < 0 || i >= size) throw new GalvaniException("--indices: " + i + " is outside 0.." + (size - 1));
+        for (int i : out) if (i < 0 || i >= size) throw new GalvaniException(option + ": " + i + " is outside 0.." + (size - 1));
         return out.stream().mapToInt(Integer::intValue).toArray();
     }
 

@@ -70,6 +70,27 @@ class CommandLineTest {
         assertTrue(((Number) layer.get("relative_delta")).doubleValue() < 0.1, layer.toString());
     }
 
+    @Test void neuronConductanceWritesNpyJsonAndAReport() throws Exception {
+        Path out = dir.resolve("nc");
+        Run r = run("neuron-conductance", "--checkpoint", ckpt.toString(), "--layer", "inception4a", "--filters", "0-5,9",
+                "--input", png.toString(), "--steps", "4", "--top", "4", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("reverse mode"), r.err());
+        byte[] npy = Files.readAllBytes(out.resolve("example-0.npy"));
+        assertTrue(new String(npy, 0, 120, java.nio.charset.StandardCharsets.US_ASCII).contains("'shape': (7, 1, 28, 28)"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> j = (Map<String, Object>) Json.parse(Files.readString(out.resolve("neuron-conductance.json")));
+        assertEquals("reverse", j.get("mode"));
+        assertEquals(java.util.List.of(0, 1, 2, 3, 4, 5, 9), ((java.util.List<?>) j.get("indices")).stream().map(o -> ((Number) o).intValue()).toList());
+        assertTrue(Files.readString(out.resolve("index.html")).contains("on one colour scale"));
+        failsWith("filter 500 out of range for 'inception4a'", "neuron-conductance", "--checkpoint", ckpt.toString(), "--layer", "inception4a",
+                "--filters", "500", "--input", png.toString(), "--steps", "2", "--out", dir.resolve("nc2").toString());
+        failsWith("give --filters or --units, not both", "neuron-conductance", "--checkpoint", ckpt.toString(), "--layer", "inception4a",
+                "--filters", "1", "--units", "2", "--input", png.toString(), "--out", dir.resolve("nc2").toString());
+        failsWith("--format must be npy or safetensors", "neuron-conductance", "--checkpoint", ckpt.toString(), "--layer", "inception4a",
+                "--format", "csv", "--input", png.toString(), "--out", dir.resolve("nc2").toString());
+    }
+
     @Test void badInputIsOneLineAndExitCode2() throws Exception {
         failsWith("unknown layer 'inception3x'; nearest: inception3a", "conductance", "--checkpoint", ckpt.toString(),
                 "--layer", "inception3x", "--input", png.toString(), "--out", dir.resolve("x.json").toString());

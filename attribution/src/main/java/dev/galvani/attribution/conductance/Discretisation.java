@@ -1,7 +1,7 @@
 package dev.galvani.attribution.conductance;
 
 /**
- * How {@code dy/dα} is discretised in conductance (docs/methods.md §1.3).
+ * How conductance {@code ∫ ∂F/∂y · dy/dα dα} is discretised (docs/methods.md §1.3).
  */
 public enum Discretisation {
     /**
@@ -11,6 +11,9 @@ public enum Discretisation {
      * that do not start at 0 and end at 1).
      */
     CAPTUM,
-    /** {@code dy/dα} exactly by forward mode (JVP along {@code x − x'}), with the method's weights. */
+    /**
+     * {@code dy/dα} exactly by forward mode (JVP along {@code x − x'}), on the method's {@code m}
+     * nodes with its weights.
+     */
     JVP
 }

@@ -97,6 +97,15 @@ public final class Report {
         return this;
     }
 
+    /**
+     * Where to write a file of the report's own (large binary outputs, say): inside the report's
+     * temporary directory, so it lands beside index.html when {@link #write()} completes.
+     */
+    public Path newFile(String name) {
+        if (name.contains("/") || name.contains("\\") || name.startsWith(".")) throw new GalvaniException("bad report file name '" + name + "'");
+        return tmp.resolve(name);
+    }
+
     /** Any text file beside the report (JSON of every number, say). */
     public Report file(String name, String content) {
         writeText(name, content);
@@ -250,6 +259,71 @@ public final class Report {
         c.setCustomXAxisTickLabelsFormatter(v -> cols.get((int) Math.round(v)));
         c.setCustomYAxisTickLabelsFormatter(v -> rows.get((int) Math.round(v)));
         return c;
+    }
+
+    /**
+     * Maps (each {@code h x w}, row-major) in a grid of {@code columns}, every one on the same
+     * diverging colour scale [−v, v] (blue, white, red; v the largest magnitude over all maps) so
+     * that they compare at a glance, each under its label, with a colour bar on the right.
+     */
+    public static BufferedImage mapGrid(List<float[]> maps, int h, int w, List<String> labels, int columns, int scale) {
+        if (maps.isEmpty()) throw new GalvaniException("no maps to draw");
+        double vmax = 1e-12;
+        for (float[] m : maps) for (float v : m) vmax = Math.max(vmax, Math.abs(v));
+        int cols = Math.min(columns, maps.size()), rows = (maps.size() + cols - 1) / cols;
+        int pad = 8, label = 16, cw = w * scale, ch = h * scale, bar = 90, slot = Math.max(cw, 110); // room for the label
+        int width = pad + cols * (slot + pad) + bar, height = Math.max(pad + rows * (ch + label + pad) + 4, 110);
+        BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = img.createGraphics();
+        g.setRenderingHint(java.awt.RenderingHints.KEY_TEXT_ANTIALIASING, java.awt.RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, width, height);
+        g.setFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 11));
+        for (int i = 0; i < maps.size(); i++) {
+            int x0 = pad + (i % cols) * (slot + pad), y0 = pad + (i / cols) * (ch + label + pad);
+            g.setColor(Color.DARK_GRAY);
+            g.drawString(labels.get(i), x0, y0 + 11);
+            float[] m = maps.get(i);
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    g.setColor(DivergingPalette.color(m[y * w + x] / vmax));
+                    g.fillRect(x0 + x * scale, y0 + label + y * scale, scale, scale);
+                }
+            }
+            g.setColor(new Color(220, 220, 220));
+            g.drawRect(x0 - 1, y0 + label - 1, cw + 1, ch + 1);
+        }
+        // The colour bar: +v at the top, 0 in the middle, −v at the bottom.
+        int bx = width - bar + 10, by = pad + label, bh = Math.max(60, height - by - 2 * pad);
+        for (int y = 0; y < bh; y++) {
+            g.setColor(DivergingPalette.color(1 - 2.0 * y / (bh - 1)));
+            g.fillRect(bx, by + y, 14, 1);
+        }
+        g.setColor(Color.DARK_GRAY);
+        g.drawRect(bx, by, 14, bh);
+        g.drawString(String.format(Locale.ROOT, "%.2g", vmax), bx + 18, by + 10);
+        g.drawString("0", bx + 18, by + bh / 2 + 4);
+        g.drawString(String.format(Locale.ROOT, "%.2g", -vmax), bx + 18, by + bh);
+        g.dispose();
+        return img;
+    }
+
+    /** A map in grey levels from its minimum (black) to its maximum (white), scaled up {@code scale} times. */
+    public static BufferedImage gray(float[] m, int h, int w, int scale) {
+        float lo = Float.MAX_VALUE, hi = -Float.MAX_VALUE;
+        for (float v : m) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+        BufferedImage img = new BufferedImage(w * scale, h * scale, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int v = clamp((m[y * w + x] - lo) / Math.max(hi - lo, 1e-12f)), rgb = (v << 16) | (v << 8) | v;
+                for (int dy = 0; dy < scale; dy++) for (int dx = 0; dx < scale; dx++) img.setRGB(x * scale + dx, y * scale + dy, rgb);
+            }
+        }
+        return img;
+    }
+
+    private static int clamp(float v) {
+        return Math.max(0, Math.min(255, Math.round(v * 255)));
     }
 
     private static double round(double v) {
