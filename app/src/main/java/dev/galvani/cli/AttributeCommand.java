@@ -11,7 +11,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -68,11 +67,15 @@ abstract class AttributeCommand implements Runnable {
         String name = method();
         SavedModel m = SavedModel.load(path.checkpoint);
         Discretisation disc = path.discretisation();
-        if (layers.isEmpty() && !name.equals("ig")) throw new GalvaniException("--layer is required (see 'galvani model show " + m.architecture() + "')");
+        if (layers.isEmpty() && !name.equals("ig")) {
+            throw new GalvaniException("--layer is required (see 'galvani model show " + (m.onnx() != null ? path.checkpoint : m.architecture()) + "')");
+        }
+        layers = Inputs.canonical(m, layers);
         Inputs.Examples ex = path.examples(m, dataOptions);
         LayerConductance lc = new LayerConductance(m.model()).layers(layers.toArray(new String[0])).steps(path.steps)
-                .method(path.quadrature()).discretisation(disc).target(path.targetKind()).maxRows(path.maxRows).captumExact(captumExact);
-        if (Inputs.isText(m)) lc.pathFrom("embedding");
+                .method(path.quadrature()).discretisation(disc).target(path.targetKind()).captumExact(captumExact);
+        if (path.maxRows != null) lc.maxRows(path.maxRows);
+        if (Inputs.isText(m)) lc.pathFrom(path.embeddingNode(m));
         lc.integratedGradients(name.equals("ig")); // the others need only the layers: the backward pass stops there
         Tensor base = path.baseline(m, dataOptions);
         if (base != null) lc.baseline(base);
@@ -87,6 +90,7 @@ abstract class AttributeCommand implements Runnable {
         json.put("discretisation", disc.name().toLowerCase(Locale.ROOT));
         json.put("captum_exact", captumExact);
         json.put("target", r.target().name().toLowerCase(Locale.ROOT));
+        if (ex.preprocessing() != null) json.put("preprocessing", ex.preprocessing());
         List<Object> exs = new ArrayList<>();
         for (int i = 0; i < r.examples(); i++) {
             Map<String, Object> e = new LinkedHashMap<>();
@@ -124,15 +128,7 @@ abstract class AttributeCommand implements Runnable {
             exs.add(e);
         }
         json.put("examples", exs);
-        try {
-            Path parent = out.toAbsolutePath().getParent();
-            if (parent != null) Files.createDirectories(parent);
-            Path tmp = Files.createTempFile(parent, ".galvani", ".json");
-            Files.writeString(tmp, Json.pretty(json));
-            Files.move(tmp, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } catch (java.io.IOException e) {
-            throw new GalvaniException("cannot write " + out + ": " + e.getMessage());
-        }
+        Json.write(out, json);
         for (String l : layers) {
             if (name.equals("conductance")) {
                 double[] rel = r.relativeDelta(l).clone();

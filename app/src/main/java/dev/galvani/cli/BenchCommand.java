@@ -6,6 +6,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -21,6 +22,7 @@ import java.util.List;
             BenchCommand.Training.class,
             BenchCommand.Interactions.class,
             BenchCommand.NeuronConductance.class,
+            BenchCommand.Onnx.class,
         })
 final class BenchCommand implements Runnable {
 
@@ -55,6 +57,47 @@ final class BenchCommand implements Runnable {
             GemmBench.Result r = GemmBench.run(size, warmup);
             spec.commandLine().getOut().println(json ? r.toJson() : r.toText());
             spec.commandLine().getOut().flush();
+        }
+    }
+
+    @Command(name = "onnx", mixinStandardHelpOptions = true,
+            description = "Full-size nets from scripts/onnx/export_torchvision.py: logits against ONNX Runtime and PyTorch, every node against ONNX Runtime, "
+                    + "forward images/s (batch 8, 224x224) of Galvani, ONNX Runtime and PyTorch one after another, peak heap; "
+                    + "with --conductance, GoogLeNet's inception4d conductance (time, peak heap; .npy for bench/python/captum_googlenet_bench.py); "
+                    + "with --path-values, inception4d and its gradient at every path node of one image, and the blocks' values at the image "
+                    + "(.npy for bench/python/googlenet_precision.py).")
+    static final class Onnx implements Runnable {
+        @picocli.CommandLine.Parameters(paramLabel = "DIR", description = "Folder written by scripts/onnx/export_torchvision.py") Path dir;
+        @Option(names = "--nets", split = ",", defaultValue = "googlenet,alexnet,vgg16,mobilenet_v2,resnet101") List<String> nets;
+        @Option(names = "--repeats", defaultValue = "3") int repeats;
+        @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "A Python with torch and torchvision for PyTorch's timing; 'none' to skip") String python;
+        @Option(names = "--conductance", description = "Only the conductance run: inception4d of googlenet") boolean conductance;
+        @Option(names = "--images", defaultValue = "2") int images;
+        @Option(names = "--steps", defaultValue = "50") int steps;
+        @Option(names = "--max-rows", description = "Rows per pass (default: what fits the heap)") Integer maxRows;
+        @Option(names = "--path-values", paramLabel = "IMAGE", description = "Only the path rows of this image (0-based) of input.npy: inception4d of googlenet") Integer pathImage;
+
+        @Override
+        public void run() {
+            if (pathImage != null) {
+                var files = dev.galvani.bench.OnnxBench.pathValues(dir, "googlenet", "inception4d", dev.galvani.bench.OnnxBench.GOOGLENET_LAYERS,
+                        pathImage, steps, maxRows);
+                System.out.printf(java.util.Locale.ROOT, "googlenet inception4d path values, image %d, %d steps (%d nodes), jdk %s: wrote %d files, %s ...%n",
+                        pathImage, steps, steps + 1, Runtime.version(), files.size(), files.get(0));
+                return;
+            }
+            if (conductance) {
+                var r = dev.galvani.bench.OnnxBench.conductance(dir, "googlenet", "inception4d", images, steps, maxRows);
+                System.out.printf(java.util.Locale.ROOT, "googlenet %s conductance: %d images, %d steps (Captum's discretisation, Gauss-Legendre): %.2f s, peak heap %.2f GB, jdk %s, %d threads; wrote %s%n",
+                        r.layer(), r.images(), r.steps(), r.seconds(), r.peakHeap() / 1e9, Runtime.version(), dev.galvani.kernels.Parallel.threads(), r.written());
+                return;
+            }
+            List<dev.galvani.bench.OnnxBench.Row> rows = new java.util.ArrayList<>();
+            for (String n : nets) {
+                rows.add(dev.galvani.bench.OnnxBench.measure(dir, n, repeats, python.equals("none") ? null : python));
+                System.out.print(dev.galvani.bench.OnnxBench.format(rows.subList(rows.size() - 1, rows.size())));
+            }
+            System.out.print(dev.galvani.bench.OnnxBench.format(rows));
         }
     }
 

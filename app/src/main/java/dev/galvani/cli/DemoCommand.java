@@ -1,7 +1,9 @@
 package dev.galvani.cli;
 
 import dev.galvani.attribution.studies.Demo;
+import dev.galvani.models.data.DataSpec;
 import dev.galvani.models.data.ImageDataset;
+import dev.galvani.models.data.Splits;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -28,12 +30,13 @@ final class DemoCommand implements Runnable {
     public void run() {
         device.install();
         long t0 = System.nanoTime();
-        DataOptions.Images im = dataOptions.images(data);
-        ImageDataset train = im.train().head(trainExamples), test = im.test().head(1000);
-        String dataName = im.train().name().replace("/train", "");
-        System.err.printf("demo: %s, %d training images, jdk %s%n", dataName, train.size(), Runtime.version());
+        DataSpec request = DataSpec.request(data, false, 0, seed, trainExamples, dataOptions.dataDir);
+        Splits.Split<ImageDataset> im = dataOptions.images(request);
+        ImageDataset train = im.train(), test = im.heldOut().head(1000);
+        DataSpec spec = request.withNormalisation(train.mean(), train.std(), train.classNames());
+        System.err.printf("demo: %s, %d training images, jdk %s%n", spec.dataset(), train.size(), Runtime.version());
         Demo.Config d = Demo.Config.defaults();
-        Demo.Summary s = Demo.run(train, test, dataName, new Demo.Config(epochs, d.steps(), d.examples(), d.maxK(), d.sentences(), seed),
+        Demo.Summary s = Demo.run(train, test, spec, new Demo.Config(epochs, d.steps(), d.examples(), d.maxK(), d.sentences(), seed),
                 out, out.resolveSibling(out.getFileName() + "-inception.safetensors"));
         System.out.printf(Locale.ROOT, "demo finished in %.0f s: test accuracy %.3f (images), %.3f (sentences); report %s%n",
                 (System.nanoTime() - t0) / 1e9, s.imageAccuracy(), s.textAccuracy(), s.page());

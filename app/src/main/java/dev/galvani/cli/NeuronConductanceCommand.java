@@ -11,6 +11,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -49,8 +50,9 @@ final class NeuronConductanceCommand implements Runnable {
         };
         SavedModel saved = SavedModel.load(path.checkpoint);
         Inputs.Examples ex = path.examples(saved, dataOptions);
-        NeuronConductance nc = new NeuronConductance(saved.model()).layer(layer).steps(path.steps).method(path.quadrature())
-                .discretisation(path.discretisation()).target(path.targetKind()).maxRows(path.maxRows).mode(m);
+        NeuronConductance nc = new NeuronConductance(saved.model()).layer(Inputs.canonical(saved, List.of(layer)).get(0)).steps(path.steps)
+                .method(path.quadrature()).discretisation(path.discretisation()).target(path.targetKind()).mode(m);
+        if (path.maxRows != null) nc.maxRows(path.maxRows);
         if (units != null) {
             int[] u = selection("--units", units);
             if (u == null) nc.allUnits(); else nc.units(u);
@@ -60,7 +62,7 @@ final class NeuronConductanceCommand implements Runnable {
         }
         Tensor start = null;
         if (Inputs.isText(saved)) {
-            nc.pathFrom("embedding");
+            nc.pathFrom(path.embeddingNode(saved));
         } else {
             start = ex.x();
         }

@@ -6,6 +6,7 @@ import dev.galvani.attribution.conductance.TargetKind;
 import dev.galvani.engine.GalvaniException;
 import dev.galvani.engine.Tensor;
 import dev.galvani.models.SavedModel;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -21,7 +22,7 @@ import java.util.Locale;
 final class PathOptions {
     @Option(names = "--checkpoint", required = true) Path checkpoint;
     @Option(names = "--indices", defaultValue = "0-7", description = "Examples of the test split: 0-15 or 3,7,9 (default ${DEFAULT-VALUE})") String indices;
-    @Option(names = "--input", description = "An image file instead: 28x28 PNG, or IDX images .gz (with --index)") Path input;
+    @Option(names = "--input", split = ",", description = "Inputs instead of the test split: image files (PNG, JPEG; resized and centre-cropped to the model's input), .npy arrays, or folders of them; for the built-in nets also a 28x28 PNG or an IDX images .gz (with --index)") List<Path> input;
     @Option(names = "--index", defaultValue = "0") int index;
     @Option(names = "--text", description = "Sentences instead (text models), repeatable") List<String> text;
     @Option(names = "--steps", defaultValue = "50") int steps;
@@ -30,19 +31,16 @@ final class PathOptions {
     @Option(names = "--target", defaultValue = "logit", description = "logit, probability, log-probability") String target;
     @Option(names = "--class", description = "Target class for every example (default: the predicted class)") Integer targetClass;
     @Option(names = "--baseline", defaultValue = "zeros", description = "zeros (default; text: the padding embedding) or mean (the mean training image)") String baseline;
-    @Option(names = "--max-rows", defaultValue = "64", description = "Memory bound: most path rows (steps x examples) per pass (default ${DEFAULT-VALUE})") int maxRows;
-    @Option(names = "--seed", defaultValue = "0") long seed;
+    @Option(names = "--max-rows", description = "Memory bound: most path rows (steps x examples) per pass (default: what fits the heap, at most 64)") Integer maxRows;
+    @Option(names = "--seed", description = "Split seed of the held-out examples (default: the checkpoint's; another is refused)") Long seed;
+    @Mixin ImageOptions imageOptions;
 
     Quadrature quadrature() {
         return Quadrature.parse(method);
     }
 
     Discretisation discretisation() {
-        return switch (discretisation.toLowerCase(Locale.ROOT)) {
-            case "jvp" -> Discretisation.JVP;
-            case "captum" -> Discretisation.CAPTUM;
-            default -> throw new GalvaniException("--discretisation must be jvp or captum, got '" + discretisation + "'");
-        };
+        return Discretisation.parse(discretisation);
     }
 
     TargetKind targetKind() {
@@ -55,8 +53,18 @@ final class PathOptions {
             if (!Inputs.isText(m)) throw new GalvaniException("--text needs a text model; this checkpoint is '" + m.architecture() + "'");
             return Inputs.sentences(m, text);
         }
-        if (input != null) return Inputs.imageFile(m, input, index);
-        return Inputs.fromTestSplit(m, data, indices, seed);
+        if (input != null && m.onnx() == null && input.size() == 1 && Inputs.isLegacyImage(input.get(0))) return Inputs.imageFile(m, input.get(0), index);
+        if (input != null) return Inputs.files(m, input, imageOptions);
+        if (m.onnx() != null && !Inputs.fitsImageData(m)) throw Inputs.noDataSet(checkpoint);
+        return Inputs.fromTestSplit(m, data, indices, data.evaluation(m, checkpoint, null, null, seed));
+    }
+
+    /** Where a text model's path starts: the built-in net's embedding, or an imported model's token lookup. */
+    String embeddingNode(SavedModel m) {
+        if (m.onnx() == null) return "embedding";
+        String e = m.onnx().embeddingNode();
+        if (e == null) throw new GalvaniException(checkpoint + ": no Gather node reads the token ids, so there is no embedding to start the path at");
+        return e;
     }
 
     /** --class for every example, or null (each example's predicted class). */

@@ -2,6 +2,8 @@ package dev.galvani.cli;
 
 import dev.galvani.models.ModelZoo;
 import dev.galvani.models.SavedModel;
+import dev.galvani.models.data.DataSpec;
+import dev.galvani.models.data.GeneratedImages;
 import dev.galvani.models.io.Json;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,8 +26,8 @@ class CommandLineTest {
 
     @BeforeAll static void setUp() throws Exception {
         ckpt = dir.resolve("inc.safetensors");
-        new SavedModel(ModelZoo.create("inception", Map.of("width", "0.5")), "inception",
-                Map.of("width", "0.5", "classes", "10", "mean", "0.286", "std", "0.353")).save(ckpt);
+        DataSpec data = DataSpec.request("generated", false, 0, 0, 0, null).withNormalisation(0.286f, 0.353f, GeneratedImages.CLASSES);
+        new SavedModel(ModelZoo.create("inception", Map.of("width", "0.5")), "inception", Map.of("width", "0.5", "classes", "10"), data).save(ckpt);
         BufferedImage img = new BufferedImage(28, 28, BufferedImage.TYPE_INT_RGB);
         for (int y = 8; y < 20; y++) for (int x = 8; x < 20; x++) img.setRGB(x, y, 0xffffff);
         png = dir.resolve("square.png");
@@ -114,6 +116,21 @@ class CommandLineTest {
         failsWith("unknown model 'lenet'", "model", "show", "lenet");
         failsWith("unknown --method 'simpson'", "conductance", "--checkpoint", ckpt.toString(), "--layer", "inception3a", "--input", png.toString(),
                 "--method", "simpson", "--out", dir.resolve("x.json").toString());
+    }
+
+    @Test void anUnexpectedErrorIsOneLineWithAHintAndItsTraceOnlyWhenDebugging() {
+        java.io.StringWriter quiet = new java.io.StringWriter(), loud = new java.io.StringWriter();
+        RuntimeException bug = new IllegalStateException("index 3\nout of range", new ArithmeticException("/ by zero"));
+        assertEquals(1, Galvani.report(bug, new java.io.PrintWriter(quiet), false));
+        assertEquals("galvani: unexpected error ArithmeticException: / by zero (a bug; rerun with --debug or GALVANI_DEBUG=1 for the stack trace)",
+                quiet.toString().strip());
+        assertEquals(1, Galvani.report(new StackOverflowError(), new java.io.PrintWriter(loud), true));
+        assertTrue(loud.toString().contains("\tat "), "--debug prints the stack trace");
+        assertTrue(loud.toString().strip().endsWith("galvani: unexpected error StackOverflowError"), loud.toString());
+        // --debug is accepted by every command, and bad input stays one line with it
+        Run r = run("eval", "--debug", "--checkpoint", dir.resolve("missing.safetensors").toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("galvani: checkpoint ") && r.err().contains("no such file"), r.err());
     }
 
     @Test void cudaWithoutAGpuSaysWhatIsMissing() {

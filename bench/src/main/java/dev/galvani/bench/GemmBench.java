@@ -2,11 +2,14 @@ package dev.galvani.bench;
 
 import dev.galvani.engine.GalvaniException;
 import dev.galvani.kernels.Gemm;
+import dev.galvani.models.io.Json;
 import org.ejml.data.FMatrixRMaj;
 import org.ejml.dense.row.CommonOps_FDRM;
 
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -41,13 +44,21 @@ public final class GemmBench {
         }
 
         public String toJson() {
-            return String.format(Locale.ROOT,
-                    "{\"benchmark\":\"gemm\",\"n\":%d,\"galvani_repetitions\":%d,\"ejml_repetitions\":%d,"
-                            + "\"galvani_gflops\":%.2f,\"galvani_median_gflops\":%.2f,"
-                            + "\"ejml_gflops\":%.2f,\"ejml_median_gflops\":%.2f,\"ratio\":%.3f,"
-                            + "\"max_relative_difference\":%.3g,\"jdk\":\"%s\",\"implementation\":\"%s\",\"threads\":%d}",
-                    n, galvaniRepetitions, ejmlRepetitions, galvaniBest, galvaniMedian, ejmlBest, ejmlMedian, ratio(),
-                    maxRelativeDifference, jdk, implementation, threads);
+            Map<String, Object> j = new LinkedHashMap<>();
+            j.put("benchmark", "gemm");
+            j.put("n", n);
+            j.put("galvani_repetitions", galvaniRepetitions);
+            j.put("ejml_repetitions", ejmlRepetitions);
+            j.put("galvani_gflops", galvaniBest);
+            j.put("galvani_median_gflops", galvaniMedian);
+            j.put("ejml_gflops", ejmlBest);
+            j.put("ejml_median_gflops", ejmlMedian);
+            j.put("ratio", ratio());
+            j.put("max_relative_difference", maxRelativeDifference);
+            j.put("jdk", jdk);
+            j.put("implementation", implementation);
+            j.put("threads", threads);
+            return Json.write(j);
         }
     }
 

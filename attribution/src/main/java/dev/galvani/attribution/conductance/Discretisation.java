@@ -1,5 +1,9 @@
 package dev.galvani.attribution.conductance;
 
+import dev.galvani.engine.GalvaniException;
+
+import java.util.Locale;
+
 /**
  * How conductance {@code ∫ ∂F/∂y · dy/dα dα} is discretised (docs/methods.md §1.3).
  */
@@ -15,5 +19,13 @@ public enum Discretisation {
      * {@code dy/dα} exactly by forward mode (JVP along {@code x − x'}), on the method's {@code m}
      * nodes with its weights.
      */
-    JVP
+    JVP;
+
+    public static Discretisation parse(String s) {
+        return switch (s.toLowerCase(Locale.ROOT)) {
+            case "jvp" -> JVP;
+            case "captum" -> CAPTUM;
+            default -> throw new GalvaniException("--discretisation must be jvp or captum, got '" + s + "'");
+        };
+    }
 }

@@ -44,7 +44,8 @@ public final class LayerConductance {
     // Measured (Inception-style net, 16 images x 50 steps, 2-core AVX-512, JDK 25, passes in parallel):
     // 51-64 rows per pass is best (Captum-style 10.2/9.9, JVP 7.4/7.6 attributions/s); 16 rows 7.9/6.1,
     // 128 rows 7.6/4.8, one pass of all 816 rows about half the default: larger passes overflow the caches.
-    private int maxRows = 64;
+    private Integer maxRows;          // null: what the heap allows (RowBudget), at most DEFAULT_ROWS
+    static final int DEFAULT_ROWS = 64;
     private boolean integratedGradients = true;
     private boolean captumExact;
 
@@ -106,7 +107,8 @@ public final class LayerConductance {
 
     /**
      * Memory bound: the most rows (steps x examples) in one forward/backward pass. Passes run one
-     * per core at a time, so peak memory is about {@code Parallel.threads()} passes' worth.
+     * per core at a time, so peak memory is about {@code Parallel.threads()} passes' worth. Unset,
+     * it is what half the free heap holds ({@link RowBudget}), at most 64.
      */
     public LayerConductance maxRows(int rows) {
         if (rows < 2) throw new GalvaniException("--max-rows must be at least 2, got " + rows);
@@ -156,7 +158,8 @@ public final class LayerConductance {
                 influence.put(l, new float[atX.layerValues.get(l).numel()]);
             }
             float[] ig = new float[start.numel()];
-            for (Plan plan : plans()) integrate(path, plan, x, start, base, classes, cond, influence, ig);
+            int rows = maxRows != null ? maxRows : RowBudget.rows(model, x.rows(0, 1), Parallel.available(), DEFAULT_ROWS);
+            for (Plan plan : plans()) integrate(path, plan, x, start, base, classes, cond, influence, ig, rows);
 
             // 3. Assemble.
             Map<String, AttributionResult.Layer> out = new LinkedHashMap<>();
@@ -176,6 +179,60 @@ public final class LayerConductance {
                 igTensor = new Tensor(igFull, start.shape());
             }
             return new AttributionResult(out, igTensor, atX.f, atBase.f, classes, steps, method, discretisation, target);
+        }
+    }
+
+    /**
+     * A layer's value {@code y(α_k)} and {@code ∂F/∂y(α_k)} at each path node, [nodes, N, ...]
+     * (node-major, as the passes lay them out), with the nodes: what the path sum is made of.
+     */
+    public record PathValues(double[] alpha, Tensor values, Tensor gradients) {}
+
+    /**
+     * The integrand along the path, for inspection rather than attribution: per layer, its value and
+     * {@code ∂F/∂y} at every node of the configured discretisation (the Captum scheme's {@code m+1}
+     * nodes, else {@code m}), computed by the same passes as {@link #attribute(Tensor, int[])}. In
+     * the Captum scheme the conductance of a unit is {@code Σ_k g_k (y_{k+1} − y_k)} of these rows.
+     * Where {@code ∂F/∂y} jumps between neighbouring nodes (a ReLU or a max-pooling window above
+     * the layer switching), float32 rounding can move the switch to another node (docs/onnx.md).
+     * Holds {@code 2 x nodes x N} copies of each layer: for a few examples.
+     */
+    public Map<String, PathValues> pathValues(Tensor x, int[] classes) {
+        checkFinite("input", x);
+        StraightPath path = new StraightPath(model, pathNode, target);
+        try (Module.Mode e = model.evaluating(); Frozen f = Frozen.parameters(model)) {
+            StraightPath.Pass atX = path.pass(x, null, null, classes, false, layers, false);
+            if (classes == null) classes = atX.predicted;
+            Tensor start = atX.start.detach();
+            Tensor base = StraightPath.baselineFor(start, baseline);
+            double[] alpha = plans().get(0).alpha;
+            Plan plan = new Plan(alpha, null, false, false, false, false);
+            int n = x.size(0), nodes = alpha.length;
+            int rows = maxRows != null ? maxRows : RowBudget.rows(model, x.rows(0, 1), 1, DEFAULT_ROWS);
+            int nodesPerPass = Math.max(1, rows / n);
+            Map<String, float[]> values = new LinkedHashMap<>(), grads = new LinkedHashMap<>();
+            for (String l : layers) {
+                values.put(l, new float[nodes * atX.layerValues.get(l).numel()]);
+                grads.put(l, new float[nodes * atX.layerValues.get(l).numel()]);
+            }
+            for (int k0 = 0; k0 < nodes; k0 += nodesPerPass) {
+                Chunk ch = new Chunk(0, n, k0, Math.min(nodes, k0 + nodesPerPass));
+                StraightPath.Pass p = chunkPass(path, plan, x, start, base, classes, ch);
+                for (String l : layers) {
+                    float[] y = p.layerValues.get(l).data(), g = p.layerGrads.get(l).data();
+                    int at = k0 * atX.layerValues.get(l).numel();
+                    System.arraycopy(y, 0, values.get(l), at, y.length);
+                    System.arraycopy(g, 0, grads.get(l), at, g.length);
+                }
+            }
+            Map<String, PathValues> out = new LinkedHashMap<>();
+            for (String l : layers) {
+                int[] shape = atX.layerValues.get(l).shape(), s = new int[shape.length + 1];
+                s[0] = nodes;
+                System.arraycopy(shape, 0, s, 1, shape.length);
+                out.put(l, new PathValues(alpha.clone(), new Tensor(values.get(l), s), new Tensor(grads.get(l), s)));
+            }
+            return out;
         }
     }
 
@@ -210,7 +267,7 @@ public final class LayerConductance {
     private record Chunk(int e0, int e1, int k0, int k1) {}
 
     private void integrate(StraightPath path, Plan plan, Tensor x, Tensor start, Tensor base, int[] classes,
-                           Map<String, float[]> cond, Map<String, float[]> influence, float[] ig) {
+                           Map<String, float[]> cond, Map<String, float[]> influence, float[] ig, int maxRows) {
         int n = x.size(0);
         int nodes = plan.alpha.length;
         boolean overlap = plan.differences;

@@ -13,7 +13,9 @@ import java.util.Locale;
  * ({@code mean CE + λ Σ|W_cj|}, bias unpenalised) it is solved to the optimum by FISTA
  * ({@link L1Softmax}), full batch, until the gradient mapping is below {@link #L1_TOLERANCE}.
  */
-public final class LogisticRegression {
+public final class LogisticRegression implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
     public enum Penalty {
         NONE, L1, L2;
 

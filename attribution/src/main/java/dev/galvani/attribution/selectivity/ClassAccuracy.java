@@ -15,7 +15,7 @@ import java.util.Arrays;
  * accuracy and the accuracy on any set of classes (a group's preferred classes) come from the
  * same forward.
  */
-public record ClassAccuracy(long[] correct, long[] count) {
+public record ClassAccuracy(long[] correct, long[] count) implements java.io.Serializable {
     /** Evaluation images are run in batches of this many. */
     static final int BATCH = 500;
 

@@ -28,9 +28,15 @@ import java.util.Map;
 public final class SelectivityStudy {
     private SelectivityStudy() {}
 
+    /** An early and a late post-activation layer per model: the study's default layers. */
+    public static final Map<String, List<String>> DEFAULT_LAYERS = Map.of(
+            "alexnet", List.of("relu2", "relu6"), "vgg", List.of("relu2_2", "relu_fc1"),
+            "mobilenetv2", List.of("blocks.2.expand", "head"), "resnet", List.of("layer1.1", "layer3.1"),
+            "inception", List.of("inception3a", "inception4a"));
+
     /** {@code evalExamples} test images (all of them when at least the test set's size) are used for every accuracy. */
     public record Config(int grid, int statsExamples, int evalExamples, int singleUnits, int randomRepeats,
-                         LogisticRegression.Penalty probePenalty, double probeLambda, boolean shiftNegative, long seed) {
+                         LogisticRegression.Penalty probePenalty, double probeLambda, boolean shiftNegative, long seed) implements java.io.Serializable {
         /** The probe's default penalty weight: λ on the mean cross-entropy (L1) or (λ/2)|W|² (L2). */
         public static double defaultLambda(LogisticRegression.Penalty p) {
             return p == LogisticRegression.Penalty.L1 ? 1e-3 : 1e-4;
@@ -48,7 +54,33 @@ public final class SelectivityStudy {
                               double probeAccuracy, String probeSolver, int probeUnitsUsed, double[] probeImportance,
                               double probeVsAblationSpearman, double probeVsAblationJaccard, int[] ks, Map<String, double[]> kDeficits) {}
 
-    public static LayerResult run(Module model, Dataset train, Dataset test, String layer, Config cfg) {
+    /**
+     * What the group ablation of one layer needs: every unit's selectivity index, mean activity and
+     * preferred class, its quantile bin on each axis, the evaluation images (all of the test split,
+     * or a seeded sample of it) and the predictions on them with nothing ablated, per class.
+     */
+    public record Grid(String layer, int grid, int units, int classes, double[] si, double[] activity, int[] preferred,
+                       int[] siBin, int[] aBin, int[] evalIndices, ClassAccuracy base) implements java.io.Serializable {
+
+        /** Accuracy on the evaluation images with nothing ablated. */
+        public double baseline() {
+            return base.overall();
+        }
+
+        /** The units in bin {@code (siBin, aBin)}, ascending. */
+        public int[] members(int siBin, int aBin) {
+            List<Integer> m = new ArrayList<>();
+            for (int u = 0; u < units; u++) if (this.siBin[u] == siBin && this.aBin[u] == aBin) m.add(u);
+            return m.stream().mapToInt(Integer::intValue).toArray();
+        }
+    }
+
+    /** The grid of one layer: unit statistics on {@code train}, evaluation images from {@code test} (a sample drawn with the config's seed). */
+    public static Grid grid(Module model, Dataset train, Dataset test, String layer, Config cfg) {
+        return grid(model, train, test, layer, cfg, new Rng(cfg.seed()));
+    }
+
+    private static Grid grid(Module model, Dataset train, Dataset test, String layer, Config cfg, Rng rng) {
         model.module(layer);
         UnitStatistics stats = UnitStatistics.of(model, train, layer, cfg.statsExamples());
         int units = stats.units();
@@ -56,11 +88,41 @@ public final class SelectivityStudy {
             throw new GalvaniException("a " + cfg.grid() + "x" + cfg.grid() + " grid has more bins than the " + units + " units of '" + layer + "'");
         }
         double[] si = stats.selectivity(layer, cfg.shiftNegative()), act = stats.meanActivity();
-        int[] pref = stats.preferredClass();
-        Rng rng = new Rng(cfg.seed());
         int[] evalIdx = cfg.evalExamples() >= test.size() ? Dataset.range(0, test.size()) : Arrays.copyOf(rng.permutation(test.size()), cfg.evalExamples());
+        ClassAccuracy base = ClassAccuracy.measure(model, layer, test.batch(evalIdx), new int[0], test.classes());
+        return new Grid(layer, cfg.grid(), units, test.classes(), si, act, stats.preferredClass(),
+                quantileBins(si, cfg.grid()), quantileBins(act, cfg.grid()), evalIdx, base);
+    }
+
+    /**
+     * Ablates bin {@code (i, j)} of the grid together: the accuracy drop on the evaluation images
+     * {@code eval} (the grid's {@link Grid#evalIndices()}), and on those whose class some member
+     * prefers, both from one pass. Null when the bin is empty.
+     */
+    public static Group group(Module model, Dataset.Batch eval, Grid g, int i, int j) {
+        int[] m = g.members(i, j);
+        if (m.length == 0) return null;
+        boolean[] prefSet = new boolean[g.classes()];
+        for (int u : m) prefSet[g.preferred()[u]] = true;
+        ClassAccuracy ab = ClassAccuracy.measure(model, g.layer(), eval, m, g.classes());
+        return new Group(i, j, m, mean(g.si(), m), mean(g.activity(), m), g.base().overall() - ab.overall(),
+                g.base().on(prefSet) - ab.on(prefSet));
+    }
+
+    /** The overall deficit's regressions across a layer's groups (standardised predictors): SI + A + SI·A, SI alone, A alone. */
+    public static LinearRegression.Fit[] regressions(List<Group> groups) {
+        DeficitRegressions d = DeficitRegressions.fit(groups, Group::deficit);
+        return new LinearRegression.Fit[] {d.full(), d.siOnly(), d.aOnly()};
+    }
+
+    public static LayerResult run(Module model, Dataset train, Dataset test, String layer, Config cfg) {
+        Rng rng = new Rng(cfg.seed());
+        Grid grid = grid(model, train, test, layer, cfg, rng);
+        int units = grid.units();
+        double[] si = grid.si(), act = grid.activity();
+        int[] pref = grid.preferred(), evalIdx = grid.evalIndices();
         Dataset.Batch eval = test.batch(evalIdx);
-        ClassAccuracy base = ClassAccuracy.measure(model, layer, eval, new int[0], test.classes());
+        ClassAccuracy base = grid.base();
 
         // Linear probe on standardised unit activations (train: stats subset; test: eval images).
         int probeN = Math.min(cfg.statsExamples(), train.size());
@@ -88,17 +150,10 @@ public final class SelectivityStudy {
                 bar.step(1);
             }
             // Group ablation on the quantile grid: one pass gives both deficits.
-            int[] siBin = quantileBins(si, cfg.grid()), aBin = quantileBins(act, cfg.grid());
             for (int i = 0; i < cfg.grid(); i++) {
                 for (int j = 0; j < cfg.grid(); j++) {
-                    int[] m = members(siBin, aBin, i, j);
-                    if (m.length > 0) {
-                        boolean[] prefSet = new boolean[train.classes()];
-                        for (int u : m) prefSet[pref[u]] = true;
-                        ClassAccuracy ab = ClassAccuracy.measure(model, layer, eval, m, test.classes());
-                        groups.add(new Group(i, j, m, mean(si, m), mean(act, m), base.overall() - ab.overall(),
-                                base.on(prefSet) - ab.on(prefSet)));
-                    }
+                    Group gr = group(model, eval, grid, i, j);
+                    if (gr != null) groups.add(gr);
                     bar.step(1);
                 }
             }
@@ -141,13 +196,6 @@ public final class SelectivityStudy {
         double jac = Ranking.topKJaccard(pi, sd, Math.max(1, pi.length / 10));
         return new LayerResult(layer, units, si, act, pref, base.overall(), evalIdx.length, single, groups, overall, prefReg,
                 probeAcc, probe.solver(), used, imp, rho, jac, ks, kDef);
-    }
-
-    /** Units whose SI bin is {@code i} and activity bin {@code j}. */
-    static int[] members(int[] siBin, int[] aBin, int i, int j) {
-        List<Integer> m = new ArrayList<>();
-        for (int u = 0; u < siBin.length; u++) if (siBin[u] == i && aBin[u] == j) m.add(u);
-        return m.stream().mapToInt(Integer::intValue).toArray();
     }
 
     static int[] kValues(int units) {

@@ -12,6 +12,7 @@ import dev.galvani.engine.autodiff.Grad;
 import dev.galvani.engine.nn.Module;
 import dev.galvani.models.ModelZoo;
 import dev.galvani.models.SavedModel;
+import dev.galvani.models.data.DataSpec;
 import dev.galvani.models.data.ImageDataset;
 import dev.galvani.models.data.SentimentData;
 import dev.galvani.models.data.TextDataset;
@@ -57,16 +58,19 @@ public final class Demo {
 
     public record Summary(double imageAccuracy, double textAccuracy, Path page) {}
 
-    /** Trains, attributes and writes the report to {@code out}; the image net's checkpoint goes to {@code checkpoint}. */
-    public static Summary run(ImageDataset train, ImageDataset test, String dataName, Config cfg, Path out, Path checkpoint) {
+    /**
+     * Trains, attributes and writes the report to {@code out}; the image net's checkpoint goes to
+     * {@code checkpoint} with {@code data}, the record of how {@code train} and {@code test} were drawn.
+     */
+    public static Summary run(ImageDataset train, ImageDataset test, DataSpec data, Config cfg, Path out, Path checkpoint) {
+        String dataName = data.dataset();
         Map<String, String> hyper = Map.of("width", "0.5", "seed", Long.toString(cfg.seed()));
         Module net = ModelZoo.create("inception", hyper);
         List<Trainer.Epoch> hist = Trainer.fit(net, train, test,
                 new Trainer.Config(cfg.epochs(), 64, "adam", 3e-3f, 0f, true, cfg.seed(), Integer.MAX_VALUE));
         double acc = hist.get(hist.size() - 1).evalAccuracy();
         new SavedModel(net, "inception", Map.of("width", "0.5", "seed", Long.toString(cfg.seed()), "classes", Integer.toString(train.classes()),
-                "data", dataName, "mean", Float.toString(train.mean()), "std", Float.toString(train.std()),
-                "classes_names", String.join("\n", train.classNames()), "test_accuracy", Double.toString(acc))).save(checkpoint);
+                "test_accuracy", Double.toString(acc)), data).save(checkpoint);
 
         Report rep = new Report("Galvani demo: conductance on an Inception-style net", out);
         rep.paragraph(String.format(Locale.ROOT, "Data: %s (%d training images, %d epochs). Inception-style net, width 0.5, %d parameters; "

@@ -1,9 +1,10 @@
 package dev.galvani.attribution.studies;
 
 import dev.galvani.attribution.report.ReportFiles;
-import dev.galvani.models.data.GeneratedImages;
+import dev.galvani.models.SavedModel;
+import dev.galvani.models.data.DataSpec;
 import dev.galvani.models.data.ImageDataset;
-import dev.galvani.models.train.Dataset;
+import dev.galvani.models.data.Splits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,11 +19,15 @@ class DemoTest {
     @TempDir Path dir;
 
     @Test void smallRunWritesAConsistentPage() throws Exception {
-        ImageDataset all = GeneratedImages.generate(500, 3);
-        ImageDataset train = all.subset(Dataset.range(0, 400)), test = all.subset(Dataset.range(400, 500));
-        Demo.Summary s = Demo.run(train, test, "generated", new Demo.Config(1, 8, 4, 6, 300, 1), dir.resolve("rep"), dir.resolve("net.safetensors"));
+        DataSpec request = DataSpec.request("generated", false, 0, 1, 400, null);
+        Splits.Split<ImageDataset> split = Splits.images(request, null);
+        ImageDataset train = split.train(), test = split.heldOut().head(100);
+        DataSpec data = request.withNormalisation(train.mean(), train.std(), train.classNames());
+        Demo.Summary s = Demo.run(train, test, data, new Demo.Config(1, 8, 4, 6, 300, 1), dir.resolve("rep"), dir.resolve("net.safetensors"));
         assertEquals(List.of(), ReportFiles.missing(s.page()));
-        assertTrue(Files.exists(dir.resolve("net.safetensors")));
+        // the checkpoint records the split it was trained on: read back without a warning, the same record
+        SavedModel back = SavedModel.load(dir.resolve("net.safetensors"), w -> fail(w));
+        assertEquals(data.toMetadata(), back.data().toMetadata());
         String html = Files.readString(s.page());
 
         // Conservation: the sentence names, per block, the scheme whose median delta the table shows smaller.

@@ -22,16 +22,26 @@ public final class SentimentData {
 
     public static final List<String> CLASSES = List.of("negative", "positive");
 
+    /** MR: one sentence a line in ISO-8859-1 (every byte is a character, so no line is refused for its encoding). */
     public static TextDataset movieReviews(Path dir) {
+        Path neg = dir.resolve("rt-polarity.neg"), pos = dir.resolve("rt-polarity.pos");
+        return movieReviews(read(neg), neg.toString(), read(pos), pos.toString());
+    }
+
+    /** As {@link #movieReviews(Path)}, from the two files' bytes; the names are for errors. */
+    static TextDataset movieReviews(byte[] neg, String negName, byte[] pos, String posName) {
         List<String[]> tokens = new ArrayList<>();
         List<Integer> labels = new ArrayList<>();
         for (int label = 0; label < 2; label++) {
-            Path f = dir.resolve(label == 1 ? "rt-polarity.pos" : "rt-polarity.neg");
-            List<String> lines = readLines(f, StandardCharsets.ISO_8859_1);
-            for (String l : lines) {
+            String f = label == 1 ? posName : negName;
+            int before = tokens.size();
+            for (String l : lines(label == 1 ? pos : neg, f, StandardCharsets.ISO_8859_1)) {
                 if (l.isBlank()) continue;
                 tokens.add(Tokenizer.tokenize(l));
                 labels.add(label);
+            }
+            if (tokens.size() == before) {
+                throw new GalvaniException(f + ": no sentences (class '" + CLASSES.get(label) + "' would have no examples)");
             }
         }
         return new TextDataset("mr", tokens, labels.stream().mapToInt(Integer::intValue).toArray(), CLASSES);
@@ -51,9 +61,18 @@ public final class SentimentData {
         return SentenceSplit.split(sst2(dir), heldOut, seed);
     }
 
-    /** Any file in SST-2's format (header {@code label<TAB>sentence}). */
+    /**
+     * Any file in SST-2's format (header {@code label<TAB>sentence}, UTF-8). Text has no checksum:
+     * malformed UTF-8, a missing header or tab, a label other than 0 or 1 and a file with no rows are
+     * refused, but a changed letter reads as a changed sentence.
+     */
     public static TextDataset sst2File(Path f) {
-        List<String> lines = readLines(f, StandardCharsets.UTF_8);
+        return sst2(read(f), f.toString());
+    }
+
+    /** As {@link #sst2File}, from the file's bytes; {@code f} names it in errors. */
+    static TextDataset sst2(byte[] bytes, String f) {
+        List<String> lines = lines(bytes, f, StandardCharsets.UTF_8);
         if (lines.isEmpty() || !lines.get(0).trim().equals("label\tsentence")) {
             throw new GalvaniException(f + ": line 1 should be the header 'label<TAB>sentence'");
         }
@@ -70,20 +89,27 @@ public final class SentimentData {
             labels[n++] = lab.charAt(0) - '0';
             tokens.add(Tokenizer.tokenize(l.substring(tab + 1)));
         }
+        if (n == 0) throw new GalvaniException(f + ": no examples after the header");
         return new TextDataset("sst2", tokens, java.util.Arrays.copyOf(labels, n), CLASSES);
     }
 
-    private static List<String> readLines(Path f, java.nio.charset.Charset cs) {
+    private static byte[] read(Path f) {
         if (!Files.isRegularFile(f)) throw new GalvaniException(f + ": missing");
         try {
-            byte[] b = Files.readAllBytes(f);
+            return Files.readAllBytes(f);
+        } catch (IOException e) {
+            throw new GalvaniException(f + ": cannot read (" + e.getMessage() + ")");
+        }
+    }
+
+    /** Lines of text in {@code cs}; malformed bytes are refused, never replaced. */
+    private static List<String> lines(byte[] b, String f, java.nio.charset.Charset cs) {
+        try {
             String s = cs.newDecoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(java.nio.ByteBuffer.wrap(b)).toString();
             return s.lines().toList();
         } catch (CharacterCodingException e) {
             throw new GalvaniException(f + ": not valid " + cs.name() + " text");
-        } catch (IOException e) {
-            throw new GalvaniException(f + ": cannot read (" + e.getMessage() + ")");
         }
     }
 

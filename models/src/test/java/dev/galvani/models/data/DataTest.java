@@ -76,7 +76,7 @@ class DataTest {
         fails(() -> FashionMnist.images(truncated), "b.gz", "truncated");
         Path notGzip = dir.resolve("c.gz");
         Files.writeString(notGzip, "plain text");
-        fails(() -> FashionMnist.images(notGzip), "c.gz", "not a gzip");
+        fails(() -> FashionMnist.images(notGzip), "c.gz", "wrong magic"); // not gzip: read as a raw IDX file
         byte[] labels = idx(2049, 3);
         Path count = gz("d.gz", java.util.Arrays.copyOf(labels, labels.length + 3));
         fails(() -> FashionMnist.labels(count, 5, 10), "d.gz", "3 labels for 5 images");
