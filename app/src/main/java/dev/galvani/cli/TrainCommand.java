@@ -35,6 +35,7 @@ final class TrainCommand implements Runnable {
     @Option(names = "--max-norm", description = "textcnn: max L2 norm of each output weight row, 0 for none (default " + TEXT_MAX_NORM + ")") Float maxNorm;
     @Option(names = "--weight-decay", defaultValue = "0") float weightDecay;
     @Option(names = "--seed", defaultValue = "0", description = "Seeds the weights, the shuffling and (text) the split") long seed;
+    @Option(names = "--split-seed", description = "Seeds the text split instead of --seed, so that nets of different --seed share held-out examples") Long splitSeed;
     @Option(names = "--fold", defaultValue = "0", description = "MR cross-validation fold held out, 0..9") int fold;
     @Option(names = "--limit", defaultValue = "0", description = "Use only the first N training examples (0: all)") int limit;
     @Option(names = "--width", description = "Inception width multiplier (default 1.0)") String width;
@@ -66,7 +67,7 @@ final class TrainCommand implements Runnable {
         if (batch < 1) throw new GalvaniException("--batch must be at least 1, got " + batch);
         if (!(lr > 0) || !Float.isFinite(lr)) throw new GalvaniException("--lr must be a positive number, got " + lr);
         ModelZoo.defaults(model, Map.of());                                   // an unknown model name is refused before data are read
-        Splits.Prepared prepared = Splits.prepare(DataSpec.request(data, text, fold, seed, limit, dataOptions.dataDir), dataOptions.dataDir);
+        Splits.Prepared prepared = Splits.prepare(DataSpec.request(data, text, fold, splitSeed != null ? splitSeed : seed, limit, dataOptions.dataDir), dataOptions.dataDir);
         DataSpec spec = prepared.spec();
         Map<String, String> hyper = new LinkedHashMap<>();
         hyper.put("seed", Long.toString(seed));
