@@ -1,6 +1,7 @@
 package dev.galvani.cli;
 
 import dev.galvani.attribution.studies.AblationStudy;
+import dev.galvani.attribution.studies.FeatureSelectionStudy;
 import dev.galvani.attribution.studies.TextFilterStudy;
 import dev.galvani.engine.GalvaniException;
 import dev.galvani.models.SavedModel;
@@ -57,7 +58,7 @@ final class StudyCommand {
         }
     }
 
-    @Command(name = "ablation", description = "Rank a layer's filters by conductance and its peers; ablate singly and cumulatively (Dhamdhere et al., experiment 1).")
+    @Command(name = "ablation", description = "Rank a layer's filters by conductance and its peers; remove them singly and cumulatively, zeroed and patched to the baseline's value (Dhamdhere et al., experiment 1).")
     static final class Ablation implements Runnable {
         @Option(names = "--checkpoint", defaultValue = "runs/inception.safetensors") Path checkpoint;
         @Option(names = "--layer", defaultValue = "inception4a") String layer;
@@ -78,9 +79,12 @@ final class StudyCommand {
             Inputs.Examples ex = Inputs.fromTestSplit(m, data, indices, m.data());
             AblationStudy.Result r = AblationStudy.run(m.model(), ex.x(), new AblationStudy.Config(layer, steps, maxK, maxRows, seed));
             Path page = AblationStudy.report(r, out, m.architecture() + " from " + checkpoint + " (" + m.get("data", "?") + ", test accuracy " + m.get("test_accuracy", "?") + ")");
-            for (AblationStudy.MethodSummary s : r.summary()) {
-                System.out.printf(Locale.ROOT, "%-22s mean Spearman %6s  median flip k %5.1f  flipped %d/%d%n", s.method(),
-                        Double.isNaN(s.meanSpearman()) ? "n/a" : String.format(Locale.ROOT, "%.3f", s.meanSpearman()), s.medianFlipK(), s.flipped(), s.examples());
+            for (AblationStudy.RemovalResult rr : r.removals()) {
+                System.out.println("filters " + rr.removal().description + ":");
+                for (AblationStudy.MethodSummary s : rr.summary()) {
+                    System.out.printf(Locale.ROOT, "  %-22s mean Spearman %6s  median flip k %5.1f  flipped %d/%d%n", s.method(),
+                            Double.isNaN(s.meanSpearman()) ? "n/a" : String.format(Locale.ROOT, "%.3f", s.meanSpearman()), s.medianFlipK(), s.flipped(), s.examples());
+                }
             }
             System.out.println("report: " + page);
         }
@@ -128,17 +132,19 @@ final class StudyCommand {
         }
     }
 
-    @Command(name = "feature-selection", description = "Top-k filters by each method as features for a logistic regression (experiment 2): footwear vs rest and random halves.")
+    @Command(name = "feature-selection", description = "Top-k filters by each method as features for a logistic regression (experiment 2): "
+            + "two natural class groups and two random halves, few training images per side, several seeds.")
     static final class FeatureSelection implements Runnable {
         @Option(names = "--checkpoint", defaultValue = "runs/inception.safetensors") Path checkpoint;
-        @Option(names = "--layer", defaultValue = "inception4a") String layer;
-        @Option(names = "--attribution-images", defaultValue = "100") int attributionImages;
-        @Option(names = "--train-per-side", defaultValue = "500") int trainPerSide;
+        @Option(names = "--layers", split = ",", defaultValue = "inception3a,inception3b") List<String> layers;
+        @Option(names = "--train-per-side", split = ",", defaultValue = "5,10,20,50",
+                description = "Training images per side, ascending; the positive ones are also the images scored (default ${DEFAULT-VALUE})") List<Integer> trainPerSide;
         @Option(names = "--test-per-side", defaultValue = "500") int testPerSide;
         @Option(names = "--steps", defaultValue = "32") int steps;
-        @Option(names = "--random-tasks", defaultValue = "3") int randomTasks;
-        @Option(names = "--group", split = ",", description = "Classes of the natural group task (default: footwear 5,7,9 on Fashion-MNIST)") List<Integer> group;
-        @Option(names = "--group-name", description = "Its name in the report") String groupName;
+        @Option(names = "--seeds", defaultValue = "5", description = "Draws of the images per task (default ${DEFAULT-VALUE})") int seeds;
+        @Option(names = "--random-tasks", defaultValue = "2") int randomTasks;
+        @Option(names = "--group", description = "A natural group NAME=c1,c2,... (repeatable; default on Fashion-MNIST: footwear=5,7,9 and upper-body garments=0,2,4,6)")
+        List<String> groups;
         @Option(names = "--seed", defaultValue = "0") long seed;
         @Option(names = "--out", defaultValue = "reports/feature-selection") Path out;
         @Mixin DataOptions data;
@@ -148,28 +154,54 @@ final class StudyCommand {
         public void run() {
             device.install();
             SavedModel m = checkpoint(checkpoint, "inception", "galvani train --model inception --data fashion-mnist --epochs 4 --out " + checkpoint);
-            m.model().module(layer);
-            if (attributionImages < 1 || trainPerSide < 2 || testPerSide < 1 || randomTasks < 1) {
-                throw new GalvaniException("--attribution-images, --test-per-side and --random-tasks must be at least 1, --train-per-side at least 2");
-            }
+            for (String l : layers) m.model().module(l);
+            if (randomTasks < 0) throw new GalvaniException("--random-tasks must be at least 0");
             String name = m.data().describe();
             var im = data.images(m.data());
             boolean fashion = im.train().name().startsWith("fashion");
-            int[] g = group != null ? group.stream().mapToInt(Integer::intValue).toArray() : fashion ? new int[] {5, 7, 9} : new int[] {0, 1, 2};
-            for (int c : g) if (c < 0 || c >= 10) throw new GalvaniException("--group: class " + c + " is outside 0..9");
-            String gname = groupName != null ? groupName : group != null ? "classes " + group + " vs rest" : fashion ? "footwear vs rest" : "classes 0-2 vs rest";
-            var tasks = dev.galvani.attribution.studies.FeatureSelectionStudy.tasks(gname, g, 10, randomTasks, seed);
-            var cfg = new dev.galvani.attribution.studies.FeatureSelectionStudy.Config(layer, attributionImages, trainPerSide, testPerSide, steps, randomTasks, seed);
-            var r = dev.galvani.attribution.studies.FeatureSelectionStudy.run(m.model(), im.train(), im.heldOut(), tasks, cfg);
-            Path page = dev.galvani.attribution.studies.FeatureSelectionStudy.report(r, out, m.architecture() + " from " + checkpoint
+            List<FeatureSelectionStudy.Group> gs = new ArrayList<>();
+            if (groups != null) {
+                for (String g : groups) gs.add(parseGroup(g));
+            } else if (fashion) {
+                gs.add(new FeatureSelectionStudy.Group("footwear vs rest", new int[] {5, 7, 9}));
+                gs.add(new FeatureSelectionStudy.Group("upper-body garments vs rest", new int[] {0, 2, 4, 6}));
+            } else {
+                gs.add(new FeatureSelectionStudy.Group("classes 0-2 vs rest", new int[] {0, 1, 2}));
+                gs.add(new FeatureSelectionStudy.Group("classes 3-6 vs rest", new int[] {3, 4, 5, 6}));
+            }
+            var tasks = FeatureSelectionStudy.tasks(gs, im.train().classes(), randomTasks, seed);
+            var cfg = new FeatureSelectionStudy.Config(layers, trainPerSide.stream().mapToInt(Integer::intValue).toArray(), testPerSide, steps, seeds, seed);
+            var r = FeatureSelectionStudy.run(m.model(), im.train(), im.heldOut(), tasks, cfg);
+            Path page = FeatureSelectionStudy.report(r, out, m.architecture() + " from " + checkpoint
                     + " (" + name + ", test accuracy " + m.get("test_accuracy", "?") + ")");
-            for (int t = 0; t < r.tasks().size(); t++) {
-                for (int me = 0; me < dev.galvani.attribution.studies.FeatureSelectionStudy.METHODS.size(); me++) {
-                    System.out.printf(Locale.ROOT, "%-18s %-20s %s%n", r.tasks().get(t).name(),
-                            dev.galvani.attribution.studies.FeatureSelectionStudy.METHODS.get(me), java.util.Arrays.toString(r.accuracy()[t][me]));
+            for (int li = 0; li < layers.size(); li++) {
+                for (int ni = 0; ni < cfg.trainPerSide().length; ni++) {
+                    for (boolean nat : new boolean[] {true, false}) {
+                        double[][][] s = r.summary(li, ni, nat);
+                        double[][] margin = r.conductanceMargin(li, ni, nat);
+                        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-12s n=%-3d %-15s", layers.get(li), cfg.trainPerSide()[ni],
+                                nat ? "natural groups" : "random labels"));
+                        for (int me = 0; me < FeatureSelectionStudy.METHODS.size(); me++) {
+                            line.append(String.format(Locale.ROOT, "  %s %.1f/%.1f/%.1f/%.1f", FeatureSelectionStudy.METHODS.get(me).substring(0, 4),
+                                    s[me][0][0], s[me][1][0], s[me][2][0], s[me][3][0]));
+                        }
+                        line.append(String.format(Locale.ROOT, "  cond-best other k=5: %+.1f ± %.1f", margin[0][0], margin[0][1]));
+                        System.out.println(line);
+                    }
                 }
             }
             System.out.println("report: " + page);
+        }
+
+        static FeatureSelectionStudy.Group parseGroup(String g) {
+            int eq = g.indexOf('=');
+            if (eq <= 0) throw new GalvaniException("--group must be NAME=c1,c2,..., got '" + g + "'");
+            try {
+                return new FeatureSelectionStudy.Group(g.substring(0, eq) + " vs rest",
+                        java.util.Arrays.stream(g.substring(eq + 1).split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray());
+            } catch (NumberFormatException e) {
+                throw new GalvaniException("--group '" + g + "': classes must be integers");
+            }
         }
     }
 
@@ -279,6 +311,13 @@ final class StudyCommand {
         }
     }
 
+    static List<Object> summaryRow(String model, String layer, int units, double baseline, dev.galvani.attribution.selectivity.DeficitRegressions d) {
+        double[] c = d.interactionCoefficient();
+        return List.of(model, layer, units, baseline, d.siOnly().r2(), d.aOnly().r2(), d.additive().r2(), d.full().r2(),
+                String.format(Locale.ROOT, "%.4f [%.4f, %.4f]", c[0], c[1], c[2]), d.interaction().f(), d.interaction().p(),
+                d.siGivenA().p(), d.aGivenSi().p(), d.carriers());
+    }
+
     @Command(name = "selectivity", description = "Class selectivity, probes and group ablation across network families (Hayne et al. 2022).")
     static final class Selectivity implements Runnable {
         @Option(names = "--models", split = ",", defaultValue = "alexnet,vgg,mobilenetv2,resnet") List<String> models;
@@ -286,10 +325,11 @@ final class StudyCommand {
         @Option(names = "--runs-dir", defaultValue = "runs", description = "Where MODEL.safetensors checkpoints are") Path runs;
         @Option(names = "--grid", defaultValue = "5") int grid;
         @Option(names = "--stats-examples", defaultValue = "10000") int statsExamples;
-        @Option(names = "--eval-examples", defaultValue = "1000") int evalExamples;
+        @Option(names = "--eval-examples", defaultValue = "10000", description = "Test images for every accuracy (default: all ${DEFAULT-VALUE})") int evalExamples;
         @Option(names = "--single-units", defaultValue = "48", description = "Units ablated one at a time (a seeded sample)") int singleUnits;
         @Option(names = "--random-repeats", defaultValue = "3") int randomRepeats;
-        @Option(names = "--probe", defaultValue = "l2", description = "l1 or l2") String probe;
+        @Option(names = "--probe", defaultValue = "l2", description = "l1 (solved to the optimum by FISTA) or l2") String probe;
+        @Option(names = "--probe-lambda", description = "Penalty weight on the mean cross-entropy (default 1e-3 for l1, 1e-4 for l2)") Double probeLambda;
         @Option(names = "--shift-negative", description = "Shift negative class means to zero instead of refusing the layer") boolean shift;
         @Option(names = "--seed", defaultValue = "1") long seed;
         @Option(names = "--out", defaultValue = "reports/selectivity") Path out;
@@ -299,11 +339,15 @@ final class StudyCommand {
         @Override
         public void run() {
             device.install();
-            if (grid < 1) throw new GalvaniException("--grid must be at least 1");
+            if (grid < 3) throw new GalvaniException("--grid must be at least 3 (the regressions need at least 5 groups), got " + grid);
+            if (evalExamples < 1 || statsExamples < 1) throw new GalvaniException("--eval-examples and --stats-examples must be at least 1");
+            var penalty = dev.galvani.attribution.linear.LogisticRegression.Penalty.parse(probe);
+            double lambda = probeLambda != null ? probeLambda : dev.galvani.attribution.selectivity.SelectivityStudy.Config.defaultLambda(penalty);
+            if (!(lambda >= 0) || Double.isInfinite(lambda)) throw new GalvaniException("--probe-lambda must be a non-negative number, got " + probeLambda);
             var cfg = new dev.galvani.attribution.selectivity.SelectivityStudy.Config(grid, statsExamples, evalExamples, singleUnits, randomRepeats,
-                    dev.galvani.attribution.linear.LogisticRegression.Penalty.parse(probe), shift, seed);
+                    penalty, lambda, shift, seed);
             dev.galvani.attribution.report.Report rep = new dev.galvani.attribution.report.Report("Selectivity, probes and group ablation", out);
-            List<List<Object>> summary = new ArrayList<>();
+            List<List<Object>> summary = new ArrayList<>(), prefSummary = new ArrayList<>(), probes = new ArrayList<>();
             dev.galvani.models.data.Splits.Split<dev.galvani.models.data.ImageDataset> im = null;
             SavedModel first = null;
             Path firstPath = null;
@@ -315,8 +359,10 @@ final class StudyCommand {
                     first = m;
                     firstPath = ck;
                     rep.paragraph("Data: " + im.train().name() + " (statistics and probes on " + Math.min(statsExamples, im.train().size())
-                            + " training images, ablations on " + Math.min(evalExamples, im.heldOut().size()) + " test images). Units: channels averaged over "
-                            + "positions after the non-linearity, or dense neurons. Groups: a " + grid + "x" + grid + " grid of quantile bins over (SI, A).");
+                            + " training images, every accuracy on " + Math.min(evalExamples, im.heldOut().size()) + " test images). Units: channels averaged over "
+                            + "positions after the non-linearity, or dense neurons. Groups: a " + grid + "x" + grid + " grid of quantile bins over (SI, A). "
+                            + "Regressions across groups with standardised predictors; a term carries the effect when the F-test of the model without it "
+                            + "against the model with it gives p < 0.05 (SI given A, A given SI, SI:A given SI + A).");
                 } else {
                     sameInputs(first, firstPath, m, ck);
                 }
@@ -330,17 +376,26 @@ final class StudyCommand {
                 for (String l : ls) {
                     var r = dev.galvani.attribution.selectivity.SelectivityStudy.run(m.model(), im.train(), im.heldOut(), l, cfg);
                     dev.galvani.attribution.selectivity.SelectivityStudy.addToReport(rep, model, r);
-                    boolean beats = r.full().adjustedR2() > r.siOnly().adjustedR2();
-                    summary.add(List.of(model, l, r.units(), r.baseline(), r.siOnly().r2(), r.aOnly().r2(), r.full().r2(), r.full().adjustedR2(),
-                            r.siOnly().adjustedR2(), beats ? "yes" : "no", r.probeAccuracy(), r.probeVsAblationSpearman()));
-                    System.out.printf(Locale.ROOT, "%-12s %-16s R² SI %.3f, A %.3f, SI+A+SI:A %.3f (adj %.3f vs SI adj %.3f): interaction model %s; probe acc %.3f, probe-vs-ablation Spearman %.3f%n",
-                            model, l, r.siOnly().r2(), r.aOnly().r2(), r.full().r2(), r.full().adjustedR2(), r.siOnly().adjustedR2(),
-                            beats ? "beats selectivity alone" : "does not beat selectivity alone", r.probeAccuracy(), r.probeVsAblationSpearman());
+                    summary.add(summaryRow(model, l, r.units(), r.baseline(), r.overall()));
+                    prefSummary.add(summaryRow(model, l, r.units(), r.baseline(), r.preferredClass()));
+                    double meanPref = r.groups().stream().mapToDouble(dev.galvani.attribution.selectivity.SelectivityStudy.Group::preferredDeficit).average().orElse(Double.NaN);
+                    double meanAll = r.groups().stream().mapToDouble(dev.galvani.attribution.selectivity.SelectivityStudy.Group::deficit).average().orElse(Double.NaN);
+                    probes.add(List.of(model, l, r.units(), meanAll, meanPref, r.probeAccuracy(), r.probeUnitsUsed(), r.probeVsAblationSpearman(),
+                            r.probeVsAblationJaccard(), r.probeSolver()));
+                    var d = r.overall();
+                    double[] c = d.interactionCoefficient();
+                    System.out.printf(Locale.ROOT, "%-12s %-16s R² SI %.3f, A %.3f, SI+A %.3f, SI+A+SI:A %.3f; SI:A %.4f [%.4f, %.4f], F-test p %.3g; "
+                                    + "carried by %s; preferred-class deficit carried by %s; probe acc %.3f%n",
+                            model, l, d.siOnly().r2(), d.aOnly().r2(), d.additive().r2(), d.full().r2(), c[0], c[1], c[2], d.interaction().p(),
+                            d.carriers(), r.preferredClass().carriers(), r.probeAccuracy());
                 }
             }
-            rep.table("Summary: does deficit ~ SI + A + SI:A beat deficit ~ SI (adjusted R²)?", "summary",
-                    List.of("model", "layer", "units", "baseline acc", "R² SI", "R² A", "R² SI+A+SI:A", "adj R² full", "adj R² SI", "interaction beats SI",
-                            "probe acc", "probe vs ablation Spearman"), summary);
+            List<String> head = List.of("model", "layer", "units", "baseline acc", "R² SI", "R² A", "R² SI+A", "R² SI+A+SI:A",
+                    "SI:A coefficient [95% CI]", "F (SI:A)", "p (SI:A)", "p (SI | A)", "p (A | SI)", "carried by");
+            rep.table("Summary, overall deficit: which term carries the effect (F-tests of nested models)", "summary", head, summary);
+            rep.table("Summary, preferred-class deficit", "summary_preferred", head, prefSummary);
+            rep.table("Mean deficits over the grid's groups and the probes", "probes", List.of("model", "layer", "units", "mean overall deficit",
+                    "mean preferred-class deficit", "probe acc", "units with weight", "probe vs ablation Spearman", "top-10% Jaccard", "probe solver"), probes);
             System.out.println("report: " + rep.write());
         }
     }
