@@ -31,7 +31,7 @@ final class RenamedOptions {
             new Rename("--units", "--filters", List.of("ablate")),
             new Rename("--top-k", "--top", List.of("ablate")),
             new Rename("--max-k", "--top", List.of("study ablation")),
-            new Rename("--layers", "--layer", List.of("study interactions", "study selectivity")),
+            new Rename("--layers", "--layer", List.of("study feature-selection", "study interactions", "study selectivity")),
             new Rename("--mode", "--autodiff", List.of("neuron-conductance")),
             new Rename("--limit", "--train-examples", List.of("train")),
             new Rename("--steps", "--iterations", List.of("bench training")),

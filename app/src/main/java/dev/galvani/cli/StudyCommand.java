@@ -33,7 +33,7 @@ final class StudyCommand {
         System.out.println("report: " + page);
     }
 
-    @Command(name = "ablation", description = "Rank a layer's filters by conductance and its peers; ablate singly and cumulatively (Dhamdhere et al., experiment 1).")
+    @Command(name = "ablation", description = "Rank a layer's filters by conductance and its peers; remove them singly and cumulatively, zeroed and patched to the baseline's value (Dhamdhere et al., experiment 1).")
     static final class Ablation implements Runnable {
         @Option(names = "--checkpoint", defaultValue = "runs/inception.safetensors", paramLabel = "FILE", description = "An Inception-style net's checkpoint.") Path checkpoint;
         @Option(names = "--layer", defaultValue = AblationStudy.Config.LAYER, paramLabel = "NAME", description = "The layer whose filters are ranked and ablated.") String layer;
@@ -78,18 +78,20 @@ final class StudyCommand {
         }
     }
 
-    @Command(name = "feature-selection", description = "Top-k filters by each method as features for a logistic regression (experiment 2): footwear vs rest and random halves.")
+    @Command(name = "feature-selection", description = "Top-k filters by each method as features for a logistic regression (experiment 2): "
+            + "two natural class groups and two random halves, few training images per side, several seeds.")
     static final class FeatureSelection implements Runnable {
         @Option(names = "--checkpoint", defaultValue = "runs/inception.safetensors", paramLabel = "FILE", description = "An Inception-style net's checkpoint.") Path checkpoint;
-        @Option(names = "--layer", defaultValue = FeatureSelectionStudy.Config.LAYER, paramLabel = "NAME", description = "The layer whose filters are the features.") String layer;
-        @Option(names = "--attribution-images", defaultValue = "" + FeatureSelectionStudy.Config.ATTRIBUTION_IMAGES, description = "Training images attributed to rank the filters.") int attributionImages;
-        @Option(names = "--train-per-side", defaultValue = "" + FeatureSelectionStudy.Config.TRAIN_PER_SIDE, description = "Training images per side of each task for the logistic regression.") int trainPerSide;
-        @Option(names = "--test-per-side", defaultValue = "" + FeatureSelectionStudy.Config.TEST_PER_SIDE, description = "Held-out images per side of each task.") int testPerSide;
-        @Option(names = "--steps", defaultValue = "" + FeatureSelectionStudy.Config.STEPS, description = "Integration steps of the attributions.") int steps;
-        @Option(names = "--random-tasks", defaultValue = "" + FeatureSelectionStudy.Config.RANDOM_TASKS, description = "Tasks of random halves of the classes.") int randomTasks;
-        @Option(names = "--group", split = ",", paramLabel = "CLASS", description = "Classes of the natural group task (default: footwear 5,7,9 on Fashion-MNIST, else 0,1,2).") List<Integer> group;
-        @Option(names = "--group-name", description = "The group task's name in the report (default: from its classes).") String groupName;
-        @Option(names = "--seed", defaultValue = "0", description = "Seed of the random tasks and the image samples.") long seed;
+        @Option(names = "--layer", split = ",", defaultValue = FeatureSelectionStudy.Config.LAYERS, paramLabel = "NAME", description = "Layers whose filters are the features.") List<String> layers;
+        @Option(names = "--train-per-side", split = ",", defaultValue = FeatureSelectionStudy.Config.TRAIN_PER_SIDE, paramLabel = "N",
+                description = "Training images per side, ascending; the positive ones are also the images scored.") List<Integer> trainPerSide;
+        @Option(names = "--test-per-side", defaultValue = "" + FeatureSelectionStudy.Config.TEST_PER_SIDE, paramLabel = "N", description = "Held-out images per side of each task.") int testPerSide;
+        @Option(names = "--steps", defaultValue = "" + FeatureSelectionStudy.Config.STEPS, paramLabel = "N", description = "Integration steps of the attributions.") int steps;
+        @Option(names = "--seeds", defaultValue = "" + FeatureSelectionStudy.Config.SEEDS, paramLabel = "N", description = "Draws of the images per task.") int seeds;
+        @Option(names = "--random-tasks", defaultValue = "" + FeatureSelectionStudy.Config.RANDOM_TASKS, paramLabel = "N", description = "Tasks of random halves of the classes.") int randomTasks;
+        @Option(names = "--group", paramLabel = "NAME=c1,c2,...",
+                description = "A natural group task, repeatable (default on Fashion-MNIST: footwear=5,7,9 and upper-body garments=0,2,4,6; else classes 0-2 and 3-6).") List<String> groups;
+        @Option(names = "--seed", defaultValue = "0", description = "Seed of the random tasks and the image draws.") long seed;
         @Option(names = "--out", defaultValue = "reports/feature-selection", paramLabel = "DIR", description = "Report folder.") Path out;
         @Mixin DataOptions data;
         @Mixin DeviceOption device;
@@ -98,13 +100,14 @@ final class StudyCommand {
         public void run() {
             device.install();
             SavedModel m = ModelInputs.forStudy(checkpoint, "inception", "galvani train --model inception --data fashion-mnist --epochs 4 --out " + checkpoint);
-            m.model().module(layer);
-            var cfg = new FeatureSelectionStudy.Config(layer, attributionImages, trainPerSide, testPerSide, steps, randomTasks, seed);
+            for (String l : layers) m.model().module(l);
             Splits.Split<ImageDataset> im = data.images(m.data());
-            var tasks = FeatureSelectionStudy.tasks(im.train().name(), group == null ? null : group.stream().mapToInt(Integer::intValue).toArray(),
-                    groupName, im.train().classNames().size(), randomTasks, seed);
+            List<FeatureSelectionStudy.Group> gs = groups == null ? FeatureSelectionStudy.defaultGroups(im.train().name())
+                    : groups.stream().map(FeatureSelectionStudy::parseGroup).toList();
+            var tasks = FeatureSelectionStudy.tasks(gs, im.train().classes(), randomTasks, seed);
+            var cfg = new FeatureSelectionStudy.Config(layers, trainPerSide.stream().mapToInt(Integer::intValue).toArray(), testPerSide, steps, seeds, seed);
             var r = FeatureSelectionStudy.run(m.model(), im.train(), im.heldOut(), tasks, cfg);
-            report(r.text(), FeatureSelectionStudy.report(r, out, ModelInputs.describe(m, checkpoint)));
+            report(FeatureSelectionStudy.text(r), FeatureSelectionStudy.report(r, out, ModelInputs.describe(m, checkpoint)));
         }
     }
 
@@ -167,10 +170,11 @@ final class StudyCommand {
         @Option(names = "--runs-dir", defaultValue = "runs", paramLabel = "RUNS", description = "Where the MODEL.safetensors checkpoints are.") Path runs;
         @Option(names = "--grid", defaultValue = "" + SelectivityStudy.Config.GRID, description = "Groups: a g x g grid of quantile bins over (selectivity, activity).") int grid;
         @Option(names = "--stats-examples", defaultValue = "" + SelectivityStudy.Config.STATS_EXAMPLES, description = "Training images for the unit statistics and the probes.") int statsExamples;
-        @Option(names = "--eval-examples", defaultValue = "" + SelectivityStudy.Config.EVAL_EXAMPLES, description = "Held-out images the ablations are scored on.") int evalExamples;
+        @Option(names = "--eval-examples", defaultValue = "" + SelectivityStudy.Config.EVAL_EXAMPLES, description = "Test images for every accuracy (all of them when at least the test set's size).") int evalExamples;
         @Option(names = "--single-units", defaultValue = "" + SelectivityStudy.Config.SINGLE_UNITS, description = "Units ablated one at a time (a seeded sample).") int singleUnits;
         @Option(names = "--random-repeats", defaultValue = "" + SelectivityStudy.Config.RANDOM_REPEATS, description = "Random groups ablated per size, for comparison.") int randomRepeats;
-        @Option(names = "--probe", defaultValue = "l2", description = "Penalty of the linear probe: l1 or l2.") String probe;
+        @Option(names = "--probe", defaultValue = SelectivityStudy.Config.PROBE, description = "Penalty of the linear probe: l1 (solved to the optimum by FISTA) or l2.") String probe;
+        @Option(names = "--probe-lambda", paramLabel = "LAMBDA", description = "Penalty weight on the mean cross-entropy (default: 1e-3 for l1, 1e-4 for l2).") Double probeLambda;
         @Option(names = "--shift-negative", description = "Shift negative class means to zero instead of refusing the layer.") boolean shift;
         @Option(names = "--seed", defaultValue = "1", description = "Seed of the samples, the probes and the random groups.") long seed;
         @Option(names = "--out", defaultValue = "reports/selectivity", paramLabel = "DIR", description = "Report folder.") Path out;
@@ -180,7 +184,9 @@ final class StudyCommand {
         @Override
         public void run() {
             device.install();
-            var cfg = new SelectivityStudy.Config(grid, statsExamples, evalExamples, singleUnits, randomRepeats, LogisticRegression.Penalty.parse(probe), shift, seed);
+            LogisticRegression.Penalty penalty = LogisticRegression.Penalty.parse(probe);
+            var cfg = new SelectivityStudy.Config(grid, statsExamples, evalExamples, singleUnits, randomRepeats, penalty,
+                    probeLambda != null ? probeLambda : SelectivityStudy.Config.defaultLambda(penalty), shift, seed);
             Map<String, SavedModel> checkpoints = new LinkedHashMap<>();
             for (String model : models) {
                 Path ck = runs.resolve(model + ".safetensors");

@@ -7,9 +7,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 
 /** {@code galvani train}: {@link Training} of a model on a data set, written as a checkpoint and its metrics. */
 @Command(name = "train", description = "Train a model and write a safetensors checkpoint (and metrics JSON beside it).")
@@ -19,10 +17,13 @@ final class TrainCommand implements Runnable {
     @Option(names = "--data", defaultValue = "auto",
             description = "The data set: fashion-mnist, generated or auto (images: Fashion-MNIST when found, else generated); mr, sst2 or generated-sentiment (text).")
     String data;
-    @Option(names = "--epochs", defaultValue = "3", description = "Passes over the training examples.") int epochs;
-    @Option(names = "--batch", defaultValue = "64", description = "Examples per optimizer step.") int batch;
-    @Option(names = "--lr", defaultValue = "0.001", description = "Learning rate (cosine schedule).") float lr;
-    @Option(names = "--optimizer", defaultValue = "adam", description = "adam, or sgd (momentum 0.9).") String optimizer;
+    @Option(names = "--epochs", paramLabel = "N", description = "Passes over the training examples (default: 3; textcnn: " + Training.TEXT_EPOCHS + ").") Integer epochs;
+    @Option(names = "--batch", paramLabel = "N", description = "Examples per optimizer step (default: 64; textcnn: " + Training.TEXT_BATCH + ").") Integer batch;
+    @Option(names = "--lr", description = "Learning rate, cosine schedule (default: 0.001 for adam and sgd, 1.0 for adadelta).") Float lr;
+    @Option(names = "--optimizer", description = "adam, sgd (momentum 0.9) or adadelta (rho 0.95) (default: adam; textcnn: " + Training.TEXT_OPTIMIZER + ").") String optimizer;
+    @Option(names = "--dim", paramLabel = "N", description = "textcnn: embedding size (default: " + Training.TEXT_DIM + ").") Integer dim;
+    @Option(names = "--dropout", description = "textcnn: dropout before the output layer (default: " + Training.TEXT_DROPOUT + ").") Float dropout;
+    @Option(names = "--max-norm", description = "textcnn: max L2 norm of each output weight row, 0 for none (default: " + Training.TEXT_MAX_NORM + ").") Float maxNorm;
     @Option(names = "--weight-decay", defaultValue = "0", description = "L2 weight decay.") float weightDecay;
     @Option(names = "--seed", defaultValue = "0", description = "Seeds the weights, the shuffling and (text) the split.") long seed;
     @Option(names = "--split-seed", paramLabel = "SEED", description = "Seeds the text split instead of --seed, so that nets of different --seed share held-out examples (default: --seed).") Long splitSeed;
@@ -36,12 +37,11 @@ final class TrainCommand implements Runnable {
     @Override
     public void run() {
         device.install();
-        Map<String, String> hyper = new LinkedHashMap<>();
-        if (width != null) hyper.put("width", width);
-        Training.Outcome o = Training.run(new Training.Plan(model, data, fold, seed, splitSeed, trainExamples, hyper,
-                new Trainer.Config(epochs, batch, optimizer, lr, weightDecay, true, seed, Integer.MAX_VALUE)), dataOptions.dataDir);
+        Trainer.Config config = Training.config(model, epochs, batch, optimizer, lr, weightDecay, seed);
+        Training.Outcome o = Training.run(new Training.Plan(model, data, fold, seed, splitSeed, trainExamples,
+                Training.hyper(model, dim, dropout, maxNorm, width), config), dataOptions.dataDir);
         Path metrics = o.save(out);
         System.out.printf(Locale.ROOT, "%s: eval accuracy %.4f after %d epochs (%.0f s); checkpoint %s; metrics %s%n",
-                model, o.heldOutAccuracy(), epochs, o.seconds(), out, metrics);
+                model, o.heldOutAccuracy(), config.epochs(), o.seconds(), out, metrics);
     }
 }
