@@ -1,4 +1,4 @@
-// attribution.cu: fused kernels of path methods (see ../../../../shared/METHODS.md, section 1).
+// attribution.cu: fused kernels of path methods (docs/methods.md §1.1 to §1.3).
 
 // Path interpolation: the straight-line path x(alpha) = x' + alpha (x - x') from baseline x' to
 // input x, for all steps at once, into one batch that the model runs in a single forward pass.
@@ -18,7 +18,7 @@ extern "C" __global__ void path_interpolate(int steps, int n, int baselineLen, c
     }
 }
 
-// Conductance reduction (Captum-compatible form, METHODS.md section 1):
+// Conductance reduction (Captum-compatible form, docs/methods.md §1.3):
 //   out[i] = sum_{k = 0 .. nodes-2} g[k, i] * (y[k+1, i] - y[k, i])
 // g [nodes, n]: dF/dy at the path nodes (row nodes-1 is not read); y [nodes, n]: the hidden unit's
 // activations at the same nodes, in node order. n = batch * units. One thread per unit, summing

@@ -24,14 +24,14 @@ import java.util.Map;
 
 /**
  * {@code galvani conductance | ig | internal-influence | grad-x-act | activation}: one path-integral
- * pass (METHODS.md §1) on the checkpoint's model, written as JSON: per example, per layer, the
+ * pass (docs/methods.md §1) on the checkpoint's model, written as JSON: per example, per layer, the
  * method's score per filter (summed over positions), with F(x), F(x') and the conservation deltas.
  */
 abstract class AttributeCommand implements Runnable {
     /** The method this command computes: conductance, ig, internal-influence, grad-x-act or activation. */
     abstract String method();
 
-    @Command(name = "conductance", description = "Conductance of named layers' units and filters (METHODS.md 1).")
+    @Command(name = "conductance", description = "Conductance of named layers' units and filters (docs/methods.md §1.2).")
     static final class Conductance extends AttributeCommand {
         @Override String method() { return "conductance"; }
     }

@@ -121,8 +121,8 @@ public final class GemmBench {
         return scale == 0 ? diff : diff / scale;
     }
 
-    /** Uniform [-1, 1) entries from a fixed seed. */
-    static float[] random(int size, long seed) {
+    /** Uniform [-1, 1) entries from a fixed seed (the JMH GemmBenchmark uses the same matrices). */
+    public static float[] random(int size, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         float[] x = new float[size];
         for (int i = 0; i < size; i++) x[i] = (float) (rng.nextDouble() * 2 - 1);

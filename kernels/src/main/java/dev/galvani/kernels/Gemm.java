@@ -25,6 +25,10 @@ public final class Gemm {
      */
     static final long PARALLEL_FLOPS = 1L << 21;
 
+    /** The one line printed when the Vector API module is not in the boot layer. */
+    static final String VECTOR_ABSENT = "galvani: the Vector API module is absent, so GEMM and pooling run on the plain-Java "
+            + "kernels (tens of times slower); start java with --add-modules jdk.incubator.vector";
+
     private static final boolean VECTOR = vectorUsable();
 
     private Gemm() {}
@@ -120,11 +124,16 @@ public final class Gemm {
     /**
      * True when the Vector API kernel can run: the incubator module is in the boot layer (else
      * {@link GemmVector} is never loaded) and a first 7 x 9 x 5 product through it matches the
-     * plain kernel. Any linkage error on the way means plain Java.
+     * plain kernel. Any linkage error on the way means plain Java. Without the module (a jar run
+     * without the flag) it says so once on stderr, naming the flag: silently running about 40x
+     * slower would look like a slow library.
      */
     private static boolean vectorUsable() {
         if ("plain".equals(System.getProperty("galvani.gemm"))) return false;
-        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) return false;
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            System.err.println(VECTOR_ABSENT);
+            return false;
+        }
         try {
             int m = 7, n = 9, k = 5;
             float[] a = new float[m * k], b = new float[k * n], c1 = new float[m * n], c2 = new float[m * n];

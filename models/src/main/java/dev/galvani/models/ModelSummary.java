@@ -2,12 +2,9 @@ package dev.galvani.models;
 
 import dev.galvani.engine.Tensor;
 import dev.galvani.engine.autodiff.Grad;
-import dev.galvani.engine.nn.HookHandle;
-import dev.galvani.engine.nn.Hooks;
 import dev.galvani.engine.nn.Module;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -18,16 +15,11 @@ public final class ModelSummary {
     public record Row(String name, String type, int[] outputShape, long parameters) {}
 
     public static List<Row> of(Module model, Tensor example) {
-        Map<String, Tensor> cache = new LinkedHashMap<>();
-        List<HookHandle> handles = new ArrayList<>();
         Map<String, Module> all = model.namedModules();
-        for (String n : all.keySet()) if (!n.isEmpty()) handles.add(model.hook(n, Hooks.cache(cache)));
-        boolean was = model.isTraining();
-        model.eval();
-        try (Grad.Scope s = Grad.off(); HookHandle h = HookHandle.all(handles)) {
-            model.call(example);
-        } finally {
-            model.train(was);
+        List<String> names = all.keySet().stream().filter(n -> !n.isEmpty()).toList();
+        Map<String, Tensor> cache;
+        try (Module.Mode e = model.evaluating(); Grad.Scope s = Grad.off()) {
+            cache = model.runWithCache(example, names).cache();
         }
         List<Row> rows = new ArrayList<>();
         for (Map.Entry<String, Module> e : all.entrySet()) {

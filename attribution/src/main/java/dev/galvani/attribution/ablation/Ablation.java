@@ -3,14 +3,11 @@ package dev.galvani.attribution.ablation;
 import dev.galvani.engine.GalvaniException;
 import dev.galvani.engine.Tensor;
 import dev.galvani.engine.autodiff.Grad;
-import dev.galvani.engine.nn.HookHandle;
-import dev.galvani.engine.nn.Hooks;
+import dev.galvani.engine.nn.Hook;
 import dev.galvani.engine.nn.Module;
 
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Ablation and patching of units (channels along axis 1) of a named node, through the engine's
@@ -81,15 +78,9 @@ public final class Ablation {
 
     /** The node's output on {@code x}, in evaluation mode, outside any graph. */
     public Tensor activations(Tensor x) {
-        Map<String, Tensor> cache = new LinkedHashMap<>();
-        boolean was = model.isTraining();
-        model.eval();
-        try (Grad.Scope s = Grad.off(); HookHandle h = model.hook(layer, Hooks.cache(cache))) {
-            model.call(x);
-        } finally {
-            model.train(was);
+        try (Module.Mode e = model.evaluating(); Grad.Scope s = Grad.off()) {
+            return model.runWithCache(x, layer).get(layer).detach();
         }
-        return cache.get(layer).detach();
     }
 
     /** Logits with the given units ablated for every example. */
@@ -161,9 +152,7 @@ public final class Ablation {
         int n = x.size(0), a = masks.length;
         int perPass = Math.max(1, maxRows / n);
         Tensor[] out = new Tensor[a];
-        boolean was = model.isTraining();
-        model.eval();
-        try (Grad.Scope s = Grad.off()) {
+        try (Module.Mode e = model.evaluating(); Grad.Scope s = Grad.off()) {
             for (int a0 = 0; a0 < a; a0 += perPass) {
                 int a1 = Math.min(a, a0 + perPass), rows = (a1 - a0) * n;
                 Tensor xs = x.tile(a1 - a0);
@@ -175,8 +164,7 @@ public final class Ablation {
                     }
                 }
                 Tensor src = source == null ? null : (mode == Mode.PATCH ? source.tile(a1 - a0) : source);
-                Tensor logits;
-                try (HookHandle h = model.hook(layer, (name, v) -> {
+                Hook edit = (name, v) -> {
                     int[] ms = new int[v.dim()];
                     Arrays.fill(ms, 1);
                     ms[0] = rows;
@@ -186,16 +174,13 @@ public final class Ablation {
                     if (src == null) return kept;
                     Tensor take = Tensor.ones(ms).sub(keepT);
                     return kept.add(src.mul(take));
-                })) {
-                    logits = model.call(xs);
-                }
+                };
+                Tensor logits = model.runWithHooks(xs, edit.at(layer));
                 int k = logits.size(1);
                 for (int b = a0; b < a1; b++) {
                     out[b] = new Tensor(Arrays.copyOfRange(logits.data(), (b - a0) * n * k, (b - a0 + 1) * n * k), n, k);
                 }
             }
-        } finally {
-            model.train(was);
         }
         return out;
     }

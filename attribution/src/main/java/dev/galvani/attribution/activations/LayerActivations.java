@@ -2,8 +2,7 @@ package dev.galvani.attribution.activations;
 
 import dev.galvani.engine.Tensor;
 import dev.galvani.engine.autodiff.Grad;
-import dev.galvani.engine.nn.HookHandle;
-import dev.galvani.engine.nn.Hooks;
+import dev.galvani.engine.nn.CachedRun;
 import dev.galvani.engine.nn.Module;
 import dev.galvani.models.train.Dataset;
 
@@ -32,21 +31,12 @@ public final class LayerActivations {
     public static Map<String, float[]> collect(Module model, Dataset data, int[] idx, List<String> layers, Pooling pooling) {
         Map<String, List<float[]>> parts = new LinkedHashMap<>();
         for (String l : layers) parts.put(l, new ArrayList<>());
-        boolean was = model.isTraining();
-        model.eval();
-        try (Grad.Scope g = Grad.off()) {
+        try (Module.Mode e = model.evaluating(); Grad.Scope g = Grad.off()) {
             for (int s = 0; s < idx.length; s += 256) {
                 Dataset.Batch b = data.batch(Arrays.copyOfRange(idx, s, Math.min(idx.length, s + 256)));
-                Map<String, Tensor> cache = new LinkedHashMap<>();
-                List<HookHandle> hs = new ArrayList<>();
-                for (String l : layers) hs.add(model.hook(l, Hooks.cache(cache)));
-                try (HookHandle h = HookHandle.all(hs)) {
-                    model.call(b.x());
-                }
-                for (String l : layers) parts.get(l).add(pool(cache.get(l), pooling));
+                CachedRun run = model.runWithCache(b.x(), layers);
+                for (String l : layers) parts.get(l).add(pool(run.get(l), pooling));
             }
-        } finally {
-            model.train(was);
         }
         Map<String, float[]> out = new LinkedHashMap<>();
         for (String l : layers) {

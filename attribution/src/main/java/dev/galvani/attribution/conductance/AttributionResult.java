@@ -7,7 +7,7 @@ import java.util.Map;
 /**
  * Everything one {@link LayerConductance} pass yields, per example: conductance and its peers for
  * each layer, integrated gradients at the path start, {@code F(x)}, {@code F(x')}, and the
- * completeness / layerwise-conservation deltas (METHODS.md §1).
+ * completeness / layerwise-conservation deltas (docs/methods.md §1.8).
  */
 public record AttributionResult(Map<String, Layer> layers, Tensor integratedGradients,
                                 float[] f, float[] fBaseline, int[] classes,

@@ -1,7 +1,7 @@
 package dev.galvani.attribution.conductance;
 
 /**
- * How {@code dy/dα} is discretised in conductance (METHODS.md §1).
+ * How {@code dy/dα} is discretised in conductance (docs/methods.md §1.3).
  */
 public enum Discretisation {
     /**

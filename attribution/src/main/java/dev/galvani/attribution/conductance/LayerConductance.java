@@ -4,9 +4,10 @@ import dev.galvani.engine.GalvaniException;
 import dev.galvani.engine.ShapeException;
 import dev.galvani.engine.Tensor;
 import dev.galvani.engine.autodiff.Autodiff;
-import dev.galvani.engine.nn.HookHandle;
-import dev.galvani.engine.nn.Hooks;
+import dev.galvani.engine.nn.CachedRun;
+import dev.galvani.engine.nn.Hook;
 import dev.galvani.engine.nn.Module;
+import dev.galvani.engine.nn.NamedHook;
 import dev.galvani.kernels.Parallel;
 
 import java.util.ArrayList;
@@ -17,7 +18,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Conductance of hidden units (Dhamdhere, Yan, Sundararajan 2018; METHODS.md §1), and in the same
+ * Conductance of hidden units (Dhamdhere, Sundararajan, Yan 2018; docs/methods.md §1), and in the same
  * pass its peers: integrated gradients at the path's start node (optional: without them the
  * backward sweep stops at the deepest layer asked for), internal influence, activation and
  * gradient*activation.
@@ -128,9 +129,8 @@ public final class LayerConductance {
     public AttributionResult attribute(Tensor x, int[] classes) {
         checkFinite("input", x);
         int n = x.size(0);
-        boolean wasTraining = model.isTraining();
-        model.eval(); // batch statistics would couple the rows of the path
-        try (Frozen f = Frozen.parameters(model)) {
+        // Evaluation mode: batch statistics would couple the rows of the path.
+        try (Module.Mode e = model.evaluating(); Frozen f = Frozen.parameters(model)) {
             // 1. One pass at x and one at the baseline: F(x), F(x'), y(x), dF/dy(x), the start point.
             Pass atX = pass(x, null, null, classes == null ? null : classes, true);
             if (classes == null) classes = atX.predicted;
@@ -165,8 +165,6 @@ public final class LayerConductance {
                 igTensor = new Tensor(igFull, start.shape());
             }
             return new AttributionResult(out, igTensor, atX.f, atBase.f, classes, steps, method, discretisation, target);
-        } finally {
-            model.train(wasTraining);
         }
     }
 
@@ -180,12 +178,10 @@ public final class LayerConductance {
     public Tensor neuronConductance(Tensor x, int[] classes, String layer, int channel) {
         checkFinite("input", x);
         model.module(layer);
-        boolean wasTraining = model.isTraining();
-        model.eval();
         List<String> saved = new ArrayList<>(layers);
         layers.clear();
         layers.add(layer);
-        try (Frozen f = Frozen.parameters(model)) {
+        try (Module.Mode e = model.evaluating(); Frozen f = Frozen.parameters(model)) {
             Pass atX = pass(x, null, null, classes, false);
             if (classes == null) classes = atX.predicted;
             Tensor start = atX.start.detach(), base = baselineFor(start);
@@ -222,7 +218,6 @@ public final class LayerConductance {
         } finally {
             layers.clear();
             layers.addAll(saved);
-            model.train(wasTraining);
         }
     }
 
@@ -294,7 +289,7 @@ public final class LayerConductance {
                 boolean hasNext = k + 1 < nk;
                 for (int i = 0; i < ne; i++) {
                     int r = (k * ne + i) * u, dst = (e0 + i) * u;
-                    // Internal influence: ∫ ∂F/∂y dα (METHODS.md §1). In Captum mode the last node of
+                    // Internal influence: ∫ ∂F/∂y dα (docs/methods.md §1.6). In Captum mode the last node of
                     // a chunk is the first of the next: count it once.
                     boolean countNode = !captum || hasNext || k0 + k == alpha.length - 1;
                     if (countNode) for (int j = 0; j < u; j++) inf[dst + j] += (float) (wk * gd[r + j]);
@@ -383,33 +378,29 @@ public final class LayerConductance {
      */
     private Pass pass(Tensor raw, Tensor startOverride, Tensor leaf, int[] classes, boolean wantGrads) {
         Pass p = new Pass();
-        Map<String, Tensor> cache = new LinkedHashMap<>();
-        List<HookHandle> handles = new ArrayList<>();
         Tensor[] startBox = new Tensor[1];
         Tensor replacement = leaf != null ? leaf : startOverride;
         Tensor input;
+        NamedHook[] startHook = {};
         if (pathNode == null) {
             input = replacement != null ? replacement : raw.detach().requiresGrad(wantGrads);
             startBox[0] = input;
         } else {
             input = raw;
             Tensor firstLeaf = replacement;
-            handles.add(model.hookOnThisThread(pathNode, (name, v) -> {
+            Hook swap = (name, v) -> {
                 Tensor r = firstLeaf != null ? firstLeaf : v.detach().requiresGrad(wantGrads);
                 if (!Arrays.equals(r.shape(), v.shape())) {
                     throw new ShapeException("path", "path node value " + r.shapeString() + " does not match node output " + v.shapeString());
                 }
                 startBox[0] = r;
                 return r;
-            }));
+            };
+            startHook = new NamedHook[] {swap.at(pathNode)};
         }
-        for (String l : layers) handles.add(model.hookOnThisThread(l, Hooks.cache(cache)));
-        Tensor logits;
-        try {
-            logits = model.call(input);
-        } finally {
-            HookHandle.all(handles).close();
-        }
+        CachedRun run = model.runWithCache(input, layers, startHook);
+        Map<String, Tensor> cache = run.cache();
+        Tensor logits = run.output();
         if (logits.dim() != 2) throw new ShapeException("attribution", "model output " + logits.shapeString() + " is not [N, classes]");
         int rows = logits.size(0), nc = logits.size(1);
         if (classes == null) classes = dev.galvani.engine.F.argmax(logits);

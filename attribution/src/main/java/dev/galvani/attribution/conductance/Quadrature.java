@@ -5,7 +5,7 @@ import dev.galvani.engine.GalvaniException;
 import java.util.Locale;
 
 /**
- * Nodes {@code α_k} and weights {@code w_k} on [0, 1] for the path integral (METHODS.md §1).
+ * Nodes {@code α_k} and weights {@code w_k} on [0, 1] for the path integral (docs/methods.md §1.4).
  * The Riemann rules and Gauss-Legendre follow Captum 0.8's {@code approximation_methods} exactly,
  * so {@code nodes(n)} equals Captum's {@code alphas_func(n)}.
  */

@@ -4,7 +4,7 @@ import dev.galvani.engine.GalvaniException;
 
 import java.util.Locale;
 
-/** The scalar {@code F} that attribution explains, for a chosen class (METHODS.md, notation). */
+/** The scalar {@code F} that attribution explains, for a chosen class (docs/methods.md §0). */
 public enum TargetKind {
     LOGIT, PROBABILITY, LOG_PROBABILITY;
 

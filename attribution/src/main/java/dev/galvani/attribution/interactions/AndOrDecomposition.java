@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * The AND-OR decomposition of a game into sparse AND and OR interactions (Li & Zhang, ICML 2023;
- * Ren et al., ICLR 2024; the "pq" form of sjtu-xai-lab/interaction-concept; ../shared/METHODS.md 3):
+ * Ren et al., ICLR 2024; the "pq" form of sjtu-xai-lab/interaction-concept; docs/methods.md §3.3):
  * {@code v_and = ½ (v + q) + p}, {@code v_or = ½ (v + q) − p}, minimising
  * {@code Σ_S |I_and(S)| + Σ_S |I_or(S)|} over {@code p} and over {@code q} with
  * {@code |q_T| ≤ qBound · |v(x_N) − v(x_∅)|}.
@@ -159,7 +159,7 @@ public final class AndOrDecomposition {
     }
 
     /**
-     * Moves OR terms into AND terms (METHODS.md 3): a singleton OR term {@code {i}} and a
+     * Moves OR terms into AND terms (docs/methods.md §3.3): a singleton OR term {@code {i}} and a
      * singleton AND term both count exactly when {@code i ∈ T}, and both empty-set terms always
      * count, so universal matching is unchanged. Returns a new set; the input is not modified.
      */

@@ -2,7 +2,7 @@ package dev.galvani.attribution.interactions;
 
 /**
  * A cooperative game over {@code n} players: the value {@code v(x_T)} of every masked sample
- * (METHODS.md 3). The sample-level driver implements it with batched masked forward passes; a
+ * (docs/methods.md §3.1). The sample-level driver implements it with batched masked forward passes; a
  * toy game or a stored result wraps an array with {@link #of}.
  */
 public interface Game {

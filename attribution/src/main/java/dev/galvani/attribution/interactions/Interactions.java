@@ -54,7 +54,7 @@ public record Interactions(int players, double[] and, double[] or) { // and, or:
     }
 
     /**
-     * The outputs these interactions reproduce, by universal matching (METHODS.md 3):
+     * The outputs these interactions reproduce, by universal matching (docs/methods.md §3.2):
      * {@code u(T) = Σ_{S⊆T} I_and(S) + I_or(∅) + Σ_{S∩T≠∅} I_or(S)}; for a decomposition this is
      * {@code v(x_T) + q_T}.
      */

@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * How interactions change across layers, and how they generalise across nets and under noise
- * (Cheng et al., ICML 2024; ../shared/METHODS.md 3). Strength-based metrics split each
+ * (Cheng et al., ICML 2024; docs/methods.md §3.6 and §3.7). Strength-based metrics split each
  * interaction into {@code I⁺ = max(I, 0)} and {@code I⁻ = max(−I, 0)} and compare AND with AND
  * and OR with OR terms of the same {@code S}. Every metric is also given per order {@code |S|}:
  * an array {@code [n+1]} whose entries sum to the total.
@@ -72,7 +72,7 @@ public final class LayerwiseMetrics {
      * Strength-based layerwise change of one sample, {@code [layers][n+1]} by order; layer
      * {@code L−1} is the last. Layer 0 is compared with an empty set: it forgets nothing and all
      * its interactions are new. Completeness and redundancy per order are divided by the total
-     * {@code Σ|I^(L)|}, so they sum over orders to the totals of METHODS.md 3.
+     * {@code Σ|I^(L)|}, so they sum over orders to the totals of docs/methods.md §3.6.
      *
      * @param forgotten {@code forget(l) = Σ|I^(l−1)| − overlap(l−1, l)}
      * @param newInteractions {@code new(l) = Σ|I^(l)| − overlap(l−1, l)}
@@ -134,7 +134,7 @@ public final class LayerwiseMetrics {
         return new Change(forgotten, fresh, completeness, redundancy);
     }
 
-    /** The mean of per-sample changes (each sample first, then averaged, as METHODS.md 3 says). */
+    /** The mean of per-sample changes (each sample first, then averaged, as docs/methods.md §3.6 says). */
     public static Change mean(List<Change> samples) {
         if (samples.isEmpty()) throw new GalvaniException("layerwise interactions: no samples to average");
         Change first = samples.get(0);
@@ -192,7 +192,7 @@ public final class LayerwiseMetrics {
     }
 
     /**
-     * Noise stability (METHODS.md 3): per interaction, {@code |mean| / std} of {@code I(S)} over
+     * Noise stability (docs/methods.md §3.7): per interaction, {@code |mean| / std} of {@code I(S)} over
      * the noise draws (sample standard deviation, {@code n−1}), averaged over the interactions of
      * each order. Interactions with zero spread (for example OR terms set to zero by the merge)
      * carry no information on stability and are left out; an order with none left is NaN.

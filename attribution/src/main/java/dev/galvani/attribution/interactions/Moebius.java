@@ -6,7 +6,7 @@ import dev.galvani.engine.GalvaniException;
  * Fast Moebius transforms over the subsets of {@code n} players, in place and in {@code O(n 2^n)}.
  * A subset is a bitmask (bit i = player i), so an array of length {@code 2^n} holds one number
  * per subset. The reference code (sjtu-xai-lab/interaction-concept) builds dense {@code 2^n x 2^n}
- * matrices; these butterflies compute the same products without them (../shared/METHODS.md, 3).
+ * matrices; these butterflies compute the same products without them (docs/methods.md §3.2).
  *
  * <p>Each transform is a product of {@code n} sparse factors, one per player: a pass over bit i
  * updates the pair ({@code S} without i, {@code S} with i) and nothing else.
@@ -25,7 +25,7 @@ public final class Moebius {
 
     /**
      * Subset Moebius transform (Harsanyi dividends): {@code a[S] <- Σ_{T⊆S} (−1)^{|S|−|T|} a[T]}.
-     * The AND interaction of METHODS.md 3.
+     * The AND interaction of docs/methods.md §3.2.
      */
     public static void subset(double[] a) {
         int size = a.length;
@@ -75,7 +75,7 @@ public final class Moebius {
     }
 
     /**
-     * OR interactions of the values {@code v} (METHODS.md 3, Li & Zhang 2023):
+     * OR interactions of the values {@code v} (docs/methods.md §3.2, Li & Zhang 2023):
      * {@code I_or(S) = −Σ_{T⊆S} (−1)^{|S|−|T|} v(N∖T)} for {@code S ≠ ∅}, {@code I_or(∅) = v(∅)}.
      * Computed as the subset transform of the complemented array {@code w[S] = v[N∖S]}, negated;
      * since {@code N∖S = (2^n − 1) − S}, the complemented array is {@code v} reversed.

@@ -7,7 +7,7 @@ import java.util.Locale;
 
 /**
  * Multinomial logistic regression (softmax) on standardised features, in double precision: the
- * linear probe of Hayne et al. (METHODS.md §2), the feature-selection classifier of Dhamdhere et
+ * linear probe of Hayne et al. (docs/methods.md §2.3), the feature-selection classifier of Dhamdhere et
  * al. (§1) and the layerwise readout of Cheng et al. (§3). Trained by seeded mini-batch Adam on
  * the mean cross-entropy plus an L2 penalty, or with an L1 penalty by a proximal
  * (soft-thresholding) step after each update.
@@ -181,7 +181,7 @@ public final class LogisticRegression {
         return out;
     }
 
-    /** A unit's importance: {@code Σ_c |w_{c,u}|} on standardised features (METHODS.md §2). */
+    /** A unit's importance: {@code Σ_c |w_{c,u}|} on standardised features (docs/methods.md §2.3). */
     public double[] importance() {
         double[] imp = new double[d];
         for (int c = 0; c < k; c++) for (int j = 0; j < d; j++) imp[j] += Math.abs(w[c * d + j]);

@@ -8,9 +8,9 @@ import dev.galvani.engine.GalvaniException;
 import dev.galvani.engine.Rng;
 import dev.galvani.engine.Tensor;
 import dev.galvani.engine.autodiff.Grad;
-import dev.galvani.engine.nn.HookHandle;
 import dev.galvani.engine.nn.Hooks;
 import dev.galvani.engine.nn.Module;
+import dev.galvani.engine.nn.NamedHook;
 import dev.galvani.models.progress.Progress;
 import dev.galvani.models.train.Dataset;
 
@@ -22,7 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Selectivity, probes and group ablation (Hayne et al. 2022; METHODS.md §2) for one layer: the
+ * Selectivity, probes and group ablation (Hayne et al. 2022; docs/methods.md §2) for one layer: the
  * class selectivity index and mean activity of every unit, a linear probe, ablation of units binned
  * on a quantile grid over (SI, A), ablation of the k most selective / active / probe-weighted /
  * random units, and the regression {@code deficit ~ SI + A + SI·A} across the grid's groups
@@ -172,25 +172,22 @@ public final class SelectivityStudy {
 
     /** Accuracy with {@code ablate} zeroed at the layer, on the examples whose class is in {@code classes} (all when null). */
     static double accuracy(Module model, String layer, Dataset.Batch eval, int[] ablate, boolean[] classes) {
-        boolean was = model.isTraining();
-        model.eval();
         int ok = 0, n = 0;
-        try (Grad.Scope s = Grad.off(); HookHandle h = ablate.length == 0 ? () -> { } : model.hook(layer, Hooks.zeroUnits(ablate))) {
+        NamedHook[] zero = ablate.length == 0 ? new NamedHook[0] : new NamedHook[] {Hooks.zeroUnits(ablate).at(layer)};
+        try (Module.Mode e = model.evaluating(); Grad.Scope s = Grad.off()) {
             int rows = eval.y().length, per = eval.x().numel() / rows;
             for (int b0 = 0; b0 < rows; b0 += 500) {
                 int b1 = Math.min(rows, b0 + 500);
                 int[] shape = eval.x().shape();
                 shape[0] = b1 - b0;
                 Tensor x = new Tensor(Arrays.copyOfRange(eval.x().data(), b0 * per, b1 * per), shape);
-                int[] pred = dev.galvani.engine.F.argmax(model.call(x));
+                int[] pred = dev.galvani.engine.F.argmax(model.runWithHooks(x, zero));
                 for (int i = b0; i < b1; i++) {
                     if (classes != null && !classes[eval.y()[i]]) continue;
                     n++;
                     if (pred[i - b0] == eval.y()[i]) ok++;
                 }
             }
-        } finally {
-            model.train(was);
         }
         return n == 0 ? Double.NaN : (double) ok / n;
     }

@@ -3,17 +3,13 @@ package dev.galvani.attribution.selectivity;
 import dev.galvani.engine.GalvaniException;
 import dev.galvani.engine.Tensor;
 import dev.galvani.engine.autodiff.Grad;
-import dev.galvani.engine.nn.HookHandle;
-import dev.galvani.engine.nn.Hooks;
 import dev.galvani.engine.nn.Module;
 import dev.galvani.models.train.Dataset;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Per-unit, per-class mean activations of a layer, accumulated in one streaming pass (sums and
- * counts in double; activations are never all held), and the quantities of METHODS.md §2: a unit
+ * counts in double; activations are never all held), and the quantities of docs/methods.md §2.1: a unit
  * is a conv channel averaged over positions (after the non-linearity) or a dense neuron.
  */
 public final class UnitStatistics {
@@ -41,23 +37,15 @@ public final class UnitStatistics {
     /** One pass over {@code data} (in batches of 256) for the named layer. */
     public static UnitStatistics of(Module model, Dataset data, String layer, int limit) {
         UnitStatistics s = null;
-        boolean was = model.isTraining();
-        model.eval();
         int n = Math.min(limit, data.size());
-        try (Grad.Scope g = Grad.off()) {
+        try (Module.Mode e = model.evaluating(); Grad.Scope g = Grad.off()) {
             for (int b0 = 0; b0 < n; b0 += 256) {
                 Dataset.Batch b = data.batch(Dataset.range(b0, Math.min(n, b0 + 256)));
-                Map<String, Tensor> cache = new LinkedHashMap<>();
-                try (HookHandle h = model.hook(layer, Hooks.cache(cache))) {
-                    model.call(b.x());
-                }
-                Tensor t = cache.get(layer);
+                Tensor t = model.runWithCache(b.x(), layer).get(layer);
                 float[] pooled = dev.galvani.attribution.activations.LayerActivations.pool(t, dev.galvani.attribution.activations.LayerActivations.Pooling.MEAN);
                 if (s == null) s = new UnitStatistics(t.size(1), data.classes());
                 s.add(pooled, b.y());
             }
-        } finally {
-            model.train(was);
         }
         return s;
     }

@@ -1,6 +1,7 @@
 package dev.galvani.attribution.stats;
 
 import dev.galvani.engine.GalvaniException;
+import org.apache.commons.math3.distribution.TDistribution;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 import org.ejml.dense.row.factory.LinearSolverFactory_DDRM;
@@ -11,7 +12,7 @@ import java.util.List;
 
 /**
  * Ordinary least squares with an intercept, solved by QR (EJML), with standard errors, 95%
- * confidence intervals (Student t), R² and adjusted R² — the regression of METHODS.md §2.
+ * confidence intervals (Student t), R² and adjusted R² — the regression of docs/methods.md §2.4 (formulas in §5.2).
  */
 public final class LinearRegression {
     private LinearRegression() {}
@@ -44,7 +45,7 @@ public final class LinearRegression {
         DMatrixRMaj ata = new DMatrixRMaj(p, p);
         CommonOps_DDRM.multTransA(a, a, ata);
         if (!CommonOps_DDRM.invert(ata)) throw new GalvaniException("regression: X'X is singular");
-        double sigma2 = sse / (n - p), t = StudentT.quantile(0.975, n - p);
+        double sigma2 = sse / (n - p), t = tQuantile(0.975, n - p);
         double[] coef = new double[p], se = new double[p], lo = new double[p], hi = new double[p];
         for (int j = 0; j < p; j++) {
             coef[j] = beta.get(j, 0);
@@ -58,6 +59,11 @@ public final class LinearRegression {
         all.add("intercept");
         all.addAll(List.of(names));
         return new Fit(all, coef, se, lo, hi, r2, adj, n);
+    }
+
+    /** The {@code p} quantile of Student's t distribution with {@code nu} degrees of freedom (Commons Math). */
+    public static double tQuantile(double p, double nu) {
+        return new TDistribution(null, nu).inverseCumulativeProbability(p);
     }
 
     /** Standardises a column to mean 0, standard deviation 1 (population). */

@@ -1,8 +1,13 @@
 package dev.galvani.attribution.stats;
 
+import org.apache.commons.math3.stat.correlation.SpearmansCorrelation;
+import org.apache.commons.math3.stat.ranking.NaNStrategy;
+import org.apache.commons.math3.stat.ranking.NaturalRanking;
+import org.apache.commons.math3.stat.ranking.TiesStrategy;
+
 import java.util.Arrays;
 
-/** Rank statistics: Spearman's rho (average ranks for ties) and top-k Jaccard overlap. */
+/** Rank statistics: Spearman's rho (Commons Math; average ranks for ties) and top-k Jaccard overlap. */
 public final class Ranking {
     private Ranking() {}
 
@@ -15,34 +20,12 @@ public final class Ranking {
         return out;
     }
 
+    /**
+     * Spearman's rho: Pearson's correlation of the ranks, ties sharing their average rank. NaN
+     * when either side is constant (it ranks nothing) or holds a NaN.
+     */
     public static double spearman(double[] a, double[] b) {
-        double[] ra = ranks(a), rb = ranks(b);
-        double ma = 0, mb = 0;
-        for (int i = 0; i < a.length; i++) {
-            ma += ra[i] / a.length;
-            mb += rb[i] / a.length;
-        }
-        double sab = 0, saa = 0, sbb = 0;
-        for (int i = 0; i < a.length; i++) {
-            sab += (ra[i] - ma) * (rb[i] - mb);
-            saa += (ra[i] - ma) * (ra[i] - ma);
-            sbb += (rb[i] - mb) * (rb[i] - mb);
-        }
-        return saa == 0 || sbb == 0 ? Double.NaN : sab / Math.sqrt(saa * sbb);
-    }
-
-    static double[] ranks(double[] v) {
-        int[] order = argsortDescending(v);
-        double[] r = new double[v.length];
-        int i = 0;
-        while (i < v.length) {
-            int j = i;
-            while (j + 1 < v.length && v[order[j + 1]] == v[order[i]]) j++;
-            double avg = (i + j) / 2.0;
-            for (int k = i; k <= j; k++) r[order[k]] = avg;
-            i = j + 1;
-        }
-        return r;
+        return new SpearmansCorrelation(new NaturalRanking(NaNStrategy.FIXED, TiesStrategy.AVERAGE)).correlation(a, b);
     }
 
     /** |top-k(a) ∩ top-k(b)| / |top-k(a) ∪ top-k(b)|. */

@@ -21,7 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Experiment 1 of "How Important Is a Neuron?" (METHODS.md §1): rank a layer's filters by each
+ * Experiment 1 of "How Important Is a Neuron?" (docs/methods.md §1.10): rank a layer's filters by each
  * method for an input's predicted class, zero them one at a time and cumulatively (top-k first),
  * and compare. Reports each method's Spearman correlation with the single-filter ablation drops and
  * how many top filters must go before the prediction flips, against a seeded random order.

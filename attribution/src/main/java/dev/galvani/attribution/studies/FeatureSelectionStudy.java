@@ -21,7 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Experiment 2 of "How Important Is a Neuron?" (METHODS.md §1, feature selection): for a binary
+ * Experiment 2 of "How Important Is a Neuron?" (docs/methods.md §1.10, feature selection): for a binary
  * task (a class group against the rest, or a seeded random half of the classes against the other
  * half), score a layer's filters by their mean attribution over training images of the positive
  * classes (target: the image's class), keep the top k, and train a logistic regression on those

@@ -22,7 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The layerwise change of knowledge (Cheng et al., ICML 2024; METHODS.md §3): linear readouts
+ * The layerwise change of knowledge (Cheng et al., ICML 2024; docs/methods.md §3.5 to §3.7): linear readouts
  * trained on each layer's position-pooled features, AND-OR interactions of the same masked samples
  * at every layer, and the learned / forgotten / completeness / redundancy figures; sparsity against
  * the plain Harsanyi dividends; generalisation to a second net and stability under input noise, by order.

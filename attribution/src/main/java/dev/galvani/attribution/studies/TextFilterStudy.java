@@ -7,8 +7,6 @@ import dev.galvani.attribution.conductance.Quadrature;
 import dev.galvani.attribution.report.Report;
 import dev.galvani.engine.Tensor;
 import dev.galvani.engine.autodiff.Grad;
-import dev.galvani.engine.nn.HookHandle;
-import dev.galvani.engine.nn.Hooks;
 import dev.galvani.engine.nn.Module;
 import dev.galvani.models.nets.TextCnn;
 import dev.galvani.models.progress.Progress;
@@ -18,14 +16,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Experiment 3 of "How Important Is a Neuron?" (METHODS.md §1): conductance of each max-pooled
+ * Experiment 3 of "How Important Is a Neuron?" (docs/methods.md §1.10): conductance of each max-pooled
  * filter of Kim's text CNN (node {@code features}), with the path starting at the embedding (the
  * baseline is the padding embedding, zero) and {@code F} the positive class's logit. Filters lean
  * positive or negative by the sign of their mean conductance; a filter responds to negation when
@@ -107,15 +104,11 @@ public final class TextFilterStudy {
 
     /** Position of each filter's max over time, [N][filters], from the ReLU outputs of each width. */
     static int[][] maxPositions(Module model, Tensor x) {
-        Map<String, Tensor> cache = new LinkedHashMap<>();
-        List<HookHandle> hs = new ArrayList<>();
-        for (int w : TextCnn.WIDTHS) hs.add(model.hook("conv" + w + ".relu", Hooks.cache(cache)));
-        boolean was = model.isTraining();
-        model.eval();
-        try (Grad.Scope g = Grad.off(); HookHandle h = HookHandle.all(hs)) {
-            model.call(x);
-        } finally {
-            model.train(was);
+        List<String> relus = new ArrayList<>();
+        for (int w : TextCnn.WIDTHS) relus.add("conv" + w + ".relu");
+        Map<String, Tensor> cache;
+        try (Module.Mode e = model.evaluating(); Grad.Scope g = Grad.off()) {
+            cache = model.runWithCache(x, relus).cache();
         }
         int n = x.size(0);
         List<int[][]> parts = new ArrayList<>();

@@ -11,7 +11,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * Layerwise conservation (METHODS.md §1): every path from input to output crosses an Inception
+ * Layerwise conservation (docs/methods.md §1.8): every path from input to output crosses an Inception
  * block's concatenated output, so its conductances sum to F(x) − F(x'); a single branch does not.
  */
 class InceptionConservationTest {

@@ -2,7 +2,7 @@ package dev.galvani.attribution.interactions;
 
 import dev.galvani.engine.Rng;
 
-/** Definitions of METHODS.md 3 by plain enumeration of subsets, as the independent reference. */
+/** Definitions of docs/methods.md §3.2 by plain enumeration of subsets, as the independent reference. */
 final class Naive {
     private Naive() {}
 

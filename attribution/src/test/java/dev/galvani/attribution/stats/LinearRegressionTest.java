@@ -6,11 +6,20 @@ import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.*;
 
 class LinearRegressionTest {
-    @Test void studentQuantilesMatchTables() {
-        assertEquals(2.228, StudentT.quantile(0.975, 10), 2e-3);
-        assertEquals(2.042, StudentT.quantile(0.975, 30), 1e-3);
-        assertEquals(2.571, StudentT.quantile(0.975, 5), 1e-2);
-        assertEquals(1.960, StudentT.quantile(0.975, 1e9), 1e-3);
+    /**
+     * Student t quantiles: closed forms for ν = 1 (Cauchy, {@code tan(π(p − ½))}) and ν = 2
+     * ({@code (2p − 1) / sqrt(2p(1 − p))}), and R's {@code qt()} to ten digits for the rest.
+     */
+    @Test void studentQuantilesMatchPublishedValues() {
+        assertEquals(Math.tan(Math.PI * 0.475), LinearRegression.tQuantile(0.975, 1), 1e-6);
+        assertEquals(0.95 / Math.sqrt(2 * 0.975 * 0.025), LinearRegression.tQuantile(0.975, 2), 1e-6);
+        assertEquals(0.99 / Math.sqrt(2 * 0.995 * 0.005), LinearRegression.tQuantile(0.995, 2), 1e-6);
+        assertEquals(3.182446305, LinearRegression.tQuantile(0.975, 3), 1e-6);
+        assertEquals(2.570581837, LinearRegression.tQuantile(0.975, 5), 1e-6);
+        assertEquals(2.228138852, LinearRegression.tQuantile(0.975, 10), 1e-6);
+        assertEquals(3.169272667, LinearRegression.tQuantile(0.995, 10), 1e-6);
+        assertEquals(2.042272456, LinearRegression.tQuantile(0.975, 30), 1e-6);
+        assertEquals(1.959963985, LinearRegression.tQuantile(0.975, 1e9), 1e-6);
     }
 
     @Test void handComputedSimpleRegression() {
@@ -23,7 +32,7 @@ class LinearRegressionTest {
         assertEquals(0.6, f.r2(), 1e-12);
         assertEquals(1 - 0.4 * 4 / 3, f.adjustedR2(), 1e-12);
         assertEquals(Math.sqrt(0.8 / 10), f.standardErrors()[1], 1e-12);
-        double t = StudentT.quantile(0.975, 3);
+        double t = LinearRegression.tQuantile(0.975, 3);
         assertEquals(0.6 - t * Math.sqrt(0.08), f.ciLow()[1], 1e-12);
     }
 
@@ -49,5 +58,18 @@ class LinearRegressionTest {
         assertEquals(1.0, Ranking.spearman(new double[] {1, 2, 3, 4}, new double[] {10, 20, 30, 40}), 1e-12);
         assertEquals(-1.0, Ranking.spearman(new double[] {1, 2, 3, 4}, new double[] {4, 3, 2, 1}), 1e-12);
         assertEquals(1.0 / 3, Ranking.topKJaccard(new double[] {5, 4, 0, 0}, new double[] {5, 0, 4, 0}, 2), 1e-12);
+    }
+
+    /** Wikipedia's worked example ("Spearman's rank correlation coefficient": IQ against hours of TV), rho = −29/165. */
+    @Test void spearmanMatchesThePublishedExample() {
+        double[] iq = {106, 100, 86, 101, 99, 103, 97, 113, 112, 110}, tv = {7, 27, 2, 50, 28, 29, 20, 12, 6, 17};
+        assertEquals(-29.0 / 165, Ranking.spearman(iq, tv), 1e-12);
+    }
+
+    /** Ties take their average rank (scipy.stats.spearmanr gives 0.8510794409931051 here). */
+    @Test void spearmanWithTies() {
+        double[] a = {1, 2, 2, 3, 4, 4, 4, 5}, b = {2, 1, 3, 3, 5, 4, 6, 5};
+        assertEquals(0.8510794409931051, Ranking.spearman(a, b), 1e-12);
+        assertTrue(Double.isNaN(Ranking.spearman(new double[] {1, 1, 1}, new double[] {1, 2, 3})), "a constant side ranks nothing");
     }
 }

@@ -9,4 +9,9 @@ import dev.galvani.engine.Tensor;
 @FunctionalInterface
 public interface Hook {
     Tensor apply(String nodeName, Tensor value);
+
+    /** This hook on the named node, for {@link Module#runWithHooks} and {@link Module#runWithCache}. */
+    default NamedHook at(String node) {
+        return new NamedHook(node, this);
+    }
 }

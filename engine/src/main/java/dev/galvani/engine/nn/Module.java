@@ -3,7 +3,11 @@ package dev.galvani.engine.nn;
 import dev.galvani.engine.GalvaniException;
 import dev.galvani.engine.Tensor;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -177,6 +181,25 @@ public abstract class Module {
         return train(false);
     }
 
+    /**
+     * Evaluation mode until closed, then every module's flag as it was:
+     * {@code try (var e = model.evaluating()) { ... }}. Inference, attribution and probes run this
+     * way, so that batch norm uses its running statistics and the rows of a batch stay independent.
+     */
+    public final Mode evaluating() {
+        Map<Module, Boolean> before = new IdentityHashMap<>();
+        for (Module m : namedModules().values()) before.put(m, m.training);
+        train(false);
+        return () -> before.forEach((m, on) -> m.training = on);
+    }
+
+    /** A training-flag setting that is undone when closed. */
+    @FunctionalInterface
+    public interface Mode extends AutoCloseable {
+        @Override
+        void close();
+    }
+
     // ---- hooks --------------------------------------------------------------------------
 
     /**
@@ -211,6 +234,43 @@ public abstract class Module {
         Registered(Hook hook, Thread thread) {
             this.hook = hook;
             this.thread = thread;
+        }
+    }
+
+    // ---- runs with hooks (TransformerLens' run_with_hooks and run_with_cache) ---------------
+
+    /**
+     * Runs the model with the given hooks in place for this call only, on this thread; they are
+     * removed when it returns or throws: {@code model.runWithHooks(x, Hooks.zeroUnits(3).at("conv2"))}.
+     */
+    public final Tensor runWithHooks(Tensor x, NamedHook... hooks) {
+        return runWithCache(x, List.of(), hooks).output();
+    }
+
+    /**
+     * Runs the model and keeps the outputs of the named nodes, by name:
+     * {@code model.runWithCache(x, "inception3a", "inception4a").get("inception3a")}. The caching
+     * hooks see this thread's call only and are removed afterwards.
+     */
+    public final CachedRun runWithCache(Tensor x, String... names) {
+        return runWithCache(x, Arrays.asList(names));
+    }
+
+    /**
+     * Like {@link #runWithCache(Tensor, String...)}, with hooks that edit nodes during the same
+     * call. On a node that is both edited and cached, the cache holds the edited value (the one
+     * that flows on).
+     */
+    public final CachedRun runWithCache(Tensor x, Collection<String> names, NamedHook... hooks) {
+        Map<String, Tensor> cache = new LinkedHashMap<>();
+        List<HookHandle> handles = new ArrayList<>();
+        try {
+            for (NamedHook h : hooks) handles.add(hookOnThisThread(h.node(), h.hook()));
+            for (String n : names) handles.add(hookOnThisThread(n, Hooks.cache(cache)));
+            Tensor out = call(x);
+            return new CachedRun(out, cache);
+        } finally {
+            HookHandle.all(handles).close();
         }
     }
 

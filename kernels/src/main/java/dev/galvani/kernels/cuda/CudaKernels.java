@@ -195,7 +195,7 @@ public final class CudaKernels {
 
     /**
      * The straight-line path {@code out[k] = x' + alphas[k] (x - x')} for all steps at once
-     * (METHODS.md section 1): x [n], baseline [baselineLen] repeating over x (baselineLen divides
+     * (docs/methods.md §1.1): x [n], baseline [baselineLen] repeating over x (baselineLen divides
      * n), alphas [steps], out [steps, n].
      */
     public void interpolatePath(int steps, int n, int baselineLen, DeviceBuffer alphas, DeviceBuffer x,
@@ -215,7 +215,7 @@ public final class CudaKernels {
     }
 
     /**
-     * Captum-style conductance reduction (METHODS.md section 1):
+     * Captum-style conductance reduction (docs/methods.md §1.3):
      * {@code out[i] = sum_{k < nodes-1} g[k, i] (y[k+1, i] - y[k, i])}, g and y [nodes, n].
      */
     public void conductanceSum(int nodes, int n, DeviceBuffer g, DeviceBuffer y, DeviceBuffer out) {

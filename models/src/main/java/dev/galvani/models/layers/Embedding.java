@@ -7,7 +7,7 @@ import dev.galvani.engine.nn.Module;
 
 /**
  * Token embedding: input [N, T] of token ids (held as floats), output [N, T, D]. Row 0 is the
- * padding token and is kept at zero (the text baseline of METHODS.md is the padding embedding).
+ * padding token and is kept at zero (the text baseline of docs/methods.md §0 is the padding embedding).
  */
 public final class Embedding extends Module {
     public final int vocab, dim;

@@ -9,7 +9,7 @@ import dev.galvani.models.layers.Pool;
  * GoogLeNet's Inception module (torchvision naming): {@code branch1} 1x1; {@code branch2} 1x1 then
  * 3x3; {@code branch3} 1x1 then two 3x3 (a factorised 5x5); {@code branch4} 3x3 max pool then 1x1
  * projection; outputs concatenated along channels. The block's own output (the concatenation) is
- * the layer that every path crosses, so conductance is conserved there (METHODS.md §1).
+ * the layer that every path crosses, so conductance is conserved there (docs/methods.md §1.8).
  */
 public final class InceptionBlock extends Concat {
     public final int outChannels;

@@ -97,18 +97,14 @@ public final class Trainer {
 
     /** Confusion matrix [true][predicted]. */
     public static int[][] confusion(Module model, Dataset data, int batch) {
-        boolean was = model.isTraining();
-        model.eval();
         int k = data.classes();
         int[][] cm = new int[k][k];
-        try (Grad.Scope s = Grad.off()) {
+        try (Module.Mode e = model.evaluating(); Grad.Scope s = Grad.off()) {
             for (int from = 0; from < data.size(); from += batch) {
                 Dataset.Batch b = data.batch(Dataset.range(from, Math.min(data.size(), from + batch)));
                 int[] pred = F.argmax(model.call(b.x()));
                 for (int i = 0; i < pred.length; i++) cm[b.y()[i]][pred[i]]++;
             }
-        } finally {
-            model.train(was);
         }
         return cm;
     }

@@ -16,7 +16,7 @@ import java.util.Map;
 
 /**
  * AND/OR interactions of one or many samples at every chosen layer (Cheng et al., ICML 2024;
- * METHODS.md §3): one sweep of {@code 2^n} masked passes per sample captures every layer's
+ * docs/methods.md §3.5): one sweep of {@code 2^n} masked passes per sample captures every layer's
  * features; each layer's readout turns them into the game {@code v^(l)(x_T)}; the AND-OR
  * decomposition gives sparse interactions aligned by subset across layers.
  */

@@ -3,17 +3,17 @@ package dev.galvani.attribution.interactions.extract;
 import dev.galvani.engine.GalvaniException;
 import dev.galvani.engine.Tensor;
 import dev.galvani.engine.autodiff.Grad;
-import dev.galvani.engine.nn.HookHandle;
-import dev.galvani.engine.nn.Hooks;
+import dev.galvani.engine.nn.CachedRun;
+import dev.galvani.engine.nn.Hook;
 import dev.galvani.engine.nn.Module;
+import dev.galvani.engine.nn.NamedHook;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * All {@code 2^n} masked samples of one example as batched forward passes (METHODS.md §3): masking
+ * All {@code 2^n} masked samples of one example as batched forward passes (docs/methods.md §3.1): masking
  * is a graph transformation, not a copy of the input per subset in user code. The example is
  * repeated per subset and a hook on the masking node (the input, or a named node such as a text
  * model's embedding) replaces its value by {@code b + m_T ⊙ (v − b)}. Every requested layer's
@@ -36,31 +36,27 @@ public final class MaskedPasses {
                                long maxBytes) {
         int n = players.count();
         long subsets = 1L << n;
-        boolean was = model.isTraining();
-        model.eval();
         Map<String, float[]> feats = new LinkedHashMap<>();
         Map<String, Integer> units = new LinkedHashMap<>();
         float[] logits = null;
         int classes = 0;
-        try (Grad.Scope g = Grad.off()) {
+        try (Module.Mode e = model.evaluating(); Grad.Scope g = Grad.off()) {
             for (long s0 = 0; s0 < subsets; s0 += maxRows) {
                 long s1 = Math.min(subsets, s0 + maxRows);
                 int rows = (int) (s1 - s0);
-                Map<String, Tensor> cache = new LinkedHashMap<>();
-                List<HookHandle> handles = new ArrayList<>();
                 Tensor input;
+                NamedHook[] mask = {};
                 if (maskNode == null) {
                     input = maskInput(x, players, s0, s1);
                 } else {
                     input = x.tile(rows);
                     long from = s0, to = s1;
-                    handles.add(model.hook(maskNode, (name, v) -> maskPositions(v, players, from, to)));
+                    Hook masking = (name, v) -> maskPositions(v, players, from, to);
+                    mask = new NamedHook[] {masking.at(maskNode)};
                 }
-                for (String l : layers) handles.add(model.hook(l, Hooks.cache(cache)));
-                Tensor out;
-                try (HookHandle h = HookHandle.all(handles)) {
-                    out = model.call(input);
-                }
+                CachedRun run = model.runWithCache(input, layers, mask);
+                Map<String, Tensor> cache = run.cache();
+                Tensor out = run.output();
                 if (logits == null) {
                     classes = out.size(1);
                     long need = subsets * 4L * classes;
@@ -82,8 +78,6 @@ public final class MaskedPasses {
                     System.arraycopy(pooled, 0, feats.get(l), (int) (s0 * units.get(l)), pooled.length);
                 }
             }
-        } finally {
-            model.train(was);
         }
         return new Features(n, feats, units, logits, classes);
     }

@@ -6,7 +6,7 @@ import dev.galvani.engine.Rng;
 import java.util.Arrays;
 
 /**
- * Input variables (players) of an interaction game (METHODS.md §3): which positions of the input
+ * Input variables (players) of an interaction game (docs/methods.md §3.1): which positions of the input
  * (or of a named node's output) belong to each player. A masked sample {@code x_T} keeps the players
  * in {@code T} (bit i = player i) and puts the baseline at the others; positions that belong to no
  * player are always kept.

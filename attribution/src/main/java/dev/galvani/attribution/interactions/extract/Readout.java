@@ -2,7 +2,7 @@ package dev.galvani.attribution.interactions.extract;
 
 /**
  * How a layer's (pooled) features become the game's value {@code v(x_T)}: the log-odds of the true
- * class, {@code log p/(1−p) = z_y − logsumexp_{c≠y} z_c} (METHODS.md §3), from a linear classifier
+ * class, {@code log p/(1−p) = z_y − logsumexp_{c≠y} z_c} (docs/methods.md §3.1), from a linear classifier
  * trained on that layer's features, or from the net's own logits at the last layer.
  */
 @FunctionalInterface

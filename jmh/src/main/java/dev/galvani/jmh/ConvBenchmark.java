@@ -1,4 +1,4 @@
-package dev.galvani.bench;
+package dev.galvani.jmh;
 
 import dev.galvani.engine.F;
 import dev.galvani.engine.Rng;

@@ -1,5 +1,6 @@
-package dev.galvani.bench;
+package dev.galvani.jmh;
 
+import dev.galvani.bench.GemmBench;
 import dev.galvani.kernels.Gemm;
 import org.ejml.data.FMatrixRMaj;
 import org.ejml.dense.row.CommonOps_FDRM;
@@ -20,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * C = A B for square n x n float matrices: Galvani's {@link Gemm#sgemm} against EJML's
  * {@code CommonOps_FDRM.mult} in the same run. GFLOP/s = 2 n^3 / time. Run with
- * {@code java -jar bench/target/benchmarks.jar GemmBenchmark}.
+ * {@code java -jar jmh/target/benchmarks.jar GemmBenchmark}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

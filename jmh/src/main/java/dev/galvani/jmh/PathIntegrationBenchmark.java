@@ -1,4 +1,4 @@
-package dev.galvani.bench;
+package dev.galvani.jmh;
 
 import dev.galvani.attribution.conductance.Discretisation;
 import dev.galvani.attribution.conductance.LayerConductance;
