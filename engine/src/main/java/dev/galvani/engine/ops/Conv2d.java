@@ -4,6 +4,8 @@ import dev.galvani.engine.ShapeException;
 import dev.galvani.engine.Tensor;
 import dev.galvani.kernels.Backend;
 import dev.galvani.kernels.Backends;
+import dev.galvani.kernels.CpuBackend;
+import dev.galvani.kernels.DirectConv;
 import dev.galvani.kernels.Depthwise;
 import dev.galvani.kernels.Im2col;
 
@@ -15,7 +17,11 @@ import dev.galvani.kernels.Im2col;
  * ({@link Im2col}) and multiplied by the group's weights in one GEMM. VJP: {@code dW = dY colᵀ},
  * {@code dX = col2im(Wᵀ dY)}, {@code db = Σ dY}. JVP: {@code conv(ẋ, W) + conv(x, Ẇ) + ḃ}.
  * Depthwise layers (one input and one output channel per group) skip the unfolding and run the
- * direct kernel {@link Depthwise} instead.
+ * direct kernel {@link Depthwise} instead; on the CPU with the Vector API, 'same' stride-1 layers
+ * (3x3 padding 1, 5x5 padding 2, ...) run {@link DirectConv}, which reads the shifted planes in
+ * place of the column matrix: its forward pass is bit-identical to the unfolding, and its
+ * gradients are the same sums in another order (within the usual float bound of a dot product,
+ * checked in the kernel's tests).
  */
 public final class Conv2d extends Op {
     /**
@@ -28,6 +34,7 @@ public final class Conv2d extends Op {
     private final int sh, sw, ph, pw, dh, dw, groups;
     private Geometry geo;
     private Depthwise depthwise; // set when each group has one input and one output channel
+    private DirectConv direct;   // set for other 'same' stride-1 layers on the CPU with the Vector API
 
     public Conv2d(int sh, int sw, int ph, int pw, int dh, int dw, int groups) {
         this.sh = sh;
@@ -70,7 +77,12 @@ public final class Conv2d extends Op {
         }
         int cg = c / groups;
         geo = new Geometry(n, c, h, w, o, kh, kw, ho, wo, cg, o / groups, cg * kh * kw, ho * wo);
-        if (cg == 1 && o == groups) depthwise = new Depthwise(c, h, w, kh, kw, sh, sw, ph, pw, dh, dw);
+        if (cg == 1 && o == groups) {
+            depthwise = new Depthwise(c, h, w, kh, kw, sh, sw, ph, pw, dh, dw);
+        } else if (DirectConv.applies(h, w, kh, kw, sh, sw, ph, pw, dh, dw) && DirectConv.available()
+                && Backends.current() instanceof CpuBackend) {
+            direct = new DirectConv(h, w, kh, kw, ph, pw, dh, dw);
+        }
         return conv(x, wt, in.length > 2 ? in[2] : null);
     }
 
@@ -87,8 +99,16 @@ public final class Conv2d extends Op {
     private Tensor conv(Tensor x, Tensor wt, Tensor b) {
         Geometry g = geo;
         float[] y = new float[g.n * g.o * g.p];
-        if (depthwise != null) depthwise.forward(g.n, x.data(), wt.data(), y);
-        else unfoldAndMultiply(x.data(), wt.data(), y);
+        if (depthwise != null) {
+            depthwise.forward(g.n, x.data(), wt.data(), y);
+        } else if (direct != null) {
+            for (int gi = 0; gi < groups; gi++) {
+                direct.forward(g.n, x.data(), gi * g.cg * g.h * g.w, g.c * g.h * g.w, g.cg, wt.data(), gi * g.og * g.k, g.og,
+                        y, gi * g.og * g.p, g.o * g.p);
+            }
+        } else {
+            unfoldAndMultiply(x.data(), wt.data(), y);
+        }
         if (b != null) {
             float[] bd = b.data();
             for (int i = 0; i < g.n; i++) {
@@ -155,6 +175,18 @@ public final class Conv2d extends Op {
         if (depthwise != null) {
             if (needX) depthwise.backwardInput(g.n, gd, wd, dx);
             if (needW) depthwise.backwardWeight(g.n, gd, xd, dwt);
+        } else if (direct != null) {
+            int xPlane = g.h * g.w;
+            for (int gi = 0; gi < groups; gi++) {
+                if (needX) {
+                    direct.backwardInput(g.n, gd, gi * g.og * g.p, g.o * g.p, g.og, wd, gi * g.og * g.k, g.cg,
+                            dx, gi * g.cg * xPlane, g.c * xPlane);
+                }
+                if (needW) {
+                    direct.backwardWeight(g.n, gd, gi * g.og * g.p, g.o * g.p, g.og, xd, gi * g.cg * xPlane, g.c * xPlane, g.cg,
+                            dwt, gi * g.og * g.k);
+                }
+            }
         } else {
             unfoldedVjp(gd, xd, wd, dx, dwt);
         }
