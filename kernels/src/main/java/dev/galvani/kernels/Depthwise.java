@@ -1,8 +1,5 @@
 package dev.galvani.kernels;
 
-import java.util.ArrayList;
-import java.util.List;
-
 /**
  * Direct depthwise convolution (one input and one output channel per group, MobileNet's 3x3
  * depthwise layers). Through {@link Im2col} such a layer is one tiny GEMM per channel
@@ -96,24 +93,8 @@ public record Depthwise(int c, int h, int w, int kh, int kw, int sh, int sw, int
         }
     }
 
-    private interface Range {
-        void run(int from, int to);
-    }
-
     /** Splits [0, count) into contiguous ranges, one per available thread when the work is large. */
-    private void split(int count, Range body) {
-        long work = (long) count * ho() * wo() * kh * kw;
-        int parts = (int) Math.min(Math.min(Parallel.available(), count), Math.max(1, work / PARALLEL_WORK));
-        if (parts <= 1) {
-            body.run(0, count);
-            return;
-        }
-        List<Runnable> jobs = new ArrayList<>();
-        int step = (count + parts - 1) / parts;
-        for (int a = 0; a < count; a += step) {
-            int from = a, to = Math.min(count, a + step);
-            jobs.add(() -> body.run(from, to));
-        }
-        Parallel.run(jobs);
+    private void split(int count, Parallel.Range body) {
+        Parallel.split(count, (long) count * ho() * wo() * kh * kw, PARALLEL_WORK, body);
     }
 }

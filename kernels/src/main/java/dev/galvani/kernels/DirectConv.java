@@ -1,8 +1,5 @@
 package dev.galvani.kernels;
 
-import java.util.ArrayList;
-import java.util.List;
-
 /**
  * Direct convolution of 'same' stride-1 layers (output as large as the input: 3x3 with padding 1,
  * 5x5 with padding 2, dilated alike), without unfolding. Output position {@code p = oh * w + ow}
@@ -106,24 +103,9 @@ public record DirectConv(int h, int w, int kh, int kw, int ph, int pw, int dh, i
         }
     }
 
-    private interface Range {
-        void run(int from, int to);
-    }
-
     /** Splits [0, count) into contiguous ranges, one per available thread when the work (per item) is large. */
-    private static void split(int count, long workPerItem, Range body) {
-        int parts = (int) Math.min(Math.min(Parallel.available(), count), Math.max(1, count * workPerItem / PARALLEL_WORK));
-        if (parts <= 1) {
-            body.run(0, count);
-            return;
-        }
-        List<Runnable> jobs = new ArrayList<>();
-        int step = (count + parts - 1) / parts;
-        for (int a = 0; a < count; a += step) {
-            int from = a, to = Math.min(count, a + step);
-            jobs.add(() -> body.run(from, to));
-        }
-        Parallel.run(jobs);
+    private static void split(int count, long workPerItem, Parallel.Range body) {
+        Parallel.split(count, count * workPerItem, PARALLEL_WORK, body);
     }
 
     private void run(int n, float[] x, int xOff, int xImage, int cin, float[] packed, int cout,
