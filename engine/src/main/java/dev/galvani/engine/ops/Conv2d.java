@@ -8,6 +8,11 @@ import dev.galvani.kernels.CpuBackend;
 import dev.galvani.kernels.DirectConv;
 import dev.galvani.kernels.Depthwise;
 import dev.galvani.kernels.Im2col;
+import dev.galvani.kernels.Parallel;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * 2-d convolution (cross-correlation, as PyTorch): x [N, C, H, W], weight [O, C/groups, kh, kw],
@@ -29,6 +34,10 @@ public final class Conv2d extends Op {
      * enough that the column matrix stays in cache. {@code -Dgalvani.conv.columns} overrides it.
      */
     private static final int COLUMNS = Integer.getInteger("galvani.conv.columns", 256);
+    /** Floating-point multiply-adds below which the unfolding's chunks run on one thread. */
+    private static final long PARALLEL_WORK = 1L << 21;
+    /** Slabs of chunks whose weight gradients are summed apart (a fixed count: the sums do not depend on the threads). */
+    private static final int SLABS = 2;
     /** Most floats in one column matrix (64 MB), whatever the chunk. */
     private static final int MAX_COL = 16 << 20;
     private final int sh, sw, ph, pw, dh, dw, groups;
@@ -125,16 +134,28 @@ public final class Conv2d extends Op {
     /**
      * One GEMM per group and chunk of images over the unfolded input; y [N, O, P] is overwritten.
      * A chunk of one image writes straight into y (its [og, P] block is contiguous there), and a
-     * pointwise convolution reads its input in place instead of unfolding it.
+     * pointwise convolution reads its input in place instead of unfolding it. On the CPU the
+     * chunks are split over threads (each chunk's outputs computed by one, whole), so that the
+     * unfolding and the copies run in parallel too, not only the GEMMs large enough to split.
      */
     private void unfoldAndMultiply(float[] xd, float[] wd, float[] y) {
         Geometry g = geo;
+        int chunk = chunk(), chunks = (g.n + chunk - 1) / chunk;
+        if (!(Backends.current() instanceof CpuBackend)) {
+            multiplyChunks(xd, wd, y, 0, chunks, chunk);
+            return;
+        }
+        Parallel.split(chunks, (long) g.n * g.o * g.p * g.k, PARALLEL_WORK, (c0, c1) -> multiplyChunks(xd, wd, y, c0, c1, chunk));
+    }
+
+    /** Chunks [c0, c1) of {@code chunk} images each. */
+    private void multiplyChunks(float[] xd, float[] wd, float[] y, int c0, int c1, int chunk) {
+        Geometry g = geo;
         Backend be = Backends.current();
-        int chunk = chunk();
         boolean direct = pointwise();
         float[] col = chunk == 1 && direct ? null : new float[g.k * chunk * g.p];
         float[] tmp = chunk == 1 ? null : new float[g.og * chunk * g.p];
-        for (int n0 = 0; n0 < g.n; n0 += chunk) {
+        for (int n0 = c0 * chunk; n0 < Math.min(g.n, c1 * chunk); n0 += chunk) {
             int nc = Math.min(chunk, g.n - n0), ld = nc * g.p;
             for (int gi = 0; gi < groups; gi++) {
                 int wOff = gi * g.og * g.k;
@@ -211,16 +232,42 @@ public final class Conv2d extends Op {
     /**
      * VJP through the unfolding: {@code dW += dY colᵀ}, {@code dX += col2im(Wᵀ dY)} (null: not
      * wanted). For a chunk of one image dY is read in place, and a pointwise convolution uses x as
-     * its own column matrix and accumulates dX without folding.
+     * its own column matrix and accumulates dX without folding. On the CPU the chunks form
+     * {@link #SLABS} slabs run in parallel: each slab adds its chunks' dW into a sum of its own, in
+     * chunk order, and the slabs' sums are added in slab order, so the numbers do not depend on the
+     * thread count (the slab count is fixed).
      */
     private void unfoldedVjp(float[] gd, float[] xd, float[] wd, float[] dx, float[] dwt) {
         Geometry g = geo;
+        int chunk = chunk(), chunks = (g.n + chunk - 1) / chunk;
+        if (chunks < SLABS || !(Backends.current() instanceof CpuBackend)) {
+            vjpChunks(gd, xd, wd, dx, dwt, 0, chunks, chunk);
+            return;
+        }
+        float[][] sums = new float[SLABS][];
+        List<Supplier<Void>> jobs = new ArrayList<>();
+        for (int s = 0; s < SLABS; s++) {
+            int slab = s, c0 = s * chunks / SLABS, c1 = (s + 1) * chunks / SLABS;
+            sums[s] = dwt == null ? null : s == 0 ? dwt : new float[dwt.length];
+            jobs.add(() -> {
+                vjpChunks(gd, xd, wd, dx, sums[slab], c0, c1, chunk);
+                return null;
+            });
+        }
+        Parallel.map(jobs);
+        for (int s = 1; s < SLABS && dwt != null; s++) {
+            for (int i = 0; i < dwt.length; i++) dwt[i] += sums[s][i];
+        }
+    }
+
+    /** The VJP of chunks [c0, c1); dW accumulates into dwt. */
+    private void vjpChunks(float[] gd, float[] xd, float[] wd, float[] dx, float[] dwt, int c0, int c1, int chunk) {
+        Geometry g = geo;
         Backend be = Backends.current();
         boolean needX = dx != null, needW = dwt != null, direct = pointwise();
-        int chunk = chunk();
         float[] col = chunk == 1 && direct ? null : new float[g.k * chunk * g.p];
         float[] gy = chunk == 1 ? null : new float[g.og * chunk * g.p];
-        for (int n0 = 0; n0 < g.n; n0 += chunk) {
+        for (int n0 = c0 * chunk; n0 < Math.min(g.n, c1 * chunk); n0 += chunk) {
             int nc = Math.min(chunk, g.n - n0), ld = nc * g.p;
             for (int gi = 0; gi < groups; gi++) {
                 int wOff = gi * g.og * g.k, xOff = (n0 * g.c + gi * g.cg) * g.h * g.w;
