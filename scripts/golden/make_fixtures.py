@@ -5,7 +5,7 @@ Run from the repository root, with Debian's python3-torch (and python3-matplotli
 which Captum imports) and Captum's source at tag v0.8.0 on PYTHONPATH:
 
     git clone --branch v0.8.0 --depth 1 https://github.com/pytorch/captum /tmp/captum
-    PYTHONPATH=/tmp/captum /usr/bin/python3 scripts/golden/make_fixtures.py
+    PYTHONPATH=/tmp/captum /usr/bin/python3 scripts/golden/make_fixtures.py [ops] [captum] [models]
 
 It writes small safetensors files under */src/test/resources/golden/; the tests compare
 Galvani's numbers with them. Only the fixtures are committed, not PyTorch or Captum.
@@ -21,17 +21,20 @@ import torch.nn.functional as F
 
 import captum
 from captum.attr import (IntegratedGradients, InternalInfluence, LayerActivation,
-                         LayerConductance, LayerGradientXActivation)
+                         LayerConductance, LayerGradientXActivation, NeuronConductance)
+from captum.attr._utils.approximation_methods import approximation_parameters
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def save(path, tensors, metadata):
-    """Minimal safetensors writer (F32 only): 8-byte LE header length, JSON header, raw LE data."""
+    """Minimal safetensors writer (F32, F64 for float64 tensors): 8-byte LE header length, JSON header, raw LE data."""
     header, blobs, offset = {}, [], 0
     for name, t in tensors.items():
-        a = np.ascontiguousarray(t.detach().cpu().numpy().astype("<f4"))
-        header[name] = {"dtype": "F32", "shape": list(a.shape), "data_offsets": [offset, offset + a.nbytes]}
+        f64 = t.dtype == torch.float64
+        a = np.ascontiguousarray(t.detach().cpu().numpy().astype("<f8" if f64 else "<f4"))
+        header[name] = {"dtype": "F64" if f64 else "F32", "shape": list(a.shape),
+                        "data_offsets": [offset, offset + a.nbytes]}
         blobs.append(a.tobytes())
         offset += a.nbytes
     header["__metadata__"] = {k: str(v) for k, v in metadata.items()}
@@ -119,6 +122,31 @@ def captum_fixture():
     out["internal_influence.relu2.gausslegendre"] = ii.attribute(x, target=target, n_steps=m, method="gausslegendre")
     out["grad_x_act.relu2"] = LayerGradientXActivation(net, net.relu2).attribute(x, target=target)
     out["activation.relu2"] = LayerActivation(net, net.relu2).attribute(x)
+    # Captum's own node counts and step sizes: IG and internal influence on m nodes (trapezoid: 1/m steps)
+    out["ig.riemann_trapezoid"] = ig.attribute(x, target=target, n_steps=m, method="riemann_trapezoid")
+    out["internal_influence.relu2.riemann_trapezoid"] = ii.attribute(x, target=target, n_steps=m,
+                                                                     method="riemann_trapezoid")
+    # The log-probability target: the same net with log-softmax on top
+    logp = nn.Sequential(net, nn.LogSoftmax(dim=1)).eval()
+    out["conductance.relu2.gausslegendre.logprob"] = LayerConductance(logp, net.relu2).attribute(
+        x, target=target, n_steps=m, method="gausslegendre")
+    out["ig.gausslegendre.logprob"] = IntegratedGradients(logp).attribute(x, target=target, n_steps=m,
+                                                                         method="gausslegendre")
+    out["logprob"] = logp(x).detach()
+    # NeuronConductance of single units (c, h, w), Captum's default method and Gauss-Legendre
+    for layer_name, layer, neurons in [("relu2", net.relu2, [(0, 1, 2), (3, 0, 3), (5, 2, 2)]),
+                                       ("relu1", net.relu1, [(1, 4, 5), (2, 0, 0)])]:
+        for method in ["riemann_trapezoid", "gausslegendre"]:
+            nc = NeuronConductance(net, layer)
+            for c, h, w in neurons:
+                out[f"neuron_conductance.{layer_name}.{c}.{h}.{w}.{method}"] = nc.attribute(
+                    x, neuron_selector=(c, h, w), target=target, n_steps=m, method=method)
+    # Captum's nodes (alphas) and weights (step sizes)
+    for method in ["riemann_trapezoid", "riemann_left", "riemann_right", "riemann_middle", "gausslegendre"]:
+        step_sizes, alphas = approximation_parameters(method)
+        for n in [2, 7, 50]:
+            out[f"quadrature.{method}.{n}.alphas"] = torch.tensor(alphas(n), dtype=torch.float64)
+            out[f"quadrature.{method}.{n}.step_sizes"] = torch.tensor(step_sizes(n), dtype=torch.float64)
     save(os.path.join(ROOT, "attribution/src/test/resources/golden/captum_small_convnet.safetensors"), out,
          {"torch": torch.__version__, "captum": captum.__version__, "steps": str(m),
           "generator": "scripts/golden/make_fixtures.py"})
@@ -162,6 +190,8 @@ def model_fixtures():
 
 
 if __name__ == "__main__":
-    ops_fixture()
-    captum_fixture()
-    model_fixtures()
+    import sys
+    wanted = sys.argv[1:] or ["ops", "captum", "models"]  # e.g. `make_fixtures.py captum` for one file
+    for name, make in [("ops", ops_fixture), ("captum", captum_fixture), ("models", model_fixtures)]:
+        if name in wanted:
+            make()

@@ -224,7 +224,8 @@ def save_galvani_checkpoint(path, state, metadata):
         header[name] = {"dtype": dt, "shape": list(a.shape), "data_offsets": [offset, offset + a.nbytes]}
         blobs.append(a.tobytes())
         offset += a.nbytes
-    header["__metadata__"] = {k: str(v) for k, v in metadata.items()}
+    # Galvani's checksum covers the weights it wrote: new weights must not carry it
+    header["__metadata__"] = {k: str(v) for k, v in metadata.items() if k not in ("galvani.crc32c", "galvani.checksum")}
     h = json.dumps(header, separators=(",", ":")).encode()
     h += b" " * ((8 - len(h) % 8) % 8)
     with open(path, "wb") as f:

@@ -9,6 +9,7 @@ import dev.galvani.engine.GalvaniException;
 import dev.galvani.engine.Tensor;
 import dev.galvani.engine.autodiff.Grad;
 import dev.galvani.models.SavedModel;
+import dev.galvani.models.data.DataSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -27,8 +28,11 @@ final class AblateCommand implements Runnable {
     @Option(names = "--mode", defaultValue = "zero", description = "zero, mean (over the test examples given), or patch (from --patch-indices)") String mode;
     @Option(names = "--indices", defaultValue = "0-7") String indices;
     @Option(names = "--patch-indices", description = "Examples whose values are patched in (same count as --indices)") String patchIndices;
+    @Option(names = "--input", split = ",", description = "Inputs instead of the test split: images, .npy arrays or folders of them (an ONNX model needs them)") List<Path> input;
+    @Option(names = "--patch-input", split = ",", description = "Inputs whose values are patched in (as many as --input)") List<Path> patchInput;
+    @Mixin ImageOptions imageOptions;
     @Option(names = "--steps", defaultValue = "32") int steps;
-    @Option(names = "--seed", defaultValue = "0") long seed;
+    @Option(names = "--seed", description = "Split seed of the held-out examples (default: the checkpoint's; another is refused)") Long seed;
     @Mixin DataOptions data;
     @Mixin DeviceOption device;
 
@@ -37,15 +41,19 @@ final class AblateCommand implements Runnable {
         device.install();
         SavedModel m = SavedModel.load(checkpoint);
         if ((units == null) == (topK == null)) throw new GalvaniException("give either --units or --top-k");
-        Inputs.Examples ex = Inputs.fromTestSplit(m, data, indices, seed);
+        layer = Inputs.canonical(m, List.of(layer)).get(0);
+        if (input == null && m.onnx() != null && !Inputs.fitsImageData(m)) throw Inputs.noDataSet(checkpoint);
+        DataSpec spec = input != null || patchInput != null ? null : data.evaluation(m, checkpoint, null, null, seed);
+        Inputs.Examples ex = input != null ? Inputs.files(m, input, imageOptions) : Inputs.fromTestSplit(m, data, indices, spec);
         Ablation ab = new Ablation(m.model(), layer);
         switch (Ablation.Mode.parse(mode)) {
             case ZERO -> ab.zero();
             case MEAN -> ab.mean(ex.x());
             case PATCH -> {
-                if (patchIndices == null) throw new GalvaniException("--mode patch needs --patch-indices");
-                Inputs.Examples src = Inputs.fromTestSplit(m, data, patchIndices, seed);
-                if (src.x().size(0) != ex.x().size(0)) throw new GalvaniException("--patch-indices must name as many examples as --indices");
+                if (patchIndices == null && patchInput == null) throw new GalvaniException("--mode patch needs --patch-indices (or --patch-input)");
+                Inputs.Examples src = patchInput != null ? Inputs.files(m, patchInput, imageOptions)
+                        : Inputs.fromTestSplit(m, data, patchIndices, spec != null ? spec : data.evaluation(m, checkpoint, null, null, seed));
+                if (src.x().size(0) != ex.x().size(0)) throw new GalvaniException("the patch source must name as many examples as the inputs (" + ex.x().size(0) + ")");
                 ab.patchFrom(src.x());
             }
         }

@@ -3,8 +3,6 @@ package dev.galvani.cli;
 import dev.galvani.attribution.conductance.AttributionResult;
 import dev.galvani.attribution.conductance.Discretisation;
 import dev.galvani.attribution.conductance.LayerConductance;
-import dev.galvani.attribution.conductance.Quadrature;
-import dev.galvani.attribution.conductance.TargetKind;
 import dev.galvani.engine.GalvaniException;
 import dev.galvani.engine.Tensor;
 import dev.galvani.models.SavedModel;
@@ -13,7 +11,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -56,22 +53,11 @@ abstract class AttributeCommand implements Runnable {
         @Override String method() { return "activation"; }
     }
 
-    @Option(names = "--checkpoint", required = true) Path checkpoint;
+    @Mixin PathOptions path;
     @Option(names = "--layer", split = ",", description = "Node names, comma-separated (see 'galvani model show')") List<String> layers = new ArrayList<>();
-    @Option(names = "--indices", defaultValue = "0-7", description = "Examples of the test split: 0-15 or 3,7,9 (default ${DEFAULT-VALUE})") String indices;
-    @Option(names = "--input", description = "An image file instead: 28x28 PNG, or IDX images .gz (with --index)") Path input;
-    @Option(names = "--index", defaultValue = "0") int index;
-    @Option(names = "--text", description = "Sentences instead (text models), repeatable") List<String> text;
-    @Option(names = "--steps", defaultValue = "50") int steps;
-    @Option(names = "--method", defaultValue = "gausslegendre", description = "left, right, middle, trapezoid, gausslegendre") String method;
-    @Option(names = "--discretisation", defaultValue = "jvp", description = "jvp (exact dy/da) or captum (Captum-compatible differences)") String discretisation;
-    @Option(names = "--target", defaultValue = "logit", description = "logit, probability, log-probability") String target;
-    @Option(names = "--class", description = "Target class for every example (default: the predicted class)") Integer targetClass;
-    @Option(names = "--baseline", defaultValue = "zeros", description = "zeros (default; text: the padding embedding) or mean (the mean training image)") String baseline;
-    @Option(names = "--max-rows", defaultValue = "64", description = "Memory bound: most path rows (steps x examples) per pass (default ${DEFAULT-VALUE})") int maxRows;
+    @Option(names = "--captum-exact", description = "Captum 0.8's step sizes (trapezoid: 1/m, halved at the ends) and, with --discretisation captum, IG and internal influence on its m nodes") boolean captumExact;
     @Option(names = "--per-unit", description = "Also write every unit's score, not only per filter") boolean perUnit;
     @Option(names = "--out", required = true) Path out;
-    @Option(names = "--seed", defaultValue = "0") long seed;
     @Mixin DataOptions dataOptions;
     @Mixin DeviceOption device;
 
@@ -79,48 +65,32 @@ abstract class AttributeCommand implements Runnable {
     public void run() {
         device.install();
         String name = method();
-        SavedModel m = SavedModel.load(checkpoint);
-        Discretisation disc = switch (discretisation.toLowerCase(Locale.ROOT)) {
-            case "jvp" -> Discretisation.JVP;
-            case "captum" -> Discretisation.CAPTUM;
-            default -> throw new GalvaniException("--discretisation must be jvp or captum, got '" + discretisation + "'");
-        };
-        if (layers.isEmpty() && !name.equals("ig")) throw new GalvaniException("--layer is required (see 'galvani model show " + m.architecture() + "')");
-        Inputs.Examples ex;
-        if (text != null) {
-            if (!Inputs.isText(m)) throw new GalvaniException("--text needs a text model; this checkpoint is '" + m.architecture() + "'");
-            ex = Inputs.sentences(m, text);
-        } else if (input != null) {
-            ex = Inputs.imageFile(m, input, index);
-        } else {
-            ex = Inputs.fromTestSplit(m, dataOptions, indices, seed);
+        SavedModel m = SavedModel.load(path.checkpoint);
+        Discretisation disc = path.discretisation();
+        if (layers.isEmpty() && !name.equals("ig")) {
+            throw new GalvaniException("--layer is required (see 'galvani model show " + (m.onnx() != null ? path.checkpoint : m.architecture()) + "')");
         }
-        LayerConductance lc = new LayerConductance(m.model()).layers(layers.toArray(new String[0])).steps(steps)
-                .method(Quadrature.parse(method)).discretisation(disc).target(TargetKind.parse(target)).maxRows(maxRows);
-        if (Inputs.isText(m)) lc.pathFrom("embedding");
+        layers = Inputs.canonical(m, layers);
+        Inputs.Examples ex = path.examples(m, dataOptions);
+        LayerConductance lc = new LayerConductance(m.model()).layers(layers.toArray(new String[0])).steps(path.steps)
+                .method(path.quadrature()).discretisation(disc).target(path.targetKind()).captumExact(captumExact);
+        if (path.maxRows != null) lc.maxRows(path.maxRows);
+        if (Inputs.isText(m)) lc.pathFrom(path.embeddingNode(m));
         lc.integratedGradients(name.equals("ig")); // the others need only the layers: the backward pass stops there
-        switch (baseline.toLowerCase(Locale.ROOT)) {
-            case "zeros" -> { }
-            case "mean" -> {
-                if (Inputs.isText(m)) throw new GalvaniException("--baseline mean is for image models; a text model's baseline is the padding embedding");
-                lc.baseline(Inputs.meanTrainingImage(m, dataOptions, 2000));
-            }
-            default -> throw new GalvaniException("--baseline must be zeros or mean, got '" + baseline + "'");
-        }
-        int[] cls = null;
-        if (targetClass != null) {
-            cls = new int[ex.x().size(0)];
-            Arrays.fill(cls, targetClass);
-        }
+        Tensor base = path.baseline(m, dataOptions);
+        if (base != null) lc.baseline(base);
+        int[] cls = path.classes(ex.x().size(0));
         AttributionResult r = lc.attribute(ex.x(), cls);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("method", name);
-        json.put("checkpoint", checkpoint.toString());
+        json.put("checkpoint", path.checkpoint.toString());
         json.put("architecture", m.architecture());
-        json.put("steps", steps);
+        json.put("steps", path.steps);
         json.put("quadrature", r.method().name().toLowerCase(Locale.ROOT));
         json.put("discretisation", disc.name().toLowerCase(Locale.ROOT));
+        json.put("captum_exact", captumExact);
         json.put("target", r.target().name().toLowerCase(Locale.ROOT));
+        if (ex.preprocessing() != null) json.put("preprocessing", ex.preprocessing());
         List<Object> exs = new ArrayList<>();
         for (int i = 0; i < r.examples(); i++) {
             Map<String, Object> e = new LinkedHashMap<>();
@@ -158,15 +128,7 @@ abstract class AttributeCommand implements Runnable {
             exs.add(e);
         }
         json.put("examples", exs);
-        try {
-            Path parent = out.toAbsolutePath().getParent();
-            if (parent != null) Files.createDirectories(parent);
-            Path tmp = Files.createTempFile(parent, ".galvani", ".json");
-            Files.writeString(tmp, Json.pretty(json));
-            Files.move(tmp, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } catch (java.io.IOException e) {
-            throw new GalvaniException("cannot write " + out + ": " + e.getMessage());
-        }
+        Json.write(out, json);
         for (String l : layers) {
             if (name.equals("conductance")) {
                 double[] rel = r.relativeDelta(l).clone();

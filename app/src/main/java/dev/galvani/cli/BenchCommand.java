@@ -6,6 +6,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -20,6 +21,8 @@ import java.util.List;
             BenchCommand.Conductance.class,
             BenchCommand.Training.class,
             BenchCommand.Interactions.class,
+            BenchCommand.NeuronConductance.class,
+            BenchCommand.Onnx.class,
         })
 final class BenchCommand implements Runnable {
 
@@ -60,6 +63,37 @@ final class BenchCommand implements Runnable {
                 spec.commandLine().getOut().println(json ? r.toJson() : r.toText());
                 spec.commandLine().getOut().flush();
             }
+        }
+    }
+
+    @Command(name = "onnx", mixinStandardHelpOptions = true,
+            description = "Full-size nets from scripts/onnx/export_torchvision.py: logits against ONNX Runtime and PyTorch, every node against ONNX Runtime, "
+                    + "forward images/s (batch 8, 224x224) of Galvani, ONNX Runtime and PyTorch one after another, peak heap; "
+                    + "with --conductance, GoogLeNet's inception4d conductance (time, peak heap; .npy for bench/python/captum_googlenet_bench.py).")
+    static final class Onnx implements Runnable {
+        @picocli.CommandLine.Parameters(paramLabel = "DIR", description = "Folder written by scripts/onnx/export_torchvision.py") Path dir;
+        @Option(names = "--nets", split = ",", defaultValue = "googlenet,alexnet,vgg16,mobilenet_v2,resnet101") List<String> nets;
+        @Option(names = "--repeats", defaultValue = "3") int repeats;
+        @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "A Python with torch and torchvision for PyTorch's timing; 'none' to skip") String python;
+        @Option(names = "--conductance", description = "Only the conductance run: inception4d of googlenet") boolean conductance;
+        @Option(names = "--images", defaultValue = "2") int images;
+        @Option(names = "--steps", defaultValue = "50") int steps;
+        @Option(names = "--max-rows", description = "Rows per pass (default: what fits the heap)") Integer maxRows;
+
+        @Override
+        public void run() {
+            if (conductance) {
+                var r = dev.galvani.bench.OnnxBench.conductance(dir, "googlenet", "inception4d", images, steps, maxRows);
+                System.out.printf(java.util.Locale.ROOT, "googlenet %s conductance: %d images, %d steps (Captum's discretisation, Gauss-Legendre): %.2f s, peak heap %.2f GB, jdk %s, %d threads; wrote %s%n",
+                        r.layer(), r.images(), r.steps(), r.seconds(), r.peakHeap() / 1e9, Runtime.version(), dev.galvani.kernels.Parallel.threads(), r.written());
+                return;
+            }
+            List<dev.galvani.bench.OnnxBench.Row> rows = new java.util.ArrayList<>();
+            for (String n : nets) {
+                rows.add(dev.galvani.bench.OnnxBench.measure(dir, n, repeats, python.equals("none") ? null : python));
+                System.out.print(dev.galvani.bench.OnnxBench.format(rows.subList(rows.size() - 1, rows.size())));
+            }
+            System.out.print(dev.galvani.bench.OnnxBench.format(rows));
         }
     }
 
@@ -125,6 +159,26 @@ final class BenchCommand implements Runnable {
                 if (n < 1 || n > 16) throw new dev.galvani.engine.GalvaniException("--variables must be 1..16, got " + n);
                 System.out.println(dev.galvani.bench.InteractionsBench.format(dev.galvani.bench.InteractionsBench.run(n, iterations, maxRows)));
             }
+        }
+    }
+
+    @Command(name = "neuron-conductance", mixinStandardHelpOptions = true,
+            description = "Neuron conductance of all filters and all units of a layer for one image, each in one call, against one neuron at a time "
+                    + "on the same net and (with --python) against Captum's NeuronConductance on the PyTorch replica; seconds per neuron, ratios, peak memory.")
+    static final class NeuronConductance implements Runnable {
+        @Option(names = "--checkpoint", description = "Model to use (default: the Inception-style net with random weights)") java.nio.file.Path checkpoint;
+        @Option(names = "--layer", defaultValue = "inception4a") String layer;
+        @Option(names = "--steps", defaultValue = "50") int steps;
+        @Option(names = "--samples", defaultValue = "8", description = "Neurons timed one at a time in each loop (default ${DEFAULT-VALUE})") int samples;
+        @Option(names = "--python", description = "A Python with PyTorch and Captum 0.8 importable (e.g. PYTHONPATH=/tmp/captum and /usr/bin/python3) to time Captum too") String python;
+        @picocli.CommandLine.Mixin DeviceOption device;
+
+        @Override
+        public void run() {
+            device.install();
+            if (steps < 2 || samples < 1) throw new dev.galvani.engine.GalvaniException("--steps must be at least 2 and --samples at least 1");
+            System.out.print(dev.galvani.bench.NeuronConductanceBench.format(
+                    dev.galvani.bench.NeuronConductanceBench.run(checkpoint, layer, steps, samples, python, 0)));
         }
     }
 }

@@ -1,55 +1,30 @@
 package dev.galvani.cli;
 
-import dev.galvani.engine.GalvaniException;
-import dev.galvani.models.data.DataLocator;
-import dev.galvani.models.data.FashionMnist;
-import dev.galvani.models.data.GeneratedImages;
+import dev.galvani.models.SavedModel;
+import dev.galvani.models.data.DataSpec;
 import dev.galvani.models.data.ImageDataset;
-import dev.galvani.models.data.SentimentData;
+import dev.galvani.models.data.Splits;
 import dev.galvani.models.data.TextDataset;
 import picocli.CommandLine.Option;
 
-import java.util.Locale;
+import java.nio.file.Path;
 
-/** {@code --data-dir} and the data sets by name, shared by the commands. */
+/** {@code --data-dir}, shared by the commands; the splits themselves come from the checkpoint's record ({@link DataSpec}, {@link Splits}). */
 final class DataOptions {
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Folder holding fashion-mnist/, mr/, sst2/ (default: $GALVANI_DATA).")
     String dataDir;
 
-    /** Train and test splits of an image data set: fashion-mnist, generated, or auto (the first that exists). */
-    record Images(ImageDataset train, ImageDataset test) {}
-
-    Images images(String name) {
-        String n = name.toLowerCase(Locale.ROOT);
-        if (n.equals("auto")) n = DataLocator.find(dataDir, "fashion-mnist").isPresent() ? "fashion-mnist" : "generated";
-        return switch (n) {
-            case "fashion-mnist" -> {
-                FashionMnist.Splits s = FashionMnist.load(DataLocator.require(dataDir, "fashion-mnist"));
-                yield new Images(s.train(), s.test());
-            }
-            case "generated" -> {
-                ImageDataset all = GeneratedImages.generate(12000, 17);
-                yield new Images(all.subset(range(0, 10000)), all.subset(range(10000, 12000)));
-            }
-            default -> throw new GalvaniException("unknown image data set '" + name + "'; use fashion-mnist, generated or auto");
-        };
+    /** The data to score a checkpoint on: its own held-out part, or what the user names (another fold or seed of its data set is refused). */
+    DataSpec evaluation(SavedModel m, Path checkpoint, String data, Integer fold, Long seed) {
+        return m.data().evaluation(data, fold, seed, dataDir, "checkpoint " + checkpoint);
     }
 
-    /** Train and held-out parts of a text data set: mr (10-fold, --fold), sst2 (seeded 10% validation), generated. */
-    TextDataset[] text(String name, int fold, long seed) {
-        return switch (name.toLowerCase(Locale.ROOT)) {
-            case "mr" -> SentimentData.movieReviews(DataLocator.require(dataDir, "mr")).fold(fold, 10, seed);
-            case "sst2" -> SentimentData.sst2(DataLocator.require(dataDir, "sst2")).split(0.1, seed);
-            case "generated", "generated-sentiment" -> SentimentData.generated(4000, seed).split(0.2, seed + 1);
-            default -> throw new GalvaniException("unknown text data set '" + name + "'; use mr, sst2 or generated");
-        };
+    Splits.Split<TextDataset> text(DataSpec spec) {
+        return Splits.text(spec, dataDir);
     }
 
-    static boolean isText(String data) {
-        return switch (data.toLowerCase(Locale.ROOT)) {
-            case "mr", "sst2", "generated-sentiment" -> true;
-            default -> false;
-        };
+    Splits.Split<ImageDataset> images(DataSpec spec) {
+        return Splits.images(spec, dataDir);
     }
 
     static int[] range(int from, int to) {

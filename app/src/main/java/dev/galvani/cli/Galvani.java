@@ -3,12 +3,16 @@ package dev.galvani.cli;
 import dev.galvani.engine.GalvaniException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 import java.io.PrintWriter;
+import java.util.Arrays;
 
 /**
  * The {@code galvani} command. Every subcommand reports bad input as one line on stderr and a
- * non-zero exit ({@link GalvaniException}, picocli's parameter errors); a stack trace means a bug.
+ * non-zero exit ({@link GalvaniException}, picocli's parameter errors); anything else is a bug,
+ * reported in one line too, its stack trace shown with {@code --debug} or {@code GALVANI_DEBUG=1}.
  */
 @Command(name = "galvani", mixinStandardHelpOptions = true, version = "galvani 0.1.0",
         description = "Neuron attribution on a pure-Java autodiff engine.",
@@ -16,6 +20,7 @@ import java.io.PrintWriter;
             CommandLine.HelpCommand.class,
             InfoCommand.class,
             ModelCommand.class,
+            OnnxCommand.class,
             DemoCommand.class,
             TrainCommand.class,
             EvalCommand.class,
@@ -26,10 +31,15 @@ import java.io.PrintWriter;
             AttributeCommand.InternalInfluence.class,
             AttributeCommand.GradXAct.class,
             AttributeCommand.Activation.class,
+            NeuronConductanceCommand.class,
             BenchCommand.class,
             StudyCommand.class,
         })
 public final class Galvani implements Runnable {
+
+    @Option(names = "--debug", scope = ScopeType.INHERIT,
+            description = "On an unexpected error, print its stack trace (as does GALVANI_DEBUG=1).")
+    boolean debug;
 
     public static void main(String[] args) {
         System.exit(run(args));
@@ -38,23 +48,43 @@ public final class Galvani implements Runnable {
     /** Runs a command line and returns the exit code (for tests). */
     public static int run(String... args) {
         CommandLine cl = new CommandLine(new Galvani());
-        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            Throwable t = ex;
-            while (t.getCause() != null && !(t instanceof GalvaniException)) t = t.getCause();
-            PrintWriter err = cmd.getErr();
-            if (t instanceof GalvaniException) {
-                err.println("galvani: " + t.getMessage());
-                err.flush();
-                return 2;
-            }
-            if (t instanceof OutOfMemoryError) {
-                err.println("galvani: out of memory; lower --batch or --max-memory, or raise -Xmx (GALVANI_JAVA_OPTS)");
-                err.flush();
-                return 3;
-            }
-            throw ex;
-        });
-        return cl.execute(args);
+        boolean debug = Arrays.asList(args).contains("--debug") || isSet(System.getenv("GALVANI_DEBUG"));
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> report(ex, cmd.getErr(), debug));
+        try {
+            return cl.execute(args);
+        } catch (Throwable t) { // errors (a stack overflow, say) pass by picocli's handler
+            return report(t, cl.getErr(), debug);
+        }
+    }
+
+    private static boolean isSet(String v) {
+        return v != null && !v.isBlank() && !v.equals("0") && !v.equalsIgnoreCase("false");
+    }
+
+    /**
+     * One line on stderr and an exit code: 2 for bad input ({@link GalvaniException}, whose message
+     * names the file, layer or value), 3 for running out of memory, 1 for anything else (a bug),
+     * with a hint to rerun with {@code --debug}; the stack trace only when debugging.
+     */
+    static int report(Throwable ex, PrintWriter err, boolean debug) {
+        Throwable t = ex;
+        while (t.getCause() != null && t.getCause() != t && !(t instanceof GalvaniException)) t = t.getCause();
+        if (debug) ex.printStackTrace(err);
+        int code;
+        if (t instanceof GalvaniException) {
+            err.println("galvani: " + t.getMessage());
+            code = 2;
+        } else if (t instanceof OutOfMemoryError) {
+            err.println("galvani: out of memory; lower --batch or --max-memory, or raise -Xmx (GALVANI_JAVA_OPTS)");
+            code = 3;
+        } else {
+            String msg = t.getMessage() == null ? "" : ": " + t.getMessage().replaceAll("\\s+", " ").strip();
+            err.println("galvani: unexpected error " + t.getClass().getSimpleName() + msg
+                    + (debug ? "" : " (a bug; rerun with --debug or GALVANI_DEBUG=1 for the stack trace)"));
+            code = 1;
+        }
+        err.flush();
+        return code;
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.galvani.attribution.studies.AblationStudy;
 import dev.galvani.attribution.studies.TextFilterStudy;
 import dev.galvani.engine.GalvaniException;
 import dev.galvani.models.SavedModel;
+import dev.galvani.models.data.DataSpec;
 import dev.galvani.models.data.TextDataset;
 import dev.galvani.models.data.Vocabulary;
 import picocli.CommandLine.Command;
@@ -25,10 +26,34 @@ final class StudyCommand {
             throw new GalvaniException("checkpoint " + p + " not found; train one first: " + trainHint);
         }
         SavedModel m = SavedModel.load(p);
+        if (m.onnx() != null) {
+            // An imported model runs a study when the study's data fits it: the image studies read
+            // 28x28 grey images, so a model taking [N, 1, 28, 28] (e.g. the project's nets exported from PyTorch).
+            if ("textcnn".equals(expected) || !Inputs.fitsImageData(m)) {
+                throw new GalvaniException(p + ": an ONNX model carries no data set, and this study's data (" + ("textcnn".equals(expected) ? "sentences, with a vocabulary"
+                        : "28x28 grey images") + ") does not fit its input " + m.get("input_shape", "?"));
+            }
+            return m;
+        }
         if (expected != null && !m.architecture().equals(expected)) {
             throw new GalvaniException("checkpoint " + p + " holds a '" + m.architecture() + "' model; this study needs '" + expected + "'");
         }
         return m;
+    }
+
+    /**
+     * Two checkpoints studied on the same examples must read them the same way (data set and split,
+     * normalisation, vocabulary); otherwise one of them would see inputs prepared for the other.
+     */
+    static void sameInputs(SavedModel a, Path pa, SavedModel b, Path pb) {
+        DataSpec x = a.data(), y = b.data();
+        boolean same = x.dataset().equals(y.dataset()) && x.fold() == y.fold() && x.splitSeed() == y.splitSeed()
+                && Float.compare(x.mean(), y.mean()) == 0 && Float.compare(x.std(), y.std()) == 0
+                && (x.vocabulary() == null ? y.vocabulary() == null : y.vocabulary() != null && x.vocabulary().serialise().equals(y.vocabulary().serialise()));
+        if (!same) {
+            throw new GalvaniException("checkpoint " + pb + " was trained on " + y.describe() + " with its own inputs; checkpoint " + pa
+                    + " on " + x.describe() + ": they cannot be studied on the same examples");
+        }
     }
 
     @Command(name = "ablation", description = "Rank a layer's filters by conductance and its peers; ablate singly and cumulatively (Dhamdhere et al., experiment 1).")
@@ -49,7 +74,7 @@ final class StudyCommand {
             device.install();
             SavedModel m = checkpoint(checkpoint, "inception", "galvani train --model inception --data fashion-mnist --epochs 4 --out " + checkpoint);
             m.model().module(layer);
-            Inputs.Examples ex = Inputs.fromTestSplit(m, data, indices, seed);
+            Inputs.Examples ex = Inputs.fromTestSplit(m, data, indices, m.data());
             AblationStudy.Result r = AblationStudy.run(m.model(), ex.x(), new AblationStudy.Config(layer, steps, maxK, maxRows, seed));
             Path page = AblationStudy.report(r, out, m.architecture() + " from " + checkpoint + " (" + m.get("data", "?") + ", test accuracy " + m.get("test_accuracy", "?") + ")");
             for (AblationStudy.MethodSummary s : r.summary()) {
@@ -65,8 +90,8 @@ final class StudyCommand {
         @Option(names = "--checkpoint", defaultValue = "runs/textcnn-mr.safetensors") Path checkpoint;
         @Option(names = "--sentences", defaultValue = "500", description = "Held-out sentences to attribute") int sentences;
         @Option(names = "--steps", defaultValue = "32") int steps;
-        @Option(names = "--seed", defaultValue = "0") long seed;
-        @Option(names = "--fold", defaultValue = "0") int fold;
+        @Option(names = "--seed", description = "Split seed (default: the checkpoint's; another is refused)") Long seed;
+        @Option(names = "--fold", description = "MR fold (default: the checkpoint's held-out fold; another is refused)") Integer fold;
         @Option(names = "--out", defaultValue = "reports/text-filters") Path out;
         @Mixin DataOptions data;
         @Mixin DeviceOption device;
@@ -75,8 +100,9 @@ final class StudyCommand {
         public void run() {
             device.install();
             SavedModel m = checkpoint(checkpoint, "textcnn", "galvani train --model textcnn --data mr --epochs 4 --out " + checkpoint);
-            String name = m.get("data", "generated-sentiment");
-            TextDataset test = data.text(name, Integer.parseInt(m.get("fold", Integer.toString(fold))), seed)[1];
+            DataSpec spec = data.evaluation(m, checkpoint, null, fold, seed);
+            String name = spec.describe();
+            TextDataset test = data.text(spec).heldOut();
             int n = Math.min(sentences, test.size());
             TextDataset sub = test.subset(DataOptions.range(0, n));
             Vocabulary v = Inputs.vocabulary(m);
@@ -125,15 +151,15 @@ final class StudyCommand {
             if (attributionImages < 1 || trainPerSide < 2 || testPerSide < 1 || randomTasks < 1) {
                 throw new GalvaniException("--attribution-images, --test-per-side and --random-tasks must be at least 1, --train-per-side at least 2");
             }
-            String name = m.get("data", "auto");
-            DataOptions.Images im = data.images(name.equals("fashion-mnist") || name.equals("generated") ? name : "auto");
+            String name = m.data().describe();
+            var im = data.images(m.data());
             boolean fashion = im.train().name().startsWith("fashion");
             int[] g = group != null ? group.stream().mapToInt(Integer::intValue).toArray() : fashion ? new int[] {5, 7, 9} : new int[] {0, 1, 2};
             for (int c : g) if (c < 0 || c >= 10) throw new GalvaniException("--group: class " + c + " is outside 0..9");
             String gname = groupName != null ? groupName : group != null ? "classes " + group + " vs rest" : fashion ? "footwear vs rest" : "classes 0-2 vs rest";
             var tasks = dev.galvani.attribution.studies.FeatureSelectionStudy.tasks(gname, g, 10, randomTasks, seed);
             var cfg = new dev.galvani.attribution.studies.FeatureSelectionStudy.Config(layer, attributionImages, trainPerSide, testPerSide, steps, randomTasks, seed);
-            var r = dev.galvani.attribution.studies.FeatureSelectionStudy.run(m.model(), im.train(), im.test(), tasks, cfg);
+            var r = dev.galvani.attribution.studies.FeatureSelectionStudy.run(m.model(), im.train(), im.heldOut(), tasks, cfg);
             Path page = dev.galvani.attribution.studies.FeatureSelectionStudy.report(r, out, m.architecture() + " from " + checkpoint
                     + " (" + name + ", test accuracy " + m.get("test_accuracy", "?") + ")");
             for (int t = 0; t < r.tasks().size(); t++) {
@@ -172,6 +198,7 @@ final class StudyCommand {
             device.install();
             SavedModel m = checkpoint(checkpoint, null, "galvani train --model inception --data fashion-mnist --out " + checkpoint);
             SavedModel m2 = checkpoint2 == null ? null : checkpoint(checkpoint2, null, "galvani train ... --seed 1 --out " + checkpoint2);
+            if (m2 != null) sameInputs(m, checkpoint, m2, checkpoint2);
             boolean text = Inputs.isText(m);
             if (variables < 1 || variables > dev.galvani.attribution.interactions.extract.Players.MAX) {
                 throw new GalvaniException("--variables must be 1.." + dev.galvani.attribution.interactions.extract.Players.MAX + ", got " + variables);
@@ -187,9 +214,9 @@ final class StudyCommand {
             java.util.Map<String, dev.galvani.attribution.linear.LogisticRegression> readouts;
             List<dev.galvani.attribution.interactions.extract.Players> players = new ArrayList<>();
             if (text) {
-                String name = m.get("data", "generated-sentiment");
-                dev.galvani.models.data.TextDataset[] parts = data.text(name, Integer.parseInt(m.get("fold", "0")), seed);
-                dev.galvani.models.data.Vocabulary v = Inputs.vocabulary(m);
+                var split = data.text(m.data());
+                TextDataset[] parts = {split.train(), split.heldOut()};
+                Vocabulary v = Inputs.vocabulary(m);
                 readouts = dev.galvani.attribution.studies.InteractionStudy.readouts(m.model(), parts[0].encoded(v), parts[1].encoded(v), ls, readoutExamples, seed, acc);
                 int skipped = 0;
                 for (int i = 0; i < parts[1].size() && list.size() < samples; i++) {
@@ -208,14 +235,12 @@ final class StudyCommand {
                 }
                 if (skipped > 0) System.err.println("galvani: skipped " + skipped + " sentences longer than --variables " + variables + " (use --truncate to cut them)");
             } else {
-                String name = m.get("data", "auto");
-                DataOptions.Images im = data.images(name.equals("fashion-mnist") || name.equals("generated") ? name : "auto");
-                readouts = dev.galvani.attribution.studies.InteractionStudy.readouts(m.model(), im.train(), im.test(), ls, readoutExamples, seed, acc);
+                var im = data.images(m.data());
+                readouts = dev.galvani.attribution.studies.InteractionStudy.readouts(m.model(), im.train(), im.heldOut(), ls, readoutExamples, seed, acc);
                 var p = dev.galvani.attribution.interactions.extract.Players.patches(28, 28, grid, grid, variables, seed);
                 for (int i = 0; i < samples; i++) {
-                    var b = im.test().batch(new int[] {i});
                     players.add(p);
-                    list.add(new dev.galvani.attribution.interactions.extract.LayerwiseInteractions.Sample(b.x(), b.y()[0], p));
+                    list.add(dev.galvani.attribution.studies.InteractionStudy.sample(im.heldOut(), i, p));
                 }
             }
             if (list.isEmpty()) throw new GalvaniException("no sample has at most " + variables + " words; raise --variables or use --truncate");
@@ -252,11 +277,6 @@ final class StudyCommand {
         @Mixin DataOptions data;
         @Mixin DeviceOption device;
 
-        static final java.util.Map<String, List<String>> DEFAULT_LAYERS = java.util.Map.of(
-                "alexnet", List.of("relu2", "relu6"), "vgg", List.of("relu2_2", "relu_fc1"),
-                "mobilenetv2", List.of("blocks.2.expand", "head"), "resnet", List.of("layer1.1", "layer3.1"),
-                "inception", List.of("inception3a", "inception4a"));
-
         @Override
         public void run() {
             device.install();
@@ -265,26 +285,31 @@ final class StudyCommand {
                     dev.galvani.attribution.linear.LogisticRegression.Penalty.parse(probe), shift, seed);
             dev.galvani.attribution.report.Report rep = new dev.galvani.attribution.report.Report("Selectivity, probes and group ablation", out);
             List<List<Object>> summary = new ArrayList<>();
-            DataOptions.Images im = null;
+            dev.galvani.models.data.Splits.Split<dev.galvani.models.data.ImageDataset> im = null;
+            SavedModel first = null;
+            Path firstPath = null;
             for (String model : models) {
                 Path ck = runs.resolve(model + ".safetensors");
                 SavedModel m = checkpoint(ck, model, "galvani train --model " + model + " --data fashion-mnist --out " + ck);
                 if (im == null) {
-                    String name = m.get("data", "auto");
-                    im = data.images(name.equals("fashion-mnist") || name.equals("generated") ? name : "auto");
+                    im = data.images(m.data());
+                    first = m;
+                    firstPath = ck;
                     rep.paragraph("Data: " + im.train().name() + " (statistics and probes on " + Math.min(statsExamples, im.train().size())
-                            + " training images, ablations on " + Math.min(evalExamples, im.test().size()) + " test images). Units: channels averaged over "
+                            + " training images, ablations on " + Math.min(evalExamples, im.heldOut().size()) + " test images). Units: channels averaged over "
                             + "positions after the non-linearity, or dense neurons. Groups: a " + grid + "x" + grid + " grid of quantile bins over (SI, A).");
+                } else {
+                    sameInputs(first, firstPath, m, ck);
                 }
                 List<String> ls = new ArrayList<>();
                 if (layers != null) {
                     for (String p : layers) if (p.startsWith(model + ":")) ls.add(p.substring(model.length() + 1));
                 } else {
-                    ls.addAll(DEFAULT_LAYERS.getOrDefault(model, List.of()));
+                    ls.addAll(dev.galvani.attribution.selectivity.SelectivityStudy.DEFAULT_LAYERS.getOrDefault(model, List.of()));
                 }
                 if (ls.isEmpty()) throw new GalvaniException("no layers for model '" + model + "'; give --layers " + model + ":LAYER");
                 for (String l : ls) {
-                    var r = dev.galvani.attribution.selectivity.SelectivityStudy.run(m.model(), im.train(), im.test(), l, cfg);
+                    var r = dev.galvani.attribution.selectivity.SelectivityStudy.run(m.model(), im.train(), im.heldOut(), l, cfg);
                     dev.galvani.attribution.selectivity.SelectivityStudy.addToReport(rep, model, r);
                     boolean beats = r.full().adjustedR2() > r.siOnly().adjustedR2();
                     summary.add(List.of(model, l, r.units(), r.baseline(), r.siOnly().r2(), r.aOnly().r2(), r.full().r2(), r.full().adjustedR2(),

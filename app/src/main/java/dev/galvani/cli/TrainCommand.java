@@ -4,8 +4,8 @@ import dev.galvani.engine.GalvaniException;
 import dev.galvani.engine.nn.Module;
 import dev.galvani.models.ModelZoo;
 import dev.galvani.models.SavedModel;
-import dev.galvani.models.data.TextDataset;
-import dev.galvani.models.data.Vocabulary;
+import dev.galvani.models.data.DataSpec;
+import dev.galvani.models.data.Splits;
 import dev.galvani.models.io.Json;
 import dev.galvani.models.train.Dataset;
 import dev.galvani.models.train.Trainer;
@@ -13,7 +13,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,8 +31,8 @@ final class TrainCommand implements Runnable {
     @Option(names = "--lr", defaultValue = "0.001") float lr;
     @Option(names = "--optimizer", defaultValue = "adam", description = "adam or sgd (momentum 0.9)") String optimizer;
     @Option(names = "--weight-decay", defaultValue = "0") float weightDecay;
-    @Option(names = "--seed", defaultValue = "0") long seed;
-    @Option(names = "--fold", defaultValue = "0", description = "MR cross-validation fold, 0..9") int fold;
+    @Option(names = "--seed", defaultValue = "0", description = "Seeds the weights, the shuffling and (text) the split") long seed;
+    @Option(names = "--fold", defaultValue = "0", description = "MR cross-validation fold held out, 0..9") int fold;
     @Option(names = "--limit", defaultValue = "0", description = "Use only the first N training examples (0: all)") int limit;
     @Option(names = "--width", description = "Inception width multiplier (default 1.0)") String width;
     @Option(names = "--out", required = true, description = "Checkpoint file to write") Path out;
@@ -46,52 +45,32 @@ final class TrainCommand implements Runnable {
         if (epochs < 1) throw new GalvaniException("--epochs must be at least 1, got " + epochs);
         if (batch < 1) throw new GalvaniException("--batch must be at least 1, got " + batch);
         if (!(lr > 0) || !Float.isFinite(lr)) throw new GalvaniException("--lr must be a positive number, got " + lr);
-        boolean text = model.equals("textcnn");
-        if (text != DataOptions.isText(data) && !(text && data.equals("auto"))) {
-            throw new GalvaniException("model '" + model + "' cannot train on data '" + data + "'");
-        }
-        Map<String, String> meta = new LinkedHashMap<>();
+        boolean text = SavedModel.isText(model);
+        ModelZoo.defaults(model, Map.of());                                   // an unknown model name is refused before data are read
+        Splits.Prepared prepared = Splits.prepare(DataSpec.request(data, text, fold, seed, limit, dataOptions.dataDir), dataOptions.dataDir);
+        DataSpec spec = prepared.spec();
         Map<String, String> hyper = new LinkedHashMap<>();
         hyper.put("seed", Long.toString(seed));
         if (width != null) hyper.put("width", width);
-        Dataset train, test;
-        if (text) {
-            String d = data.equals("auto") ? "generated-sentiment" : data;
-            TextDataset[] parts = dataOptions.text(d, fold, seed);
-            TextDataset tr = limit > 0 ? parts[0].subset(DataOptions.range(0, Math.min(limit, parts[0].size()))) : parts[0];
-            Vocabulary vocab = Vocabulary.build(tr.tokens(), 1, 50000);
-            hyper.put("vocab", Integer.toString(vocab.size()));
-            meta.put("vocabulary", vocab.serialise());
-            meta.put("data", d);
-            meta.put("fold", Integer.toString(fold));
-            meta.put("classes_names", String.join("\n", tr.classNames()));
-            train = tr.encoded(vocab);
-            test = parts[1].encoded(vocab);
-        } else {
-            DataOptions.Images im = dataOptions.images(data);
-            var tr = limit > 0 ? im.train().head(limit) : im.train();
-            meta.put("data", im.train().name().replace("/train", ""));
-            meta.put("mean", Float.toString(im.train().mean()));
-            meta.put("std", Float.toString(im.train().std()));
-            meta.put("classes_names", String.join("\n", im.train().classNames()));
-            train = tr;
-            test = im.test();
-        }
-        hyper.put("classes", Integer.toString(train.classes()));
+        if (text) hyper.put("vocab", Integer.toString(spec.vocabulary().size()));
+        Dataset train = prepared.train(), test = prepared.heldOut();
+        hyper.put("classes", Integer.toString(spec.classNames().size()));
         Module m = ModelZoo.create(model, hyper);
-        System.err.printf("training %s (%d parameters) on %s: %d examples, %d epochs, batch %d, %s lr %g, jdk %s%n",
-                model, m.parameterCount(), meta.get("data"), train.size(), epochs, batch, optimizer, lr, Runtime.version());
+        System.err.printf("training %s (%d parameters) on %s: %s examples, %d epochs, batch %d, %s lr %g, jdk %s%n",
+                model, m.parameterCount(), spec.describe(), train.size() + (limit > 0 ? " (--limit)" : ""), epochs, batch, optimizer, lr, Runtime.version());
         long t0 = System.nanoTime();
         List<Trainer.Epoch> hist = Trainer.fit(m, train, test, new Trainer.Config(epochs, batch, optimizer, lr, weightDecay, true, seed, Integer.MAX_VALUE));
         double secs = (System.nanoTime() - t0) / 1e9;
-        meta.putAll(ModelZoo.defaults(model, hyper));
+        // the metadata hold only what the run determines (no time, no machine): same seed, same file
+        Map<String, String> meta = new LinkedHashMap<>(ModelZoo.defaults(model, hyper));
         Trainer.Epoch last = hist.get(hist.size() - 1);
         meta.put("test_accuracy", Double.toString(last.evalAccuracy()));
-        new SavedModel(m, model, meta).save(out);
+        new SavedModel(m, model, meta, spec).save(out);
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("model", model);
-        metrics.put("data", meta.get("data"));
-        metrics.put("fold", text && data.equals("mr") ? fold : null);
+        metrics.put("data", spec.dataset());
+        metrics.put("fold", spec.folds() > 0 ? spec.fold() : null);
+        metrics.put("split", spec.describe());
         metrics.put("train_examples", train.size());
         metrics.put("eval_examples", test.size());
         metrics.put("seconds", secs);
@@ -110,11 +89,7 @@ final class TrainCommand implements Runnable {
         metrics.put("epochs", epochsJson);
         metrics.put("final_eval_accuracy", last.evalAccuracy());
         Path metricsFile = Path.of(out.toString().replaceAll("\\.safetensors$", "") + ".metrics.json");
-        try {
-            Files.writeString(metricsFile, Json.pretty(metrics));
-        } catch (java.io.IOException e) {
-            throw new GalvaniException("cannot write " + metricsFile + ": " + e.getMessage());
-        }
+        Json.write(metricsFile, metrics);
         System.out.printf("%s: eval accuracy %.4f after %d epochs (%.0f s); checkpoint %s; metrics %s%n",
                 model, last.evalAccuracy(), epochs, secs, out, metricsFile);
     }

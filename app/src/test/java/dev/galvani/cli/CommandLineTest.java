@@ -2,6 +2,8 @@ package dev.galvani.cli;
 
 import dev.galvani.models.ModelZoo;
 import dev.galvani.models.SavedModel;
+import dev.galvani.models.data.DataSpec;
+import dev.galvani.models.data.GeneratedImages;
 import dev.galvani.models.io.Json;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,8 +26,8 @@ class CommandLineTest {
 
     @BeforeAll static void setUp() throws Exception {
         ckpt = dir.resolve("inc.safetensors");
-        new SavedModel(ModelZoo.create("inception", Map.of("width", "0.5")), "inception",
-                Map.of("width", "0.5", "classes", "10", "mean", "0.286", "std", "0.353")).save(ckpt);
+        DataSpec data = DataSpec.request("generated", false, 0, 0, 0, null).withNormalisation(0.286f, 0.353f, GeneratedImages.CLASSES);
+        new SavedModel(ModelZoo.create("inception", Map.of("width", "0.5")), "inception", Map.of("width", "0.5", "classes", "10"), data).save(ckpt);
         BufferedImage img = new BufferedImage(28, 28, BufferedImage.TYPE_INT_RGB);
         for (int y = 8; y < 20; y++) for (int x = 8; x < 20; x++) img.setRGB(x, y, 0xffffff);
         png = dir.resolve("square.png");
@@ -70,6 +72,27 @@ class CommandLineTest {
         assertTrue(((Number) layer.get("relative_delta")).doubleValue() < 0.1, layer.toString());
     }
 
+    @Test void neuronConductanceWritesNpyJsonAndAReport() throws Exception {
+        Path out = dir.resolve("nc");
+        Run r = run("neuron-conductance", "--checkpoint", ckpt.toString(), "--layer", "inception4a", "--filters", "0-5,9",
+                "--input", png.toString(), "--steps", "4", "--top", "4", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("reverse mode"), r.err());
+        byte[] npy = Files.readAllBytes(out.resolve("example-0.npy"));
+        assertTrue(new String(npy, 0, 120, java.nio.charset.StandardCharsets.US_ASCII).contains("'shape': (7, 1, 28, 28)"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> j = (Map<String, Object>) Json.parse(Files.readString(out.resolve("neuron-conductance.json")));
+        assertEquals("reverse", j.get("mode"));
+        assertEquals(java.util.List.of(0, 1, 2, 3, 4, 5, 9), ((java.util.List<?>) j.get("indices")).stream().map(o -> ((Number) o).intValue()).toList());
+        assertTrue(Files.readString(out.resolve("index.html")).contains("on one colour scale"));
+        failsWith("filter 500 out of range for 'inception4a'", "neuron-conductance", "--checkpoint", ckpt.toString(), "--layer", "inception4a",
+                "--filters", "500", "--input", png.toString(), "--steps", "2", "--out", dir.resolve("nc2").toString());
+        failsWith("give --filters or --units, not both", "neuron-conductance", "--checkpoint", ckpt.toString(), "--layer", "inception4a",
+                "--filters", "1", "--units", "2", "--input", png.toString(), "--out", dir.resolve("nc2").toString());
+        failsWith("--format must be npy or safetensors", "neuron-conductance", "--checkpoint", ckpt.toString(), "--layer", "inception4a",
+                "--format", "csv", "--input", png.toString(), "--out", dir.resolve("nc2").toString());
+    }
+
     @Test void badInputIsOneLineAndExitCode2() throws Exception {
         failsWith("unknown layer 'inception3x'; nearest: inception3a", "conductance", "--checkpoint", ckpt.toString(),
                 "--layer", "inception3x", "--input", png.toString(), "--out", dir.resolve("x.json").toString());
@@ -87,6 +110,21 @@ class CommandLineTest {
         failsWith("unknown model 'lenet'", "model", "show", "lenet");
         failsWith("unknown --method 'simpson'", "conductance", "--checkpoint", ckpt.toString(), "--layer", "inception3a", "--input", png.toString(),
                 "--method", "simpson", "--out", dir.resolve("x.json").toString());
+    }
+
+    @Test void anUnexpectedErrorIsOneLineWithAHintAndItsTraceOnlyWhenDebugging() {
+        java.io.StringWriter quiet = new java.io.StringWriter(), loud = new java.io.StringWriter();
+        RuntimeException bug = new IllegalStateException("index 3\nout of range", new ArithmeticException("/ by zero"));
+        assertEquals(1, Galvani.report(bug, new java.io.PrintWriter(quiet), false));
+        assertEquals("galvani: unexpected error ArithmeticException: / by zero (a bug; rerun with --debug or GALVANI_DEBUG=1 for the stack trace)",
+                quiet.toString().strip());
+        assertEquals(1, Galvani.report(new StackOverflowError(), new java.io.PrintWriter(loud), true));
+        assertTrue(loud.toString().contains("\tat "), "--debug prints the stack trace");
+        assertTrue(loud.toString().strip().endsWith("galvani: unexpected error StackOverflowError"), loud.toString());
+        // --debug is accepted by every command, and bad input stays one line with it
+        Run r = run("eval", "--debug", "--checkpoint", dir.resolve("missing.safetensors").toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("galvani: checkpoint ") && r.err().contains("no such file"), r.err());
     }
 
     @Test void cudaWithoutAGpuSaysWhatIsMissing() {

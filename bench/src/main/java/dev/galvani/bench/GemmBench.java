@@ -2,11 +2,14 @@ package dev.galvani.bench;
 
 import dev.galvani.engine.GalvaniException;
 import dev.galvani.kernels.Gemm;
+import dev.galvani.models.io.Json;
 import org.ejml.data.FMatrixRMaj;
 import org.ejml.dense.row.CommonOps_FDRM;
 
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -16,7 +19,8 @@ import java.util.SplittableRandom;
  * the same run, beside the machine's FMA peak ({@link Gemm#peakGflops}, every thread) and the
  * fraction of it that Galvani reaches. Each is warmed up (JIT) for about a second, then timed
  * over several repetitions; GFLOP/s = 2 n^3 / t, reported for the best and the median
- * repetition. For the statistically careful comparison use the JMH {@code GemmBenchmark}.
+ * repetition. For the statistically careful comparison use
+ * {@code dev.galvani.jmh.GemmBenchmark} (JMH, in the jmh module).
  */
 public final class GemmBench {
 
@@ -63,16 +67,25 @@ public final class GemmBench {
         }
 
         public String toJson() {
-            return String.format(Locale.ROOT,
-                    "{\"benchmark\":\"gemm\",\"n\":%d,\"galvani_repetitions\":%d,\"ejml_repetitions\":%d,"
-                            + "\"galvani_gflops\":%.2f,\"galvani_median_gflops\":%.2f,"
-                            + "\"ejml_gflops\":%.2f,\"ejml_median_gflops\":%.2f,\"ratio\":%.3f,"
-                            + "\"max_relative_difference\":%.3g,\"jdk\":\"%s\",\"implementation\":\"%s\",\"threads\":%d,"
-                            + "\"peak_gflops\":%.2f,\"fraction_of_peak\":%.3f,\"pytorch_gflops\":%s,\"pytorch_median_gflops\":%s}",
-                    n, galvaniRepetitions, ejmlRepetitions, galvaniBest, galvaniMedian, ejmlBest, ejmlMedian, ratio(),
-                    maxRelativeDifference, jdk, implementation, threads, peak, fractionOfPeak(),
-                    Double.isNaN(pytorchBest) ? "null" : String.format(Locale.ROOT, "%.2f", pytorchBest),
-                    Double.isNaN(pytorchMedian) ? "null" : String.format(Locale.ROOT, "%.2f", pytorchMedian));
+            Map<String, Object> j = new LinkedHashMap<>();
+            j.put("benchmark", "gemm");
+            j.put("n", n);
+            j.put("galvani_repetitions", galvaniRepetitions);
+            j.put("ejml_repetitions", ejmlRepetitions);
+            j.put("galvani_gflops", galvaniBest);
+            j.put("galvani_median_gflops", galvaniMedian);
+            j.put("ejml_gflops", ejmlBest);
+            j.put("ejml_median_gflops", ejmlMedian);
+            j.put("ratio", ratio());
+            j.put("max_relative_difference", maxRelativeDifference);
+            j.put("jdk", jdk);
+            j.put("implementation", implementation);
+            j.put("threads", threads);
+            j.put("peak_gflops", peak);
+            j.put("fraction_of_peak", fractionOfPeak());
+            j.put("pytorch_gflops", Double.isNaN(pytorchBest) ? null : pytorchBest);
+            j.put("pytorch_median_gflops", Double.isNaN(pytorchMedian) ? null : pytorchMedian);
+            return Json.write(j);
         }
     }
 

@@ -166,4 +166,36 @@ public final class F {
     }
 
     // ---- end of section B ----------------------------------------------------------------
+
+    // ---- padding, clipping, gathering, LRN, general pooling (what imported models use) ----
+
+    /** Pads axis {@code a} with {@code before[a]} and {@code after[a]} elements (negative: crop). */
+    public static Tensor pad(Tensor x, int[] before, int[] after, Pad.Mode mode, float value) {
+        return new Pad(before, after, mode, value).apply(x);
+    }
+
+    /** {@code min(max(x, lo), hi)}; a bound may be infinite. */
+    public static Tensor clip(Tensor x, float lo, float hi) {
+        return new Clip(lo, hi).apply(x);
+    }
+
+    /** Slices of {@code x} along {@code axis} picked by integer indices of shape {@code indexShape}. */
+    public static Tensor gather(Tensor x, int axis, int[] indices, int... indexShape) {
+        return new Gather(axis, indices, indexShape).apply(x);
+    }
+
+    /** Local response normalisation across channels (AlexNet, GoogLeNet). */
+    public static Tensor localResponseNorm(Tensor x, int size, float alpha, float beta, float k) {
+        return new LocalResponseNorm(size, alpha, beta, k).apply(x);
+    }
+
+    /**
+     * 2-d pooling with rectangular kernels, per-axis strides and dilations, padding per side
+     * ({@code pads} = top, left, bottom, right), {@code ceil_mode} and {@code count_include_pad}.
+     */
+    public static Tensor pool2d(Tensor x, Pool2d.Kind kind, int[] kernel, int[] strides, int[] pads, int[] dilations,
+                                boolean ceilMode, boolean countIncludePad) {
+        return new Pool2d(kind, kernel[0], kernel[1], strides[0], strides[1], pads[0], pads[1], pads[2], pads[3],
+                dilations[0], dilations[1], ceilMode, countIncludePad).apply(x);
+    }
 }

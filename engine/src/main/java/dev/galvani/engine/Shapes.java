@@ -10,7 +10,7 @@ public final class Shapes {
         long n = 1;
         for (int s : shape) {
             if (s < 0) throw new ShapeException("shape", "negative dimension in " + Arrays.toString(shape));
-            n *= s;
+            n = Math.min(n * s, (long) Integer.MAX_VALUE + 1); // saturates: never wraps, a zero dimension still gives 0
         }
         if (n > Integer.MAX_VALUE) throw new ShapeException("shape", "too many elements: " + Arrays.toString(shape));
         return (int) n;

@@ -102,6 +102,15 @@ public final class Parallel {
         return out;
     }
 
+    /**
+     * Runs {@code job} on this thread alone: nothing it calls splits onto the pool. For callers that
+     * already run one job per core themselves (a Spark executor's task slots); the numbers are the
+     * same as with the pool.
+     */
+    public static <T> T sequential(Supplier<T> job) {
+        return asWorker(job);
+    }
+
     /** Runs a job on this thread marked as a worker (restoring the mark afterwards). */
     private static <T> T asWorker(Supplier<T> job) {
         boolean was = WORKER.get();

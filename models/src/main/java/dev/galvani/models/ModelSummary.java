@@ -3,6 +3,8 @@ package dev.galvani.models;
 import dev.galvani.engine.Tensor;
 import dev.galvani.engine.autodiff.Grad;
 import dev.galvani.engine.nn.Module;
+import dev.galvani.models.onnx.OnnxOp;
+import dev.galvani.models.onnx.OnnxScope;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -25,11 +27,20 @@ public final class ModelSummary {
         for (Map.Entry<String, Module> e : all.entrySet()) {
             if (e.getKey().isEmpty()) continue;
             Tensor out = cache.get(e.getKey());
+            Module m = e.getValue();
             long own = 0;
-            for (Map.Entry<String, Tensor> p : e.getValue().parameters().entrySet()) {
-                if (!p.getKey().contains(".")) own += p.getValue().numel();
+            String type = m.getClass().getSimpleName();
+            if (m instanceof OnnxOp op) { // an imported node: its op, and the weights it reads
+                type = op.opType();
+                own = op.weightCount();
+            } else if (m instanceof OnnxScope) {
+                type = "block";
+            } else {
+                for (Map.Entry<String, Tensor> p : m.parameters().entrySet()) {
+                    if (!p.getKey().contains(".")) own += p.getValue().numel();
+                }
             }
-            rows.add(new Row(e.getKey(), e.getValue().getClass().getSimpleName(), out == null ? null : out.shape(), own));
+            rows.add(new Row(e.getKey(), type, out == null ? null : out.shape(), own));
         }
         return rows;
     }

@@ -44,10 +44,27 @@ public final class ModelZoo {
         return h;
     }
 
+    /** Largest size hyper-parameter accepted (a corrupt or hostile value must not allocate gigabytes). */
+    static final int MAX_SIZE = 1 << 20;
+
     public static Module create(String arch, Map<String, String> hyper) {
         Map<String, String> h = defaults(arch, hyper);
-        long seed = Long.parseLong(h.get("seed"));
-        int classes = Integer.parseInt(h.get("classes"));
+        long seed = parse(h, "seed", Long.MIN_VALUE, Long.MAX_VALUE);
+        int classes = (int) parse(h, "classes", 1, MAX_SIZE);
+        if (arch.equals("textcnn")) {
+            long rows = parse(h, "vocab", 2, MAX_SIZE * 16L) * parse(h, "dim", 1, MAX_SIZE);
+            if (rows > Integer.MAX_VALUE) throw new GalvaniException("textcnn: vocab x dim = " + rows + " embedding weights is too many");
+            parse(h, "filters", 1, MAX_SIZE);
+        }
+        if (arch.equals("inception")) {
+            double w;
+            try {
+                w = Double.parseDouble(h.get("width"));
+            } catch (NumberFormatException e) {
+                w = Double.NaN;
+            }
+            if (!(w > 0 && w <= 16)) throw new GalvaniException("inception: width must be in (0, 16], got " + h.get("width"));
+        }
         return switch (arch) {
             case "inception" -> new InceptionNet(seed, classes, Double.parseDouble(h.get("width")));
             case "textcnn" -> new TextCnn(seed, Integer.parseInt(h.get("vocab")), Integer.parseInt(h.get("dim")),
@@ -58,6 +75,17 @@ public final class ModelZoo {
             case "resnet" -> new ResNetStyle(seed, classes);
             default -> throw new GalvaniException("unknown model '" + arch + "'");
         };
+    }
+
+    private static long parse(Map<String, String> h, String key, long min, long max) {
+        long v;
+        try {
+            v = Long.parseLong(h.get(key).trim());
+        } catch (NumberFormatException e) {
+            throw new GalvaniException("hyper-parameter " + key + " = '" + h.get(key) + "' is not an integer");
+        }
+        if (v < min || v > max) throw new GalvaniException("hyper-parameter " + key + " = " + v + " is outside " + min + ".." + max);
+        return v;
     }
 
     /** A small example input for shape listings: one 28x28 image, or one 12-token sentence. */

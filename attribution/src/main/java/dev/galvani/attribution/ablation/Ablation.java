@@ -95,13 +95,24 @@ public final class Ablation {
      * [units][N]. Runs {@code units x N} rows in batched passes.
      */
     public float[][] singleUnitScores(Tensor x, int[] classes) {
-        int units = unitCount(x);
-        boolean[][] masks = new boolean[units][];
-        for (int u = 0; u < units; u++) {
-            masks[u] = new boolean[units];
-            masks[u][u] = true;
-        }
+        int[] all = new int[unitCount(x)];
+        for (int u = 0; u < all.length; u++) all[u] = u;
+        return singleUnitScores(x, classes, all);
+    }
+
+    /**
+     * For each of the given units: the target logit of each example with that unit alone ablated,
+     * [units.length][N] (a slice of {@link #singleUnitScores(Tensor, int[])}, with the same numbers).
+     */
+    public float[][] singleUnitScores(Tensor x, int[] classes, int[] units) {
+        boolean[][] masks = new boolean[units.length][];
+        for (int k = 0; k < units.length; k++) masks[k] = unitSet(x, new int[] {units[k]});
         return pick(run(x, masks), classes);
+    }
+
+    /** The number of units (channels) of the ablated node. */
+    public int units(Tensor x) {
+        return unitCount(x);
     }
 
     /**

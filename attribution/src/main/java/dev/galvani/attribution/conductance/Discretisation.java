@@ -1,7 +1,11 @@
 package dev.galvani.attribution.conductance;
 
+import dev.galvani.engine.GalvaniException;
+
+import java.util.Locale;
+
 /**
- * How {@code dy/dα} is discretised in conductance (docs/methods.md §1.3).
+ * How conductance {@code ∫ ∂F/∂y · dy/dα dα} is discretised (docs/methods.md §1.3).
  */
 public enum Discretisation {
     /**
@@ -11,6 +15,17 @@ public enum Discretisation {
      * that do not start at 0 and end at 1).
      */
     CAPTUM,
-    /** {@code dy/dα} exactly by forward mode (JVP along {@code x − x'}), with the method's weights. */
-    JVP
+    /**
+     * {@code dy/dα} exactly by forward mode (JVP along {@code x − x'}), on the method's {@code m}
+     * nodes with its weights.
+     */
+    JVP;
+
+    public static Discretisation parse(String s) {
+        return switch (s.toLowerCase(Locale.ROOT)) {
+            case "jvp" -> JVP;
+            case "captum" -> CAPTUM;
+            default -> throw new GalvaniException("--discretisation must be jvp or captum, got '" + s + "'");
+        };
+    }
 }

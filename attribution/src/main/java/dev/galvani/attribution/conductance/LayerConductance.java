@@ -1,13 +1,8 @@
 package dev.galvani.attribution.conductance;
 
 import dev.galvani.engine.GalvaniException;
-import dev.galvani.engine.ShapeException;
 import dev.galvani.engine.Tensor;
-import dev.galvani.engine.autodiff.Autodiff;
-import dev.galvani.engine.nn.CachedRun;
-import dev.galvani.engine.nn.Hook;
 import dev.galvani.engine.nn.Module;
-import dev.galvani.engine.nn.NamedHook;
 import dev.galvani.kernels.Parallel;
 
 import java.util.ArrayList;
@@ -18,10 +13,11 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Conductance of hidden units (Dhamdhere, Sundararajan, Yan 2018; docs/methods.md §1), and in the same
- * pass its peers: integrated gradients at the path's start node (optional: without them the
- * backward sweep stops at the deepest layer asked for), internal influence, activation and
- * gradient*activation.
+ * Conductance of hidden units (Dhamdhere, Sundararajan, Yan 2018; docs/methods.md §1), and in the
+ * same pass its peers: integrated gradients at the path's start node (optional: without
+ * them the backward sweep stops at the deepest layer asked for), internal influence, activation
+ * and gradient*activation. {@link NeuronConductance} breaks each unit's conductance down over the
+ * input.
  *
  * <p>The path integral is a transformation of the model's graph, not a copy of its code: the
  * straight path {@code x(α) = x' + α (x − x')} is laid out as one batch of {@code steps x examples}
@@ -48,8 +44,10 @@ public final class LayerConductance {
     // Measured (Inception-style net, 16 images x 50 steps, 2-core AVX-512, JDK 25, passes in parallel):
     // 51-64 rows per pass is best (Captum-style 10.2/9.9, JVP 7.4/7.6 attributions/s); 16 rows 7.9/6.1,
     // 128 rows 7.6/4.8, one pass of all 816 rows about half the default: larger passes overflow the caches.
-    private int maxRows = 64;
+    private Integer maxRows;          // null: what the heap allows (RowBudget), at most DEFAULT_ROWS
+    static final int DEFAULT_ROWS = 64;
     private boolean integratedGradients = true;
+    private boolean captumExact;
 
     public LayerConductance(Module model) {
         this.model = model;
@@ -109,11 +107,25 @@ public final class LayerConductance {
 
     /**
      * Memory bound: the most rows (steps x examples) in one forward/backward pass. Passes run one
-     * per core at a time, so peak memory is about {@code Parallel.threads()} passes' worth.
+     * per core at a time, so peak memory is about {@code Parallel.threads()} passes' worth. Unset,
+     * it is what half the free heap holds ({@link RowBudget}), at most 64.
      */
     public LayerConductance maxRows(int rows) {
         if (rows < 2) throw new GalvaniException("--max-rows must be at least 2, got " + rows);
         this.maxRows = rows;
+        return this;
+    }
+
+    /**
+     * Everything exactly as Captum 0.8 computes it for the same {@code n_steps} and method (default
+     * off): Captum's step sizes as weights ({@link Quadrature#stepSizes}: for the trapezoid rule
+     * {@code 1/m} each, halved at both ends, not the rule's own weights), and, in the
+     * {@link Discretisation#CAPTUM} scheme, integrated gradients and internal influence on Captum's
+     * {@code m} nodes (as its IntegratedGradients and InternalInfluence do) rather than on the
+     * {@code m+1} nodes of the conductance pass, which costs a second pass along the path.
+     */
+    public LayerConductance captumExact(boolean on) {
+        this.captumExact = on;
         return this;
     }
 
@@ -128,24 +140,26 @@ public final class LayerConductance {
      */
     public AttributionResult attribute(Tensor x, int[] classes) {
         checkFinite("input", x);
-        int n = x.size(0);
+        StraightPath path = new StraightPath(model, pathNode, target);
         // Evaluation mode: batch statistics would couple the rows of the path.
         try (Module.Mode e = model.evaluating(); Frozen f = Frozen.parameters(model)) {
             // 1. One pass at x and one at the baseline: F(x), F(x'), y(x), dF/dy(x), the start point.
-            Pass atX = pass(x, null, null, classes == null ? null : classes, true);
+            StraightPath.Pass atX = path.pass(x, null, null, classes, true, layers, false);
             if (classes == null) classes = atX.predicted;
-            Tensor start = atX.start.detach();            // path start node value at x, [N, ...]
-            Tensor base = baselineFor(start);              // [N, ...]
-            Pass atBase = pass(x, base, null, classes, false);
+            Tensor start = atX.start.detach();                          // path start node value at x, [N, ...]
+            Tensor base = StraightPath.baselineFor(start, baseline);    // [N, ...]
+            StraightPath.Pass atBase = path.pass(x, base, null, classes, false, layers, false);
 
-            // 2. The path, chunked.
+            // 2. The path, chunked: one sweep, or in Captum-exact mode of the Captum scheme two
+            //    (conductance on m+1 nodes, IG and internal influence on m).
             Map<String, float[]> cond = new LinkedHashMap<>(), influence = new LinkedHashMap<>();
             for (String l : layers) {
                 cond.put(l, new float[atX.layerValues.get(l).numel()]);
                 influence.put(l, new float[atX.layerValues.get(l).numel()]);
             }
             float[] ig = new float[start.numel()];
-            integrate(x, start, base, classes, cond, influence, ig);
+            int rows = maxRows != null ? maxRows : RowBudget.rows(model, x.rows(0, 1), Parallel.available(), DEFAULT_ROWS);
+            for (Plan plan : plans()) integrate(path, plan, x, start, base, classes, cond, influence, ig, rows);
 
             // 3. Assemble.
             Map<String, AttributionResult.Layer> out = new LinkedHashMap<>();
@@ -169,83 +183,51 @@ public final class LayerConductance {
     }
 
     /**
-     * Neuron conductance (Dhamdhere et al., eq. 2; Captum's {@code NeuronConductance}): how much of
-     * filter {@code channel} of {@code layer}'s conductance flows through each input element,
-     * {@code (x_i − x'_i) Σ_k w_k ∂F/∂y(α_k) · ∂y/∂x_i(α_k)} summed over the filter's positions,
-     * with the method's nodes and weights. Two sweeps per chunk: one for ∂F/∂y, one from the
-     * filter (weighted by it) back to the path. Returns [N, ...path start shape].
+     * One sweep along the path: its nodes and weights, whether conductance is taken by Captum's
+     * differences between consecutive nodes (else from the exact {@code dy/dα}, a tangent), and
+     * which of conductance, internal influence and integrated gradients it adds to.
      */
-    public Tensor neuronConductance(Tensor x, int[] classes, String layer, int channel) {
-        checkFinite("input", x);
-        model.module(layer);
-        List<String> saved = new ArrayList<>(layers);
-        layers.clear();
-        layers.add(layer);
-        try (Module.Mode e = model.evaluating(); Frozen f = Frozen.parameters(model)) {
-            Pass atX = pass(x, null, null, classes, false);
-            if (classes == null) classes = atX.predicted;
-            Tensor start = atX.start.detach(), base = baselineFor(start);
-            int n = x.size(0), per = start.numel() / n, nodes = steps;
-            double[] alpha = method.nodes(nodes), w = method.weights(nodes);
-            float[] out = new float[start.numel()];
-            int perPass = Math.max(1, maxRows / nodes);
-            for (int e0 = 0; e0 < n; e0 += perPass) {
-                int e1 = Math.min(n, e0 + perPass), ne = e1 - e0, rows = ne * nodes;
-                Tensor leaf = pathLeaf(start, base, alpha, e0, e1, 0, nodes, false);
-                int[] rowClass = rowClasses(classes, e0, e1, nodes);
-                Tensor raw = pathNode == null ? null : x.rows(e0, e1).tile(nodes);
-                Pass p = pass(raw, null, leaf, rowClass, true);
-                Tensor y = p.layerValues.get(layer), g = p.layerGrads.get(layer);
-                if (channel < 0 || y.dim() < 2 || channel >= y.size(1)) {
-                    throw new GalvaniException("unit " + channel + " out of range for '" + layer + "' with " + (y.dim() < 2 ? 0 : y.size(1)) + " units");
-                }
-                int c = y.size(1), pos = y.numel() / (rows * c);
-                float[] up = new float[y.numel()];
-                for (int r = 0; r < rows; r++) {
-                    float wk = (float) w[r / ne];
-                    int off = (r * c + channel) * pos;
-                    for (int q = 0; q < pos; q++) up[off + q] = wk * g.data()[off + q];
-                }
-                Tensor gx = Autodiff.grad(y, new Tensor(up, y.shape()), leaf)[0];
-                for (int k = 0; k < nodes; k++) for (int i = 0; i < ne; i++) {
-                    for (int j = 0; j < per; j++) {
-                        int dst = (e0 + i) * per + j;
-                        out[dst] += gx.data()[(k * ne + i) * per + j] * (start.data()[dst] - base.data()[dst]);
-                    }
-                }
-            }
-            return new Tensor(out, start.shape());
-        } finally {
-            layers.clear();
-            layers.addAll(saved);
+    private record Plan(double[] alpha, double[] w, boolean differences, boolean cond, boolean influence, boolean ig) {
+        boolean tangent() {
+            return cond && !differences;
         }
     }
 
-    /** Path nodes: {@code m+1} for the Captum difference scheme, {@code m} for JVP quadrature. */
-    private int nodeCount() {
-        return discretisation == Discretisation.CAPTUM ? steps + 1 : steps;
+    /**
+     * The sweeps for the configured discretisation. Captum scheme: {@code m+1} nodes of the method
+     * (Captum 0.8 LayerConductance); JVP: {@code m} nodes. In Captum-exact mode the weights are
+     * Captum's step sizes, and the Captum scheme's IG and internal influence get their own sweep
+     * over {@code m} nodes.
+     */
+    private List<Plan> plans() {
+        boolean captum = discretisation == Discretisation.CAPTUM;
+        int nodes = captum ? steps + 1 : steps;
+        double[] alpha = method.nodes(nodes);
+        if (!captumExact) return List.of(new Plan(alpha, method.weights(nodes), captum, true, true, integratedGradients));
+        if (!captum) return List.of(new Plan(alpha, method.stepSizes(nodes), false, true, true, integratedGradients));
+        return List.of(new Plan(alpha, null, true, true, false, false),
+                new Plan(method.nodes(steps), method.stepSizes(steps), false, false, true, integratedGradients));
     }
 
     /** One piece of the path: examples {@code e0..e1-1} at nodes {@code k0..k1-1}. */
     private record Chunk(int e0, int e1, int k0, int k1) {}
 
-    private void integrate(Tensor x, Tensor start, Tensor base, int[] classes,
-                           Map<String, float[]> cond, Map<String, float[]> influence, float[] ig) {
+    private void integrate(StraightPath path, Plan plan, Tensor x, Tensor start, Tensor base, int[] classes,
+                           Map<String, float[]> cond, Map<String, float[]> influence, float[] ig, int maxRows) {
         int n = x.size(0);
-        int nodes = nodeCount();
-        double[] alpha = method.nodes(nodes), w = method.weights(nodes);
-        boolean captum = discretisation == Discretisation.CAPTUM;
-        // Chunk: examples per pass, and steps per pass (Captum chunks overlap by one node).
+        int nodes = plan.alpha.length;
+        boolean overlap = plan.differences;
+        // Chunk: examples per pass, and steps per pass (Captum-scheme chunks overlap by one node).
         int examplesPerPass = Math.max(1, Math.min(n, maxRows / Math.max(1, Math.min(nodes, maxRows))));
-        int nodesPerPass = Math.max(captum ? 2 : 1, Math.min(nodes, maxRows / examplesPerPass));
+        int nodesPerPass = Math.max(overlap ? 2 : 1, Math.min(nodes, maxRows / examplesPerPass));
         List<Chunk> chunks = new ArrayList<>();
         for (int e0 = 0; e0 < n; e0 += examplesPerPass) {
             int e1 = Math.min(n, e0 + examplesPerPass);
             int k0 = 0;
-            while (k0 < (captum ? nodes - 1 : nodes)) {
+            while (k0 < (overlap ? nodes - 1 : nodes)) {
                 int k1 = Math.min(nodes, k0 + nodesPerPass); // nodes k0..k1-1 in this pass
                 chunks.add(new Chunk(e0, e1, k0, k1));
-                k0 = captum ? k1 - 1 : k1;
+                k0 = overlap ? k1 - 1 : k1;
             }
         }
         // The chunks' passes are independent, so they run Parallel.available() at a time (one per
@@ -254,103 +236,73 @@ public final class LayerConductance {
         int wave = Parallel.available();
         for (int c0 = 0; c0 < chunks.size(); c0 += wave) {
             List<Chunk> part = chunks.subList(c0, Math.min(chunks.size(), c0 + wave));
-            List<Supplier<Pass>> jobs = new ArrayList<>();
-            for (Chunk ch : part) jobs.add(() -> chunkPass(x, start, base, classes, ch, alpha, captum));
-            List<Pass> passes = Parallel.map(jobs);
+            List<Supplier<StraightPath.Pass>> jobs = new ArrayList<>();
+            for (Chunk ch : part) jobs.add(() -> chunkPass(path, plan, x, start, base, classes, ch));
+            List<StraightPath.Pass> passes = Parallel.map(jobs);
             for (int i = 0; i < part.size(); i++) {
-                accumulate(part.get(i), passes.get(i), start, alpha, w, captum, cond, influence, ig);
+                accumulate(plan, part.get(i), passes.get(i), start, cond, influence, ig);
             }
         }
     }
 
-    /** The forward and backward pass of one chunk (the path leaf carries the tangent in JVP mode). */
-    private Pass chunkPass(Tensor x, Tensor start, Tensor base, int[] classes, Chunk ch, double[] alpha, boolean captum) {
+    /** The forward and backward pass of one chunk (the path leaf carries the tangent when the plan needs dy/dα). */
+    private StraightPath.Pass chunkPass(StraightPath path, Plan plan, Tensor x, Tensor start, Tensor base, int[] classes, Chunk ch) {
         int nk = ch.k1 - ch.k0;
-        Tensor leaf = pathLeaf(start, base, alpha, ch.e0, ch.e1, ch.k0, ch.k1, !captum);
-        int[] rowClass = rowClasses(classes, ch.e0, ch.e1, nk);
-        Tensor raw = pathNode == null ? null : x.rows(ch.e0, ch.e1).tile(nk);
-        return pass(raw, null, leaf, rowClass, false);
+        Tensor leaf = StraightPath.leaf(start, base, plan.alpha, ch.e0, ch.e1, ch.k0, ch.k1, plan.tangent());
+        int[] rowClass = StraightPath.rowClasses(classes, ch.e0, ch.e1, nk);
+        Tensor raw = path.startsAtInput() ? null : x.rows(ch.e0, ch.e1).tile(nk);
+        return path.pass(raw, null, leaf, rowClass, false, layers, plan.ig);
     }
 
     /** Adds one chunk's pass to the running sums of conductance, internal influence and IG. */
-    private void accumulate(Chunk ch, Pass p, Tensor start, double[] alpha, double[] w, boolean captum,
+    private void accumulate(Plan plan, Chunk ch, StraightPath.Pass p, Tensor start,
                             Map<String, float[]> cond, Map<String, float[]> influence, float[] ig) {
         int e0 = ch.e0, k0 = ch.k0, ne = ch.e1 - ch.e0, nk = ch.k1 - ch.k0, rows = ne * nk;
-        int per = start.numel() / start.size(0);
+        int per = start.numel() / start.size(0), last = plan.alpha.length - 1;
+        double[] w = plan.w;
 
         // Accumulate per layer: rows are step-major, so row (k, i) is at k * ne + i.
         for (String l : layers) {
+            if (!plan.cond && !plan.influence) break;
             Tensor y = p.layerValues.get(l), g = p.layerGrads.get(l);
             int u = y.numel() / rows;
             float[] yd = y.data(), gd = g.data(), c = cond.get(l), inf = influence.get(l);
-            float[] td = captum ? null : tangentOf(y).data();
+            float[] td = plan.tangent() ? tangentOf(y).data() : null;
             for (int k = 0; k < nk; k++) {
-                double wk = w[k0 + k];
                 boolean hasNext = k + 1 < nk;
                 for (int i = 0; i < ne; i++) {
                     int r = (k * ne + i) * u, dst = (e0 + i) * u;
-                    // Internal influence: ∫ ∂F/∂y dα (docs/methods.md §1.6). In Captum mode the last node of
-                    // a chunk is the first of the next: count it once.
-                    boolean countNode = !captum || hasNext || k0 + k == alpha.length - 1;
-                    if (countNode) for (int j = 0; j < u; j++) inf[dst + j] += (float) (wk * gd[r + j]);
-                    if (captum) {
+                    // Internal influence: ∫ ∂F/∂y dα (docs/methods.md §1.6). Where chunks overlap (the
+                    // Captum scheme) the last node of a chunk is the first of the next: count it once.
+                    if (plan.influence && (!plan.differences || hasNext || k0 + k == last)) {
+                        double wk = w[k0 + k];
+                        for (int j = 0; j < u; j++) inf[dst + j] += (float) (wk * gd[r + j]);
+                    }
+                    if (!plan.cond) continue;
+                    if (plan.differences) {
                         if (!hasNext) continue;
                         // Cond ≈ Σ_k ∂F/∂y(α_k) · (y(α_{k+1}) − y(α_k))   (Captum 0.8 LayerConductance)
                         int rn = ((k + 1) * ne + i) * u;
                         for (int j = 0; j < u; j++) c[dst + j] += gd[r + j] * (yd[rn + j] - yd[r + j]);
                     } else {
                         // Cond = ∫ ∂F/∂y · dy/dα dα with dy/dα exact from forward mode.
+                        double wk = w[k0 + k];
                         for (int j = 0; j < u; j++) c[dst + j] += (float) (wk * gd[r + j] * td[r + j]);
                     }
                 }
             }
         }
-        if (!integratedGradients) return;
+        if (!plan.ig) return;
         // Integrated gradients at the path start: Σ_k w_k ∂F/∂x(α_k) (times x − x' at the end).
         float[] gl = p.leafGrad.data();
         for (int k = 0; k < nk; k++) {
-            if (captum && k + 1 == nk && k0 + k != alpha.length - 1) continue;
+            if (plan.differences && k + 1 == nk && k0 + k != last) continue;
             double wk = w[k0 + k];
             for (int i = 0; i < ne; i++) {
                 int r = (k * ne + i) * per, dst = (e0 + i) * per;
                 for (int j = 0; j < per; j++) ig[dst + j] += (float) (wk * gl[r + j]);
             }
         }
-    }
-
-    /**
-     * The path rows for examples {@code e0..e1-1} at nodes {@code k0..k1-1}, step-major (row
-     * {@code k * ne + i}): {@code x' + α_k (x − x')}, a leaf that requires gradients and, for the
-     * JVP discretisation, carries the tangent {@code x − x'}.
-     */
-    private static Tensor pathLeaf(Tensor start, Tensor base, double[] alpha, int e0, int e1, int k0, int k1, boolean withTangent) {
-        int ne = e1 - e0, nk = k1 - k0, rows = ne * nk, per = start.numel() / start.size(0);
-        float[] s = start.data(), b = base.data();
-        float[] path = new float[rows * per], tangent = withTangent ? new float[rows * per] : null;
-        for (int k = 0; k < nk; k++) {
-            float a = (float) alpha[k0 + k];
-            for (int i = 0; i < ne; i++) {
-                int src = (e0 + i) * per, dst = (k * ne + i) * per;
-                for (int j = 0; j < per; j++) {
-                    float bj = b[src + j], dj = s[src + j] - bj;
-                    path[dst + j] = bj + a * dj;
-                    if (tangent != null) tangent[dst + j] = dj;
-                }
-            }
-        }
-        int[] shape = start.shape();
-        shape[0] = rows;
-        Tensor leaf = new Tensor(path, shape).requiresGrad(true);
-        if (tangent != null) leaf.withTangent(new Tensor(tangent, shape));
-        return leaf;
-    }
-
-    /** The target class of each path row (step-major). */
-    private static int[] rowClasses(int[] classes, int e0, int e1, int nk) {
-        int ne = e1 - e0;
-        int[] out = new int[ne * nk];
-        for (int k = 0; k < nk; k++) for (int i = 0; i < ne; i++) out[k * ne + i] = classes[e0 + i];
-        return out;
     }
 
     private static Tensor tangentOf(Tensor y) {
@@ -361,112 +313,7 @@ public final class LayerConductance {
         return y.tangent();
     }
 
-    /** What one forward/backward pass yields. */
-    private static final class Pass {
-        Map<String, Tensor> layerValues = new LinkedHashMap<>();
-        Map<String, Tensor> layerGrads = new LinkedHashMap<>();
-        Tensor start;        // the path start node's value (input or named node)
-        Tensor leafGrad;     // ∂F/∂(path leaf)
-        float[] f;           // F per row
-        int[] predicted;
-    }
-
-    /**
-     * One pass. {@code raw} is the model input; when {@code leaf} is given it replaces the path
-     * start (the input itself, or the named node's output); when {@code startOverride} is given
-     * (baseline pass) it replaces the start's value without a graph leaf.
-     */
-    private Pass pass(Tensor raw, Tensor startOverride, Tensor leaf, int[] classes, boolean wantGrads) {
-        Pass p = new Pass();
-        Tensor[] startBox = new Tensor[1];
-        Tensor replacement = leaf != null ? leaf : startOverride;
-        Tensor input;
-        NamedHook[] startHook = {};
-        if (pathNode == null) {
-            input = replacement != null ? replacement : raw.detach().requiresGrad(wantGrads);
-            startBox[0] = input;
-        } else {
-            input = raw;
-            Tensor firstLeaf = replacement;
-            Hook swap = (name, v) -> {
-                Tensor r = firstLeaf != null ? firstLeaf : v.detach().requiresGrad(wantGrads);
-                if (!Arrays.equals(r.shape(), v.shape())) {
-                    throw new ShapeException("path", "path node value " + r.shapeString() + " does not match node output " + v.shapeString());
-                }
-                startBox[0] = r;
-                return r;
-            };
-            startHook = new NamedHook[] {swap.at(pathNode)};
-        }
-        CachedRun run = model.runWithCache(input, layers, startHook);
-        Map<String, Tensor> cache = run.cache();
-        Tensor logits = run.output();
-        if (logits.dim() != 2) throw new ShapeException("attribution", "model output " + logits.shapeString() + " is not [N, classes]");
-        int rows = logits.size(0), nc = logits.size(1);
-        if (classes == null) classes = dev.galvani.engine.F.argmax(logits);
-        p.predicted = classes;
-        for (int c : classes) {
-            if (c < 0 || c >= nc) throw new GalvaniException("target class " + c + " out of range for " + nc + " classes");
-        }
-        Tensor fRows = targetRows(logits, classes);
-        p.f = fRows.data().clone();
-        p.start = startBox[0];
-        checkFinite("model output", logits);
-        boolean grads = wantGrads || leaf != null;
-        if (grads && fRows.requiresGrad()) {
-            // Without integrated gradients the sweep stops at the deepest requested layer.
-            Tensor[] wrt = new Tensor[layers.size() + (integratedGradients ? 1 : 0)];
-            for (int i = 0; i < layers.size(); i++) wrt[i] = cache.get(layers.get(i));
-            if (integratedGradients) wrt[layers.size()] = p.start;
-            Tensor[] g = Autodiff.grad(fRows.sum(), null, wrt);
-            for (int i = 0; i < layers.size(); i++) p.layerGrads.put(layers.get(i), g[i]);
-            if (integratedGradients) p.leafGrad = g[layers.size()];
-        }
-        for (String l : layers) p.layerValues.put(l, cache.get(l));
-        return p;
-    }
-
-    /** {@code F} per row: the target class's logit, probability or log-probability. */
-    private Tensor targetRows(Tensor logits, int[] classes) {
-        int rows = logits.size(0), nc = logits.size(1);
-        float[] onehot = new float[rows * nc];
-        for (int r = 0; r < rows; r++) onehot[r * nc + classes[r]] = 1f;
-        Tensor mask = new Tensor(onehot, rows, nc);
-        Tensor z = logits;
-        if (target != TargetKind.LOGIT) {
-            // log-softmax, stabilised by a constant (detached) row max
-            float[] mx = new float[rows];
-            float[] l = logits.data();
-            for (int r = 0; r < rows; r++) {
-                float m = Float.NEGATIVE_INFINITY;
-                for (int c = 0; c < nc; c++) m = Math.max(m, l[r * nc + c]);
-                mx[r] = m;
-            }
-            Tensor shift = new Tensor(mx, rows, 1);
-            Tensor shifted = logits.sub(shift);
-            z = shifted.sub(shifted.exp().sum(true, 1).log());
-            if (target == TargetKind.PROBABILITY) z = z.exp();
-        }
-        return z.mul(mask).sum(false, 1);
-    }
-
-    private Tensor baselineFor(Tensor start) {
-        if (baseline == null) return Tensor.zerosLike(start);
-        int[] s = start.shape(), b = baseline.shape();
-        if (Arrays.equals(s, b)) return baseline;
-        // broadcast one baseline over the examples
-        return Tensor.zeros(s).add(baseline);
-    }
-
-
-
-
     static void checkFinite(String what, Tensor t) {
-        float[] d = t.data();
-        for (int i = 0; i < d.length; i++) {
-            if (!Float.isFinite(d[i])) {
-                throw new GalvaniException(what + " has a non-finite value (" + d[i] + ") at flat index " + i);
-            }
-        }
+        StraightPath.checkFinite(what, t);
     }
 }

@@ -5,9 +5,14 @@ import dev.galvani.engine.GalvaniException;
 import java.util.Locale;
 
 /**
- * Nodes {@code α_k} and weights {@code w_k} on [0, 1] for the path integral (docs/methods.md §1.4).
- * The Riemann rules and Gauss-Legendre follow Captum 0.8's {@code approximation_methods} exactly,
- * so {@code nodes(n)} equals Captum's {@code alphas_func(n)}.
+ * Nodes {@code α_k} and weights {@code w_k} on [0, 1] for the path integral of conductance and
+ * integrated gradients (docs/methods.md §1.4).
+ *
+ * <p>{@link #nodes} equals Captum 0.8's {@code alphas_func(n)} for every rule. {@link #weights}
+ * are each rule's own weights, summing to 1: for Gauss-Legendre and the left, right and middle
+ * rules they equal Captum's {@code step_sizes_func(n)}, but for the trapezoid rule they are the
+ * textbook {@code 1/(n−1)} (halved at both ends), where Captum uses {@code 1/n} (halved at both
+ * ends, summing to {@code 1 − 1/n}). {@link #stepSizes} gives Captum's.
  */
 public enum Quadrature {
     RIEMANN_LEFT, RIEMANN_RIGHT, RIEMANN_MIDDLE, RIEMANN_TRAPEZOID, GAUSS_LEGENDRE;
@@ -59,6 +64,24 @@ public enum Quadrature {
                 double[][] nw = legendre(n);
                 for (int i = 0; i < n; i++) w[i] = 0.5 * nw[1][i];
             }
+        }
+        return w;
+    }
+
+    /**
+     * Captum 0.8's {@code step_sizes_func(n)} ({@code captum/attr/_utils/approximation_methods.py}):
+     * {@code 1/n} each for the Riemann rules, the trapezoid's first and last halved; Gauss-Legendre's
+     * own weights. Like Captum, the Riemann rules need {@code n > 1}.
+     */
+    public double[] stepSizes(int n) {
+        check(n);
+        if (this == GAUSS_LEGENDRE) return weights(n);
+        if (n < 2) throw new GalvaniException("Captum's " + name().toLowerCase(Locale.ROOT) + " step sizes need at least 2 steps, got " + n);
+        double[] w = new double[n];
+        java.util.Arrays.fill(w, 1.0 / n);
+        if (this == RIEMANN_TRAPEZOID) {
+            w[0] /= 2;
+            w[n - 1] /= 2;
         }
         return w;
     }

@@ -12,7 +12,9 @@ import java.util.Locale;
  * the mean cross-entropy plus an L2 penalty, or with an L1 penalty by a proximal
  * (soft-thresholding) step after each update.
  */
-public final class LogisticRegression {
+public final class LogisticRegression implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
     public enum Penalty {
         NONE, L1, L2;
 

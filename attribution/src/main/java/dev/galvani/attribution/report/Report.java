@@ -97,9 +97,58 @@ public final class Report {
         return this;
     }
 
+    /**
+     * Where to write a file of the report's own (large binary outputs, say): inside the report's
+     * temporary directory, so it lands beside index.html when {@link #write()} completes.
+     */
+    public Path newFile(String name) {
+        if (name.contains("/") || name.contains("\\") || name.startsWith(".")) throw new GalvaniException("bad report file name '" + name + "'");
+        return tmp.resolve(name);
+    }
+
     /** Any text file beside the report (JSON of every number, say). */
     public Report file(String name, String content) {
         writeText(name, content);
+        return this;
+    }
+
+    /**
+     * Sentences with every word coloured by its score on one scale shared by all of them
+     * ({@code ±max |score|}, {@link DivergingPalette}), a legend for the scale, a note after each
+     * sentence (or null), and the scores also as {@code <csvName>.csv} (sentence, position, word, score).
+     */
+    public Report words(String caption, String csvName, List<String[]> sentences, List<double[]> scores, List<String> notes,
+                        String scaleLabel) {
+        List<float[]> all = new ArrayList<>();
+        for (double[] d : scores) {
+            float[] f = new float[d.length];
+            for (int i = 0; i < d.length; i++) f[i] = (float) d[i];
+            all.add(f);
+        }
+        double s = DivergingPalette.sharedScale(all);
+        StringBuilder csv = new StringBuilder("sentence,position,word,score\n");
+        body.append("<figure class=\"words\">\n");
+        for (int i = 0; i < sentences.size(); i++) {
+            String[] w = sentences.get(i);
+            double[] sc = scores.get(i);
+            body.append("<p>");
+            for (int j = 0; j < w.length; j++) {
+                double t = sc[j] / s;
+                body.append("<span style=\"background:").append(DivergingPalette.css(t))
+                        .append(Math.abs(t) > 0.6 ? ";color:#fff" : "").append("\" title=\"")
+                        .append(String.format(Locale.ROOT, "%.4g", sc[j])).append("\">").append(esc(w[j])).append("</span> ");
+                csv.append(i).append(',').append(j).append(',').append(csvCell(w[j])).append(',').append(sc[j]).append('\n');
+            }
+            String note = notes == null ? null : notes.get(i);
+            if (note != null) body.append("<span class=\"note\">").append(esc(note)).append("</span>");
+            body.append("</p>\n");
+        }
+        body.append("<div class=\"legend\"><span>").append(esc(HeatMaps.tick(-s))).append("</span><span class=\"bar\" style=\"background:")
+                .append(DivergingPalette.cssGradient()).append("\"></span><span>").append(esc(HeatMaps.tick(s))).append("</span> ")
+                .append(esc(scaleLabel)).append("</div>\n");
+        body.append("<figcaption>").append(esc(caption)).append("</figcaption></figure>\n");
+        body.append("<p class=\"files\">CSV: <a href=\"").append(csvName).append(".csv\">").append(csvName).append(".csv</a></p>\n");
+        writeText(csvName + ".csv", csv.toString());
         return this;
     }
 
@@ -156,6 +205,44 @@ public final class Report {
         return c;
     }
 
+    /**
+     * Units sorted by score, the {@code top} highest and {@code bottom} lowest as bars labelled with
+     * their index (positive red, negative blue), and how many lie between them.
+     */
+    public static CategoryChart rankedBars(String title, String unit, String yLabel, double[] scores, int top, int bottom) {
+        int n = scores.length;
+        int[] order = dev.galvani.attribution.stats.Ranking.argsortDescending(scores);
+        top = Math.min(top, n);
+        bottom = Math.min(bottom, n - top);
+        int hidden = n - top - bottom;
+        List<String> cats = new ArrayList<>();
+        List<Double> pos = new ArrayList<>(), neg = new ArrayList<>();
+        for (int k = 0; k < n; k++) {
+            if (k >= top && k < n - bottom) {
+                if (k == top) {
+                    cats.add("…");                          // the axis title says how many
+                    pos.add(0.0);
+                    neg.add(0.0);
+                }
+                continue;
+            }
+            double v = scores[order[k]];
+            cats.add(Integer.toString(order[k]));
+            pos.add(v > 0 ? v : 0.0);
+            neg.add(v < 0 ? v : 0.0);
+        }
+        String x = unit + ", sorted by score: the " + top + " highest" + (bottom > 0 ? " and " + bottom + " lowest" : "") + " of " + n;
+        CategoryChart c = new CategoryChartBuilder().width(900).height(420).title(title).xAxisTitle(x).yAxisTitle(yLabel).build();
+        c.getStyler().setStacked(true);
+        c.getStyler().setLegendVisible(false);
+        c.getStyler().setPlotGridVerticalLinesVisible(false);
+        c.getStyler().setXAxisLabelRotation(cats.size() > 24 ? 90 : 0);
+        c.getStyler().setAxisTickLabelsFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 12));
+        c.addSeries("positive", cats, pos).setFillColor(DivergingPalette.color(0.9));
+        c.addSeries("negative", cats, neg).setFillColor(DivergingPalette.color(-0.9));
+        return c;
+    }
+
     /** A heat map of {@code z[row][col]}. */
     public static HeatMapChart heatmap(String title, String xLabel, String yLabel, List<String> cols, List<String> rows, double[][] z) {
         HeatMapChart c = new HeatMapChartBuilder().width(720).height(560).title(title).xAxisTitle(xLabel).yAxisTitle(yLabel).build();
@@ -175,21 +262,60 @@ public final class Report {
     }
 
     /**
-     * A grayscale image with a diverging overlay (positive red, negative blue), scaled up
-     * {@code scale} times: conductance or IG drawn over the input.
+     * Maps (each {@code h x w}, row-major) in a grid of {@code columns}, every one on the same
+     * diverging colour scale [−v, v] (blue, white, red; v the largest magnitude over all maps) so
+     * that they compare at a glance, each under its label, with a colour bar on the right.
      */
-    public static BufferedImage overlay(float[] gray, float[] heat, int h, int w, int scale) {
+    public static BufferedImage mapGrid(List<float[]> maps, int h, int w, List<String> labels, int columns, int scale) {
+        if (maps.isEmpty()) throw new GalvaniException("no maps to draw");
+        double vmax = 1e-12;
+        for (float[] m : maps) for (float v : m) vmax = Math.max(vmax, Math.abs(v));
+        int cols = Math.min(columns, maps.size()), rows = (maps.size() + cols - 1) / cols;
+        int pad = 8, label = 16, cw = w * scale, ch = h * scale, bar = 90, slot = Math.max(cw, 110); // room for the label
+        int width = pad + cols * (slot + pad) + bar, height = Math.max(pad + rows * (ch + label + pad) + 4, 110);
+        BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = img.createGraphics();
+        g.setRenderingHint(java.awt.RenderingHints.KEY_TEXT_ANTIALIASING, java.awt.RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, width, height);
+        g.setFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 11));
+        for (int i = 0; i < maps.size(); i++) {
+            int x0 = pad + (i % cols) * (slot + pad), y0 = pad + (i / cols) * (ch + label + pad);
+            g.setColor(Color.DARK_GRAY);
+            g.drawString(labels.get(i), x0, y0 + 11);
+            float[] m = maps.get(i);
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    g.setColor(DivergingPalette.color(m[y * w + x] / vmax));
+                    g.fillRect(x0 + x * scale, y0 + label + y * scale, scale, scale);
+                }
+            }
+            g.setColor(new Color(220, 220, 220));
+            g.drawRect(x0 - 1, y0 + label - 1, cw + 1, ch + 1);
+        }
+        // The colour bar: +v at the top, 0 in the middle, −v at the bottom.
+        int bx = width - bar + 10, by = pad + label, bh = Math.max(60, height - by - 2 * pad);
+        for (int y = 0; y < bh; y++) {
+            g.setColor(DivergingPalette.color(1 - 2.0 * y / (bh - 1)));
+            g.fillRect(bx, by + y, 14, 1);
+        }
+        g.setColor(Color.DARK_GRAY);
+        g.drawRect(bx, by, 14, bh);
+        g.drawString(String.format(Locale.ROOT, "%.2g", vmax), bx + 18, by + 10);
+        g.drawString("0", bx + 18, by + bh / 2 + 4);
+        g.drawString(String.format(Locale.ROOT, "%.2g", -vmax), bx + 18, by + bh);
+        g.dispose();
+        return img;
+    }
+
+    /** A map in grey levels from its minimum (black) to its maximum (white), scaled up {@code scale} times. */
+    public static BufferedImage gray(float[] m, int h, int w, int scale) {
+        float lo = Float.MAX_VALUE, hi = -Float.MAX_VALUE;
+        for (float v : m) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
         BufferedImage img = new BufferedImage(w * scale, h * scale, BufferedImage.TYPE_INT_RGB);
-        float gmin = Float.MAX_VALUE, gmax = -Float.MAX_VALUE, hmax = 1e-12f;
-        for (float v : gray) { gmin = Math.min(gmin, v); gmax = Math.max(gmax, v); }
-        for (float v : heat) hmax = Math.max(hmax, Math.abs(v));
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
-                float g = (gray[y * w + x] - gmin) / Math.max(gmax - gmin, 1e-12f);
-                float a = heat[y * w + x] / hmax;
-                float base = 0.35f * g;
-                int r = clamp(base + Math.max(a, 0) * 0.9f), gr = clamp(base), b = clamp(base + Math.max(-a, 0) * 0.9f);
-                int rgb = (r << 16) | (gr << 8) | b;
+                int v = clamp((m[y * w + x] - lo) / Math.max(hi - lo, 1e-12f)), rgb = (v << 16) | (v << 8) | v;
                 for (int dy = 0; dy < scale; dy++) for (int dx = 0; dx < scale; dx++) img.setRGB(x * scale + dx, y * scale + dy, rgb);
             }
         }
@@ -210,7 +336,11 @@ public final class Report {
                 + "<style>body{font-family:sans-serif;max-width:1000px;margin:2em auto;color:#222}"
                 + "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}"
                 + "th{background:#f3f3f3}caption{font-weight:bold;text-align:left;padding:4px 0}"
-                + "figure{margin:1em 0}img{max-width:100%;border:1px solid #eee}.files{font-size:85%;color:#666}</style>"
+                + "figure{margin:1em 0}img{max-width:100%;border:1px solid #eee}.files{font-size:85%;color:#666}"
+                + ".words p{font-size:17px;line-height:2;margin:.2em 0}.words span{padding:2px 3px;border-radius:3px}"
+                + ".words .note{background:none;color:#666;font-size:80%;margin-left:1em}"
+                + ".legend{font-size:85%;color:#444;margin:.5em 0}.legend .bar{display:inline-block;width:220px;height:12px;"
+                + "vertical-align:middle;margin:0 6px;border:1px solid #ccc}</style>"
                 + "</head><body>\n<h1>" + esc(title) + "</h1>\n" + body + "</body></html>\n";
         writeText("index.html", html);
         try {
@@ -248,7 +378,7 @@ public final class Report {
         return String.format(Locale.ROOT, Math.abs(d) >= 1e-3 && Math.abs(d) < 1e5 ? "%.4g" : "%.3e", d);
     }
 
-    private static String csvCell(Object o) {
+    static String csvCell(Object o) {
         String s = String.valueOf(o);
         return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
     }

@@ -31,8 +31,14 @@ import java.util.Map;
 public final class SelectivityStudy {
     private SelectivityStudy() {}
 
+    /** An early and a late post-activation layer per model: the study's default layers. */
+    public static final Map<String, List<String>> DEFAULT_LAYERS = Map.of(
+            "alexnet", List.of("relu2", "relu6"), "vgg", List.of("relu2_2", "relu_fc1"),
+            "mobilenetv2", List.of("blocks.2.expand", "head"), "resnet", List.of("layer1.1", "layer3.1"),
+            "inception", List.of("inception3a", "inception4a"));
+
     public record Config(int grid, int statsExamples, int evalExamples, int singleUnits, int randomRepeats,
-                         LogisticRegression.Penalty probePenalty, boolean shiftNegative, long seed) {}
+                         LogisticRegression.Penalty probePenalty, boolean shiftNegative, long seed) implements java.io.Serializable {}
 
     public record Group(int siBin, int aBin, int[] units, double meanSI, double meanA, double deficit, double preferredDeficit) {}
 
@@ -41,7 +47,28 @@ public final class SelectivityStudy {
                               LinearRegression.Fit aOnly, double probeAccuracy, double[] probeImportance,
                               double probeVsAblationSpearman, double probeVsAblationJaccard, int[] ks, Map<String, double[]> kDeficits) {}
 
-    public static LayerResult run(Module model, Dataset train, Dataset test, String layer, Config cfg) {
+    /**
+     * What the group ablation of one layer needs: every unit's selectivity index, mean activity and
+     * preferred class, its quantile bin on each axis, the evaluation images (a seeded sample of the
+     * test split) and the accuracy on them with nothing ablated.
+     */
+    public record Grid(String layer, int grid, int units, int classes, double[] si, double[] activity, int[] preferred,
+                       int[] siBin, int[] aBin, int[] evalIndices, double baseline) implements java.io.Serializable {
+
+        /** The units in bin {@code (siBin, aBin)}, ascending. */
+        public int[] members(int siBin, int aBin) {
+            List<Integer> m = new ArrayList<>();
+            for (int u = 0; u < units; u++) if (this.siBin[u] == siBin && this.aBin[u] == aBin) m.add(u);
+            return m.stream().mapToInt(Integer::intValue).toArray();
+        }
+    }
+
+    /** The grid of one layer: unit statistics on {@code train}, evaluation images drawn from {@code test} with the config's seed. */
+    public static Grid grid(Module model, Dataset train, Dataset test, String layer, Config cfg) {
+        return grid(model, train, test, layer, cfg, new Rng(cfg.seed()));
+    }
+
+    private static Grid grid(Module model, Dataset train, Dataset test, String layer, Config cfg, Rng rng) {
         model.module(layer);
         UnitStatistics stats = UnitStatistics.of(model, train, layer, cfg.statsExamples());
         int units = stats.units();
@@ -49,11 +76,55 @@ public final class SelectivityStudy {
             throw new GalvaniException("a " + cfg.grid() + "x" + cfg.grid() + " grid has more bins than the " + units + " units of '" + layer + "'");
         }
         double[] si = stats.selectivity(layer, cfg.shiftNegative()), act = stats.meanActivity();
-        int[] pref = stats.preferredClass();
-        Rng rng = new Rng(cfg.seed());
         int[] evalIdx = Arrays.copyOf(rng.permutation(test.size()), Math.min(cfg.evalExamples(), test.size()));
+        double base = accuracy(model, layer, test.batch(evalIdx), new int[0], null);
+        return new Grid(layer, cfg.grid(), units, train.classes(), si, act, stats.preferredClass(),
+                quantileBins(si, cfg.grid()), quantileBins(act, cfg.grid()), evalIdx, base);
+    }
+
+    /**
+     * Ablates bin {@code (i, j)} of the grid together: the accuracy drop on the evaluation images
+     * {@code eval} (the grid's {@link Grid#evalIndices()}), and on those whose class some member
+     * prefers. Null when the bin is empty.
+     */
+    public static Group group(Module model, Dataset.Batch eval, Grid g, int i, int j) {
+        int[] m = g.members(i, j);
+        if (m.length == 0) return null;
+        boolean[] prefSet = new boolean[g.classes()];
+        for (int u : m) prefSet[g.preferred()[u]] = true;
+        double d = g.baseline() - accuracy(model, g.layer(), eval, m, null);
+        double pd = accuracy(model, g.layer(), eval, new int[0], prefSet) - accuracy(model, g.layer(), eval, m, prefSet);
+        return new Group(i, j, m, mean(g.si(), m), mean(g.activity(), m), d, pd);
+    }
+
+    /** The regressions across a layer's groups with standardised predictors: SI + A + SI·A, SI alone, A alone. */
+    public static LinearRegression.Fit[] regressions(List<Group> groups) {
+        int g = groups.size();
+        double[] gs = new double[g], ga = new double[g], gd = new double[g];
+        for (int i = 0; i < g; i++) {
+            gs[i] = groups.get(i).meanSI();
+            ga[i] = groups.get(i).meanA();
+            gd[i] = groups.get(i).deficit();
+        }
+        double[] zs = LinearRegression.standardise(gs), za = LinearRegression.standardise(ga);
+        double[][] full = new double[g][], so = new double[g][], ao = new double[g][];
+        for (int i = 0; i < g; i++) {
+            full[i] = new double[] {zs[i], za[i], zs[i] * za[i]};
+            so[i] = new double[] {zs[i]};
+            ao[i] = new double[] {za[i]};
+        }
+        return new LinearRegression.Fit[] {LinearRegression.fit(full, gd, "SI", "A", "SI:A"),
+            LinearRegression.fit(so, gd, "SI"), LinearRegression.fit(ao, gd, "A")};
+    }
+
+    public static LayerResult run(Module model, Dataset train, Dataset test, String layer, Config cfg) {
+        Rng rng = new Rng(cfg.seed());
+        Grid grid = grid(model, train, test, layer, cfg, rng);
+        int units = grid.units();
+        double[] si = grid.si(), act = grid.activity();
+        int[] pref = grid.preferred(), evalIdx = grid.evalIndices();
         Dataset.Batch eval = test.batch(evalIdx);
-        double base = accuracy(model, layer, eval, new int[0], null);
+        double base = grid.baseline();
 
         // Linear probe on standardised unit activations (train: stats subset; test: eval images).
         int probeN = Math.min(cfg.statsExamples(), train.size());
@@ -80,19 +151,10 @@ public final class SelectivityStudy {
                 bar.step(1);
             }
             // Group ablation on the quantile grid.
-            int[] siBin = quantileBins(si, cfg.grid()), aBin = quantileBins(act, cfg.grid());
             for (int i = 0; i < cfg.grid(); i++) {
                 for (int j = 0; j < cfg.grid(); j++) {
-                    List<Integer> members = new ArrayList<>();
-                    for (int u = 0; u < units; u++) if (siBin[u] == i && aBin[u] == j) members.add(u);
-                    int[] m = members.stream().mapToInt(Integer::intValue).toArray();
-                    if (m.length > 0) {
-                        boolean[] prefSet = new boolean[train.classes()];
-                        for (int u : m) prefSet[pref[u]] = true;
-                        double d = base - accuracy(model, layer, eval, m, null);
-                        double pd = accuracy(model, layer, eval, new int[0], prefSet) - accuracy(model, layer, eval, m, prefSet);
-                        groups.add(new Group(i, j, m, mean(si, m), mean(act, m), d, pd));
-                    }
+                    Group gr = group(model, eval, grid, i, j);
+                    if (gr != null) groups.add(gr);
                     bar.step(1);
                 }
             }
@@ -121,23 +183,8 @@ public final class SelectivityStudy {
             kDef.put("random (mean of " + cfg.randomRepeats() + ")", rnd);
         }
         // Regression across groups with standardised predictors.
-        int g = groups.size();
-        double[] gs = new double[g], ga = new double[g], gd = new double[g];
-        for (int i = 0; i < g; i++) {
-            gs[i] = groups.get(i).meanSI();
-            ga[i] = groups.get(i).meanA();
-            gd[i] = groups.get(i).deficit();
-        }
-        double[] zs = LinearRegression.standardise(gs), za = LinearRegression.standardise(ga);
-        double[][] full = new double[g][], so = new double[g][], ao = new double[g][];
-        for (int i = 0; i < g; i++) {
-            full[i] = new double[] {zs[i], za[i], zs[i] * za[i]};
-            so[i] = new double[] {zs[i]};
-            ao[i] = new double[] {za[i]};
-        }
-        LinearRegression.Fit fFull = LinearRegression.fit(full, gd, "SI", "A", "SI:A");
-        LinearRegression.Fit fSi = LinearRegression.fit(so, gd, "SI");
-        LinearRegression.Fit fA = LinearRegression.fit(ao, gd, "A");
+        LinearRegression.Fit[] fits = regressions(groups);
+        LinearRegression.Fit fFull = fits[0], fSi = fits[1], fA = fits[2];
         // Probe importance against single-unit ablation deficits, on the units measured.
         List<Integer> measured = new ArrayList<>();
         for (int u = 0; u < units; u++) if (!Double.isNaN(single[u])) measured.add(u);

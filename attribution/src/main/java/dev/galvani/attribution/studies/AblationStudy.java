@@ -129,6 +129,7 @@ public final class AblationStudy {
             medK[j++] = s.medianFlipK();
         }
         rep.table("Methods against single-filter ablation", "methods", List.of("method", "mean Spearman", "median Spearman", "median flip k", "flipped"), rows);
+        rep.paragraph(describe(r.summary(), r.config().maxK()));
         rep.figure("Mean Spearman correlation with single-filter ablation drops", Report.bars("Rank correlation with ablation", "method", "Spearman", names, List.of("mean"), List.of(meanRho)));
         rep.figure("Median number of top filters to zero before the prediction flips", Report.bars("Filters removed to flip", "method", "k", names, List.of("median k"), List.of(medK)));
         List<List<Object>> per = new ArrayList<>();
@@ -145,6 +146,50 @@ public final class AblationStudy {
         for (String m : METHODS) header.add("flip k " + m);
         rep.table("Per image", "per_image", header, per);
         return rep.write();
+    }
+
+    /**
+     * The table's findings in words, written from the numbers: how many predictions each ranking
+     * flips and after how many filters, which method needs the fewest, which correlates best with
+     * single-filter drops, and how a random order compares.
+     */
+    public static String describe(List<MethodSummary> summary, int maxK) {
+        StringBuilder sb = new StringBuilder();
+        MethodSummary random = null, fewest = null, best = null;
+        List<String> parts = new ArrayList<>();
+        for (MethodSummary s : summary) {
+            if (s.method().equals("Random")) {
+                random = s;
+                continue;
+            }
+            // The median counts an input that never flips as maxK + 1: it is a number of filters only when most inputs flip.
+            parts.add(String.format(Locale.ROOT, "%s %d of %d%s", s.method().toLowerCase(Locale.ROOT), s.flipped(), s.examples(),
+                    2 * s.flipped() > s.examples() ? String.format(Locale.ROOT, " (median %s filter%s)", num(s.medianFlipK()), s.medianFlipK() == 1 ? "" : "s") : ""));
+            if (fewest == null || s.flipped() > fewest.flipped() || (s.flipped() == fewest.flipped() && s.medianFlipK() < fewest.medianFlipK())) fewest = s;
+            if (!Double.isNaN(s.meanSpearman()) && (best == null || s.meanSpearman() > best.meanSpearman())) best = s;
+        }
+        sb.append("Zeroing the top-ranked filters (at most ").append(maxK).append(") changes the prediction for: ").append(String.join("; ", parts));
+        if (random != null) {
+            sb.append(String.format(Locale.ROOT, "; a random order %d of %d", random.flipped(), random.examples()));
+        }
+        sb.append(". ");
+        if (fewest != null && fewest.flipped() > 0) {
+            sb.append(fewest.method()).append(" flips the most predictions with the fewest filters");
+            if (random != null) {
+                sb.append(random.flipped() >= fewest.flipped() ? ", but no better than a random order" : ", well ahead of a random order");
+            }
+            sb.append(". ");
+        } else {
+            sb.append("No ranking flips a prediction within ").append(maxK).append(" filters. ");
+        }
+        if (best != null) {
+            sb.append(String.format(Locale.ROOT, "%s's scores agree best with the single-filter drops (mean Spearman %.2f).", best.method(), best.meanSpearman()));
+        }
+        return sb.toString();
+    }
+
+    private static String num(double v) {
+        return v == Math.rint(v) ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.1f", v);
     }
 
     static double[] row(Tensor t, int i) {

@@ -59,6 +59,13 @@ public final class InteractionStudy {
         return out;
     }
 
+    /** Test example {@code i} as a sample (as the readouts see the test split), with the given players. */
+    public static LayerwiseInteractions.Sample sample(Dataset test, int i, Players players) {
+        if (i < 0 || i >= test.size()) throw new GalvaniException("sample " + i + " is outside the " + test.size() + " test examples");
+        Dataset.Batch b = test.batch(new int[] {i});
+        return new LayerwiseInteractions.Sample(b.x(), b.y()[0], players);
+    }
+
     static int[] sub(int[] a, int[] idx) {
         int[] o = new int[idx.length];
         for (int i = 0; i < idx.length; i++) o[i] = a[idx[i]];

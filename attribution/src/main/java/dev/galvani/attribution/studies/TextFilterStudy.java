@@ -36,8 +36,12 @@ public final class TextFilterStudy {
     public record Filter(int index, int width, double meanConductance, double meanAbsConductance,
                          double negationRate, List<String> topNgrams, List<Integer> topSentences) {}
 
+    /**
+     * @param wordScores per example sentence ({@link #exampleSentences}): each word's integrated
+     *                   gradients for the positive class's logit, summed over the embedding
+     */
     public record Result(List<Filter> filters, double baseNegationRate, double medianRelativeDelta, int sentences,
-                         String[][] tokens, int[] labels) {}
+                         String[][] tokens, int[] labels, Map<Integer, double[]> wordScores) {}
 
     /**
      * @param ids    token ids, [N][T] padded with 0 to a common length of at least 5
@@ -99,7 +103,37 @@ public final class TextFilterStudy {
             filters.add(new Filter(f, width, s / n, sa / n, (double) neg / n, top, Arrays.asList(order).subList(0, Math.min(3, n))));
         }
         double[] d = deltas.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        return new Result(filters, base, d[d.length / 2], n, tokens, labels);
+        return new Result(filters, base, d[d.length / 2], n, tokens, labels, wordScores(model, ids, tokens, exampleSentences(filters), steps));
+    }
+
+    /** The sentences the report shows: the top sentences of the six filters with the largest mean |conductance|, without repeats. */
+    static List<Integer> exampleSentences(List<Filter> filters) {
+        List<Filter> byStrength = new ArrayList<>(filters);
+        byStrength.sort(Comparator.comparingDouble(f -> -Math.abs(f.meanConductance())));
+        java.util.LinkedHashSet<Integer> out = new java.util.LinkedHashSet<>();
+        for (Filter f : byStrength.subList(0, Math.min(6, byStrength.size()))) out.addAll(f.topSentences());
+        return new ArrayList<>(out);
+    }
+
+    /** Integrated gradients of the positive class's logit per word of the given sentences (summed over the embedding). */
+    static Map<Integer, double[]> wordScores(Module model, int[][] ids, String[][] tokens, List<Integer> which, int steps) {
+        Map<Integer, double[]> out = new java.util.LinkedHashMap<>();
+        if (which.isEmpty()) return out;
+        int t = ids[0].length;
+        int[][] sel = new int[which.size()][];
+        for (int i = 0; i < sel.length; i++) sel[i] = ids[which.get(i)];
+        int[] cls = new int[sel.length];
+        Arrays.fill(cls, 1);
+        Tensor ig = new LayerConductance(model).layers("features").pathFrom("embedding").steps(steps)
+                .method(Quadrature.GAUSS_LEGENDRE).discretisation(Discretisation.JVP).maxRows(512)
+                .attribute(idsTensor(sel, 0, sel.length, t), cls).integratedGradients();     // [k, T, D]
+        int d = ig.size(2);
+        for (int i = 0; i < sel.length; i++) {
+            double[] w = new double[tokens[which.get(i)].length];
+            for (int j = 0; j < w.length && j < t; j++) for (int k = 0; k < d; k++) w[j] += ig.data()[(i * t + j) * d + k];
+            out.put(which.get(i), w);
+        }
+        return out;
     }
 
     /** Position of each filter's max over time, [N][filters], from the ReLU outputs of each width. */
@@ -184,19 +218,25 @@ public final class TextFilterStudy {
         rep.table("Filters that respond to negation (highest share of max windows holding not / never / n't / no)", "negation",
                 List.of("filter", "width", "mean conductance", "mean |conductance|", "negation rate", "top n-grams at max position"),
                 rowsOf(byNeg.subList(0, Math.min(10, byNeg.size()))));
-        StringBuilder ex = new StringBuilder("<h2>Example sentences</h2><ul>");
-        for (Filter f : byStrength.subList(0, Math.min(6, byStrength.size()))) {
-            for (int i : f.topSentences()) {
-                ex.append("<li>filter ").append(f.index()).append(" (").append(f.meanConductance() > 0 ? "positive" : "negative")
-                        .append("), label ").append(r.labels()[i]).append(": ").append(Report.format(String.join(" ", r.tokens()[i])).replace("<", "&lt;")).append("</li>");
-            }
+        rep.heading("Example sentences");
+        rep.paragraph("The sentences on which the six strongest filters respond most, every word coloured by its integrated gradients "
+                + "for the positive class's logit (summed over the embedding; red towards positive, blue towards negative), on one scale.");
+        List<String[]> sentences = new ArrayList<>();
+        List<double[]> scores = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        List<Filter> strongest = byStrength.subList(0, Math.min(6, byStrength.size()));
+        for (int i : exampleSentences(r.filters())) {
+            List<String> by = new ArrayList<>();
+            for (Filter f : strongest) if (f.topSentences().contains(i)) by.add(f.index() + (f.meanConductance() > 0 ? " (positive)" : " (negative)"));
+            sentences.add(r.tokens()[i]);
+            scores.add(r.wordScores().get(i));
+            notes.add("label " + dev.galvani.models.data.SentimentData.CLASSES.get(r.labels()[i]) + "; top sentence of filter " + String.join(", ", by));
         }
-        rep.html(ex.append("</ul>").toString());
-        double[] means = r.filters().stream().mapToDouble(Filter::meanConductance).sorted().toArray();
-        List<String> idx = new ArrayList<>();
-        for (int i = 0; i < means.length; i++) idx.add(Integer.toString(i));
-        rep.figure("Mean conductance of every filter, sorted", Report.lines("Filter leaning", "filter (sorted)", "mean conductance",
-                java.util.stream.IntStream.range(0, means.length).asDoubleStream().toArray(), List.of("mean conductance"), List.of(means)));
+        rep.words("Example sentences, one colour scale shared by all words", "example_words", sentences, scores, notes,
+                "integrated gradients (positive class)");
+        double[] means = r.filters().stream().mapToDouble(Filter::meanConductance).toArray();
+        rep.figure("Mean conductance of the filters, sorted: the most positive- and negative-leaning ones numbered",
+                Report.rankedBars("Filter leaning", "filter", "mean conductance", means, 15, 10));
         List<List<Object>> all = rowsOf(r.filters());
         rep.table("All filters", "filters", List.of("filter", "width", "mean conductance", "mean |conductance|", "negation rate", "top n-grams at max position"), all);
         return rep.write();

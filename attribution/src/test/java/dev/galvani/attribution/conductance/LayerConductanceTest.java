@@ -199,20 +199,54 @@ class LayerConductanceTest {
         for (double d : r.relativeInputDelta()) assertTrue(d < 2e-2, "IG relative delta " + d);
     }
 
-    @Test void neuronConductanceSumsToTheUnitsConductance() {
-        // Σ_i NC_i = Σ_k w_k ∂F/∂y · (∂y/∂x · (x − x')) = Σ_k w_k ∂F/∂y · dy/dα: the unit's conductance (JVP form).
-        Mlp net = new Mlp(21, 5, 8, 3, true);
-        Tensor x = input(22, 3, 5);
-        int[] cls = {0, 2, 1};
-        LayerConductance lc = new LayerConductance(net).layers("act").steps(20).discretisation(Discretisation.JVP);
-        Tensor cond = lc.attribute(x, cls).layer("act").conductance();
-        for (int unit : new int[] {0, 3, 7}) {
-            Tensor nc = new LayerConductance(net).steps(20).neuronConductance(x, cls, "act", unit);
-            assertArrayEquals(new int[] {3, 5}, nc.shape());
-            for (int i = 0; i < 3; i++) {
-                double sum = 0;
-                for (int j = 0; j < 5; j++) sum += nc.get(i, j);
-                assertEquals(cond.get(i, unit), sum, 1e-4, "unit " + unit + " example " + i);
+    @Test void logProbabilityTargetByHand() {
+        // A linear net h = A x, z = B h: F = log softmax(z)_c, ∂F/∂h_j = B_jc − Σ_k p_k B_jk.
+        Mlp net = new Mlp(17, 4, 5, 3, false, true);
+        Tensor x = input(18, 2, 4);
+        int[] cls = {2, 0};
+        AttributionResult r = new LayerConductance(net).layers("hidden").steps(64).target(TargetKind.LOG_PROBABILITY).attribute(x, cls);
+        Tensor h = net.l1.call(x), z = net.l2.call(h);
+        for (int i = 0; i < 2; i++) {
+            double max = Double.NEGATIVE_INFINITY, norm = 0;
+            for (int k = 0; k < 3; k++) max = Math.max(max, z.get(i, k));
+            for (int k = 0; k < 3; k++) norm += Math.exp(z.get(i, k) - max);
+            double[] p = new double[3];
+            for (int k = 0; k < 3; k++) p[k] = Math.exp(z.get(i, k) - max) / norm;
+            assertEquals(Math.log(p[cls[i]]), r.f()[i], 1e-5, "F(x) is the log-probability");
+            assertEquals(Math.log(1.0 / 3), r.fBaseline()[i], 1e-5, "F(0): all logits 0 without biases");
+            for (int j = 0; j < 5; j++) {
+                double grad = net.l2.w.get(j, cls[i]);
+                for (int k = 0; k < 3; k++) grad -= p[k] * net.l2.w.get(j, k);
+                assertEquals(h.get(i, j) * grad, r.layer("hidden").gradTimesActivation().get(i, j), 1e-5, "gradient*activation");
+            }
+        }
+        // Conservation holds for the log-probability too (the integrand is smooth: 64 GL nodes are plenty).
+        for (double d : r.relativeDelta("hidden")) assertTrue(d < 1e-4, "relative delta " + d);
+        for (double d : r.relativeInputDelta()) assertTrue(d < 1e-4, "IG relative delta " + d);
+    }
+
+    @Test void captumExactOptionUsesCaptumsNodesAndStepSizes() {
+        // IG of a linear model is (x − x') ∇F whatever the nodes: the step sizes alone set the total,
+        // 1 − 1/m for Captum's trapezoid against 1 for the rule's own weights.
+        Mlp net = new Mlp(19, 4, 5, 3, false, true);
+        Tensor x = input(20, 2, 4);
+        int m = 8;
+        for (Discretisation d : Discretisation.values()) {
+            AttributionResult own = new LayerConductance(net).layers("hidden").steps(m).method(Quadrature.RIEMANN_TRAPEZOID)
+                    .discretisation(d).attribute(x, new int[] {0, 1});
+            AttributionResult exact = new LayerConductance(net).layers("hidden").steps(m).method(Quadrature.RIEMANN_TRAPEZOID)
+                    .discretisation(d).captumExact(true).attribute(x, new int[] {0, 1});
+            for (int k = 0; k < 8; k++) {
+                assertEquals(own.integratedGradients().data()[k] * (1 - 1.0 / m), exact.integratedGradients().data()[k], 1e-5, d + " IG");
+            }
+            for (int k = 0; k < 10; k++) {
+                assertEquals(own.layer("hidden").internalInfluence().data()[k] * (1 - 1.0 / m),
+                        exact.layer("hidden").internalInfluence().data()[k], 1e-5, d + " internal influence");
+            }
+            // Conductance: the Captum scheme's differences use no weights; the JVP form scales like IG.
+            double scale = d == Discretisation.CAPTUM ? 1 : 1 - 1.0 / m;
+            for (int k = 0; k < 10; k++) {
+                assertEquals(own.layer("hidden").conductance().data()[k] * scale, exact.layer("hidden").conductance().data()[k], 1e-5, d + " conductance");
             }
         }
     }

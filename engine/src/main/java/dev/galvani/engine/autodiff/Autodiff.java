@@ -72,7 +72,9 @@ public final class Autodiff {
                 Tensor t = order.get(i);
                 Tensor g = grads.get(t);
                 Node node = t.node();
-                if (g == null || node == null) continue;
+                // A VJP is linear in its upstream: an all-zero one gives nothing (a branch that an
+                // upstream masked to one unit's slice never reaches), so its VJP is skipped.
+                if (g == null || node == null || allZero(g)) continue;
                 if (leadsToWanted != null && !anyIn(node.inputs(), leadsToWanted)) continue; // nothing asked for below
                 Tensor[] gin = node.op().vjpChecked(g);
                 Tensor[] inputs = node.inputs();
@@ -90,6 +92,50 @@ public final class Autodiff {
     }
 
     /**
+     * Forward mode over an already recorded graph (JAX's {@code linearize}): the tangent of
+     * {@code root} when the tensors {@code from} (leaves or intermediates of its graph) move along
+     * {@code tangents}, pushed through each recorded op's JVP in topological order. No value is
+     * recomputed, so one recorded forward pass serves any number of directions, each costing only
+     * its tangent arithmetic (about half of a forward pass that carries a tangent). A tensor not
+     * reached from {@code from} has a zero tangent; so has the root, if none of them reaches it.
+     */
+    public static Tensor jvp(Tensor root, Tensor[] from, Tensor[] tangents) {
+        if (from.length != tangents.length) throw new IllegalArgumentException(from.length + " tensors, " + tangents.length + " tangents");
+        Map<Tensor, Tensor> tan = new IdentityHashMap<>();
+        for (int i = 0; i < from.length; i++) {
+            if (tangents[i] != null && !Arrays.equals(tangents[i].shape(), from[i].shape())) {
+                throw new ShapeException("jvp", "tangent " + tangents[i].shapeString() + " does not match " + from[i].shapeString());
+            }
+            tan.put(from[i], tangents[i]);
+        }
+        List<Tensor> order = topologicalOrder(root);
+        // How many recorded ops still read each tensor's tangent: freed after its last reader.
+        Map<Tensor, Integer> readers = new IdentityHashMap<>();
+        for (Tensor t : order) {
+            if (t.node() != null && !tan.containsKey(t)) for (Tensor in : t.node().inputs()) readers.merge(in, 1, Integer::sum);
+        }
+        for (Tensor t : order) {
+            Node node = t.node();
+            if (node == null || tan.containsKey(t)) continue; // a leaf, or a tensor whose tangent was given
+            Tensor[] inputs = node.inputs();
+            Tensor[] ts = null;
+            for (int j = 0; j < inputs.length; j++) {
+                Tensor ti = tan.get(inputs[j]);
+                if (ti != null) {
+                    if (ts == null) ts = new Tensor[inputs.length];
+                    ts[j] = ti;
+                }
+            }
+            for (Tensor in : inputs) {
+                if (readers.merge(in, -1, Integer::sum) == 0 && in != root) tan.remove(in);
+            }
+            if (ts != null) tan.put(t, node.op().jvpChecked(ts));
+        }
+        Tensor out = tan.get(root);
+        return out != null ? out : Tensor.zeros(root.shape());
+    }
+
+    /**
      * The tensors of the graph from which a wanted tensor can be reached going towards the inputs
      * (the wanted ones included): a node none of whose inputs is among them needs no VJP, so a
      * sweep for a deep layer's gradient stops at that layer instead of running down to the input.
@@ -100,6 +146,11 @@ public final class Autodiff {
             if (wanted.contains(t) || (t.node() != null && anyIn(t.node().inputs(), out))) out.add(t);
         }
         return out;
+    }
+
+    private static boolean allZero(Tensor t) {
+        for (float v : t.data()) if (v != 0f) return false;
+        return true;
     }
 
     private static boolean anyIn(Tensor[] ts, Set<Tensor> set) {

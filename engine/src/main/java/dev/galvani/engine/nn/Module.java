@@ -109,12 +109,27 @@ public abstract class Module {
         }
     }
 
-    /** The module with this dotted name; unknown names fail with the nearest valid ones. */
+    /**
+     * The module with this dotted name, or with a name {@link #alias} maps to it; unknown names
+     * fail with the nearest valid ones.
+     */
     public final Module module(String dottedName) {
         Map<String, Module> all = namedModules();
         Module m = all.get(dottedName);
+        if (m == null) {
+            String a = alias(dottedName);
+            if (a != null) m = all.get(a);
+        }
         if (m == null) throw new UnknownNodeException(dottedName, all.keySet());
         return m;
+    }
+
+    /**
+     * The dotted name of the node another name stands for, or null: an imported model accepts the
+     * names its file gave its values besides the dotted ones. Asked of the module names are looked up in.
+     */
+    protected String alias(String name) {
+        return null;
     }
 
     /** Trainable parameters by PyTorch state-dict name ({@code inception3a.branch1.conv.weight}). */

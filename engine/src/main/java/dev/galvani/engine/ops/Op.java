@@ -67,16 +67,7 @@ public abstract class Op {
                     tangents[i] = inputs[i].tangent();
                 }
             }
-            if (tangents != null) {
-                Tensor t;
-                try (Grad.Scope s = Grad.internal()) {
-                    t = jvp(tangents);
-                }
-                if (t != null && !Arrays.equals(t.shape(), y.shape())) {
-                    throw new GalvaniException(name() + ": JVP returned " + t.shapeString() + " for output " + y.shapeString());
-                }
-                y.withTangent(t);
-            }
+            if (tangents != null) y.withTangent(jvpChecked(tangents));
         }
         return y;
     }
@@ -91,6 +82,22 @@ public abstract class Op {
             }
         }
         return g;
+    }
+
+    /**
+     * Runs {@link #jvp} on this application's saved values (outside any recording) and checks that
+     * the tangent has the output's shape; null means zero. Forward mode over a recorded graph
+     * ({@code Autodiff.jvp}) calls it again with other tangents, without recomputing the output.
+     */
+    public final Tensor jvpChecked(Tensor[] tangents) {
+        Tensor t;
+        try (Grad.Scope s = Grad.internal()) {
+            t = jvp(tangents);
+        }
+        if (t != null && !Arrays.equals(t.shape(), out.shape())) {
+            throw new GalvaniException(name() + ": JVP returned " + t.shapeString() + " for output " + out.shapeString());
+        }
+        return t;
     }
 
     /** Adds two tangents where either may be null (zero). */

@@ -45,6 +45,18 @@ class AutodiffTest {
         assertEquals(1, CountingDouble.vjps);
     }
 
+    /** An upstream that is zero on a branch's slice runs no VJP in that branch, and the gradient is unchanged. */
+    @Test void zeroUpstreamSkipsABranch() {
+        Tensor x = Tensor.of(new float[] {1f, 2f}, 2).requiresGrad(true);
+        Tensor y = dev.galvani.engine.F.concat(0, new CountingDouble().apply(x), x.mul(3f));   // [2x, 3x]
+        CountingDouble.vjps = 0;
+        Tensor g = Autodiff.grad(y, Tensor.of(new float[] {0, 0, 1, 1}, 4), x)[0];
+        assertArrayEquals(new float[] {3f, 3f}, g.data(), 0f);
+        assertEquals(0, CountingDouble.vjps);
+        assertArrayEquals(new float[] {5f, 5f}, Autodiff.grad(y, Tensor.ones(4), x)[0].data(), 0f);
+        assertEquals(1, CountingDouble.vjps);
+    }
+
     @Test void nonScalarBackwardWithUpstream() {
         Tensor x = Tensor.of(new float[] {1f, 2f, 3f}, 3).requiresGrad(true);
         x.mul(x).backward(Tensor.of(new float[] {1f, 0f, 2f}, 3));
@@ -66,5 +78,38 @@ class AutodiffTest {
         Tensor x = Tensor.of(new float[] {0f, 0.5f}, 2).withTangent(Tensor.of(new float[] {1f, 2f}, 2));
         Tensor y = x.mul(2f).exp();
         assertArrayEquals(new float[] {2f, (float) (2 * Math.exp(1) * 2)}, y.tangent().data(), 1e-5f);
+    }
+
+    /** A small convnet of the engine's ops: conv, batch norm, ReLU, max pooling, a branch concat, a product. */
+    private static Tensor convnet(Tensor x, dev.galvani.engine.Rng rng) {
+        Tensor w1 = Tensor.randn(rng, 0.5f, 4, 2, 3, 3), b1 = Tensor.randn(rng, 0.1f, 4), w2 = Tensor.randn(rng, 0.5f, 3, 4, 1, 1);
+        Tensor h = dev.galvani.engine.F.conv2d(x, w1, b1, 1, 1);
+        h = dev.galvani.engine.F.batchNormEval(h, Tensor.randn(rng, 1f, 4), Tensor.randn(rng, 1f, 4),
+                new float[] {0.1f, -0.2f, 0f, 0.3f}, new float[] {1f, 2f, 0.5f, 1f}, 1e-5f).relu();
+        Tensor p = dev.galvani.engine.F.maxPool2d(h, 2, 2, 0);
+        Tensor b = dev.galvani.engine.F.conv2d(p, w2, null, 1, 0);
+        return dev.galvani.engine.F.concat(1, p, b.mul(b));
+    }
+
+    /** Forward mode over a recorded graph gives the tangents a forward pass carrying them gives, for several directions. */
+    @Test void jvpOverARecordedGraphMatchesForwardMode() {
+        dev.galvani.engine.Rng rng = new dev.galvani.engine.Rng(5);
+        Tensor x0 = Tensor.randn(rng, 1f, 2, 2, 6, 6);
+        Tensor recorded = x0.copy().requiresGrad(true);
+        Tensor y = convnet(recorded, new dev.galvani.engine.Rng(9));
+        for (int d = 0; d < 3; d++) {
+            Tensor t = Tensor.randn(rng, 1f, 2, 2, 6, 6);
+            Tensor carried = convnet(x0.copy().withTangent(t), new dev.galvani.engine.Rng(9));
+            Tensor replayed = Autodiff.jvp(y, new Tensor[] {recorded}, new Tensor[] {t});
+            assertArrayEquals(carried.tangent().data(), replayed.data(), 0f, "direction " + d);
+        }
+        // From an intermediate: the tangent of the root when only that tensor moves.
+        Tensor leaf = x0.copy().requiresGrad(true);
+        Tensor mid = leaf.mul(2f), root = mid.mul(mid).sum();
+        Tensor dm = Tensor.zeros(2, 2, 6, 6);
+        dm.data()[5] = 1f;
+        assertEquals(2 * mid.data()[5], Autodiff.jvp(root, new Tensor[] {mid}, new Tensor[] {dm}).item(), 1e-5);
+        // A root the given tensors do not reach has a zero tangent.
+        assertEquals(0f, Autodiff.jvp(root, new Tensor[] {Tensor.ones(3)}, new Tensor[] {Tensor.ones(3)}).item(), 0f);
     }
 }

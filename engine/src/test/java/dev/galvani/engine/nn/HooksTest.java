@@ -17,7 +17,7 @@ class HooksTest {
         @Override protected Tensor forward(Tensor x) { return x.mul(a); }
     }
 
-    static final class Net extends Module {
+    static class Net extends Module {
         final Module block = add("block", new Sequential().then("scale", new Scale(1f, 2f, 3f)).then("act", new HookPoint()));
         final Tensor w = param("w", Tensor.of(new float[] {1f, 10f, 100f}, 3, 1));
         @Override protected Tensor forward(Tensor x) { return block.call(x).relu().matmul(w); }
@@ -30,6 +30,19 @@ class HooksTest {
         assertEquals("block.scale", net.module("block.scale").name());
         assertTrue(net.namedModules().keySet().containsAll(java.util.List.of("block", "block.scale", "block.act")));
         assertTrue(net.stateDict().containsKey("block.scale.weight"));
+    }
+
+    @Test void aModelMayAcceptOtherNamesForItsNodes() {
+        Net net = new Net() {
+            @Override protected String alias(String name) {
+                return name.equals("onnx::Relu_7") ? "block.act" : null;
+            }
+        };
+        assertSame(net.module("block.act"), net.module("onnx::Relu_7"));
+        try (HookHandle h = net.hook("onnx::Relu_7", Hooks.zeroUnits(1))) {
+            assertArrayEquals(new float[] {301f, 602f}, net.call(x).data());
+        }
+        assertThrows(UnknownNodeException.class, () -> net.module("onnx::Relu_8"));
     }
 
     @Test void aThreadConfinedHookSeesOnlyItsThreadsCalls() throws Exception {

@@ -31,6 +31,14 @@ public record ImageDataset(String name, float[] images, int[] labels, int height
         return new Batch(new Tensor(x, indices.length, 1, height, width), y);
     }
 
+    /** The mean of the first {@code n} images (or all), [1, 1, H, W]: a baseline for attribution. */
+    public Tensor meanImage(int n) {
+        int k = Math.min(n, size()), per = height * width;
+        float[] mean = new float[per];
+        for (int i = 0; i < k; i++) for (int j = 0; j < per; j++) mean[j] += images[i * per + j] / k;
+        return new Tensor(mean, 1, 1, height, width);
+    }
+
     /** The first {@code n} examples (or all). */
     public ImageDataset head(int n) {
         return subset(Dataset.range(0, Math.min(n, size())));

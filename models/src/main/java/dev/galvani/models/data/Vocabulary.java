@@ -19,7 +19,14 @@ public final class Vocabulary {
             throw new GalvaniException("vocabulary must start with <pad>, <unk>");
         }
         this.words = List.copyOf(words);
-        for (int i = 0; i < words.size(); i++) ids.put(words.get(i), i);
+        for (int i = 0; i < words.size(); i++) {
+            if (ids.put(words.get(i), i) != null) throw new GalvaniException("vocabulary lists '" + words.get(i) + "' twice");
+        }
+    }
+
+    /** False for a vocabulary of nothing but padding and unknown: every sentence would read as unknown words. */
+    public boolean hasWords() {
+        return words.size() > 2;
     }
 
     /** Words seen at least {@code minCount} times in {@code sentences}, at most {@code maxSize} ids in all. */

@@ -1,231 +1,210 @@
 package dev.galvani.models.io;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+import dev.galvani.engine.GalvaniException;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
- * A small JSON reader and writer (objects as {@code LinkedHashMap}, arrays as {@code List}, numbers
- * as {@code Long} when integral else {@code Double}): enough for safetensors headers, metrics and
- * report data, without a dependency.
+ * JSON for safetensors headers, metrics and results, read and written by Jackson. Values come back
+ * as {@code LinkedHashMap} (objects, key order kept), {@code ArrayList}, {@code String},
+ * {@code Long} (integers; {@code BigInteger} beyond 64 bits), {@code Double}, {@code Boolean} and
+ * {@code null}. Reading is strict (no comments, no trailing commas, no trailing content, no
+ * duplicate keys, input must be valid UTF-8) and bounded ({@link #MAX_DEPTH}, {@link #MAX_STRING},
+ * {@link #MAX_DOCUMENT}): anything else is one {@link GalvaniException} line naming the source.
+ * Writing turns NaN and infinities into {@code null} (JSON has no such numbers) and paths into strings.
  */
 public final class Json {
     private Json() {}
 
-    /** Thrown on malformed input, with the offset. */
-    public static final class ParseException extends RuntimeException {
-        ParseException(String msg, int at) {
-            super(msg + " at offset " + at);
+    /** Deepest nesting of objects and arrays read (safetensors headers nest three deep, results five). */
+    public static final int MAX_DEPTH = 64;
+    /** Longest string read, in characters (a checkpoint's vocabulary is one string of ~1 MB at 50,000 words). */
+    public static final int MAX_STRING = 32 << 20;
+    /** Largest document read, in bytes (the safetensors format's own limit on a header). */
+    public static final long MAX_DOCUMENT = 100L << 20;
+
+    /** Malformed or over-limit JSON: one line naming the source. */
+    public static final class ParseException extends GalvaniException {
+        ParseException(String message) {
+            super(message);
         }
     }
 
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(MAX_DEPTH).maxStringLength(MAX_STRING).maxDocumentLength(MAX_DOCUMENT).build())
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+            .build();
+
+    private static final ObjectMapper MAPPER = JsonMapper.builder(FACTORY)
+            .enable(DeserializationFeature.USE_LONG_FOR_INTS, DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .disable(com.fasterxml.jackson.databind.SerializationFeature.FAIL_ON_EMPTY_BEANS)
+            .addModule(new SimpleModule("galvani")
+                    .addSerializer(Double.class, new FiniteOrNull<>(Double.class))
+                    .addSerializer(double.class, new FiniteOrNull<>(double.class))
+                    .addSerializer(Float.class, new FiniteOrNull<>(Float.class))
+                    .addSerializer(float.class, new FiniteOrNull<>(float.class))
+                    .addSerializer(double[].class, new DoublesOrNull())
+                    .addSerializer(float[].class, new FloatsOrNull())
+                    .addSerializer(Path.class, ToStringSerializer.instance))
+            .build();
+
+    /** Objects indented by two spaces, one entry a line; arrays on one line, as {@code [1, 2, 3]}. */
+    private static final ObjectWriter PRETTY = MAPPER.writer(new DefaultPrettyPrinter()
+            .withObjectIndenter(new DefaultIndenter("  ", "\n"))
+            .withArrayIndenter(DefaultPrettyPrinter.NopIndenter.instance)
+            .withSeparators(Separators.createDefaultInstance()
+                    .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
+                    .withArrayValueSpacing(Separators.Spacing.AFTER)));
+
+    /** Parses JSON text; malformed input is a {@link ParseException}. */
     public static Object parse(String s) {
-        Json.Parser p = new Json.Parser(s);
-        p.ws();
-        Object v = p.value();
-        p.ws();
-        if (p.i != s.length()) throw new ParseException("trailing characters", p.i);
-        return v;
+        return parse(s, "JSON");
     }
 
+    /** Parses JSON text; {@code where} names its source (a file) in the one-line error. */
+    public static Object parse(String s, String where) {
+        try {
+            return MAPPER.readValue(s, Object.class);
+        } catch (IOException e) {
+            throw error(where, e);
+        } catch (RuntimeException e) {
+            throw new ParseException(where + ": not valid JSON (" + oneLine(String.valueOf(e.getMessage())) + ")");
+        }
+    }
+
+    /** Parses UTF-8 bytes ({@code length} bytes from {@code offset}); invalid UTF-8 is an error, never replaced. */
+    public static Object parse(byte[] utf8, int offset, int length, String where) {
+        try {
+            return MAPPER.readValue(utf8, offset, length, Object.class);
+        } catch (IOException e) {
+            throw error(where, e);
+        } catch (RuntimeException e) {
+            throw new ParseException(where + ": not valid JSON (" + oneLine(String.valueOf(e.getMessage())) + ")");
+        }
+    }
+
+    /** Reads and parses a JSON file. */
+    public static Object read(Path file) {
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (IOException e) {
+            throw new GalvaniException(file + ": cannot read (" + e.getMessage() + ")");
+        }
+        if (size > MAX_DOCUMENT) throw new ParseException(file + ": JSON of " + size + " bytes exceeds the limit of " + MAX_DOCUMENT);
+        byte[] b;
+        try {
+            b = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new GalvaniException(file + ": cannot read (" + e.getMessage() + ")");
+        }
+        return parse(b, 0, b.length, file.toString());
+    }
+
+    /** Compact, one line. */
     public static String write(Object v) {
-        StringBuilder sb = new StringBuilder();
-        write(sb, v, "", false);
-        return sb.toString();
+        try {
+            return MAPPER.writeValueAsString(v);
+        } catch (JsonProcessingException e) {
+            throw new GalvaniException("cannot write JSON: " + oneLine(e.getOriginalMessage()));
+        }
     }
 
-    /** Indented, for files people read. */
+    /** Indented, for files people read (ends with a newline). */
     public static String pretty(Object v) {
-        StringBuilder sb = new StringBuilder();
-        write(sb, v, "", true);
-        return sb.append('\n').toString();
-    }
-
-    private static void write(StringBuilder sb, Object v, String indent, boolean pretty) {
-        String nl = pretty ? "\n" : "", in = pretty ? indent + "  " : "";
-        if (v == null) {
-            sb.append("null");
-        } else if (v instanceof String s) {
-            quote(sb, s);
-        } else if (v instanceof Double d) {
-            sb.append(Double.isFinite(d) ? (d == Math.rint(d) && Math.abs(d) < 1e15 ? String.format(Locale.ROOT, "%.1f", d) : Double.toString(d)) : "null");
-        } else if (v instanceof Float f) {
-            write(sb, (double) f, indent, pretty);
-        } else if (v instanceof Number || v instanceof Boolean) {
-            sb.append(v);
-        } else if (v instanceof Map<?, ?> m) {
-            sb.append('{');
-            boolean first = true;
-            for (Map.Entry<?, ?> e : m.entrySet()) {
-                sb.append(first ? "" : ",").append(nl).append(in);
-                first = false;
-                quote(sb, String.valueOf(e.getKey()));
-                sb.append(pretty ? ": " : ":");
-                write(sb, e.getValue(), in, pretty);
-            }
-            sb.append(first ? "" : nl + indent).append('}');
-        } else if (v instanceof Iterable<?> it) {
-            sb.append('[');
-            boolean first = true;
-            for (Object o : it) {
-                sb.append(first ? "" : ", ");
-                first = false;
-                write(sb, o, in, pretty);
-            }
-            sb.append(']');
-        } else if (v instanceof double[] a) {
-            List<Object> l = new ArrayList<>();
-            for (double d : a) l.add(d);
-            write(sb, l, indent, pretty);
-        } else if (v instanceof float[] a) {
-            List<Object> l = new ArrayList<>();
-            for (float d : a) l.add((double) d);
-            write(sb, l, indent, pretty);
-        } else if (v instanceof int[] a) {
-            List<Object> l = new ArrayList<>();
-            for (int d : a) l.add(d);
-            write(sb, l, indent, pretty);
-        } else if (v instanceof long[] a) {
-            List<Object> l = new ArrayList<>();
-            for (long d : a) l.add(d);
-            write(sb, l, indent, pretty);
-        } else if (v instanceof Object[] a) {
-            write(sb, List.of(a), indent, pretty);
-        } else {
-            quote(sb, v.toString());
+        try {
+            return PRETTY.writeValueAsString(v) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new GalvaniException("cannot write JSON: " + oneLine(e.getOriginalMessage()));
         }
     }
 
-    private static void quote(StringBuilder sb, String s) {
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20) sb.append(String.format("\\u%04x", (int) c));
-                    else sb.append(c);
-                }
-            }
-        }
-        sb.append('"');
+    /** Writes {@link #pretty} JSON to a file atomically (an existing file is replaced whole or not at all). */
+    public static void write(Path file, Object v) {
+        byte[] b = pretty(v).getBytes(StandardCharsets.UTF_8);
+        AtomicFile.write(file, "JSON", out -> out.write(b));
     }
 
-    private static final class Parser {
-        final String s;
-        int i;
+    private static ParseException error(String where, IOException e) {
+        if (e instanceof StreamConstraintsException) {
+            return new ParseException(where + ": JSON exceeds a limit (" + oneLine(((StreamConstraintsException) e).getOriginalMessage()) + ")");
+        }
+        if (e instanceof JsonProcessingException j) {
+            JsonLocation at = j.getLocation();
+            String loc = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+            return new ParseException(where + ": not valid JSON (" + oneLine(j.getOriginalMessage()) + loc + ")");
+        }
+        return new ParseException(where + ": not valid JSON (" + oneLine(String.valueOf(e.getMessage())) + ")");
+    }
 
-        Parser(String s) {
-            this.s = s;
+    /** Jackson's messages may span lines, quote long tokens and name its own settings: one line, at most 200 characters. */
+    private static String oneLine(String s) {
+        String t = s == null ? "" : s.replaceAll(", from `[^`]*`", "").replaceAll("\\s+", " ").strip();
+        return t.length() > 200 ? t.substring(0, 197) + "..." : t;
+    }
+
+    private static final class FiniteOrNull<T extends Number> extends StdSerializer<T> {
+        FiniteOrNull(Class<T> type) {
+            super(type);
         }
 
-        void ws() {
-            while (i < s.length() && Character.isWhitespace(s.charAt(i))) i++;
+        @Override public void serialize(T v, JsonGenerator g, SerializerProvider p) throws IOException {
+            if (!Double.isFinite(v.doubleValue())) g.writeNull();
+            else if (v instanceof Float f) g.writeNumber(f);
+            else g.writeNumber(v.doubleValue());
+        }
+    }
+
+    private static final class DoublesOrNull extends StdSerializer<double[]> {
+        DoublesOrNull() {
+            super(double[].class);
         }
 
-        Object value() {
-            if (i >= s.length()) throw new ParseException("unexpected end", i);
-            char c = s.charAt(i);
-            if (c == '{') return object();
-            if (c == '[') return array();
-            if (c == '"') return string();
-            if (s.startsWith("true", i)) { i += 4; return Boolean.TRUE; }
-            if (s.startsWith("false", i)) { i += 5; return Boolean.FALSE; }
-            if (s.startsWith("null", i)) { i += 4; return null; }
-            if (c == '-' || Character.isDigit(c)) return number();
-            throw new ParseException("unexpected '" + c + "'", i);
-        }
-
-        Map<String, Object> object() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            i++;
-            ws();
-            if (peek() == '}') { i++; return m; }
-            while (true) {
-                ws();
-                if (peek() != '"') throw new ParseException("expected a key", i);
-                String k = string();
-                ws();
-                if (peek() != ':') throw new ParseException("expected ':'", i);
-                i++;
-                ws();
-                m.put(k, value());
-                ws();
-                char c = peek();
-                i++;
-                if (c == '}') return m;
-                if (c != ',') throw new ParseException("expected ',' or '}'", i - 1);
+        @Override public void serialize(double[] a, JsonGenerator g, SerializerProvider p) throws IOException {
+            g.writeStartArray(a, a.length);
+            for (double d : a) {
+                if (Double.isFinite(d)) g.writeNumber(d);
+                else g.writeNull();
             }
+            g.writeEndArray();
+        }
+    }
+
+    private static final class FloatsOrNull extends StdSerializer<float[]> {
+        FloatsOrNull() {
+            super(float[].class);
         }
 
-        List<Object> array() {
-            List<Object> l = new ArrayList<>();
-            i++;
-            ws();
-            if (peek() == ']') { i++; return l; }
-            while (true) {
-                ws();
-                l.add(value());
-                ws();
-                char c = peek();
-                i++;
-                if (c == ']') return l;
-                if (c != ',') throw new ParseException("expected ',' or ']'", i - 1);
+        @Override public void serialize(float[] a, JsonGenerator g, SerializerProvider p) throws IOException {
+            g.writeStartArray(a, a.length);
+            for (float d : a) {
+                if (Float.isFinite(d)) g.writeNumber(d);
+                else g.writeNull();
             }
-        }
-
-        char peek() {
-            if (i >= s.length()) throw new ParseException("unexpected end", i);
-            return s.charAt(i);
-        }
-
-        String string() {
-            StringBuilder sb = new StringBuilder();
-            i++;
-            while (true) {
-                char c = peek();
-                i++;
-                if (c == '"') return sb.toString();
-                if (c == '\\') {
-                    char e = peek();
-                    i++;
-                    switch (e) {
-                        case '"', '\\', '/' -> sb.append(e);
-                        case 'n' -> sb.append('\n');
-                        case 't' -> sb.append('\t');
-                        case 'r' -> sb.append('\r');
-                        case 'b' -> sb.append('\b');
-                        case 'f' -> sb.append('\f');
-                        case 'u' -> {
-                            if (i + 4 > s.length()) throw new ParseException("bad \\u escape", i);
-                            sb.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
-                            i += 4;
-                        }
-                        default -> throw new ParseException("bad escape", i);
-                    }
-                } else {
-                    sb.append(c);
-                }
-            }
-        }
-
-        Object number() {
-            int start = i;
-            if (peek() == '-') i++;
-            while (i < s.length() && "0123456789.eE+-".indexOf(s.charAt(i)) >= 0) i++;
-            String t = s.substring(start, i);
-            try {
-                if (t.contains(".") || t.contains("e") || t.contains("E")) return Double.parseDouble(t);
-                return Long.parseLong(t);
-            } catch (NumberFormatException e) {
-                throw new ParseException("bad number '" + t + "'", start);
-            }
+            g.writeEndArray();
         }
     }
 }

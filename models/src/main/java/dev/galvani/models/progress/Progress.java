@@ -21,11 +21,14 @@ public final class Progress implements AutoCloseable {
     private int lastDecile = -1;
     private String extra = "";
 
+    /** Set on threads whose work reports its progress elsewhere (a distributed sweep's tasks). */
+    private static final ThreadLocal<Boolean> SILENT = ThreadLocal.withInitial(() -> false);
+
     private Progress(String task, long total, String unit) {
         this.task = task;
         this.total = total;
         String mode = System.getenv().getOrDefault("GALVANI_PROGRESS", "auto");
-        boolean off = mode.equals("off");
+        boolean off = mode.equals("off") || SILENT.get();
         boolean terminal = System.console() != null && !mode.equals("plain");
         this.plain = !off && !terminal;
         this.bar = (!off && terminal) ? new ProgressBarBuilder().setTaskName(task).setInitialMax(total)
@@ -35,6 +38,17 @@ public final class Progress implements AutoCloseable {
 
     public static Progress start(String task, long total, String unit) {
         return new Progress(task, total, unit);
+    }
+
+    /** Runs {@code work} with every progress display it starts on this thread silent; returns its result. */
+    public static <T> T silently(java.util.function.Supplier<T> work) {
+        boolean was = SILENT.get();
+        SILENT.set(true);
+        try {
+            return work.get();
+        } finally {
+            SILENT.set(was);
+        }
     }
 
     public void step(long n) {

@@ -39,6 +39,9 @@ public final class Trainer {
                         double seconds, double examplesPerSecond) {}
 
     public static List<Epoch> fit(Module model, Dataset train, Dataset eval, Config cfg) {
+        // loaders refuse empty data naming the file (Splits); this guards callers that build data themselves
+        if (train.size() == 0) throw new dev.galvani.engine.GalvaniException("training data has no examples");
+        if (eval != null && eval.size() == 0) throw new dev.galvani.engine.GalvaniException("held-out data has no examples");
         Rng rng = new Rng(cfg.seed());
         List<Tensor> params = new ArrayList<>(model.parameters().values());
         Optimizer opt = Optimizer.create(cfg.optimizer(), params, cfg.lr(), cfg.weightDecay());

@@ -76,7 +76,7 @@ class DataTest {
         fails(() -> FashionMnist.images(truncated), "b.gz", "truncated");
         Path notGzip = dir.resolve("c.gz");
         Files.writeString(notGzip, "plain text");
-        fails(() -> FashionMnist.images(notGzip), "c.gz", "not a gzip");
+        fails(() -> FashionMnist.images(notGzip), "c.gz", "wrong magic"); // not gzip: read as a raw IDX file
         byte[] labels = idx(2049, 3);
         Path count = gz("d.gz", java.util.Arrays.copyOf(labels, labels.length + 3));
         fails(() -> FashionMnist.labels(count, 5, 10), "d.gz", "3 labels for 5 images");
@@ -112,12 +112,29 @@ class DataTest {
         int[] counts = new int[10];
         for (int y : a.labels()) counts[y]++;
         for (int c : counts) assertEquals(20, c);
-        TextDataset t = SentimentData.generated(100, 1);
+        TextDataset t = SentimentData.generated(400, 1);
+        int contrasts = 0, mixed = 0;
         for (int i = 0; i < t.size(); i++) {
-            java.util.List<String> w = java.util.List.of(t.tokens().get(i));
-            boolean negated = w.contains("not") || w.contains("never");
-            boolean positiveWord = w.stream().anyMatch(x -> java.util.Set.of("good", "great", "wonderful", "moving", "funny", "brilliant", "charming", "beautiful").contains(x));
-            assertEquals(positiveWord ^ negated ? 1 : 0, t.labels()[i], String.join(" ", w));
+            java.util.List<String> all = java.util.List.of(t.tokens().get(i));
+            int but = all.lastIndexOf("but"), and = all.indexOf("and");
+            if (and >= 0) {
+                // A mixed review: two clauses of opposite sentiment; its label is a coin flip.
+                mixed++;
+                assertNotEquals(sentiment(all.subList(0, and)), sentiment(all.subList(and + 1, all.size())), String.join(" ", all));
+                continue;
+            }
+            if (but >= 0) contrasts++;
+            // Otherwise the label is the last clause's: its adjective's sentiment, flipped by a negation.
+            assertEquals(sentiment(all.subList(but + 1, all.size())) ? 1 : 0, t.labels()[i], String.join(" ", all));
         }
+        assertTrue(mixed > 50 && mixed < 110, "about 1 in 5 sentences is a mixed review: " + mixed);
+        assertTrue(contrasts > 80 && contrasts < 160, "about 3 in 10 sentences have a 'but' clause: " + contrasts);
+    }
+
+    /** A clause's sentiment: a positive adjective, flipped by "not" or "never". */
+    private static boolean sentiment(java.util.List<String> clause) {
+        boolean negated = clause.contains("not") || clause.contains("never");
+        boolean positiveWord = clause.stream().anyMatch(x -> java.util.Set.of("good", "great", "wonderful", "moving", "funny", "brilliant", "charming", "beautiful").contains(x));
+        return positiveWord ^ negated;
     }
 }

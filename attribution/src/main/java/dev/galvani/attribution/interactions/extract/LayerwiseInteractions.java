@@ -64,27 +64,38 @@ public final class LayerwiseInteractions {
         }
     }
 
+    /** One sample's interactions at every layer (input order, then {@link #OUTPUT}): decomposed, and plain Harsanyi. */
+    public record SampleResult(Map<String, Interactions> decomposed, Map<String, Interactions> harsanyi) {}
+
     public static Result run(Module model, List<Sample> samples, List<String> layers, Map<String, Readout> readouts, Options opt) {
         List<String> names = new ArrayList<>(layers);
         names.add(OUTPUT);
         List<Map<String, Interactions>> dec = new ArrayList<>(), plain = new ArrayList<>();
         try (Progress bar = Progress.start("interactions", samples.size(), "samples")) {
             for (Sample s : samples) {
-                MaskedPasses.Features f = MaskedPasses.run(model, s.x(), s.players(), opt.maskNode(), layers, opt.maxRows(), opt.maxBytes());
-                long subsets = 1L << f.players();
-                Map<String, Interactions> d = new LinkedHashMap<>(), p = new LinkedHashMap<>();
-                for (String l : names) {
-                    double[] v = l.equals(OUTPUT)
-                            ? Readout.logits().logOdds(f.logits(), (int) subsets, s.label())
-                            : readouts.get(l).logOdds(f.perLayer().get(l), (int) subsets, s.label());
-                    d.put(l, AndOrDecomposition.decompose(v, opt.decomposition()).interactions());
-                    p.put(l, HarsanyiInteractions.harsanyi(v));
-                }
-                dec.add(d);
-                plain.add(p);
+                SampleResult r = sample(model, s, layers, readouts, opt);
+                dec.add(r.decomposed());
+                plain.add(r.harsanyi());
                 bar.step(1);
             }
         }
         return new Result(names, dec, plain);
+    }
+
+    /** One sample: a sweep of {@code 2^n} masked passes, then each layer's game decomposed. */
+    public static SampleResult sample(Module model, Sample s, List<String> layers, Map<String, Readout> readouts, Options opt) {
+        List<String> names = new ArrayList<>(layers);
+        names.add(OUTPUT);
+        MaskedPasses.Features f = MaskedPasses.run(model, s.x(), s.players(), opt.maskNode(), layers, opt.maxRows(), opt.maxBytes());
+        long subsets = 1L << f.players();
+        Map<String, Interactions> d = new LinkedHashMap<>(), p = new LinkedHashMap<>();
+        for (String l : names) {
+            double[] v = l.equals(OUTPUT)
+                    ? Readout.logits().logOdds(f.logits(), (int) subsets, s.label())
+                    : readouts.get(l).logOdds(f.perLayer().get(l), (int) subsets, s.label());
+            d.put(l, AndOrDecomposition.decompose(v, opt.decomposition()).interactions());
+            p.put(l, HarsanyiInteractions.harsanyi(v));
+        }
+        return new SampleResult(d, p);
     }
 }

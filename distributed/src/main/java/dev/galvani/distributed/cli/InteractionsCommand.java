@@ -1,0 +1,42 @@
+package dev.galvani.distributed.cli;
+
+import dev.galvani.distributed.sweeps.InteractionSweep;
+import dev.galvani.models.data.Indices;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.List;
+
+@Command(name = "interactions", description = "AND/OR interactions of many test images at every chosen layer (image models), as 'galvani study interactions' computes them.")
+final class InteractionsCommand implements Runnable {
+    @Option(names = "--checkpoint", required = true, split = ",", description = "Checkpoints, comma-separated or repeated; a folder stands for every checkpoint in it") List<String> checkpoints;
+    @Option(names = "--layers", split = ",", defaultValue = "conv2,inception3a,inception3b,inception4a") List<String> layers;
+    @Option(names = "--samples", defaultValue = "0-7", description = "Test images (default ${DEFAULT-VALUE})") String samples;
+    @Option(names = "--batch", defaultValue = "1", description = "Samples per work item (default ${DEFAULT-VALUE})") int batch;
+    @Option(names = "--variables", defaultValue = "10", description = "Players: cells of a grid over the image") int variables;
+    @Option(names = "--grid", defaultValue = "4") int grid;
+    @Option(names = "--iterations", defaultValue = "3000") int iterations;
+    @Option(names = "--lr", defaultValue = "1e-4") double lr;
+    @Option(names = "--readout-examples", defaultValue = "3000") int readoutExamples;
+    @Option(names = "--max-rows", defaultValue = "256") int maxRows;
+    @Option(names = "--max-memory", defaultValue = "2048", description = "MiB for one sample's masked features") long maxMemory;
+    @Option(names = "--seed", defaultValue = "0") long seed;
+    @Mixin SweepOptions sweep;
+
+    @Override
+    public void run() {
+        InteractionSweep s = new InteractionSweep(new InteractionSweep.Config(layers, variables, grid, iterations, lr, readoutExamples, maxRows, maxMemory, seed));
+        List<String> cks = SweepOptions.checkpoints(checkpoints);
+        int[] idx = Indices.parse("--samples", samples, Integer.MAX_VALUE);
+        SparkSession spark = sweep.start("interactions");
+        try {
+            var out = sweep.output(spark);
+            long n = s.run(sweep.runner(spark), out, cks, idx, batch);
+            System.out.println("interactions: " + n + " rows (" + idx.length + " samples x " + cks.size() + " checkpoints) in " + out.path(s.table()));
+        } finally {
+            spark.stop();
+        }
+    }
+}

@@ -1,0 +1,205 @@
+package dev.galvani.distributed;
+
+import dev.galvani.attribution.ablation.Ablation;
+import dev.galvani.attribution.conductance.AttributionResult;
+import dev.galvani.attribution.conductance.Discretisation;
+import dev.galvani.attribution.conductance.LayerConductance;
+import dev.galvani.attribution.conductance.Quadrature;
+import dev.galvani.attribution.conductance.TargetKind;
+import dev.galvani.attribution.interactions.AndOrDecomposition;
+import dev.galvani.attribution.interactions.Interactions;
+import dev.galvani.attribution.interactions.extract.LayerwiseInteractions;
+import dev.galvani.attribution.interactions.extract.Players;
+import dev.galvani.attribution.interactions.extract.Readout;
+import dev.galvani.attribution.linear.LogisticRegression;
+import dev.galvani.attribution.selectivity.SelectivityStudy;
+import dev.galvani.attribution.studies.InteractionStudy;
+import dev.galvani.distributed.sweeps.AblationSweep;
+import dev.galvani.distributed.sweeps.ConductanceSweep;
+import dev.galvani.distributed.sweeps.InteractionSweep;
+import dev.galvani.distributed.sweeps.SelectivitySweep;
+import dev.galvani.engine.F;
+import dev.galvani.engine.Tensor;
+import dev.galvani.engine.autodiff.Grad;
+import dev.galvani.models.SavedModel;
+import dev.galvani.models.data.ImageDataset;
+import dev.galvani.models.data.Indices;
+import dev.galvani.models.data.Splits;
+import dev.galvani.models.train.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+/**
+ * Each sweep on local[2] against the single-machine library calls its command makes, bit for bit:
+ * the rows come from other partitions, batches and threads, and must not differ in one bit.
+ */
+class SweepParityTest {
+    @TempDir static Path dir;
+    static SparkSession spark;
+    static SweepRunner runner;
+    static Path ck;
+
+    /** Held-out images as 'galvani conductance --indices ...' reads them: the checkpoint's own split. */
+    static Dataset.Batch heldOut(SavedModel m, String indices) {
+        ImageDataset test = Splits.images(m.data(), null).heldOut();
+        return test.batch(Indices.parse("--indices", indices, test.size()));
+    }
+
+    @BeforeAll static void start() {
+        spark = Sessions.start("sweep parity test", "local[2]", false);
+        runner = new SweepRunner(spark, null, 3);
+        ck = Fixtures.checkpoint(dir, "inception", 3);
+    }
+
+    @AfterAll static void stop() {
+        spark.stop();
+    }
+
+    static List<Row> read(Output out, String table) {
+        return spark.read().parquet(out.path(table)).collectAsList();
+    }
+
+    static int bits(float f) {
+        return Float.floatToIntBits(f);
+    }
+
+    @Test void conductanceRowsEqualTheConductanceCommandsNumbers() {
+        List<String> layers = List.of("conv2", "inception3a", "inception4a");
+        var cfg = new ConductanceSweep.Config(layers, 6, "gausslegendre", "jvp", "logit", "zeros", null, 64);
+        var sweep = new ConductanceSweep(cfg);
+        Output out = new Output(spark, dir.resolve("cond").toString(), false, false);
+        var items = ConductanceSweep.plan(List.of(ck.toString()), Indices.parse("--indices", "0-9", 10), 3, layers);
+        long n = out.write(sweep.table(), runner.rows(sweep, items, ConductanceSweep.Item.class), sweep.order(), "test");
+
+        // What 'galvani conductance --indices 0-9 --steps 6 --layer conv2,inception3a,inception4a' computes, in one call.
+        SavedModel m = SavedModel.load(ck);
+        Dataset.Batch ex = heldOut(m, "0-9");
+        AttributionResult r = new LayerConductance(m.model()).layers(layers.toArray(new String[0])).steps(6).method(Quadrature.GAUSS_LEGENDRE)
+                .discretisation(Discretisation.JVP).target(TargetKind.LOGIT).maxRows(64).integratedGradients(false).attribute(ex.x());
+        int expected = 0;
+        Map<String, Row> byKey = new HashMap<>();
+        for (Row row : read(out, "conductance")) byKey.put(row.getString(2) + "/" + row.getInt(3) + "/" + row.getInt(6), row);
+        for (String l : layers) {
+            AttributionResult.Layer a = r.layer(l);
+            Tensor cond = a.filterConductance(), inf = AttributionResult.Layer.perFilter(a.internalInfluence());
+            Tensor gxa = AttributionResult.Layer.perFilter(a.gradTimesActivation()), act = AttributionResult.Layer.perFilter(a.activation());
+            int c = cond.size(1);
+            for (int i = 0; i < 10; i++) {
+                for (int f = 0; f < c; f++, expected++) {
+                    Row row = byKey.get(l + "/" + i + "/" + f);
+                    int k = i * c + f;
+                    assertEquals(bits(cond.data()[k]), bits(row.getFloat(7)), l + " example " + i + " filter " + f);
+                    assertEquals(bits(inf.data()[k]), bits(row.getFloat(8)));
+                    assertEquals(bits(gxa.data()[k]), bits(row.getFloat(9)));
+                    assertEquals(bits(act.data()[k]), bits(row.getFloat(10)));
+                    assertEquals(bits(r.f()[i]), bits(row.getFloat(11)));
+                    assertEquals(bits(r.fBaseline()[i]), bits(row.getFloat(12)));
+                    assertEquals(r.classes()[i], row.getInt(5));
+                    assertEquals(ex.y()[i], row.getInt(4));
+                    assertEquals(r.delta(l)[i], row.getDouble(14), 0.0);
+                    assertEquals(r.relativeDelta(l)[i], row.getDouble(15), 0.0);
+                }
+            }
+        }
+        assertEquals(expected, n);
+        assertEquals(expected, byKey.size());
+    }
+
+    @Test void ablationRowsEqualSingleUnitScores() {
+        String layer = "inception3a";
+        var sweep = new AblationSweep(null, 512);
+        Output out = new Output(spark, dir.resolve("abl").toString(), false, false);
+        var items = AblationSweep.plan(List.of(ck.toString()), List.of(layer), Indices.parse("--indices", "0-5", 6), 4, 20, new Workspace(null));
+        long n = out.write(sweep.table(), runner.rows(sweep, items, AblationSweep.Item.class), sweep.order(), "test");
+
+        SavedModel m = SavedModel.load(ck);
+        Tensor x = heldOut(m, "0-5").x();
+        Tensor logits;
+        try (Grad.Scope s = Grad.off()) {
+            logits = m.eval().call(x);
+        }
+        int[] cls = F.argmax(logits);
+        float[][] single = new Ablation(m.model(), layer).singleUnitScores(x, cls);   // [filter][example]
+        assertEquals((long) single.length * 6, n);
+        for (Row row : read(out, "ablation")) {
+            int i = row.getInt(3), f = row.getInt(6);
+            assertEquals(cls[i], row.getInt(5));
+            assertEquals(bits(logits.get(i, cls[i])), bits(row.getFloat(7)));
+            assertEquals(bits(single[f][i]), bits(row.getFloat(8)), "example " + i + " filter " + f);
+        }
+    }
+
+    @Test void selectivityGroupsEqualTheStudys() {
+        var cfg = new SelectivityStudy.Config(3, 400, 150, 2, 1, LogisticRegression.Penalty.L2, true, 1);
+        var sweep = new SelectivitySweep(cfg);
+        Output out = new Output(spark, dir.resolve("sel").toString(), false, false);
+        sweep.run(runner, out, List.of(new SelectivitySweep.LayerItem(0, "inception", ck.toString(), "inception3a")));
+
+        SavedModel m = SavedModel.load(ck);
+        Splits.Split<ImageDataset> im = Splits.images(m.data(), null);
+        SelectivityStudy.LayerResult r = SelectivityStudy.run(m.model(), im.train(), im.heldOut(), "inception3a", cfg);
+        List<Row> rows = new ArrayList<>(read(out, "selectivity_groups"));
+        rows.sort((a, b) -> a.getInt(3) != b.getInt(3) ? Integer.compare(a.getInt(3), b.getInt(3)) : Integer.compare(a.getInt(4), b.getInt(4)));
+        assertEquals(r.groups().size(), rows.size());
+        for (int g = 0; g < rows.size(); g++) {
+            SelectivityStudy.Group e = r.groups().get(g);
+            Row row = rows.get(g);
+            assertEquals(e.siBin(), row.getInt(3));
+            assertEquals(e.aBin(), row.getInt(4));
+            assertEquals(e.units().length, row.getInt(5));
+            assertEquals(e.meanSI(), row.getDouble(7), 0.0);
+            assertEquals(e.meanA(), row.getDouble(8), 0.0);
+            assertEquals(e.deficit(), row.getDouble(9), 0.0);
+            if (Double.isNaN(e.preferredDeficit())) assertNull(row.get(10));
+            else assertEquals(e.preferredDeficit(), row.getDouble(10), 0.0);
+            assertEquals(r.baseline(), row.getDouble(11), 0.0);
+        }
+        List<Row> reg = read(out, "selectivity_regression");
+        double r2 = reg.stream().filter(x -> x.getString(2).equals("SI + A + SI:A")).findFirst().orElseThrow().getDouble(7);
+        assertEquals(r.full().r2(), r2, 0.0);
+        assertEquals(r.units(), read(out, "selectivity_units").size());
+    }
+
+    @Test void interactionsEqualTheStudysPerSampleNumbers() {
+        List<String> layers = List.of("conv2", "inception3a");
+        var cfg = new InteractionSweep.Config(layers, 4, 4, 40, 1e-4, 300, 256, 512, 0);
+        var sweep = new InteractionSweep(cfg);
+        Output out = new Output(spark, dir.resolve("int").toString(), false, false);
+        long n = sweep.run(runner, out, List.of(ck.toString()), new int[] {0, 1, 2}, 2);
+
+        SavedModel m = SavedModel.load(ck);
+        Splits.Split<ImageDataset> im = Splits.images(m.data(), null);
+        Map<String, Double> acc = new LinkedHashMap<>();
+        Map<String, LogisticRegression> lr = InteractionStudy.readouts(m.model(), im.train(), im.heldOut(), layers, 300, 0, acc);
+        Map<String, Readout> ro = new LinkedHashMap<>();
+        lr.forEach((l, v) -> ro.put(l, v::logOdds));
+        Players p = Players.patches(28, 28, 4, 4, 4, 0);
+        List<LayerwiseInteractions.Sample> samples = List.of(InteractionStudy.sample(im.heldOut(), 0, p), InteractionStudy.sample(im.heldOut(), 1, p),
+                InteractionStudy.sample(im.heldOut(), 2, p));
+        var opt = new LayerwiseInteractions.Options(null, 256, 512L << 20, AndOrDecomposition.Options.defaults().withLr(1e-4).withIterations(40));
+        LayerwiseInteractions.Result r = LayerwiseInteractions.run(m.model(), samples, layers, ro, opt);
+        assertEquals(3L * 3 * 3 * 16, n); // samples x layers (with the output) x kinds x subsets
+        for (Row row : read(out, "interactions")) {
+            int s = row.getInt(2), t = row.getInt(7);
+            String layer = row.getString(4), kind = row.getString(6);
+            Interactions x = (kind.equals("harsanyi") ? r.harsanyi() : r.decomposed()).get(s).get(layer);
+            double want = kind.equals("or") ? x.or()[t] : x.and()[t];
+            assertEquals(want, row.getDouble(9), 0.0, kind + " " + layer + " sample " + s + " subset " + t);
+        }
+        for (Row row : read(out, "interaction_readouts")) assertEquals(acc.get(row.getString(1)), row.getDouble(2), 0.0);
+    }
+}

@@ -1,0 +1,18 @@
+package dev.galvani.engine.ops;
+
+/**
+ * {@code min(max(x, lo), hi)} (ONNX {@code Clip}, {@code torch.clamp}); either bound may be
+ * infinite. Derivative 1 where {@code lo <= x <= hi}, else 0 ({@code torch.clamp}'s convention).
+ */
+public final class Clip extends Pointwise {
+    private final float lo, hi;
+
+    public Clip(float lo, float hi) {
+        this.lo = lo;
+        this.hi = hi;
+    }
+
+    @Override public String name() { return "clip"; }
+    @Override protected float f(float x) { return x < lo ? lo : (x > hi ? hi : x); }
+    @Override protected float df(float x, float y) { return x >= lo && x <= hi ? 1f : 0f; }
+}
