@@ -267,6 +267,10 @@ public final class Conv2d extends Op {
         boolean needX = dx != null, needW = dwt != null, direct = pointwise();
         float[] col = chunk == 1 && direct ? null : new float[g.k * chunk * g.p];
         float[] gy = chunk == 1 ? null : new float[g.og * chunk * g.p];
+        // With fewer filters than terms per filter, the weight gradient is taken transposed: the
+        // column matrix is then GEMM's A, read in place, and only dY is packed (transposed),
+        // og x ld floats instead of k x ld. The same sums in the same order either way.
+        float[] dwT = needW && g.og < g.k ? new float[groups * g.k * g.og] : null;
         for (int n0 = c0 * chunk; n0 < Math.min(g.n, c1 * chunk); n0 += chunk) {
             int nc = Math.min(chunk, g.n - n0), ld = nc * g.p;
             for (int gi = 0; gi < groups; gi++) {
@@ -295,8 +299,11 @@ public final class Conv2d extends Op {
                                     sh, sw, ph, pw, dh, dw, col, ld, i * g.p);
                         }
                     }
-                    // dW_g += dY_g colᵀ : [og, ld] x [ld, k]
-                    be.sgemm(false, true, g.og, g.k, ld, 1f, dy, dyOff, ld, b, bOff, ld, 1f, dwt, wOff, g.k);
+                    if (dwT != null) { // dW_gᵀ += col dY_gᵀ : [k, ld] x [ld, og], col read in place
+                        be.sgemm(false, true, g.k, g.og, ld, 1f, b, bOff, ld, dy, dyOff, ld, 1f, dwT, gi * g.k * g.og, g.og);
+                    } else { // dW_g += dY_g colᵀ : [og, ld] x [ld, k]
+                        be.sgemm(false, true, g.og, g.k, ld, 1f, dy, dyOff, ld, b, bOff, ld, 1f, dwt, wOff, g.k);
+                    }
                 }
                 if (needX) {
                     if (nc == 1 && direct) { // dX_g += W_gᵀ dY_g, straight into the image's planes
@@ -309,6 +316,13 @@ public final class Conv2d extends Op {
                         Im2col.col2im(col, ld, i * g.p, g.cg, g.h, g.w, g.kh, g.kw, sh, sw, ph, pw, dh, dw,
                                 dx, ((n0 + i) * g.c + gi * g.cg) * g.h * g.w);
                     }
+                }
+            }
+        }
+        if (dwT != null) {
+            for (int gi = 0; gi < groups; gi++) {
+                for (int oc = 0; oc < g.og; oc++) {
+                    for (int kk = 0; kk < g.k; kk++) dwt[(gi * g.og + oc) * g.k + kk] += dwT[(gi * g.k + kk) * g.og + oc];
                 }
             }
         }
