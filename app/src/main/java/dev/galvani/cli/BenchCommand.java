@@ -104,12 +104,19 @@ final class BenchCommand implements Runnable {
         @Option(names = "--batch", defaultValue = "16") int batch;
         @Option(names = "--steps", defaultValue = "50") int steps;
         @Option(names = "--repeats", defaultValue = "2") int repeats;
+        @Option(names = "--memory", description = "Instead: one default run of --batch images (use 32) and its memory, beside Captum's "
+                + "(bench/python/captum_conductance_bench.py, when PyTorch and Captum import, e.g. PYTHONPATH=/tmp/captum)") boolean memory;
+        @Option(names = "--no-captum", description = "With --memory: do not run Captum.") boolean noCaptum;
         @picocli.CommandLine.Mixin DeviceOption device;
 
         @Override
         public void run() {
             device.install();
             if (batch < 1 || steps < 1 || repeats < 1) throw new dev.galvani.engine.GalvaniException("--batch, --steps and --repeats must be at least 1");
+            if (memory) {
+                System.out.print(dev.galvani.bench.ConductanceBench.memory(batch, steps, !noCaptum).toText());
+                return;
+            }
             System.out.print(dev.galvani.bench.ConductanceBench.format(dev.galvani.bench.ConductanceBench.run(batch, steps, repeats, 0), batch, steps));
         }
     }
