@@ -164,10 +164,10 @@ final class BenchCommand implements Runnable {
     }
 
     @Command(name = "interactions", mixinStandardHelpOptions = true,
-            description = "Interaction extraction for one sample against one batched forward of its 2^n masked samples (same run).")
+            description = "Interaction extraction for one sample against one batched forward of its 2^n masked samples, and the AND-OR decomposition's fast transforms against dense matrices (same run).")
     static final class Interactions implements Runnable {
         @Option(names = "--variables", split = ",", defaultValue = "10,12") List<Integer> variables;
-        @Option(names = "--iterations", defaultValue = "3000") int iterations;
+        @Option(names = "--iterations", defaultValue = "20000") int iterations;
         @Option(names = "--max-rows", defaultValue = "256") int maxRows;
 
         @Override

@@ -7,6 +7,7 @@ import dev.galvani.models.SavedModel;
 import dev.galvani.models.data.DataSpec;
 import dev.galvani.models.data.TextDataset;
 import dev.galvani.models.data.Vocabulary;
+import dev.galvani.models.train.Dataset;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -177,17 +178,21 @@ final class StudyCommand {
         @Option(names = "--checkpoint", defaultValue = "runs/inception.safetensors") Path checkpoint;
         @Option(names = "--checkpoint2", description = "A second net trained on the same task (other seed or architecture), for generalisation") Path checkpoint2;
         @Option(names = "--layers", split = ",", description = "Default: conv2,inception3a,inception3b,inception4a (images); conv3.relu,features (text)") List<String> layers;
-        @Option(names = "--samples", defaultValue = "8") int samples;
+        @Option(names = "--samples", defaultValue = "30", description = "Test images (the first ones), or held-out sentences of --variables to --variables + 5 words") int samples;
         @Option(names = "--variables", defaultValue = "10", description = "Players: image patches (cells of a grid) or words") int variables;
         @Option(names = "--grid", defaultValue = "4", description = "Grid of g x g cells over the image") int grid;
-        @Option(names = "--truncate", description = "Text: cut sentences longer than --variables instead of skipping them") boolean truncate;
-        @Option(names = "--iterations", defaultValue = "3000") int iterations;
-        @Option(names = "--lr", defaultValue = "1e-4") double lr;
-        @Option(names = "--readout-examples", defaultValue = "3000") int readoutExamples;
-        @Option(names = "--noise-draws", defaultValue = "6") int noiseDraws;
-        @Option(names = "--noise-std", defaultValue = "0.2") double noiseStd;
-        @Option(names = "--max-rows", defaultValue = "256") int maxRows;
-        @Option(names = "--max-memory", defaultValue = "2048", description = "MiB for the masked samples' features") long maxMemory;
+        @Option(names = "--iterations", defaultValue = "20000", description = "Iterations of the AND-OR decomposition (default: the reference's)") int iterations;
+        @Option(names = "--lr", defaultValue = "1e-5", description = "SGD: initial learning rate, decaying log-linearly to a tenth (default: the reference's)") double lr;
+        @Option(names = "--solver", defaultValue = "PRIMAL_DUAL", description = "PRIMAL_DUAL (within a few per cent of the exact optimum) or SGD (the reference's; its absolute step overshoots games of small scale)") dev.galvani.attribution.interactions.AndOrDecomposition.Solver solver;
+        @Option(names = "--merge", defaultValue = "ORDER_AT_MOST_ONE", description = "OR terms merged into AND afterwards: ${COMPLETION-CANDIDATES}") dev.galvani.attribution.interactions.AndOrDecomposition.Merge merge;
+        @Option(names = "--salient", defaultValue = "0.05", description = "Salient: |I| above this fraction of the sample's max |I|") double salient;
+        @Option(names = "--readout-examples", defaultValue = "5000", description = "Training examples for each layer's readout") int readoutExamples;
+        @Option(names = "--readout-test", defaultValue = "2000", description = "Held-out examples for the readouts' accuracy") int readoutTest;
+        @Option(names = "--readout-epochs", defaultValue = "15") int readoutEpochs;
+        @Option(names = "--readout-memory", defaultValue = "1024", description = "MiB for a layer's flattened readout features; above it the layer is mean-pooled (reported)") long readoutMemory;
+        @Option(names = "--noise-draws", defaultValue = "4", description = "Noisy copies of each sample for the stability test (0: off)") int noiseDraws;
+        @Option(names = "--noise-std", defaultValue = "0.2", description = "Noise standard deviation relative to the RMS of the masked input or embedding") double noiseStd;
+        @Option(names = "--max-rows", defaultValue = "256", description = "Masked samples per forward pass") int maxRows;
         @Option(names = "--seed", defaultValue = "0") long seed;
         @Option(names = "--out", defaultValue = "reports/interactions") Path out;
         @Mixin DataOptions data;
@@ -206,56 +211,70 @@ final class StudyCommand {
             if (samples < 1) throw new GalvaniException("--samples must be at least 1");
             List<String> ls = layers != null ? layers : text ? List.of("conv3.relu", "features") : List.of("conv2", "inception3a", "inception3b", "inception4a");
             for (String l : ls) m.model().module(l);
-            var decomposition = dev.galvani.attribution.interactions.AndOrDecomposition.Options.defaults().withLr(lr).withIterations(iterations);
-            var cfg = new dev.galvani.attribution.studies.InteractionStudy.Config(ls, text ? "embedding" : null, readoutExamples, maxRows,
-                    maxMemory << 20, decomposition, text ? 0 : noiseDraws, noiseStd, seed);
+            var decomposition = dev.galvani.attribution.interactions.AndOrDecomposition.Options.defaults().withLr(lr).withIterations(iterations)
+                    .withMerge(merge).withSolver(solver).withCheckpoints(200);
+            var cfg = new dev.galvani.attribution.studies.InteractionStudy.Config(text ? "embedding" : null, maxRows, decomposition,
+                    noiseDraws, noiseStd, salient, seed);
+            var readoutOptions = dev.galvani.attribution.interactions.extract.LinearReadout.Options.defaults()
+                    .withExamples(readoutExamples, readoutTest).withEpochs(readoutEpochs).withMaxBytes(readoutMemory << 20).withSeed(seed);
             List<dev.galvani.attribution.interactions.extract.LayerwiseInteractions.Sample> list = new ArrayList<>();
-            java.util.Map<String, Double> acc = new java.util.LinkedHashMap<>();
-            java.util.Map<String, dev.galvani.attribution.linear.LogisticRegression> readouts;
             List<dev.galvani.attribution.interactions.extract.Players> players = new ArrayList<>();
+            List<String> descriptions = new ArrayList<>();
+            Dataset train, test;
+            String setup;
             if (text) {
                 var split = data.text(m.data());
                 TextDataset[] parts = {split.train(), split.heldOut()};
                 Vocabulary v = Inputs.vocabulary(m);
-                readouts = dev.galvani.attribution.studies.InteractionStudy.readouts(m.model(), parts[0].encoded(v), parts[1].encoded(v), ls, readoutExamples, seed, acc);
-                int skipped = 0;
+                // one length for every sentence, so each layer's flattened output has one shape
+                int length = Math.max(parts[0].longest(), Math.max(parts[1].longest(), TextDataset.MIN_WIDTH));
+                train = parts[0].encoded(v, length);
+                test = parts[1].encoded(v, length);
+                // sentences of n to n + 5 words, in held-out order; n of their words (seeded choice) are the players
                 for (int i = 0; i < parts[1].size() && list.size() < samples; i++) {
                     String[] w = parts[1].tokens().get(i);
-                    if (w.length > variables) {
-                        if (!truncate) { skipped++; continue; }
-                        w = java.util.Arrays.copyOf(w, variables);
-                    }
-                    // Layerwise metrics average over samples of the same game size: keep sentences of exactly n words.
-                    if (w.length != variables) continue;
-                    Inputs.Examples ex = Inputs.sentences(m, List.of(String.join(" ", w)));
-                    var p = dev.galvani.attribution.interactions.extract.Players.words(java.util.Arrays.copyOf(w, Math.max(w.length, 0)));
-                    // the padded tail (up to the widest filter) is not a player: it stays at padding either way
+                    if (w.length < variables || w.length > variables + 5) continue;
+                    var p = dev.galvani.attribution.interactions.extract.Players.someWords(w, variables, seed + i);
                     players.add(p);
-                    list.add(new dev.galvani.attribution.interactions.extract.LayerwiseInteractions.Sample(ex.x(), parts[1].labels()[i], p));
+                    descriptions.add(String.join(" ", w));
+                    list.add(dev.galvani.attribution.studies.InteractionStudy.sample(test, i, p));
                 }
-                if (skipped > 0) System.err.println("galvani: skipped " + skipped + " sentences longer than --variables " + variables + " (use --truncate to cut them)");
+                if (list.isEmpty()) throw new GalvaniException("no held-out sentence has " + variables + " to " + (variables + 5) + " words; change --variables");
+                setup = "Held-out sentences of " + variables + " to " + (variables + 5) + " words; " + variables + " of each sentence's words "
+                        + "(a seeded choice; all of them in a sentence of exactly " + variables + ") are the players, the others stay; a "
+                        + "masked word's embedding is set to zero (the padding's); every sentence is padded to " + length
+                        + " tokens as in a training batch.";
             } else {
                 var im = data.images(m.data());
-                readouts = dev.galvani.attribution.studies.InteractionStudy.readouts(m.model(), im.train(), im.heldOut(), ls, readoutExamples, seed, acc);
+                train = im.train();
+                test = im.heldOut();
                 var p = dev.galvani.attribution.interactions.extract.Players.patches(28, 28, grid, grid, variables, seed);
-                for (int i = 0; i < samples; i++) {
+                for (int i = 0; i < Math.min(samples, test.size()); i++) {
                     players.add(p);
-                    list.add(dev.galvani.attribution.studies.InteractionStudy.sample(im.heldOut(), i, p));
+                    descriptions.add("test[" + i + "]");
+                    list.add(dev.galvani.attribution.studies.InteractionStudy.sample(test, i, p));
                 }
+                setup = "The first " + list.size() + " test images; players: " + variables + " cells of a " + grid + "x" + grid
+                        + " grid (seeded choice, the same for every image); masked cells set to zero in the normalised input (the mean pixel).";
             }
-            if (list.isEmpty()) throw new GalvaniException("no sample has at most " + variables + " words; raise --variables or use --truncate");
-            var r = dev.galvani.attribution.studies.InteractionStudy.run(m.model(), m2 == null ? null : m2.model(), list, readouts, acc, cfg);
-            Path page = dev.galvani.attribution.studies.InteractionStudy.report(r, out, m.architecture() + " from " + checkpoint + " (" + m.get("data", "?") + ").",
-                    (i, x) -> String.join("; ", dev.galvani.attribution.studies.InteractionStudy.top(x, players.get(i), 5)));
-            var ch = r.main().change();
-            for (int li = 0; li < r.main().layers().size(); li++) {
-                String l = r.main().layers().get(li);
-                System.out.printf(Locale.ROOT, "%-14s readout %s  salient %.3f (Harsanyi %.3f)  new %.3f  forgotten %.3f  completeness %.3f  redundancy %.3f%n",
-                        l, acc.containsKey(l) ? String.format(Locale.ROOT, "%.3f", acc.get(l)) : "head ", r.main().sparsity(l, false, 0.05),
-                        r.main().sparsity(l, true, 0.05), ch.newInteractions(li), ch.forgotten(li), ch.completeness(li), ch.redundancy(li));
+            if (list.size() < samples) System.err.println("galvani: only " + list.size() + " samples qualify (asked for " + samples + ")");
+            long t0 = System.nanoTime();
+            var readouts = dev.galvani.attribution.interactions.extract.LinearReadout.train(m.model(), train, test, ls, readoutOptions);
+            double readoutSeconds = (System.nanoTime() - t0) / 1e9;
+            var r = dev.galvani.attribution.studies.InteractionStudy.run(m.model(), m2 == null ? null : m2.model(), list, readouts, cfg);
+            r.seconds().put("readouts", readoutSeconds);
+            String second = m2 == null ? "" : " Second net for generalisation: " + m2.architecture() + " from " + checkpoint2 + ".";
+            Path page = dev.galvani.attribution.studies.InteractionStudy.report(r, out, m.architecture() + " from " + checkpoint + " ("
+                            + m.get("data", "?") + "). " + setup + second,
+                    (i, x) -> descriptions.get(i) + " — " + String.join("; ", dev.galvani.attribution.studies.InteractionStudy.top(x, players.get(i), 5)));
+            for (var row : dev.galvani.attribution.studies.InteractionStudy.layerRows(r)) {
+                System.out.printf(Locale.ROOT, "%-12s readout %s  salient %.1f (Harsanyi %.1f)  L1 %.1f (Harsanyi %.1f)  loss ratio %.3f  learned %.2f  forgotten %.2f  completeness %.3f  redundancy %.3f%n",
+                        row.layer(), Double.isNaN(row.readoutHeldOut()) ? "head " : String.format(Locale.ROOT, "%.3f", row.readoutHeldOut()),
+                        row.salientDecomposed(), row.salientHarsanyi(), row.strengthDecomposed(), row.strengthHarsanyi(), row.finalLossRatio(),
+                        row.learned(), row.forgotten(), row.completeness(), row.redundancy());
             }
-            if (r.generalisationByOrder() != null) System.out.println("generalisation IoU by order: " + java.util.Arrays.toString(r.generalisationByOrder()));
-            if (r.stabilityByOrder() != null) System.out.println("noise stability by order: " + java.util.Arrays.toString(r.stabilityByOrder()));
+            if (r.generalisation() != null) System.out.println("generalisation IoU by order: " + java.util.Arrays.toString(r.generalisation()));
+            r.stability().forEach((l, s) -> System.out.println("noise stability by order, " + l + ": " + java.util.Arrays.toString(s)));
             System.out.println("report: " + page);
         }
     }

@@ -32,6 +32,7 @@ final class TrainCommand implements Runnable {
     @Option(names = "--optimizer", defaultValue = "adam", description = "adam or sgd (momentum 0.9)") String optimizer;
     @Option(names = "--weight-decay", defaultValue = "0") float weightDecay;
     @Option(names = "--seed", defaultValue = "0", description = "Seeds the weights, the shuffling and (text) the split") long seed;
+    @Option(names = "--split-seed", description = "Seeds the text split instead of --seed, so that nets of different --seed share held-out examples") Long splitSeed;
     @Option(names = "--fold", defaultValue = "0", description = "MR cross-validation fold held out, 0..9") int fold;
     @Option(names = "--limit", defaultValue = "0", description = "Use only the first N training examples (0: all)") int limit;
     @Option(names = "--width", description = "Inception width multiplier (default 1.0)") String width;
@@ -47,7 +48,7 @@ final class TrainCommand implements Runnable {
         if (!(lr > 0) || !Float.isFinite(lr)) throw new GalvaniException("--lr must be a positive number, got " + lr);
         boolean text = SavedModel.isText(model);
         ModelZoo.defaults(model, Map.of());                                   // an unknown model name is refused before data are read
-        Splits.Prepared prepared = Splits.prepare(DataSpec.request(data, text, fold, seed, limit, dataOptions.dataDir), dataOptions.dataDir);
+        Splits.Prepared prepared = Splits.prepare(DataSpec.request(data, text, fold, splitSeed != null ? splitSeed : seed, limit, dataOptions.dataDir), dataOptions.dataDir);
         DataSpec spec = prepared.spec();
         Map<String, String> hyper = new LinkedHashMap<>();
         hyper.put("seed", Long.toString(seed));
