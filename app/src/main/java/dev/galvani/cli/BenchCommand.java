@@ -40,12 +40,16 @@ final class BenchCommand implements Runnable {
     }
 
     @Command(name = "gemm",
-            description = "C = A B for n x n float matrices: Galvani's GEMM against EJML (GFLOP/s = 2 n^3 / t).")
+            description = "C = A B for n x n float matrices: Galvani's GEMM against EJML and PyTorch (when found), "
+                    + "and the fraction of the machine's FMA peak it reaches, all in the same run (GFLOP/s = 2 n^3 / t).")
     static final class Gemm implements Runnable {
 
-        @Option(names = "--size", paramLabel = "N", defaultValue = "1024",
-                description = "Matrix size n.")
-        int size;
+        @Option(names = "--size", paramLabel = "N[,N...]", defaultValue = "1024", split = ",",
+                description = "Matrix sizes n, each run in turn.")
+        List<Integer> sizes;
+
+        @Option(names = "--no-pytorch", description = "Do not run PyTorch's torch.mm beside Galvani.")
+        boolean noPytorch;
 
         @Option(names = "--warmup", paramLabel = "SECONDS", defaultValue = "1.0",
                 description = "Warm-up time per library in seconds.")
@@ -55,8 +59,14 @@ final class BenchCommand implements Runnable {
 
         @Override
         public void run() {
-            GemmBench.Result r = GemmBench.run(size, warmup);
-            output.emit(r.toText() + System.lineSeparator(), r.json());
+            StringBuilder text = new StringBuilder();
+            List<Object> runs = new java.util.ArrayList<>();
+            for (int size : sizes) {
+                GemmBench.Result r = GemmBench.run(size, warmup, !noPytorch);
+                text.append(r.toText()).append(System.lineSeparator());
+                runs.add(r.json());
+            }
+            output.emit(text.toString(), runs.size() == 1 ? runs.get(0) : java.util.Map.of("runs", runs));
         }
     }
 
@@ -108,6 +118,9 @@ final class BenchCommand implements Runnable {
         @Option(names = "--batch", defaultValue = "16", description = "Images attributed per call.") int batch;
         @Option(names = "--steps", defaultValue = "50", description = "Integration steps.") int steps;
         @Option(names = "--repeats", defaultValue = "2", description = "Timed calls per variant (the best counts).") int repeats;
+        @Option(names = "--memory", description = "Instead: one default run of --batch images (use 32) and its memory, beside Captum's "
+                + "(bench/python/captum_conductance_bench.py, when PyTorch and Captum import, e.g. PYTHONPATH=/tmp/captum).") boolean memory;
+        @Option(names = "--no-captum", description = "With --memory: do not run Captum.") boolean noCaptum;
         @Mixin ResultOutput output;
         @Mixin DeviceOption device;
 
@@ -115,24 +128,49 @@ final class BenchCommand implements Runnable {
         public void run() {
             device.install();
             if (batch < 1 || steps < 1 || repeats < 1) throw new dev.galvani.engine.GalvaniException("--batch, --steps and --repeats must be at least 1");
+            if (memory) {
+                System.out.print(ConductanceBench.memory(batch, steps, !noCaptum).toText());
+                return;
+            }
             var rows = ConductanceBench.run(batch, steps, repeats, 0);
             output.emit(ConductanceBench.format(rows, batch, steps), ConductanceBench.json(rows, batch, steps));
         }
     }
 
     @Command(name = "training",
-            description = "Training throughput (images/s) of a model on random 28x28 inputs: forward, backward, Adam step.")
+            description = "Training throughput (images/s; sentences/s for textcnn) of a model on a random batch: forward, backward, Adam step; "
+                    + "PyTorch's on the same architecture right after, in the same run, when a Python with PyTorch is found (bench/python).")
     static final class Training implements Runnable {
-        @Option(names = "--model", defaultValue = "inception", description = "The architecture trained.") String model;
-        @Option(names = "--batch", defaultValue = "64", description = "Images per optimizer step.") int batch;
-        @Option(names = "--iterations", defaultValue = "8", description = "Optimizer steps timed (after two of warm-up).") int iterations;
+        @Option(names = "--model", split = ",", defaultValue = "inception", paramLabel = "MODEL",
+                description = "Models, each run in turn: ${COMPLETION-CANDIDATES}.", completionCandidates = ModelNames.class)
+        List<String> models;
+        @Option(names = "--batch", defaultValue = "64", description = "Examples per optimizer step.") int batch;
+        @Option(names = "--iterations", defaultValue = "8", description = "Optimizer steps per timed repetition (after two of warm-up).") int iterations;
+        @Option(names = "--repeats", defaultValue = "3", description = "Timed repetitions; the best counts.") int repeats;
+        @Option(names = "--no-pytorch", description = "Do not run PyTorch beside Galvani.") boolean noPytorch;
 
         @Mixin ResultOutput output;
 
         @Override
         public void run() {
-            TrainingBench.Result r = TrainingBench.run(model, batch, iterations);
-            output.emit(r.text(), r.json());
+            if (batch < 1 || iterations < 1 || repeats < 1) throw new dev.galvani.engine.GalvaniException("--batch, --iterations and --repeats must be at least 1");
+            for (String m : models) dev.galvani.models.ModelZoo.defaults(m, java.util.Map.of()); // unknown names fail before any run
+            StringBuilder text = new StringBuilder();
+            List<Object> runs = new java.util.ArrayList<>();
+            for (String m : models) {
+                TrainingBench.Result r = TrainingBench.run(m, batch, iterations, repeats, !noPytorch);
+                text.append(r.toText());
+                runs.add(r.json());
+            }
+            output.emit(text.toString(), runs.size() == 1 ? runs.get(0) : java.util.Map.of("runs", runs));
+        }
+    }
+
+    /** The model names, for --model's help. */
+    static final class ModelNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return dev.galvani.models.ModelZoo.NAMES.iterator();
         }
     }
 

@@ -2,6 +2,7 @@ package dev.galvani.engine.ops;
 
 import dev.galvani.engine.ShapeException;
 import dev.galvani.engine.Tensor;
+import dev.galvani.kernels.Normalization;
 
 /**
  * Batch normalisation over axis 1 of x [N, C, ...] with scale {@code gamma} [C] and shift
@@ -11,12 +12,13 @@ import dev.galvani.engine.Tensor;
  * channel; {@link #batchMean()} and {@link #unbiasedBatchVar()} expose them for the running
  * statistics. VJP (per channel, M values): {@code dx = (γ/σ)(g − mean(g) − x̂ mean(g x̂))}; JVP:
  * {@code ẏ = (γ/σ)(ẋ − mean(ẋ) − x̂ mean(x̂ ẋ)) + γ̇ x̂ + β̇}.
- * Evaluation: the given running statistics are constants and the op is affine.
+ * Evaluation: the given running statistics are constants and the op is affine. The passes are
+ * {@link Normalization}'s kernels (x̂ recomputed where needed, never stored).
  */
 public final class BatchNorm extends Op {
     private final float eps;
     private final float[] runningMean, runningVar;   // null in training mode
-    private float[] mean, invStd, xhat;
+    private float[] mean, invStd;
     private int n, c, inner;
 
     /** Training mode. */
@@ -60,111 +62,44 @@ public final class BatchNorm extends Op {
         if (runningMean == null && n * inner < 2) {
             throw new ShapeException(name(), "training needs more than one value per channel, got input " + x.shapeString());
         }
-        float[] d = x.data(), g = in[1].data(), b = in[2].data();
+        float[] d = x.data();
         mean = new float[c];
         invStd = new float[c];
-        int m = n * inner;
-        for (int ch = 0; ch < c; ch++) {
-            if (runningMean != null) {
+        if (runningMean != null) {
+            for (int ch = 0; ch < c; ch++) {
                 mean[ch] = runningMean[ch];
                 invStd[ch] = (float) (1 / Math.sqrt(runningVar[ch] + eps));
-                continue;
             }
-            double s = 0;
-            for (int i = 0; i < n; i++) {
-                int base = (i * c + ch) * inner;
-                for (int j = 0; j < inner; j++) s += d[base + j];
-            }
-            double mu = s / m, v = 0;
-            for (int i = 0; i < n; i++) {
-                int base = (i * c + ch) * inner;
-                for (int j = 0; j < inner; j++) {
-                    double e = d[base + j] - mu;
-                    v += e * e;
-                }
-            }
-            mean[ch] = (float) mu;
-            invStd[ch] = (float) (1 / Math.sqrt(v / m + eps));
+        } else {
+            Normalization.batchStatistics(d, n, c, inner, eps, mean, invStd);
         }
-        // Training keeps x̂ for the backward pass; evaluation recomputes it only if asked (γ's gradient).
-        float[] xh = runningMean == null ? new float[d.length] : null;
         float[] y = new float[d.length];
-        for (int i = 0; i < n; i++) {
-            for (int ch = 0; ch < c; ch++) {
-                int base = (i * c + ch) * inner;
-                float mu = mean[ch], is = invStd[ch], gg = g[ch], bb = b[ch];
-                for (int j = 0; j < inner; j++) {
-                    float v = (d[base + j] - mu) * is;
-                    if (xh != null) xh[base + j] = v;
-                    y[base + j] = gg * v + bb;
-                }
-            }
-        }
-        xhat = xh;
+        Normalization.normalize(d, n, c, inner, mean, invStd, in[1].data(), in[2].data(), y);
         return new Tensor(y, x.shape());
     }
 
-    /** x̂, kept from a training forward pass or recomputed (evaluation) on first use. */
-    private float[] xhat() {
-        if (xhat != null) return xhat;
-        float[] d = in[0].data(), xh = new float[d.length];
-        for (int i = 0; i < n; i++) {
-            for (int ch = 0; ch < c; ch++) {
-                int base = (i * c + ch) * inner;
-                float mu = mean[ch], is = invStd[ch];
-                for (int j = 0; j < inner; j++) xh[base + j] = (d[base + j] - mu) * is;
-            }
-        }
-        return xhat = xh;
-    }
-
-    /** Per channel: Σ v and Σ v·x̂. */
+    /** Per channel: Σ v and Σ v·x̂ (x̂ recomputed from the input, not stored). */
     private double[][] sums(float[] v) {
-        float[] xhat = xhat();
         double[] s = new double[c], sx = new double[c];
-        for (int i = 0; i < n; i++) {
-            for (int ch = 0; ch < c; ch++) {
-                int base = (i * c + ch) * inner;
-                // float partial sums over one plane (vectorisable), accumulated in double across planes
-                float a = 0f, b = 0f;
-                for (int j = 0; j < inner; j++) {
-                    float vj = v[base + j];
-                    a += vj;
-                    b += vj * xhat[base + j];
-                }
-                s[ch] += a;
-                sx[ch] += b;
-            }
-        }
+        Normalization.gradientSums(v, in[0].data(), n, c, inner, mean, invStd, s, sx);
         return new double[][] {s, sx};
     }
 
-    /** {@code (γ/σ)(v − mean(v) − x̂ mean(x̂ v))} in training, {@code (γ/σ) v} in evaluation. */
-    private float[] normalisedDerivative(float[] v) {
-        float[] g = in[1].data(), r = new float[v.length];
-        int m = n * inner;
-        double[][] s = runningMean == null ? sums(v) : null;
-        for (int i = 0; i < n; i++) {
-            for (int ch = 0; ch < c; ch++) {
-                int base = (i * c + ch) * inner;
-                float scale = g[ch] * invStd[ch];
-                if (s == null) { // evaluation: affine
-                    for (int j = 0; j < inner; j++) r[base + j] = scale * v[base + j];
-                    continue;
-                }
-                float mv = (float) (s[0][ch] / m), mxv = (float) (s[1][ch] / m);
-                for (int j = 0; j < inner; j++) r[base + j] = scale * (v[base + j] - mv - xhat[base + j] * mxv);
-            }
-        }
+    /** {@code (γ/σ)(v − mean(v) − x̂ mean(x̂ v))} in training, {@code (γ/σ) v} in evaluation; s: {@link #sums} of v. */
+    private float[] normalisedDerivative(float[] v, double[][] s) {
+        float[] r = new float[v.length];
+        Normalization.normalizedDerivative(v, in[0].data(), n, c, inner, mean, invStd, in[1].data(),
+                s == null ? null : s[0], s == null ? null : s[1], r);
         return r;
     }
 
     @Override protected Tensor[] vjp(Tensor grad) {
         float[] gd = grad.data();
         Tensor[] out = new Tensor[3];
-        if (in[0].requiresGrad()) out[0] = new Tensor(normalisedDerivative(gd), in[0].shape());
-        if (in[1].requiresGrad() || in[2].requiresGrad()) {
-            double[][] s = sums(gd);
+        boolean params = in[1].requiresGrad() || in[2].requiresGrad();
+        double[][] s = runningMean == null || params ? sums(gd) : null;
+        if (in[0].requiresGrad()) out[0] = new Tensor(normalisedDerivative(gd, runningMean == null ? s : null), in[0].shape());
+        if (params) {
             float[] dg = new float[c], db = new float[c];
             for (int ch = 0; ch < c; ch++) {
                 dg[ch] = (float) s[1][ch];
@@ -177,15 +112,16 @@ public final class BatchNorm extends Op {
     }
 
     @Override protected Tensor jvp(Tensor[] t) {
-        float[] y = t[0] != null ? normalisedDerivative(t[0].data()) : new float[in[0].numel()];
+        float[] y = t[0] != null ? normalisedDerivative(t[0].data(), runningMean == null ? sums(t[0].data()) : null)
+                : new float[in[0].numel()];
         float[] tg = t[1] == null ? null : t[1].data(), tb = t.length > 2 && t[2] != null ? t[2].data() : null;
         if (tg != null || tb != null) {
-            float[] xhat = xhat();
+            float[] d = in[0].data();
             for (int i = 0; i < n; i++) {
                 for (int ch = 0; ch < c; ch++) {
                     int base = (i * c + ch) * inner;
-                    float a = tg == null ? 0f : tg[ch], b = tb == null ? 0f : tb[ch];
-                    for (int j = 0; j < inner; j++) y[base + j] += a * xhat[base + j] + b;
+                    float a = tg == null ? 0f : tg[ch], b = tb == null ? 0f : tb[ch], mu = mean[ch], is = invStd[ch];
+                    for (int j = 0; j < inner; j++) y[base + j] += a * ((d[base + j] - mu) * is) + b;
                 }
             }
         }

@@ -4,8 +4,15 @@ import dev.galvani.engine.ShapeException;
 import dev.galvani.engine.Tensor;
 import dev.galvani.kernels.Backend;
 import dev.galvani.kernels.Backends;
+import dev.galvani.kernels.CpuBackend;
+import dev.galvani.kernels.DirectConv;
 import dev.galvani.kernels.Depthwise;
 import dev.galvani.kernels.Im2col;
+import dev.galvani.kernels.Parallel;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * 2-d convolution (cross-correlation, as PyTorch): x [N, C, H, W], weight [O, C/groups, kh, kw],
@@ -15,7 +22,11 @@ import dev.galvani.kernels.Im2col;
  * ({@link Im2col}) and multiplied by the group's weights in one GEMM. VJP: {@code dW = dY colᵀ},
  * {@code dX = col2im(Wᵀ dY)}, {@code db = Σ dY}. JVP: {@code conv(ẋ, W) + conv(x, Ẇ) + ḃ}.
  * Depthwise layers (one input and one output channel per group) skip the unfolding and run the
- * direct kernel {@link Depthwise} instead.
+ * direct kernel {@link Depthwise} instead; on the CPU with the Vector API, 'same' stride-1 layers
+ * (3x3 padding 1, 5x5 padding 2, ...) run {@link DirectConv}, which reads the shifted planes in
+ * place of the column matrix: its forward pass is bit-identical to the unfolding, and its
+ * gradients are the same sums in another order (within the usual float bound of a dot product,
+ * checked in the kernel's tests).
  */
 public final class Conv2d extends Op {
     /**
@@ -23,11 +34,16 @@ public final class Conv2d extends Op {
      * enough that the column matrix stays in cache. {@code -Dgalvani.conv.columns} overrides it.
      */
     private static final int COLUMNS = Integer.getInteger("galvani.conv.columns", 256);
+    /** Floating-point multiply-adds below which the unfolding's chunks run on one thread. */
+    private static final long PARALLEL_WORK = 1L << 21;
+    /** Slabs of chunks whose weight gradients are summed apart (a fixed count: the sums do not depend on the threads). */
+    private static final int SLABS = 2;
     /** Most floats in one column matrix (64 MB), whatever the chunk. */
     private static final int MAX_COL = 16 << 20;
     private final int sh, sw, ph, pw, dh, dw, groups;
     private Geometry geo;
     private Depthwise depthwise; // set when each group has one input and one output channel
+    private DirectConv direct;   // set for other 'same' stride-1 layers on the CPU with the Vector API
 
     public Conv2d(int sh, int sw, int ph, int pw, int dh, int dw, int groups) {
         this.sh = sh;
@@ -70,7 +86,12 @@ public final class Conv2d extends Op {
         }
         int cg = c / groups;
         geo = new Geometry(n, c, h, w, o, kh, kw, ho, wo, cg, o / groups, cg * kh * kw, ho * wo);
-        if (cg == 1 && o == groups) depthwise = new Depthwise(c, h, w, kh, kw, sh, sw, ph, pw, dh, dw);
+        if (cg == 1 && o == groups) {
+            depthwise = new Depthwise(c, h, w, kh, kw, sh, sw, ph, pw, dh, dw);
+        } else if (DirectConv.applies(h, w, kh, kw, sh, sw, ph, pw, dh, dw) && DirectConv.available()
+                && Backends.current() instanceof CpuBackend) {
+            direct = new DirectConv(h, w, kh, kw, ph, pw, dh, dw);
+        }
         return conv(x, wt, in.length > 2 ? in[2] : null);
     }
 
@@ -87,8 +108,16 @@ public final class Conv2d extends Op {
     private Tensor conv(Tensor x, Tensor wt, Tensor b) {
         Geometry g = geo;
         float[] y = new float[g.n * g.o * g.p];
-        if (depthwise != null) depthwise.forward(g.n, x.data(), wt.data(), y);
-        else unfoldAndMultiply(x.data(), wt.data(), y);
+        if (depthwise != null) {
+            depthwise.forward(g.n, x.data(), wt.data(), y);
+        } else if (direct != null) {
+            for (int gi = 0; gi < groups; gi++) {
+                direct.forward(g.n, x.data(), gi * g.cg * g.h * g.w, g.c * g.h * g.w, g.cg, wt.data(), gi * g.og * g.k, g.og,
+                        y, gi * g.og * g.p, g.o * g.p);
+            }
+        } else {
+            unfoldAndMultiply(x.data(), wt.data(), y);
+        }
         if (b != null) {
             float[] bd = b.data();
             for (int i = 0; i < g.n; i++) {
@@ -105,16 +134,28 @@ public final class Conv2d extends Op {
     /**
      * One GEMM per group and chunk of images over the unfolded input; y [N, O, P] is overwritten.
      * A chunk of one image writes straight into y (its [og, P] block is contiguous there), and a
-     * pointwise convolution reads its input in place instead of unfolding it.
+     * pointwise convolution reads its input in place instead of unfolding it. On the CPU the
+     * chunks are split over threads (each chunk's outputs computed by one, whole), so that the
+     * unfolding and the copies run in parallel too, not only the GEMMs large enough to split.
      */
     private void unfoldAndMultiply(float[] xd, float[] wd, float[] y) {
         Geometry g = geo;
+        int chunk = chunk(), chunks = (g.n + chunk - 1) / chunk;
+        if (!(Backends.current() instanceof CpuBackend)) {
+            multiplyChunks(xd, wd, y, 0, chunks, chunk);
+            return;
+        }
+        Parallel.split(chunks, (long) g.n * g.o * g.p * g.k, PARALLEL_WORK, (c0, c1) -> multiplyChunks(xd, wd, y, c0, c1, chunk));
+    }
+
+    /** Chunks [c0, c1) of {@code chunk} images each. */
+    private void multiplyChunks(float[] xd, float[] wd, float[] y, int c0, int c1, int chunk) {
+        Geometry g = geo;
         Backend be = Backends.current();
-        int chunk = chunk();
         boolean direct = pointwise();
         float[] col = chunk == 1 && direct ? null : new float[g.k * chunk * g.p];
         float[] tmp = chunk == 1 ? null : new float[g.og * chunk * g.p];
-        for (int n0 = 0; n0 < g.n; n0 += chunk) {
+        for (int n0 = c0 * chunk; n0 < Math.min(g.n, c1 * chunk); n0 += chunk) {
             int nc = Math.min(chunk, g.n - n0), ld = nc * g.p;
             for (int gi = 0; gi < groups; gi++) {
                 int wOff = gi * g.og * g.k;
@@ -155,6 +196,18 @@ public final class Conv2d extends Op {
         if (depthwise != null) {
             if (needX) depthwise.backwardInput(g.n, gd, wd, dx);
             if (needW) depthwise.backwardWeight(g.n, gd, xd, dwt);
+        } else if (direct != null) {
+            int xPlane = g.h * g.w;
+            for (int gi = 0; gi < groups; gi++) {
+                if (needX) {
+                    direct.backwardInput(g.n, gd, gi * g.og * g.p, g.o * g.p, g.og, wd, gi * g.og * g.k, g.cg,
+                            dx, gi * g.cg * xPlane, g.c * xPlane);
+                }
+                if (needW) {
+                    direct.backwardWeight(g.n, gd, gi * g.og * g.p, g.o * g.p, g.og, xd, gi * g.cg * xPlane, g.c * xPlane, g.cg,
+                            dwt, gi * g.og * g.k);
+                }
+            }
         } else {
             unfoldedVjp(gd, xd, wd, dx, dwt);
         }
@@ -179,16 +232,46 @@ public final class Conv2d extends Op {
     /**
      * VJP through the unfolding: {@code dW += dY colᵀ}, {@code dX += col2im(Wᵀ dY)} (null: not
      * wanted). For a chunk of one image dY is read in place, and a pointwise convolution uses x as
-     * its own column matrix and accumulates dX without folding.
+     * its own column matrix and accumulates dX without folding. On the CPU the chunks form
+     * {@link #SLABS} slabs run in parallel: each slab adds its chunks' dW into a sum of its own, in
+     * chunk order, and the slabs' sums are added in slab order, so the numbers do not depend on the
+     * thread count (the slab count is fixed).
      */
     private void unfoldedVjp(float[] gd, float[] xd, float[] wd, float[] dx, float[] dwt) {
         Geometry g = geo;
+        int chunk = chunk(), chunks = (g.n + chunk - 1) / chunk;
+        if (chunks < SLABS || !(Backends.current() instanceof CpuBackend)) {
+            vjpChunks(gd, xd, wd, dx, dwt, 0, chunks, chunk);
+            return;
+        }
+        float[][] sums = new float[SLABS][];
+        List<Supplier<Void>> jobs = new ArrayList<>();
+        for (int s = 0; s < SLABS; s++) {
+            int slab = s, c0 = s * chunks / SLABS, c1 = (s + 1) * chunks / SLABS;
+            sums[s] = dwt == null ? null : s == 0 ? dwt : new float[dwt.length];
+            jobs.add(() -> {
+                vjpChunks(gd, xd, wd, dx, sums[slab], c0, c1, chunk);
+                return null;
+            });
+        }
+        Parallel.map(jobs);
+        for (int s = 1; s < SLABS && dwt != null; s++) {
+            for (int i = 0; i < dwt.length; i++) dwt[i] += sums[s][i];
+        }
+    }
+
+    /** The VJP of chunks [c0, c1); dW accumulates into dwt. */
+    private void vjpChunks(float[] gd, float[] xd, float[] wd, float[] dx, float[] dwt, int c0, int c1, int chunk) {
+        Geometry g = geo;
         Backend be = Backends.current();
         boolean needX = dx != null, needW = dwt != null, direct = pointwise();
-        int chunk = chunk();
         float[] col = chunk == 1 && direct ? null : new float[g.k * chunk * g.p];
         float[] gy = chunk == 1 ? null : new float[g.og * chunk * g.p];
-        for (int n0 = 0; n0 < g.n; n0 += chunk) {
+        // With fewer filters than terms per filter, the weight gradient is taken transposed: the
+        // column matrix is then GEMM's A, read in place, and only dY is packed (transposed),
+        // og x ld floats instead of k x ld. The same sums in the same order either way.
+        float[] dwT = needW && g.og < g.k ? new float[groups * g.k * g.og] : null;
+        for (int n0 = c0 * chunk; n0 < Math.min(g.n, c1 * chunk); n0 += chunk) {
             int nc = Math.min(chunk, g.n - n0), ld = nc * g.p;
             for (int gi = 0; gi < groups; gi++) {
                 int wOff = gi * g.og * g.k, xOff = (n0 * g.c + gi * g.cg) * g.h * g.w;
@@ -216,8 +299,11 @@ public final class Conv2d extends Op {
                                     sh, sw, ph, pw, dh, dw, col, ld, i * g.p);
                         }
                     }
-                    // dW_g += dY_g colᵀ : [og, ld] x [ld, k]
-                    be.sgemm(false, true, g.og, g.k, ld, 1f, dy, dyOff, ld, b, bOff, ld, 1f, dwt, wOff, g.k);
+                    if (dwT != null) { // dW_gᵀ += col dY_gᵀ : [k, ld] x [ld, og], col read in place
+                        be.sgemm(false, true, g.k, g.og, ld, 1f, b, bOff, ld, dy, dyOff, ld, 1f, dwT, gi * g.k * g.og, g.og);
+                    } else { // dW_g += dY_g colᵀ : [og, ld] x [ld, k]
+                        be.sgemm(false, true, g.og, g.k, ld, 1f, dy, dyOff, ld, b, bOff, ld, 1f, dwt, wOff, g.k);
+                    }
                 }
                 if (needX) {
                     if (nc == 1 && direct) { // dX_g += W_gᵀ dY_g, straight into the image's planes
@@ -230,6 +316,13 @@ public final class Conv2d extends Op {
                         Im2col.col2im(col, ld, i * g.p, g.cg, g.h, g.w, g.kh, g.kw, sh, sw, ph, pw, dh, dw,
                                 dx, ((n0 + i) * g.c + gi * g.cg) * g.h * g.w);
                     }
+                }
+            }
+        }
+        if (dwT != null) {
+            for (int gi = 0; gi < groups; gi++) {
+                for (int oc = 0; oc < g.og; oc++) {
+                    for (int kk = 0; kk < g.k; kk++) dwt[(gi * g.og + oc) * g.k + kk] += dwT[(gi * g.k + kk) * g.og + oc];
                 }
             }
         }

@@ -1,6 +1,7 @@
 package dev.galvani.engine.ops;
 
 import dev.galvani.engine.Tensor;
+import dev.galvani.kernels.Parallel;
 
 /**
  * {@code max(x, 0)}; derivative 1 for x &gt; 0, else 0 (PyTorch's convention at 0). The loops are
@@ -11,9 +12,14 @@ public final class Relu extends Pointwise {
     @Override protected float f(float x) { return x > 0 ? x : 0f; }
     @Override protected float df(float x, float y) { return x > 0 ? 1f : 0f; }
 
+    /** Elements below which an elementwise pass runs on one thread. */
+    static final long PARALLEL_WORK = 1L << 16;
+
     @Override protected Tensor forward(Tensor[] in) {
         float[] x = in[0].data(), y = new float[x.length];
-        for (int i = 0; i < x.length; i++) y[i] = Math.max(x[i], 0f);
+        Parallel.split(x.length, x.length, PARALLEL_WORK, (i0, i1) -> {
+            for (int i = i0; i < i1; i++) y[i] = Math.max(x[i], 0f);
+        });
         return new Tensor(y, in[0].shape());
     }
 
@@ -31,11 +37,13 @@ public final class Relu extends Pointwise {
     static float[] passWhereInside(float[] x, float[] d, float upper) {
         int top = Float.floatToRawIntBits(upper) + 1;
         float[] r = new float[x.length];
-        for (int i = 0; i < x.length; i++) {
-            int b = Float.floatToRawIntBits(x[i]);
-            int inside = ((-b & ~b) & (b - top)) >> 31; // all ones when 0 < b < top, as signed ints
-            r[i] = Float.intBitsToFloat(Float.floatToRawIntBits(d[i]) & inside);
-        }
+        Parallel.split(x.length, x.length, PARALLEL_WORK, (i0, i1) -> {
+            for (int i = i0; i < i1; i++) {
+                int b = Float.floatToRawIntBits(x[i]);
+                int inside = ((-b & ~b) & (b - top)) >> 31; // all ones when 0 < b < top, as signed ints
+                r[i] = Float.intBitsToFloat(Float.floatToRawIntBits(d[i]) & inside);
+            }
+        });
         return r;
     }
 }

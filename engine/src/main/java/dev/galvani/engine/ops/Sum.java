@@ -31,9 +31,7 @@ public final class Sum extends Op {
             else outRank++;
         }
         float[] o = new float[Shapes.numel(keptShape)];
-        int[] idx = Shapes.broadcastIndex(keptShape, s);
-        float[] x = in[0].data();
-        for (int i = 0; i < x.length; i++) o[idx[i]] += x[i];
+        Broadcast.sumInto(in[0].data(), keptShape, s, o);
         if (keepDims) return new Tensor(o, keptShape);
         int[] os = new int[outRank];
         for (int i = 0, j = 0; i < s.length; i++) if (!reduce[i]) os[j++] = s[i];
