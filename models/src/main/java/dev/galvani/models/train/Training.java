@@ -34,7 +34,7 @@ public final class Training {
      * The text CNN's training defaults: Kim (2014)'s CNN-rand recipe (Adadelta, rho 0.95; dropout 0.5;
      * max-norm 3 on the output rows; batch 50) with a 128-wide embedding and 6 epochs. On SST-2's
      * held-out sentences it scores as well as the other settings tried, within the spread over
-     * seeds (docs/results.md, "models, data, training, checkpoints"). Image nets: 3 epochs of Adam, batch 64.
+     * seeds (docs/results.md, "Training and checkpoints"). Image nets: 3 epochs of Adam, batch 64.
      */
     public static final int TEXT_EPOCHS = 6, TEXT_BATCH = 50, TEXT_DIM = 128, EPOCHS = 3, BATCH = 64;
     public static final String TEXT_OPTIMIZER = "adadelta", TEXT_DROPOUT = "0.5", TEXT_MAX_NORM = "3", OPTIMIZER = "adam";
