@@ -48,6 +48,7 @@ public final class LayerConductance {
     static final int DEFAULT_ROWS = 64;
     private boolean integratedGradients = true;
     private boolean captumExact;
+    private boolean pathIntegral = true;
 
     public LayerConductance(Module model) {
         this.model = model;
@@ -106,6 +107,16 @@ public final class LayerConductance {
     }
 
     /**
+     * Whether to integrate along the path at all (default yes). Off, only the passes at x and at the
+     * baseline run: activations and gradient x activation (at x), F(x) and F(x'); conductance,
+     * internal influence and integrated gradients are then not computed.
+     */
+    public LayerConductance pathIntegral(boolean on) {
+        this.pathIntegral = on;
+        return this;
+    }
+
+    /**
      * Memory bound: the most rows (steps x examples) in one forward/backward pass. Passes run one
      * per core at a time, so peak memory is about {@code Parallel.threads()} passes' worth. Unset,
      * it is what half the free heap holds ({@link RowBudget}), at most 64.
@@ -158,8 +169,10 @@ public final class LayerConductance {
                 influence.put(l, new float[atX.layerValues.get(l).numel()]);
             }
             float[] ig = new float[start.numel()];
-            int rows = maxRows != null ? maxRows : RowBudget.rows(model, x.rows(0, 1), Parallel.available(), DEFAULT_ROWS);
-            for (Plan plan : plans()) integrate(path, plan, x, start, base, classes, cond, influence, ig, rows);
+            if (pathIntegral) {
+                int rows = maxRows != null ? maxRows : RowBudget.rows(model, x.rows(0, 1), Parallel.available(), DEFAULT_ROWS);
+                for (Plan plan : plans()) integrate(path, plan, x, start, base, classes, cond, influence, ig, rows);
+            }
 
             // 3. Assemble.
             Map<String, AttributionResult.Layer> out = new LinkedHashMap<>();
@@ -167,13 +180,13 @@ public final class LayerConductance {
                 Tensor y = atX.layerValues.get(l);
                 Tensor g = atX.layerGrads.get(l);
                 out.put(l, new AttributionResult.Layer(l,
-                        new Tensor(cond.get(l), y.shape()),
-                        new Tensor(influence.get(l), y.shape()),
+                        pathIntegral ? new Tensor(cond.get(l), y.shape()) : null,
+                        pathIntegral ? new Tensor(influence.get(l), y.shape()) : null,
                         y.detach(),
                         y.detach().mul(g)));
             }
             Tensor igTensor = null;
-            if (integratedGradients) {
+            if (integratedGradients && pathIntegral) {
                 float[] igFull = ig.clone(), d = start.sub(base).data();
                 for (int i = 0; i < igFull.length; i++) igFull[i] *= d[i];
                 igTensor = new Tensor(igFull, start.shape());

@@ -11,21 +11,22 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * How many path rows one forward/backward pass may hold, from the memory a row needs: a probe
- * pass of one row adds up the outputs of every named node, and a pass keeps about
- * {@link #COPIES} times that per row (the values for the backward sweep, forward-mode tangents,
- * what ops save, the gradients in flight). The passes running at once share half the heap that is
- * free. On 28x28 nets this is far above the default cap; a 224x224 GoogLeNet gets about 20 rows
- * per pass with two threads and 8 GB of heap.
+ * How many rows one pass may hold, from the memory a row needs: a probe pass of one row adds up
+ * the outputs of every named node, and a pass keeps about {@link #COPIES} times that per row (the
+ * values for the backward sweep, forward-mode tangents, what ops save, the gradients in flight).
+ * The passes running at once share half the heap that is free. On 28x28 nets this is far above
+ * the caps; a 224x224 GoogLeNet gets about 20 rows per pass with two threads and 8 GB of heap.
+ * Every {@code --max-rows} left unset is this (path integrals, ablation, masked interaction
+ * samples), each under its own cap.
  */
-final class RowBudget {
+public final class RowBudget {
     private RowBudget() {}
 
     /** Copies of a row's activations one pass holds at its peak (measured peaks are 2.5-3.5x on GoogLeNet; 4 leaves room). */
-    static final int COPIES = 4;
+    public static final int COPIES = 4;
 
     /** Bytes of all named nodes' outputs for one row of {@code x}. */
-    static long bytesPerRow(Module model, Tensor oneRow) {
+    public static long bytesPerRow(Module model, Tensor oneRow) {
         Map<Tensor, Boolean> seen = new IdentityHashMap<>();
         List<HookHandle> handles = new ArrayList<>();
         for (String n : model.namedModules().keySet()) {
@@ -44,7 +45,7 @@ final class RowBudget {
     }
 
     /** Rows per pass for {@code passes} passes at once, between 2 and {@code cap}. */
-    static int rows(Module model, Tensor oneRow, int passes, int cap) {
+    public static int rows(Module model, Tensor oneRow, int passes, int cap) {
         Runtime rt = Runtime.getRuntime();
         long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
         long perRow = Math.max(1, bytesPerRow(model, oneRow)) * COPIES;
