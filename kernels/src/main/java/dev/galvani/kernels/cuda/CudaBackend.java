@@ -1,16 +1,20 @@
 package dev.galvani.kernels.cuda;
 
 import dev.galvani.kernels.Backend;
+import dev.galvani.kernels.Device;
+import dev.galvani.kernels.Storage;
 
 /**
- * {@link Backend} on the GPU: each call copies its host operands to the device, runs the kernel
- * and copies the result back. Correct first; the device buffers are kept and grown, not
- * reallocated per call. The CPU backend is the reference ({@code CudaBackendTest}).
+ * {@link Backend} on the GPU. Its storages ({@link CudaStorage}) live in device memory; values
+ * cross to the host only through {@link #toHost}. The host-array {@link #sgemm} copies its
+ * operands to the device, runs the kernel and copies the result back, into buffers that are kept
+ * and grown, not reallocated per call. The CPU backend is the reference ({@code CudaBackendTest}).
  */
 public final class CudaBackend implements Backend, AutoCloseable {
     private final Cuda cuda;
     private final CudaKernels kernels;
     private final boolean ownsCuda;
+    private final Device device = new Device("cuda", this);
     private DeviceBuffer a, b, c;
 
     public CudaBackend(Cuda cuda) {
@@ -35,6 +39,69 @@ public final class CudaBackend implements Backend, AutoCloseable {
     @Override
     public String name() {
         return "cuda(" + cuda.deviceName() + ", sgemm_v" + CudaKernels.SGEMM_VERSION + ")";
+    }
+
+    @Override
+    public Device device() {
+        return device;
+    }
+
+    @Override
+    public Storage allocate(int length) {
+        CudaStorage s = empty(length);
+        s.buffer.fill(0f);
+        return s;
+    }
+
+    @Override
+    public Storage fromHost(float[] values) {
+        CudaStorage s = empty(values.length);
+        s.buffer.copyFrom(values);
+        return s;
+    }
+
+    @Override
+    public float[] toHost(Storage s) {
+        float[] host = new float[s.length()];
+        buffer(s).copyTo(0, host, 0, host.length);
+        return host;
+    }
+
+    @Override
+    public void copy(Storage src, int srcOff, Storage dst, int dstOff, int count) {
+        buffer(src).copyTo(srcOff, buffer(dst), dstOff, count);
+    }
+
+    @Override
+    public void fill(Storage s, float value) {
+        buffer(s).fill(value);
+    }
+
+    /**
+     * A storage of {@code length} words with unspecified contents. When the device is full,
+     * unreachable storages are collected (their cleaners free device memory) and the allocation
+     * is tried once more.
+     */
+    CudaStorage empty(int length) {
+        DeviceBuffer buf;
+        try {
+            buf = cuda.allocate(length);
+        } catch (RuntimeException outOfMemory) {  // jcuda.CudaException: CUDA_ERROR_OUT_OF_MEMORY
+            System.gc();
+            try {
+                Thread.sleep(50);  // the cleaner thread frees what the collection found
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            buf = cuda.allocate(length);
+        }
+        return new CudaStorage(device, buf, length);
+    }
+
+    /** The device buffer of one of this backend's storages. */
+    DeviceBuffer buffer(Storage s) {
+        if (s instanceof CudaStorage c && c.device() == device) return c.buffer;
+        throw new IllegalArgumentException("the CUDA backend was given a storage on " + s.device());
     }
 
     @Override

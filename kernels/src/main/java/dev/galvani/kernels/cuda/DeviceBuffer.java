@@ -2,8 +2,10 @@ package dev.galvani.kernels.cuda;
 
 import static jcuda.driver.JCudaDriver.cuMemAlloc;
 import static jcuda.driver.JCudaDriver.cuMemFree;
+import static jcuda.driver.JCudaDriver.cuMemcpyDtoD;
 import static jcuda.driver.JCudaDriver.cuMemcpyDtoH;
 import static jcuda.driver.JCudaDriver.cuMemcpyHtoD;
+import static jcuda.driver.JCudaDriver.cuMemsetD32;
 
 import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
@@ -75,6 +77,31 @@ public final class DeviceBuffer implements AutoCloseable {
         synchronized (cuda) {
             cuda.makeCurrent();
             cuMemcpyDtoH(Pointer.to(host), pointer, (long) host.length * Integer.BYTES);
+        }
+    }
+
+    /** Copies words {@code [at .. at+count)} of this buffer to words {@code [dstAt ..)} of {@code dst} (on the device). */
+    public void copyTo(long at, DeviceBuffer dst, long dstAt, long count) {
+        if (closed || dst.closed) throw new IllegalStateException("device buffer is closed");
+        if (count < 0 || at < 0 || dstAt < 0 || at + count > length || dstAt + count > dst.length) {
+            throw new IndexOutOfBoundsException("device copy of " + count + " words from " + at + " (buffer " + length
+                    + ") to " + dstAt + " (buffer " + dst.length + ")");
+        }
+        if (count == 0) return;
+        synchronized (cuda) {
+            cuda.makeCurrent();
+            cuMemcpyDtoD(dst.pointer.withByteOffset(dstAt * Float.BYTES), pointer.withByteOffset(at * Float.BYTES),
+                    count * Float.BYTES);
+        }
+    }
+
+    /** Sets every word to the bits of {@code value}. */
+    public void fill(float value) {
+        if (closed) throw new IllegalStateException("device buffer is closed");
+        if (length == 0) return;
+        synchronized (cuda) {
+            cuda.makeCurrent();
+            cuMemsetD32(pointer, Float.floatToRawIntBits(value), length);
         }
     }
 

@@ -1,0 +1,99 @@
+package dev.galvani.kernels;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A device simulated in host memory, for machines without a GPU: its storages are opaque
+ * ({@code Tensor.data()} refuses them, as it refuses a GPU's), values cross to and from it only
+ * through {@link #fromHost} and {@link #toHost}, which are counted, and every primitive runs the
+ * CPU backend's kernels on the storages' private arrays. Running the engine's device path on it
+ * shows, without a GPU, that no op reads a device tensor's values behind the backend's back, that
+ * the numbers are the CPU backend's, and how many values cross per step.
+ */
+public final class SimulatedBackend implements Backend {
+    /** The one simulated device. */
+    public static final SimulatedBackend INSTANCE = new SimulatedBackend();
+    private final Device device = new Device("simulated", this);
+    private final AtomicLong uploaded = new AtomicLong(), downloaded = new AtomicLong();
+
+    private SimulatedBackend() {}
+
+    /** A storage of the simulated device: an array only its backend reads. */
+    static final class SimulatedStorage implements Storage {
+        final float[] values;
+
+        SimulatedStorage(float[] values) {
+            this.values = values;
+        }
+
+        @Override
+        public Device device() {
+            return INSTANCE.device;
+        }
+
+        @Override
+        public int length() {
+            return values.length;
+        }
+    }
+
+    @Override
+    public String name() {
+        return "simulated(" + CpuBackend.INSTANCE.name() + ")";
+    }
+
+    @Override
+    public Device device() {
+        return device;
+    }
+
+    /** Values copied from the host so far. */
+    public long uploadedValues() {
+        return uploaded.get();
+    }
+
+    /** Values copied to the host so far. */
+    public long downloadedValues() {
+        return downloaded.get();
+    }
+
+    @Override
+    public Storage allocate(int length) {
+        return new SimulatedStorage(new float[length]);
+    }
+
+    @Override
+    public Storage fromHost(float[] values) {
+        uploaded.addAndGet(values.length);
+        return new SimulatedStorage(values.clone());
+    }
+
+    @Override
+    public float[] toHost(Storage s) {
+        float[] v = values(s);
+        downloaded.addAndGet(v.length);
+        return v.clone();
+    }
+
+    @Override
+    public void copy(Storage src, int srcOff, Storage dst, int dstOff, int count) {
+        System.arraycopy(values(src), srcOff, values(dst), dstOff, count);
+    }
+
+    @Override
+    public void fill(Storage s, float value) {
+        java.util.Arrays.fill(values(s), value);
+    }
+
+    @Override
+    public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                      float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+        CpuBackend.INSTANCE.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    /** The private array of one of this device's storages. */
+    static float[] values(Storage s) {
+        if (s instanceof SimulatedStorage d) return d.values;
+        throw new IllegalArgumentException("the simulated backend was given a storage on " + s.device());
+    }
+}
