@@ -25,10 +25,10 @@ public final class F {
         return new Max(axes.length == 0 ? null : axes, keepDims).apply(x);
     }
 
-    /** Index of the maximum along the last axis of [N, C] (no gradient). */
+    /** Index of the maximum along the last axis of [N, C] (no gradient); a result, so a device's logits come to the host. */
     public static int[] argmax(Tensor x) {
         int n = x.size(0), c = x.size(1);
-        float[] d = x.data();
+        float[] d = x.toHost().data();
         int[] out = new int[n];
         for (int i = 0; i < n; i++) {
             int best = 0;

@@ -1,9 +1,11 @@
 package dev.galvani.kernels;
 
-import java.util.Arrays;
-
-/** The reference backend: host arrays, Vector API kernels where available, plain Java otherwise. */
-public final class CpuBackend implements Backend {
+/**
+ * The reference backend: host arrays, Vector API kernels where available, plain Java otherwise.
+ * Each primitive is one of the CPU kernels ({@link Elementwise}, {@link Indexing},
+ * {@link Softmaxes}, {@link Gemm}, ...), run on the arrays themselves.
+ */
+public final class CpuBackend extends ArrayBackend {
 
     public static final CpuBackend INSTANCE = new CpuBackend();
 
@@ -31,30 +33,23 @@ public final class CpuBackend implements Backend {
 
     @Override
     public float[] toHost(Storage s) {
-        return host(s).clone();
+        return array(s).clone();
     }
 
     @Override
-    public void copy(Storage src, int srcOff, Storage dst, int dstOff, int count) {
-        System.arraycopy(host(src), srcOff, host(dst), dstOff, count);
-    }
-
-    @Override
-    public void fill(Storage s, float value) {
-        Arrays.fill(host(s), value);
-    }
-
-    @Override
-    public void sgemm(boolean transA, boolean transB, int m, int n, int k,
-                      float alpha, float[] a, int aOff, int lda,
-                      float[] b, int bOff, int ldb,
-                      float beta, float[] c, int cOff, int ldc) {
-        Gemm.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
-    }
-
-    /** The array of a host storage; another device's storage is a caller's bug. */
-    static float[] host(Storage s) {
+    float[] array(Storage s) {
         if (s instanceof HostStorage h) return h.array();
         throw new IllegalArgumentException("the CPU backend was given a storage on " + s.device());
+    }
+
+    @Override
+    int[] ints(Indices idx) {
+        if (idx instanceof HostIndices h) return h.array();
+        throw new IllegalArgumentException("the CPU backend was given indices on " + idx.device());
+    }
+
+    @Override
+    Indices wrap(int[] values) {
+        return new HostIndices(values);
     }
 }

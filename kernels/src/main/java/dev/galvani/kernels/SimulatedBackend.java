@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * shows, without a GPU, that no op reads a device tensor's values behind the backend's back, that
  * the numbers are the CPU backend's, and how many values cross per step.
  */
-public final class SimulatedBackend implements Backend {
+public final class SimulatedBackend extends ArrayBackend {
     /** The one simulated device. */
     public static final SimulatedBackend INSTANCE = new SimulatedBackend();
     private final Device device = new Device("simulated", this);
@@ -19,13 +19,26 @@ public final class SimulatedBackend implements Backend {
     private SimulatedBackend() {}
 
     /** A storage of the simulated device: an array only its backend reads. */
-    static final class SimulatedStorage implements Storage {
+    private static final class SimulatedStorage implements Storage {
         final float[] values;
 
         SimulatedStorage(float[] values) {
             this.values = values;
         }
 
+        @Override
+        public Device device() {
+            return INSTANCE.device;
+        }
+
+        @Override
+        public int length() {
+            return values.length;
+        }
+    }
+
+    /** Indices of the simulated device. */
+    private record SimulatedIndices(int[] values) implements Indices {
         @Override
         public Device device() {
             return INSTANCE.device;
@@ -47,7 +60,7 @@ public final class SimulatedBackend implements Backend {
         return device;
     }
 
-    /** Values copied from the host so far. */
+    /** Values copied from the host so far (index sets included). */
     public long uploadedValues() {
         return uploaded.get();
     }
@@ -70,30 +83,31 @@ public final class SimulatedBackend implements Backend {
 
     @Override
     public float[] toHost(Storage s) {
-        float[] v = values(s);
+        float[] v = array(s);
         downloaded.addAndGet(v.length);
         return v.clone();
     }
 
     @Override
-    public void copy(Storage src, int srcOff, Storage dst, int dstOff, int count) {
-        System.arraycopy(values(src), srcOff, values(dst), dstOff, count);
+    public Indices indices(int[] values) {
+        uploaded.addAndGet(values.length);
+        return super.indices(values);
     }
 
     @Override
-    public void fill(Storage s, float value) {
-        java.util.Arrays.fill(values(s), value);
-    }
-
-    @Override
-    public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
-                      float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
-        CpuBackend.INSTANCE.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
-    }
-
-    /** The private array of one of this device's storages. */
-    static float[] values(Storage s) {
+    float[] array(Storage s) {
         if (s instanceof SimulatedStorage d) return d.values;
         throw new IllegalArgumentException("the simulated backend was given a storage on " + s.device());
+    }
+
+    @Override
+    int[] ints(Indices idx) {
+        if (idx instanceof SimulatedIndices d) return d.values;
+        throw new IllegalArgumentException("the simulated backend was given indices on " + idx.device());
+    }
+
+    @Override
+    Indices wrap(int[] values) {
+        return new SimulatedIndices(values);
     }
 }

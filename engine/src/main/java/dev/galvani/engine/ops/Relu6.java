@@ -1,14 +1,9 @@
 package dev.galvani.engine.ops;
 
-import dev.galvani.engine.Tensor;
+import dev.galvani.kernels.UnaryOp;
 
-/** {@code min(max(x, 0), 6)} (MobileNetV2). */
+/** {@code min(max(x, 0), 6)} (MobileNetV2); derivative 1 for 0 &lt; x &lt; 6. */
 public final class Relu6 extends Pointwise {
     @Override public String name() { return "relu6"; }
-    @Override protected float f(float x) { return x <= 0 ? 0f : (x >= 6 ? 6f : x); }
-    @Override protected float df(float x, float y) { return x > 0 && x < 6 ? 1f : 0f; }
-
-    @Override protected Tensor derivativeTimes(Tensor v) { // 0 < x < 6, as Relu's mask
-        return new Tensor(Relu.passWhereInside(in[0].data(), v.data(), Math.nextDown(6f)), in[0].shape());
-    }
+    @Override protected UnaryOp op() { return UnaryOp.RELU6; }
 }

@@ -1,6 +1,9 @@
 package dev.galvani.kernels.cuda;
 
 import dev.galvani.kernels.Backend;
+import dev.galvani.kernels.BinaryOp;
+import dev.galvani.kernels.Indices;
+import dev.galvani.kernels.UnaryOp;
 import dev.galvani.kernels.Device;
 import dev.galvani.kernels.Storage;
 
@@ -75,6 +78,125 @@ public final class CudaBackend implements Backend, AutoCloseable {
     @Override
     public void fill(Storage s, float value) {
         buffer(s).fill(value);
+    }
+
+    @Override
+    public Indices indices(int[] values) {
+        throw unsupported("indices");
+    }
+
+    @Override
+    public void unary(UnaryOp op, float p, float q, Storage x, Storage y) {
+        throw unsupported("unary");
+    }
+
+    @Override
+    public void unaryDerivative(UnaryOp op, float p, float q, Storage x, Storage y, Storage v, Storage r) {
+        throw unsupported("unaryDerivative");
+    }
+
+    @Override
+    public void binary(BinaryOp op, Storage a, int[] sa, Storage b, int[] sb, Storage out, int[] so) {
+        throw unsupported("binary");
+    }
+
+    @Override
+    public void sumTo(Storage x, int[] s, Storage out, int[] kept) {
+        throw unsupported("sumTo");
+    }
+
+    @Override
+    public void broadcastTo(Storage x, int[] s, Storage out, int[] so) {
+        throw unsupported("broadcastTo");
+    }
+
+    @Override
+    public Indices maxTo(Storage x, int[] s, Storage out, int[] kept) {
+        throw unsupported("maxTo");
+    }
+
+    @Override
+    public void gather(Storage x, Indices idx, int block, float fill, Storage out) {
+        throw unsupported("gather");
+    }
+
+    @Override
+    public void scatterAdd(Storage g, Indices idx, int block, Storage out) {
+        throw unsupported("scatterAdd");
+    }
+
+    @Override
+    public void copyStrided(Storage src, int srcOff, int srcStride, Storage dst, int dstOff, int dstStride, int len, int blocks) {
+        throw unsupported("copyStrided");
+    }
+
+    @Override
+    public void permute(Storage x, int[] s, int[] axes, Storage out) {
+        throw unsupported("permute");
+    }
+
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, Storage a, int aOff, int lda, Storage b, int bOff, int ldb, float beta, Storage c, int cOff, int ldc) {
+        throw unsupported("gemm");
+    }
+
+    @Override
+    public void logSoftmax(Storage x, int outer, int n, int inner, Storage y) {
+        throw unsupported("logSoftmax");
+    }
+
+    @Override
+    public void softmaxJacobian(Storage p, Storage v, int outer, int n, int inner, Storage r) {
+        throw unsupported("softmaxJacobian");
+    }
+
+    @Override
+    public void logSoftmaxDerivative(Storage y, Storage v, int outer, int n, int inner, boolean transpose, Storage r) {
+        throw unsupported("logSoftmaxDerivative");
+    }
+
+    @Override
+    public void crossEntropy(Storage logProbs, Indices labels, int n, int c, Storage loss) {
+        throw unsupported("crossEntropy");
+    }
+
+    @Override
+    public void crossEntropyBackward(Storage probs, Indices labels, Storage g, int n, int c, Storage dx) {
+        throw unsupported("crossEntropyBackward");
+    }
+
+    @Override
+    public void crossEntropyTangent(Storage probs, Indices labels, Storage t, int n, int c, Storage out) {
+        throw unsupported("crossEntropyTangent");
+    }
+
+    @Override
+    public void sgdStep(Storage w, Storage g, Storage velocity, float lr, float momentum, float weightDecay) {
+        throw unsupported("sgdStep");
+    }
+
+    @Override
+    public void adamStep(Storage w, Storage g, Storage m, Storage v, float lr, float b1, float b2, float eps,     float c1, float c2, float weightDecay) {
+        throw unsupported("adamStep");
+    }
+
+    @Override
+    public void pathRows(Storage start, Storage base, float[] alpha, int e0, int ne, int u, Storage path, Storage tangent) {
+        throw unsupported("pathRows");
+    }
+
+    @Override
+    public void pathWeightedSum(double[] w, int ne, int u, Storage g, Storage t, Storage acc, int accOff) {
+        throw unsupported("pathWeightedSum");
+    }
+
+    @Override
+    public void pathDifferenceSum(int nk, int ne, int u, Storage g, Storage y, Storage acc, int accOff) {
+        throw unsupported("pathDifferenceSum");
+    }
+
+    private static UnsupportedOperationException unsupported(String primitive) {
+        return new UnsupportedOperationException("the CUDA backend has no " + primitive + " yet");
     }
 
     /**
