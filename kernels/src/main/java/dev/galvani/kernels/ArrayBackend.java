@@ -124,6 +124,76 @@ abstract class ArrayBackend implements Backend {
     }
 
     @Override
+    public void conv2d(ConvGeometry g, Storage x, Storage w, Storage bias, Storage y) {
+        Convolution.forward(g, array(x), array(w), arrayOrNull(bias), array(y));
+    }
+
+    @Override
+    public void conv2dBackward(ConvGeometry g, Storage gy, Storage x, Storage w, Storage gx, Storage gw, Storage gb) {
+        Convolution.backward(g, array(gy), array(x), array(w), arrayOrNull(gx), arrayOrNull(gw), arrayOrNull(gb));
+    }
+
+    @Override
+    public Indices maxPool2d(PoolGeometry g, Storage x, Storage y) {
+        int[] argmax = new int[y.length()];
+        return Pooling2d.max(g, array(x), array(y), argmax) ? wrap(argmax) : null;
+    }
+
+    @Override
+    public void maxPool2dBackward(PoolGeometry g, Storage gy, Indices argmax, Storage gx) {
+        Indexing.scatterAdd(array(gy), ints(argmax), 1, array(gx));
+    }
+
+    @Override
+    public void avgPool2d(PoolGeometry g, Storage x, Storage y) {
+        Pooling2d.average(g, array(x), array(y));
+    }
+
+    @Override
+    public void avgPool2dBackward(PoolGeometry g, Storage gy, Storage gx) {
+        Pooling2d.averageBackward(g, array(gy), array(gx));
+    }
+
+    @Override
+    public void batchNormStatistics(int n, int c, int inner, Storage x, float eps, Storage mean, Storage invStd) {
+        BatchNormalization.batchStatistics(n, c, inner, array(x), eps, array(mean), array(invStd));
+    }
+
+    @Override
+    public void batchNormRunningStatistics(Storage runningMean, Storage runningVar, float eps, Storage mean, Storage invStd) {
+        BatchNormalization.runningStatistics(array(runningMean), array(runningVar), eps, array(mean), array(invStd));
+    }
+
+    @Override
+    public void batchNorm(int n, int c, int inner, Storage x, Storage mean, Storage invStd, Storage gamma, Storage beta, Storage y) {
+        BatchNormalization.normalise(n, c, inner, array(x), array(mean), array(invStd), array(gamma), array(beta), array(y));
+    }
+
+    @Override
+    public void batchNormDerivative(int n, int c, int inner, Storage x, Storage mean, Storage invStd, Storage gamma, Storage v,
+                                    boolean training, Storage r) {
+        BatchNormalization.derivative(n, c, inner, array(x), array(mean), array(invStd), array(gamma), array(v), training, array(r));
+    }
+
+    @Override
+    public void batchNormParameterGradients(int n, int c, int inner, Storage x, Storage mean, Storage invStd, Storage gy,
+                                            Storage dGamma, Storage dBeta) {
+        BatchNormalization.parameterGradients(n, c, inner, array(x), array(mean), array(invStd), array(gy), array(dGamma), array(dBeta));
+    }
+
+    @Override
+    public void batchNormAffineTangent(int n, int c, int inner, Storage x, Storage mean, Storage invStd, Storage tGamma,
+                                       Storage tBeta, Storage y) {
+        BatchNormalization.addAffineTangent(n, c, inner, array(x), array(mean), array(invStd), arrayOrNull(tGamma), arrayOrNull(tBeta), array(y));
+    }
+
+    @Override
+    public void batchNormUpdateRunning(int count, float eps, float momentum, Storage mean, Storage invStd,
+                                       Storage runningMean, Storage runningVar) {
+        BatchNormalization.updateRunning(count, eps, momentum, array(mean), array(invStd), array(runningMean), array(runningVar));
+    }
+
+    @Override
     public void sgdStep(Storage w, Storage g, Storage velocity, float lr, float momentum, float weightDecay) {
         Optimisers.sgd(array(w), array(g), array(velocity), lr, momentum, weightDecay);
     }

@@ -100,6 +100,51 @@ public interface Backend {
     /** {@code out[0] = (1/n) Σ_i (Σ_k probs t − t[i, labels_i])}. */
     void crossEntropyTangent(Storage probs, Indices labels, Storage t, int n, int c, Storage out);
 
+    // ---- convolution, pooling, batch norm -----------------------------------------------------
+
+    /** {@code y = conv(x, w) + bias} (bias may be null), see {@link Convolution#forward}. */
+    void conv2d(ConvGeometry g, Storage x, Storage w, Storage bias, Storage y);
+
+    /** Adds dL/dx, dL/dw, dL/db (each may be null: not wanted) from gy, see {@link Convolution#backward}. */
+    void conv2dBackward(ConvGeometry g, Storage gy, Storage x, Storage w, Storage gx, Storage gw, Storage gb);
+
+    /** Max pooling into y and the maxima's flat input positions; null when a window lies wholly in the padding. */
+    Indices maxPool2d(PoolGeometry g, Storage x, Storage y);
+
+    /** Adds max pooling's gradient: {@code gx[argmax[o]] += gy[o]}. */
+    void maxPool2dBackward(PoolGeometry g, Storage gy, Indices argmax, Storage gx);
+
+    /** Average pooling (divisors from the geometry). */
+    void avgPool2d(PoolGeometry g, Storage x, Storage y);
+
+    /** Adds average pooling's gradient into gx. */
+    void avgPool2dBackward(PoolGeometry g, Storage gy, Storage gx);
+
+    /** Batch mean and {@code 1/sqrt(var + eps)} per channel of x [n, c, inner]. */
+    void batchNormStatistics(int n, int c, int inner, Storage x, float eps, Storage mean, Storage invStd);
+
+    /** Mean and {@code 1/sqrt(var + eps)} from running statistics. */
+    void batchNormRunningStatistics(Storage runningMean, Storage runningVar, float eps, Storage mean, Storage invStd);
+
+    /** {@code y = γ (x − μ) σ⁻¹ + β}. */
+    void batchNorm(int n, int c, int inner, Storage x, Storage mean, Storage invStd, Storage gamma, Storage beta, Storage y);
+
+    /** The derivative of batch norm with respect to x, times v (training: batch statistics), see {@link BatchNormalization#derivative}. */
+    void batchNormDerivative(int n, int c, int inner, Storage x, Storage mean, Storage invStd, Storage gamma, Storage v,
+                             boolean training, Storage r);
+
+    /** The gradients of γ and β from gy. */
+    void batchNormParameterGradients(int n, int c, int inner, Storage x, Storage mean, Storage invStd, Storage gy,
+                                     Storage dGamma, Storage dBeta);
+
+    /** Adds {@code γ̇ x̂ + β̇} into y (either tangent may be null). */
+    void batchNormAffineTangent(int n, int c, int inner, Storage x, Storage mean, Storage invStd, Storage tGamma, Storage tBeta,
+                                Storage y);
+
+    /** Running statistics with momentum from a batch of {@code count} values per channel, see {@link BatchNormalization#updateRunning}. */
+    void batchNormUpdateRunning(int count, float eps, float momentum, Storage mean, Storage invStd,
+                                Storage runningMean, Storage runningVar);
+
     // ---- training and attribution -------------------------------------------------------------
 
     /** SGD with momentum, in place (see {@link Optimisers#sgd}). */

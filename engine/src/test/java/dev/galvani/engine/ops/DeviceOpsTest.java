@@ -73,6 +73,34 @@ class DeviceOpsTest {
         same(x -> F.dropout(x[0], 0.3f, new Rng(9), true), rand(5, 8));
     }
 
+    @Test void convolutionPoolingAndBatchNorm() {
+        same(x -> F.conv2d(x[0], x[1], x[2], 2, 1), rand(2, 3, 7, 6), rand(4, 3, 3, 3), rand(4));
+        same(x -> F.conv2d(x[0], x[1], null, 1, 1), rand(3, 2, 5, 5), rand(4, 2, 1, 1));
+        same(x -> F.conv2d(x[0], x[1], x[2], 1, 1, 1, 3), rand(2, 3, 5, 5), rand(3, 1, 3, 3), rand(3));
+        same(x -> new Conv2d(1, 2, 1, 0, 2, 1, 2).apply(x[0], x[1]), rand(1, 4, 7, 6), rand(2, 2, 3, 2));
+        same(x -> F.conv1d(x[0], x[1], x[2]), rand(2, 5, 9), rand(3, 5, 3), rand(3));
+        same(x -> F.maxPool2d(x[0], 3, 2, 1), rand(2, 3, 7, 7));
+        same(x -> F.maxPool2d(x[0], 2, 2, 0), rand(2, 3, 6, 6));
+        same(x -> F.avgPool2d(x[0], 3, 1, 1), rand(2, 3, 5, 6));
+        same(x -> F.globalAvgPool(x[0]), rand(2, 3, 4, 4));
+        same(x -> F.pool2d(x[0], Pool2d.Kind.MAX, new int[] {3, 2}, new int[] {2, 1}, new int[] {1, 0, 2, 1},
+                new int[] {1, 2}, true, true), rand(2, 2, 7, 6));
+        same(x -> F.pool2d(x[0], Pool2d.Kind.AVERAGE, new int[] {3, 2}, new int[] {2, 1}, new int[] {1, 0, 2, 1},
+                new int[] {1, 2}, true, false), rand(2, 2, 7, 6));
+        same(x -> F.batchNormTrain(x[0], x[1], x[2], 1e-5f).output(), rand(4, 3, 2, 2), rand(3), rand(3));
+        float[] rm = {0.5f, -1f, 0f}, rv = {2f, 0.5f, 1f};
+        same(x -> F.batchNormEval(x[0], x[1], x[2], rm, rv, 1e-5f), rand(3, 3, 4), rand(3), rand(3));
+    }
+
+    @Test void runningStatisticsUpdateOnTheDevice() {
+        Tensor x = rand(4, 3, 2, 2), g = rand(3), b = rand(3);
+        Tensor rmHost = Tensor.zeros(3), rvHost = Tensor.ones(3), rmDev = Tensor.zeros(SIM, 3), rvDev = Tensor.full(SIM, 1f, 3);
+        F.batchNormTrain(x, g, b, 1e-5f).updateRunning(rmHost, rvHost, 0.1f);
+        F.batchNormTrain(x.to(SIM), g.to(SIM), b.to(SIM), 1e-5f).updateRunning(rmDev, rvDev, 0.1f);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(rmHost.data(), rmDev.toHost().data());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(rvHost.data(), rvDev.toHost().data());
+    }
+
     @Test void mixingDevicesIsOneLineNamingBoth() {
         Tensor a = rand(3), b = rand(3).to(SIM);
         GalvaniException e = assertThrows(GalvaniException.class, () -> a.add(b));

@@ -102,6 +102,8 @@ final class CudaContext {
         for (int i = 0; i < args.length; i++) {
             Object a = args[i];
             if (a instanceof DeviceBuffer b) params[i] = Pointer.to(b.pointer());
+            else if (a instanceof DeviceBuffer.View v) params[i] = Pointer.to(v.buffer().pointer().withByteOffset(v.words() * Float.BYTES));
+            else if (a instanceof int[] v) params[i] = Pointer.to(v);  // a struct of ints passed by value (Dims)
             else if (a instanceof Integer v) params[i] = Pointer.to(new int[] {v});
             else if (a instanceof Float v) params[i] = Pointer.to(new float[] {v});
             else if (a instanceof Boolean v) params[i] = Pointer.to(new int[] {v ? 1 : 0});

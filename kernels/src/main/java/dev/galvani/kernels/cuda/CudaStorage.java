@@ -34,7 +34,7 @@ final class CudaStorage implements Storage {
     }
 
     /** The cleaning action: holds the buffer, never the storage. */
-    private record Free(DeviceBuffer buffer) implements Runnable {
+    record Free(DeviceBuffer buffer) implements Runnable {
         @Override
         public void run() {
             try {

@@ -105,6 +105,25 @@ public final class DeviceBuffer implements AutoCloseable {
         }
     }
 
+    /** Copies {@code host} to the start of this buffer, two words per value. */
+    public void copyFrom(double[] host) {
+        check(0, 2 * host.length, 0, 2 * host.length);
+        if (host.length == 0) return;
+        synchronized (cuda) {
+            cuda.makeCurrent();
+            cuMemcpyHtoD(pointer, Pointer.to(host), (long) host.length * Double.BYTES);
+        }
+    }
+
+    /** A kernel argument: the address of word {@code words} of this buffer. */
+    public View at(long words) {
+        if (words < 0 || words > length) throw new IndexOutOfBoundsException("offset " + words + " in a buffer of " + length);
+        return new View(this, words);
+    }
+
+    /** A pointer into a buffer, as a kernel argument. */
+    public record View(DeviceBuffer buffer, long words) {}
+
     /** The whole buffer as a new host array. */
     public float[] toFloats() {
         float[] host = new float[Math.toIntExact(length)];
