@@ -34,6 +34,15 @@ public interface Backend {
     /** Sets every value of the storage to {@code value}. */
     void fill(Storage s, float value);
 
+    /**
+     * Bytes this device can still hand out: the JVM heap's free space for host arrays, the free
+     * device memory ({@code cuMemGetInfo}) for a GPU. Passes size their batches from it.
+     */
+    default long memoryFree() {
+        Runtime rt = Runtime.getRuntime();
+        return rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+    }
+
     /** Indices on this device, copied from host values. */
     Indices indices(int[] values);
 

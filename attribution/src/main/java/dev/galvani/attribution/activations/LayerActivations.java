@@ -58,7 +58,7 @@ public final class LayerActivations {
     /** [R, C, ...] to [R, C]: each unit pooled over the axes after axis 1. */
     public static float[] pool(Tensor t, Pooling pooling) {
         int r = t.size(0), c = t.size(1), per = t.numel() / (r * c);
-        float[] d = t.data(), o = new float[r * c];
+        float[] d = t.toHost().data(), o = new float[r * c];
         for (int i = 0; i < r * c; i++) {
             double s = 0;
             for (int j = 0; j < per; j++) s += d[i * per + j];

@@ -15,8 +15,9 @@ import java.util.Map;
  * pass of one row adds up the outputs of every named node, and a pass keeps about
  * {@link #COPIES} times that per row (the values for the backward sweep, forward-mode tangents,
  * what ops save, the gradients in flight). The passes running at once share half the heap that is
- * free. On 28x28 nets this is far above the default cap; a 224x224 GoogLeNet gets about 20 rows
- * per pass with two threads and 8 GB of heap.
+ * free, on the device the row lives on: the JVM heap for host tensors, the GPU's free memory
+ * ({@code cuMemGetInfo}) for device tensors. On 28x28 nets this is far above the default cap; a
+ * 224x224 GoogLeNet gets about 20 rows per pass with two threads and 8 GB of heap.
  */
 final class RowBudget {
     private RowBudget() {}
@@ -45,8 +46,7 @@ final class RowBudget {
 
     /** Rows per pass for {@code passes} passes at once, between 2 and {@code cap}. */
     static int rows(Module model, Tensor oneRow, int passes, int cap) {
-        Runtime rt = Runtime.getRuntime();
-        long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        long free = oneRow.device().backend().memoryFree();
         long perRow = Math.max(1, bytesPerRow(model, oneRow)) * COPIES;
         long rows = free / 2 / Math.max(1, passes) / perRow;
         return (int) Math.max(2, Math.min(cap, rows));

@@ -68,6 +68,12 @@ public final class CudaBackend implements Backend, AutoCloseable {
 
     // ---- memory ----------------------------------------------------------------------------------
 
+    /** Free device memory, from {@code cuMemGetInfo}. */
+    @Override
+    public long memoryFree() {
+        return cuda.memoryFree();
+    }
+
     @Override
     public Storage allocate(int length) {
         CudaStorage s = empty(length);

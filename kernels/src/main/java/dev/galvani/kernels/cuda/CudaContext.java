@@ -113,6 +113,12 @@ final class CudaContext {
         cuLaunchKernel(f, grid[0], grid[1], grid[2], block[0], block[1], block[2], 0, null, Pointer.to(params), null);
     }
 
+    long memoryFree() {
+        long[] free = {0}, total = {0};
+        jcuda.driver.JCudaDriver.cuMemGetInfo(free, total);
+        return free[0];
+    }
+
     void synchronize() {
         makeCurrent();
         cuCtxSynchronize();

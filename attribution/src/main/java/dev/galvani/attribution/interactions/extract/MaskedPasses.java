@@ -47,9 +47,9 @@ public final class MaskedPasses {
                 Tensor input;
                 NamedHook[] mask = {};
                 if (maskNode == null) {
-                    input = maskInput(x, players, s0, s1);
+                    input = maskInput(x.toHost(), players, s0, s1).to(model.device());
                 } else {
-                    input = x.tile(rows);
+                    input = x.to(model.device()).tile(rows);
                     long from = s0, to = s1;
                     Hook masking = (name, v) -> maskPositions(v, players, from, to);
                     mask = new NamedHook[] {masking.at(maskNode)};
@@ -72,7 +72,7 @@ public final class MaskedPasses {
                     logits = new float[(int) (subsets * classes)];
                     for (String l : layers) feats.put(l, new float[(int) (subsets * units.get(l))]);
                 }
-                System.arraycopy(out.data(), 0, logits, (int) (s0 * classes), rows * classes);
+                System.arraycopy(out.toHost().data(), 0, logits, (int) (s0 * classes), rows * classes);
                 for (String l : layers) {
                     float[] pooled = dev.galvani.attribution.activations.LayerActivations.pool(cache.get(l), dev.galvani.attribution.activations.LayerActivations.Pooling.MEAN);
                     System.arraycopy(pooled, 0, feats.get(l), (int) (s0 * units.get(l)), pooled.length);
@@ -106,7 +106,7 @@ public final class MaskedPasses {
         java.util.Arrays.fill(ms, 1);
         ms[0] = rows;
         ms[1] = t;
-        return v.mul(new Tensor(keep, ms));
+        return v.mul(new Tensor(keep, ms).to(v.device()));
     }
 
 }

@@ -1,0 +1,75 @@
+package dev.galvani.attribution.device;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.galvani.attribution.ablation.Ablation;
+import dev.galvani.attribution.conductance.AttributionResult;
+import dev.galvani.attribution.conductance.Discretisation;
+import dev.galvani.attribution.conductance.LayerConductance;
+import dev.galvani.attribution.interactions.extract.MaskedPasses;
+import dev.galvani.attribution.interactions.extract.Players;
+import dev.galvani.engine.Rng;
+import dev.galvani.engine.Tensor;
+import dev.galvani.engine.nn.Module;
+import dev.galvani.kernels.Device;
+import dev.galvani.kernels.SimulatedBackend;
+import dev.galvani.models.ModelZoo;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Conductance (both discretisations, with integrated gradients and internal influence), ablation
+ * and the masked passes of interaction extraction on the simulated device give the host's numbers
+ * bit for bit: the path rows, the path sums and every op run on the backend's primitives, and
+ * only the inputs and the results cross.
+ */
+class DeviceAttributionTest {
+    private static final Device DEV = SimulatedBackend.INSTANCE.device();
+
+    private static Module pair(Module[] out) {
+        out[0] = ModelZoo.create("inception", Map.of("width", "0.25"));
+        out[1] = ModelZoo.create("inception", Map.of("width", "0.25")).to(DEV);
+        return out[0];
+    }
+
+    @Test
+    void conductanceOnTheDeviceIsTheHostsBitForBit() {
+        Module[] m = new Module[2];
+        pair(m);
+        Tensor x = Tensor.randn(new Rng(4), 1f, 3, 1, 28, 28);
+        for (Discretisation d : Discretisation.values()) {
+            AttributionResult h = new LayerConductance(m[0]).layers("inception3a", "inception4a").steps(7).discretisation(d)
+                    .maxRows(8).attribute(x);
+            AttributionResult g = new LayerConductance(m[1]).layers("inception3a", "inception4a").steps(7).discretisation(d)
+                    .maxRows(8).attribute(x);
+            assertArrayEquals(h.classes(), g.classes(), d + ": classes");
+            assertArrayEquals(h.f(), g.f(), d + ": F");
+            assertArrayEquals(h.integratedGradients().data(), g.integratedGradients().data(), d + ": integrated gradients");
+            for (String l : List.of("inception3a", "inception4a")) {
+                assertArrayEquals(h.layer(l).conductance().data(), g.layer(l).conductance().data(), d + ": conductance of " + l);
+                assertArrayEquals(h.layer(l).internalInfluence().data(), g.layer(l).internalInfluence().data(), d + ": influence of " + l);
+                assertArrayEquals(h.layer(l).gradTimesActivation().data(), g.layer(l).gradTimesActivation().data(), d + ": grad x act " + l);
+            }
+        }
+    }
+
+    @Test
+    void ablationAndMaskedPassesOnTheDeviceAreTheHosts() {
+        Module[] m = new Module[2];
+        pair(m);
+        Tensor x = Tensor.randn(new Rng(5), 1f, 2, 1, 28, 28);
+        int[] classes = {1, 7};
+        Ablation ah = new Ablation(m[0], "inception3a").mean(x), ag = new Ablation(m[1], "inception3a").mean(x);
+        float[][] sh = ah.singleUnitScores(x, classes, new int[] {0, 3, 5}), sg = ag.singleUnitScores(x, classes, new int[] {0, 3, 5});
+        for (int i = 0; i < sh.length; i++) assertArrayEquals(sh[i], sg[i], "unit " + i);
+        Players p = Players.patches(28, 28, 2, 2, 4, 0);
+        MaskedPasses.Features fh = MaskedPasses.run(m[0], x.rows(0, 1), p, null, List.of("inception3b"), 6, 1 << 24);
+        MaskedPasses.Features fg = MaskedPasses.run(m[1], x.rows(0, 1), p, null, List.of("inception3b"), 6, 1 << 24);
+        assertArrayEquals(fh.logits(), fg.logits());
+        assertArrayEquals(fh.perLayer().get("inception3b"), fg.perLayer().get("inception3b"));
+        assertEquals(fh.classes(), fg.classes());
+    }
+}
