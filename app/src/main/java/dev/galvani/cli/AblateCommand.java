@@ -1,5 +1,6 @@
 package dev.galvani.cli;
 
+import dev.galvani.kernels.Device;
 import dev.galvani.attribution.ablation.Ablation;
 import dev.galvani.attribution.conductance.AttributionResult;
 import dev.galvani.attribution.conductance.LayerConductance;
@@ -38,8 +39,9 @@ final class AblateCommand implements Runnable {
 
     @Override
     public void run() {
-        device.install();
+        Device where = device.install();
         SavedModel m = SavedModel.load(checkpoint);
+        m.model().to(where);
         if ((units == null) == (topK == null)) throw new GalvaniException("give either --units or --top-k");
         layer = Inputs.canonical(m, List.of(layer)).get(0);
         if (input == null && m.onnx() != null && !Inputs.fitsImageData(m)) throw Inputs.noDataSet(checkpoint);
@@ -60,7 +62,7 @@ final class AblateCommand implements Runnable {
         Tensor before;
         try (Grad.Scope s = Grad.off()) {
             m.eval();
-            before = m.model().call(ex.x());
+            before = m.model().call(ex.x().to(where));
         }
         int[] pred = F.argmax(before);
         List<String> names = Inputs.classNames(m, before.size(1));

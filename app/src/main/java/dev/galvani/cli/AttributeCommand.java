@@ -1,5 +1,6 @@
 package dev.galvani.cli;
 
+import dev.galvani.kernels.Device;
 import dev.galvani.attribution.conductance.AttributionResult;
 import dev.galvani.attribution.conductance.Discretisation;
 import dev.galvani.attribution.conductance.LayerConductance;
@@ -63,9 +64,10 @@ abstract class AttributeCommand implements Runnable {
 
     @Override
     public void run() {
-        device.install();
+        Device where = device.install();
         String name = method();
         SavedModel m = SavedModel.load(path.checkpoint);
+        m.model().to(where);
         Discretisation disc = path.discretisation();
         if (layers.isEmpty() && !name.equals("ig")) {
             throw new GalvaniException("--layer is required (see 'galvani model show " + (m.onnx() != null ? path.checkpoint : m.architecture()) + "')");

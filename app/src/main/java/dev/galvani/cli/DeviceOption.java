@@ -1,46 +1,27 @@
 package dev.galvani.cli;
 
-import dev.galvani.engine.GalvaniException;
-import dev.galvani.kernels.Backends;
-import dev.galvani.kernels.cuda.Cuda;
-import dev.galvani.kernels.cuda.CudaBackend;
+import dev.galvani.engine.Devices;
+import dev.galvani.kernels.Device;
 import picocli.CommandLine.Option;
 
-import java.util.Locale;
-
 /**
- * {@code --device cpu|cuda|auto} (default {@code $GALVANI_DEVICE}, else cpu), shared by every
- * command. {@code cuda} without a usable GPU is a one-line error; {@code auto} falls back to the
- * CPU and says so once.
+ * {@code --device cpu|cuda|auto} (default {@code $GALVANI_DEVICE}, else cpu), shared by every command
+ * that computes: {@link Devices#use}. A command that runs on a device moves its model there
+ * ({@code Module.to}); inputs follow the model and values come back to the host only as results.
  */
 final class DeviceOption {
     @Option(names = "--device", paramLabel = "cpu|cuda|auto", description = "Where the ops run (default: $GALVANI_DEVICE, else cpu).")
     String device;
 
-    /** The fallback message and the backend switch happen once per process; the checks every time. */
-    private static boolean said, usingCuda;
+    /** The device asked for. */
+    Device install() {
+        return Devices.use(device != null ? device : System.getenv().getOrDefault("GALVANI_DEVICE", "cpu"));
+    }
 
-    void install() {
-        String d = device != null ? device : System.getenv().getOrDefault("GALVANI_DEVICE", "cpu");
-        switch (d.toLowerCase(Locale.ROOT)) {
-            case "cpu" -> { }
-            case "cuda" -> {
-                Cuda.Availability a = Cuda.availability();
-                if (!a.available()) throw new GalvaniException("--device cuda: " + a.reason());
-                if (!usingCuda) Backends.use(CudaBackend.open());
-                usingCuda = true;
-            }
-            case "auto" -> {
-                Cuda.Availability a = Cuda.availability();
-                if (a.available()) {
-                    if (!usingCuda) Backends.use(CudaBackend.open());
-                    usingCuda = true;
-                } else if (!said) {
-                    said = true;
-                    System.err.println("galvani: no usable GPU (" + a.reason() + "); running on the CPU");
-                }
-            }
-            default -> throw new GalvaniException("--device must be cpu, cuda or auto, got '" + d + "'");
-        }
+    /** For a command without a device path yet: the CPU, with one line when another device was asked for. */
+    Device hostOnly(String command) {
+        Device d = install();
+        if (!d.isHost()) System.err.println("galvani: " + command + " runs on the CPU (it has no device path yet)");
+        return Devices.use("cpu");
     }
 }

@@ -1,5 +1,6 @@
 package dev.galvani.cli;
 
+import dev.galvani.kernels.Device;
 import dev.galvani.engine.GalvaniException;
 import dev.galvani.engine.F;
 import dev.galvani.engine.Tensor;
@@ -39,8 +40,9 @@ final class EvalCommand implements Runnable {
 
     @Override
     public void run() {
-        device.install();
+        Device where = device.install();
         SavedModel m = SavedModel.load(checkpoint);
+        m.model().to(where);
         if (images != null) {
             evalFolder(m);
             return;
@@ -88,7 +90,7 @@ final class EvalCommand implements Runnable {
             if (ex.x().size(0) != part.size()) throw new GalvaniException(images + ": a .npy file holds several inputs; give one per file");
             Tensor logits;
             try (Grad.Scope s = Grad.off()) {
-                logits = m.model().call(ex.x());
+                logits = m.model().call(ex.x().to(m.model().device())).toHost(); // scores are results
             }
             if (logits.dim() != 2) throw new GalvaniException(checkpoint + ": output " + logits.shapeString() + " is not [N, classes]");
             int nc = logits.size(1);

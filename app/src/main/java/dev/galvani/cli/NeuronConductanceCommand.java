@@ -35,7 +35,7 @@ final class NeuronConductanceCommand implements Runnable {
 
     @Override
     public void run() {
-        device.install();
+        device.hostOnly("neuron-conductance");
         if (filters != null && units != null) throw new GalvaniException("give --filters or --units, not both");
         NeuronConductanceReport.Format fmt = switch (format.toLowerCase(Locale.ROOT)) {
             case "npy" -> NeuronConductanceReport.Format.NPY;

@@ -1,5 +1,6 @@
 package dev.galvani.cli;
 
+import dev.galvani.kernels.Device;
 import dev.galvani.attribution.studies.AblationStudy;
 import dev.galvani.attribution.studies.TextFilterStudy;
 import dev.galvani.engine.GalvaniException;
@@ -71,7 +72,7 @@ final class StudyCommand {
 
         @Override
         public void run() {
-            device.install();
+            device.hostOnly("study ablation");
             SavedModel m = checkpoint(checkpoint, "inception", "galvani train --model inception --data fashion-mnist --epochs 4 --out " + checkpoint);
             m.model().module(layer);
             Inputs.Examples ex = Inputs.fromTestSplit(m, data, indices, m.data());
@@ -98,7 +99,7 @@ final class StudyCommand {
 
         @Override
         public void run() {
-            device.install();
+            device.hostOnly("study feature-selection");
             SavedModel m = checkpoint(checkpoint, "textcnn", "galvani train --model textcnn --data mr --epochs 4 --out " + checkpoint);
             DataSpec spec = data.evaluation(m, checkpoint, null, fold, seed);
             String name = spec.describe();
@@ -145,7 +146,7 @@ final class StudyCommand {
 
         @Override
         public void run() {
-            device.install();
+            device.hostOnly("study text-filters");
             SavedModel m = checkpoint(checkpoint, "inception", "galvani train --model inception --data fashion-mnist --epochs 4 --out " + checkpoint);
             m.model().module(layer);
             if (attributionImages < 1 || trainPerSide < 2 || testPerSide < 1 || randomTasks < 1) {
@@ -195,10 +196,12 @@ final class StudyCommand {
 
         @Override
         public void run() {
-            device.install();
+            Device where = device.install();
             SavedModel m = checkpoint(checkpoint, null, "galvani train --model inception --data fashion-mnist --out " + checkpoint);
             SavedModel m2 = checkpoint2 == null ? null : checkpoint(checkpoint2, null, "galvani train ... --seed 1 --out " + checkpoint2);
             if (m2 != null) sameInputs(m, checkpoint, m2, checkpoint2);
+            m.model().to(where);
+            if (m2 != null) m2.model().to(where);
             boolean text = Inputs.isText(m);
             if (variables < 1 || variables > dev.galvani.attribution.interactions.extract.Players.MAX) {
                 throw new GalvaniException("--variables must be 1.." + dev.galvani.attribution.interactions.extract.Players.MAX + ", got " + variables);
@@ -279,7 +282,7 @@ final class StudyCommand {
 
         @Override
         public void run() {
-            device.install();
+            device.hostOnly("study selectivity");
             if (grid < 1) throw new GalvaniException("--grid must be at least 1");
             var cfg = new dev.galvani.attribution.selectivity.SelectivityStudy.Config(grid, statsExamples, evalExamples, singleUnits, randomRepeats,
                     dev.galvani.attribution.linear.LogisticRegression.Penalty.parse(probe), shift, seed);

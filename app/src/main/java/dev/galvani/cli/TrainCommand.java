@@ -1,5 +1,6 @@
 package dev.galvani.cli;
 
+import dev.galvani.kernels.Device;
 import dev.galvani.engine.GalvaniException;
 import dev.galvani.engine.nn.Module;
 import dev.galvani.models.ModelZoo;
@@ -41,7 +42,7 @@ final class TrainCommand implements Runnable {
 
     @Override
     public void run() {
-        device.install();
+        Device where = device.install();
         if (epochs < 1) throw new GalvaniException("--epochs must be at least 1, got " + epochs);
         if (batch < 1) throw new GalvaniException("--batch must be at least 1, got " + batch);
         if (!(lr > 0) || !Float.isFinite(lr)) throw new GalvaniException("--lr must be a positive number, got " + lr);
@@ -55,7 +56,7 @@ final class TrainCommand implements Runnable {
         if (text) hyper.put("vocab", Integer.toString(spec.vocabulary().size()));
         Dataset train = prepared.train(), test = prepared.heldOut();
         hyper.put("classes", Integer.toString(spec.classNames().size()));
-        Module m = ModelZoo.create(model, hyper);
+        Module m = ModelZoo.create(model, hyper).to(where);
         System.err.printf("training %s (%d parameters) on %s: %s examples, %d epochs, batch %d, %s lr %g, jdk %s%n",
                 model, m.parameterCount(), spec.describe(), train.size() + (limit > 0 ? " (--limit)" : ""), epochs, batch, optimizer, lr, Runtime.version());
         long t0 = System.nanoTime();

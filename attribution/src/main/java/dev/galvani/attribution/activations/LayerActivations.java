@@ -34,7 +34,7 @@ public final class LayerActivations {
         try (Module.Mode e = model.evaluating(); Grad.Scope g = Grad.off()) {
             for (int s = 0; s < idx.length; s += 256) {
                 Dataset.Batch b = data.batch(Arrays.copyOfRange(idx, s, Math.min(idx.length, s + 256)));
-                CachedRun run = model.runWithCache(b.x(), layers);
+                CachedRun run = model.runWithCache(b.x().to(model.device()), layers);
                 for (String l : layers) parts.get(l).add(pool(run.get(l), pooling));
             }
         }
