@@ -27,11 +27,7 @@ public final class Devices {
         Device chosen = switch (device.toLowerCase(Locale.ROOT)) {
             case "cpu" -> Device.CPU;
             case "simulated" -> SimulatedBackend.INSTANCE.device();
-            case "cuda" -> {
-                Cuda.Availability a = Cuda.availability();
-                if (!a.available()) throw new GalvaniException("--device cuda: " + a.reason());
-                yield cuda();
-            }
+            case "cuda" -> cuda();
             case "auto" -> {
                 Cuda.Availability a = Cuda.availability();
                 if (a.available()) yield cuda();
@@ -47,8 +43,13 @@ public final class Devices {
         return chosen;
     }
 
-    private static Device cuda() {
-        if (cuda == null) cuda = CudaBackend.open().device();
+    /** The GPU (device 0, its backend opened once per process), without installing it; throws with the reason when none is usable. */
+    public static synchronized Device cuda() {
+        if (cuda == null) {
+            Cuda.Availability a = Cuda.availability();
+            if (!a.available()) throw new GalvaniException("--device cuda: " + a.reason());
+            cuda = CudaBackend.open().device();
+        }
         return cuda;
     }
 }

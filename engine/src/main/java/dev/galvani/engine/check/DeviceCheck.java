@@ -59,7 +59,12 @@ public final class DeviceCheck {
         if (!java.util.Arrays.equals(host.shape(), dev.shape())) {
             throw new AssertionError("shape " + dev.shapeString() + " on the device, " + host.shapeString() + " on the host");
         }
-        float[] h = host.data(), d = dev.toHost().data();
+        return error(host.data(), dev.toHost().data());
+    }
+
+    /** Largest {@code |d − h| / (1 + |h|)} (NaN on both sides agrees; NaN on one side is infinite). */
+    public static double error(float[] h, float[] d) {
+        if (h.length != d.length) throw new AssertionError(d.length + " values on the device, " + h.length + " on the host");
         double worst = 0;
         for (int i = 0; i < h.length; i++) {
             double e = Math.abs((double) d[i] - h[i]) / (1 + Math.abs(h[i]));

@@ -275,14 +275,14 @@ public final class CudaBackend implements Backend, AutoCloseable {
     public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, Storage a, int aOff, int lda,
                      Storage b, int bOff, int ldb, float beta, Storage c, int cOff, int ldc) {
         if (m == 0 || n == 0) return;
-        if (useCublas) {
-            cublas().sgemm(transA, transB, m, n, k, alpha, buffer(a).at(aOff), lda, buffer(b).at(bOff), ldb, beta,
-                    buffer(c).at(cOff), ldc);
-            return;
-        }
-        Object[] args = {transA, transB, m, n, k, alpha, buffer(a).at(aOff), Math.max(lda, 1), buffer(b).at(bOff),
-                Math.max(ldb, 1), beta, buffer(c).at(cOff), ldc};
-        cuda.launch("gemm", "sgemm_v2", new int[] {(n + 63) / 64, (m + 63) / 64, 1}, new int[] {256, 1, 1}, args);
+        gemmBuffers(transA, transB, m, n, k, alpha, buffer(a).at(aOff), lda, buffer(b).at(bOff), ldb, beta, buffer(c).at(cOff), ldc);
+    }
+
+    /** {@link #gemm} by cuBLAS on this backend's storages: the reference and the speed peer of the GEMM kernel. */
+    public void cublasGemm(boolean transA, boolean transB, int m, int n, int k, float alpha, Storage a, int aOff, int lda,
+                           Storage b, int bOff, int ldb, float beta, Storage c, int cOff, int ldc) {
+        cublas().sgemm(transA, transB, m, n, k, alpha, buffer(a).at(aOff), lda, buffer(b).at(bOff), ldb, beta,
+                buffer(c).at(cOff), ldc);
     }
 
     /** cuBLAS on this context, opened on first use; throws with the reason when its library does not load. */
