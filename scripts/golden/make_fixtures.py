@@ -5,11 +5,12 @@ Run from the repository root, with Debian's python3-torch (and python3-matplotli
 which Captum imports) and Captum's source at tag v0.8.0 on PYTHONPATH:
 
     git clone --branch v0.8.0 --depth 1 https://github.com/pytorch/captum /tmp/captum
-    PYTHONPATH=/tmp/captum /usr/bin/python3 scripts/golden/make_fixtures.py [ops] [captum] [models]
+    PYTHONPATH=/tmp/captum /usr/bin/python3 scripts/golden/make_fixtures.py [ops] [captum] [precision] [models]
 
 It writes small safetensors files under */src/test/resources/golden/; the tests compare
 Galvani's numbers with them. Only the fixtures are committed, not PyTorch or Captum.
 """
+import copy
 import json
 import os
 import struct
@@ -152,6 +153,62 @@ def captum_fixture():
           "generator": "scripts/golden/make_fixtures.py"})
 
 
+class SmoothConvNet(nn.Module):
+    """The net of attribution/src/test/java/.../ConductancePrecisionTest.java: smooth (tanh, average
+    pooling), so that its float32 error is rounding alone, with no ReLU or max pooling that float32
+    rounding could switch; conv3 and conv4 sum 288 and 576 products per output, as a deep convnet's
+    3x3 convolutions do."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 16, 3, padding=1)
+        self.tanh1 = nn.Tanh()
+        self.conv2 = nn.Conv2d(16, 32, 3, padding=1)
+        self.tanh2 = nn.Tanh()
+        self.pool = nn.AvgPool2d(2, 2)
+        self.conv3 = nn.Conv2d(32, 64, 3, padding=1)
+        self.tanh3 = nn.Tanh()
+        self.conv4 = nn.Conv2d(64, 64, 3, padding=1)
+        self.tanh4 = nn.Tanh()
+        self.fc = nn.Linear(64, 5)
+
+    def forward(self, x):
+        y = self.pool(self.tanh2(self.conv2(self.tanh1(self.conv1(x)))))
+        y = self.tanh4(self.conv4(self.tanh3(self.conv3(y))))
+        return self.fc(y.mean((2, 3)))
+
+
+def precision_fixture():
+    """Float64 references for the float32 error of conductance (Captum's scheme, 50 Gauss-Legendre
+    steps, layer tanh3) and of the layer's value, with PyTorch's own float32 results beside them:
+    the test holds Galvani's float32 error to a small multiple of PyTorch's."""
+    torch.manual_seed(3)
+    net = SmoothConvNet().eval()
+    x = torch.randn(2, 3, 16, 16)
+    target = [1, 3]
+    out = {k: v for k, v in net.state_dict().items()}
+    out["input"] = x
+    m = 50
+    for tag, model, inp in (("f64", copy.deepcopy(net).double(), x.double()), ("f32", net, x)):
+        layer = model.tanh3
+        acts = {}
+        h = layer.register_forward_hook(lambda mod, i, o: acts.__setitem__("y", o.detach()))
+        values = {"logits": model(inp).detach()}
+        h.remove()
+        values["tanh3"] = acts["y"]
+        values["conductance.tanh3"] = LayerConductance(model, layer).attribute(
+            inp, target=target, n_steps=m, method="gausslegendre").detach()
+        for k, v in values.items():
+            if tag == "f32":
+                out[f"{k}.f32"] = v
+            else:  # float64 as two float32 parts, hi + lo, exact to about 2^-48 (Galvani reads tensors as float)
+                hi = v.float()
+                out[f"{k}.f64.hi"], out[f"{k}.f64.lo"] = hi, (v - hi.double()).float()
+    save(os.path.join(ROOT, "attribution/src/test/resources/golden/precision_smooth_convnet.safetensors"), out,
+         {"torch": torch.__version__, "captum": captum.__version__, "steps": str(m), "target": "1,3",
+          "generator": "scripts/golden/make_fixtures.py"})
+
+
 def model_fixtures():
     """Checkpoints of Galvani's architectures written from PyTorch, with logits on a fixed input:
     Galvani must load them (strict names and shapes) and reproduce the logits."""
@@ -191,7 +248,8 @@ def model_fixtures():
 
 if __name__ == "__main__":
     import sys
-    wanted = sys.argv[1:] or ["ops", "captum", "models"]  # e.g. `make_fixtures.py captum` for one file
-    for name, make in [("ops", ops_fixture), ("captum", captum_fixture), ("models", model_fixtures)]:
+    wanted = sys.argv[1:] or ["ops", "captum", "precision", "models"]  # e.g. `make_fixtures.py captum` for one file
+    for name, make in [("ops", ops_fixture), ("captum", captum_fixture), ("precision", precision_fixture),
+                       ("models", model_fixtures)]:
         if name in wanted:
             make()

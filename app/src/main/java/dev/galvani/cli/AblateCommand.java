@@ -20,13 +20,13 @@ import java.util.List;
 import java.util.Locale;
 
 /** {@code galvani ablate}: zero, mean-replace or patch units of a named node and show what changes. */
-@Command(name = "ablate", description = "Ablate units (channels) of a named node: given units, or the top k by conductance; zero, mean or patch.")
+@Command(name = "ablate", description = "Ablate units (channels) of a named node: given units, or the top k by conductance; zero, mean, patch or baseline.")
 final class AblateCommand implements Runnable {
     @Option(names = "--checkpoint", required = true) Path checkpoint;
     @Option(names = "--layer", required = true) String layer;
     @Option(names = "--units", split = ",", description = "Units to ablate (channel indices)") List<Integer> units;
     @Option(names = "--top-k", description = "Ablate each example's k units of highest filter conductance instead") Integer topK;
-    @Option(names = "--mode", defaultValue = "zero", description = "zero, mean (over the test examples given), or patch (from --patch-indices)") String mode;
+    @Option(names = "--mode", defaultValue = "zero", description = "zero, mean (over the test examples given), patch (from --patch-indices), or baseline (the value at the all-zero input, conductance's baseline)") String mode;
     @Option(names = "--indices", defaultValue = "0-7") String indices;
     @Option(names = "--patch-indices", description = "Examples whose values are patched in (same count as --indices)") String patchIndices;
     @Option(names = "--input", split = ",", description = "Inputs instead of the test split: images, .npy arrays or folders of them (an ONNX model needs them)") List<Path> input;
@@ -57,6 +57,11 @@ final class AblateCommand implements Runnable {
                         : Inputs.fromTestSplit(m, data, patchIndices, spec != null ? spec : data.evaluation(m, checkpoint, null, null, seed));
                 if (src.x().size(0) != ex.x().size(0)) throw new GalvaniException("the patch source must name as many examples as the inputs (" + ex.x().size(0) + ")");
                 ab.patchFrom(src.x());
+            }
+            case BASELINE -> {
+                int[] shape = ex.x().shape();
+                shape[0] = 1;
+                ab.baseline(Tensor.zeros(shape));
             }
         }
         Tensor before;

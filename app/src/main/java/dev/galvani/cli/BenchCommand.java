@@ -63,7 +63,9 @@ final class BenchCommand implements Runnable {
     @Command(name = "onnx", mixinStandardHelpOptions = true,
             description = "Full-size nets from scripts/onnx/export_torchvision.py: logits against ONNX Runtime and PyTorch, every node against ONNX Runtime, "
                     + "forward images/s (batch 8, 224x224) of Galvani, ONNX Runtime and PyTorch one after another, peak heap; "
-                    + "with --conductance, GoogLeNet's inception4d conductance (time, peak heap; .npy for bench/python/captum_googlenet_bench.py).")
+                    + "with --conductance, GoogLeNet's inception4d conductance (time, peak heap; .npy for bench/python/captum_googlenet_bench.py); "
+                    + "with --path-values, inception4d and its gradient at every path node of one image, and the blocks' values at the image "
+                    + "(.npy for bench/python/googlenet_precision.py).")
     static final class Onnx implements Runnable {
         @picocli.CommandLine.Parameters(paramLabel = "DIR", description = "Folder written by scripts/onnx/export_torchvision.py") Path dir;
         @Option(names = "--nets", split = ",", defaultValue = "googlenet,alexnet,vgg16,mobilenet_v2,resnet101") List<String> nets;
@@ -73,9 +75,17 @@ final class BenchCommand implements Runnable {
         @Option(names = "--images", defaultValue = "2") int images;
         @Option(names = "--steps", defaultValue = "50") int steps;
         @Option(names = "--max-rows", description = "Rows per pass (default: what fits the heap)") Integer maxRows;
+        @Option(names = "--path-values", paramLabel = "IMAGE", description = "Only the path rows of this image (0-based) of input.npy: inception4d of googlenet") Integer pathImage;
 
         @Override
         public void run() {
+            if (pathImage != null) {
+                var files = dev.galvani.bench.OnnxBench.pathValues(dir, "googlenet", "inception4d", dev.galvani.bench.OnnxBench.GOOGLENET_LAYERS,
+                        pathImage, steps, maxRows);
+                System.out.printf(java.util.Locale.ROOT, "googlenet inception4d path values, image %d, %d steps (%d nodes), jdk %s: wrote %d files, %s ...%n",
+                        pathImage, steps, steps + 1, Runtime.version(), files.size(), files.get(0));
+                return;
+            }
             if (conductance) {
                 var r = dev.galvani.bench.OnnxBench.conductance(dir, "googlenet", "inception4d", images, steps, maxRows);
                 System.out.printf(java.util.Locale.ROOT, "googlenet %s conductance: %d images, %d steps (Captum's discretisation, Gauss-Legendre): %.2f s, peak heap %.2f GB, jdk %s, %d threads; wrote %s%n",
@@ -124,10 +134,10 @@ final class BenchCommand implements Runnable {
     }
 
     @Command(name = "interactions", mixinStandardHelpOptions = true,
-            description = "Interaction extraction for one sample against one batched forward of its 2^n masked samples (same run).")
+            description = "Interaction extraction for one sample against one batched forward of its 2^n masked samples, and the AND-OR decomposition's fast transforms against dense matrices (same run).")
     static final class Interactions implements Runnable {
         @Option(names = "--variables", split = ",", defaultValue = "10,12") List<Integer> variables;
-        @Option(names = "--iterations", defaultValue = "3000") int iterations;
+        @Option(names = "--iterations", defaultValue = "20000") int iterations;
         @Option(names = "--max-rows", defaultValue = "256") int maxRows;
 
         @Override

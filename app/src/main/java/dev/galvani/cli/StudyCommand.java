@@ -2,12 +2,14 @@ package dev.galvani.cli;
 
 import dev.galvani.kernels.Device;
 import dev.galvani.attribution.studies.AblationStudy;
+import dev.galvani.attribution.studies.FeatureSelectionStudy;
 import dev.galvani.attribution.studies.TextFilterStudy;
 import dev.galvani.engine.GalvaniException;
 import dev.galvani.models.SavedModel;
 import dev.galvani.models.data.DataSpec;
 import dev.galvani.models.data.TextDataset;
 import dev.galvani.models.data.Vocabulary;
+import dev.galvani.models.train.Dataset;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -57,7 +59,7 @@ final class StudyCommand {
         }
     }
 
-    @Command(name = "ablation", description = "Rank a layer's filters by conductance and its peers; ablate singly and cumulatively (Dhamdhere et al., experiment 1).")
+    @Command(name = "ablation", description = "Rank a layer's filters by conductance and its peers; remove them singly and cumulatively, zeroed and patched to the baseline's value (Dhamdhere et al., experiment 1).")
     static final class Ablation implements Runnable {
         @Option(names = "--checkpoint", defaultValue = "runs/inception.safetensors") Path checkpoint;
         @Option(names = "--layer", defaultValue = "inception4a") String layer;
@@ -78,9 +80,12 @@ final class StudyCommand {
             Inputs.Examples ex = Inputs.fromTestSplit(m, data, indices, m.data());
             AblationStudy.Result r = AblationStudy.run(m.model(), ex.x(), new AblationStudy.Config(layer, steps, maxK, maxRows, seed));
             Path page = AblationStudy.report(r, out, m.architecture() + " from " + checkpoint + " (" + m.get("data", "?") + ", test accuracy " + m.get("test_accuracy", "?") + ")");
-            for (AblationStudy.MethodSummary s : r.summary()) {
-                System.out.printf(Locale.ROOT, "%-22s mean Spearman %6s  median flip k %5.1f  flipped %d/%d%n", s.method(),
-                        Double.isNaN(s.meanSpearman()) ? "n/a" : String.format(Locale.ROOT, "%.3f", s.meanSpearman()), s.medianFlipK(), s.flipped(), s.examples());
+            for (AblationStudy.RemovalResult rr : r.removals()) {
+                System.out.println("filters " + rr.removal().description + ":");
+                for (AblationStudy.MethodSummary s : rr.summary()) {
+                    System.out.printf(Locale.ROOT, "  %-22s mean Spearman %6s  median flip k %5.1f  flipped %d/%d%n", s.method(),
+                            Double.isNaN(s.meanSpearman()) ? "n/a" : String.format(Locale.ROOT, "%.3f", s.meanSpearman()), s.medianFlipK(), s.flipped(), s.examples());
+                }
             }
             System.out.println("report: " + page);
         }
@@ -128,17 +133,19 @@ final class StudyCommand {
         }
     }
 
-    @Command(name = "feature-selection", description = "Top-k filters by each method as features for a logistic regression (experiment 2): footwear vs rest and random halves.")
+    @Command(name = "feature-selection", description = "Top-k filters by each method as features for a logistic regression (experiment 2): "
+            + "two natural class groups and two random halves, few training images per side, several seeds.")
     static final class FeatureSelection implements Runnable {
         @Option(names = "--checkpoint", defaultValue = "runs/inception.safetensors") Path checkpoint;
-        @Option(names = "--layer", defaultValue = "inception4a") String layer;
-        @Option(names = "--attribution-images", defaultValue = "100") int attributionImages;
-        @Option(names = "--train-per-side", defaultValue = "500") int trainPerSide;
+        @Option(names = "--layers", split = ",", defaultValue = "inception3a,inception3b") List<String> layers;
+        @Option(names = "--train-per-side", split = ",", defaultValue = "5,10,20,50",
+                description = "Training images per side, ascending; the positive ones are also the images scored (default ${DEFAULT-VALUE})") List<Integer> trainPerSide;
         @Option(names = "--test-per-side", defaultValue = "500") int testPerSide;
         @Option(names = "--steps", defaultValue = "32") int steps;
-        @Option(names = "--random-tasks", defaultValue = "3") int randomTasks;
-        @Option(names = "--group", split = ",", description = "Classes of the natural group task (default: footwear 5,7,9 on Fashion-MNIST)") List<Integer> group;
-        @Option(names = "--group-name", description = "Its name in the report") String groupName;
+        @Option(names = "--seeds", defaultValue = "5", description = "Draws of the images per task (default ${DEFAULT-VALUE})") int seeds;
+        @Option(names = "--random-tasks", defaultValue = "2") int randomTasks;
+        @Option(names = "--group", description = "A natural group NAME=c1,c2,... (repeatable; default on Fashion-MNIST: footwear=5,7,9 and upper-body garments=0,2,4,6)")
+        List<String> groups;
         @Option(names = "--seed", defaultValue = "0") long seed;
         @Option(names = "--out", defaultValue = "reports/feature-selection") Path out;
         @Mixin DataOptions data;
@@ -148,28 +155,54 @@ final class StudyCommand {
         public void run() {
             device.hostOnly("study text-filters");
             SavedModel m = checkpoint(checkpoint, "inception", "galvani train --model inception --data fashion-mnist --epochs 4 --out " + checkpoint);
-            m.model().module(layer);
-            if (attributionImages < 1 || trainPerSide < 2 || testPerSide < 1 || randomTasks < 1) {
-                throw new GalvaniException("--attribution-images, --test-per-side and --random-tasks must be at least 1, --train-per-side at least 2");
-            }
+            for (String l : layers) m.model().module(l);
+            if (randomTasks < 0) throw new GalvaniException("--random-tasks must be at least 0");
             String name = m.data().describe();
             var im = data.images(m.data());
             boolean fashion = im.train().name().startsWith("fashion");
-            int[] g = group != null ? group.stream().mapToInt(Integer::intValue).toArray() : fashion ? new int[] {5, 7, 9} : new int[] {0, 1, 2};
-            for (int c : g) if (c < 0 || c >= 10) throw new GalvaniException("--group: class " + c + " is outside 0..9");
-            String gname = groupName != null ? groupName : group != null ? "classes " + group + " vs rest" : fashion ? "footwear vs rest" : "classes 0-2 vs rest";
-            var tasks = dev.galvani.attribution.studies.FeatureSelectionStudy.tasks(gname, g, 10, randomTasks, seed);
-            var cfg = new dev.galvani.attribution.studies.FeatureSelectionStudy.Config(layer, attributionImages, trainPerSide, testPerSide, steps, randomTasks, seed);
-            var r = dev.galvani.attribution.studies.FeatureSelectionStudy.run(m.model(), im.train(), im.heldOut(), tasks, cfg);
-            Path page = dev.galvani.attribution.studies.FeatureSelectionStudy.report(r, out, m.architecture() + " from " + checkpoint
+            List<FeatureSelectionStudy.Group> gs = new ArrayList<>();
+            if (groups != null) {
+                for (String g : groups) gs.add(parseGroup(g));
+            } else if (fashion) {
+                gs.add(new FeatureSelectionStudy.Group("footwear vs rest", new int[] {5, 7, 9}));
+                gs.add(new FeatureSelectionStudy.Group("upper-body garments vs rest", new int[] {0, 2, 4, 6}));
+            } else {
+                gs.add(new FeatureSelectionStudy.Group("classes 0-2 vs rest", new int[] {0, 1, 2}));
+                gs.add(new FeatureSelectionStudy.Group("classes 3-6 vs rest", new int[] {3, 4, 5, 6}));
+            }
+            var tasks = FeatureSelectionStudy.tasks(gs, im.train().classes(), randomTasks, seed);
+            var cfg = new FeatureSelectionStudy.Config(layers, trainPerSide.stream().mapToInt(Integer::intValue).toArray(), testPerSide, steps, seeds, seed);
+            var r = FeatureSelectionStudy.run(m.model(), im.train(), im.heldOut(), tasks, cfg);
+            Path page = FeatureSelectionStudy.report(r, out, m.architecture() + " from " + checkpoint
                     + " (" + name + ", test accuracy " + m.get("test_accuracy", "?") + ")");
-            for (int t = 0; t < r.tasks().size(); t++) {
-                for (int me = 0; me < dev.galvani.attribution.studies.FeatureSelectionStudy.METHODS.size(); me++) {
-                    System.out.printf(Locale.ROOT, "%-18s %-20s %s%n", r.tasks().get(t).name(),
-                            dev.galvani.attribution.studies.FeatureSelectionStudy.METHODS.get(me), java.util.Arrays.toString(r.accuracy()[t][me]));
+            for (int li = 0; li < layers.size(); li++) {
+                for (int ni = 0; ni < cfg.trainPerSide().length; ni++) {
+                    for (boolean nat : new boolean[] {true, false}) {
+                        double[][][] s = r.summary(li, ni, nat);
+                        double[][] margin = r.conductanceMargin(li, ni, nat);
+                        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-12s n=%-3d %-15s", layers.get(li), cfg.trainPerSide()[ni],
+                                nat ? "natural groups" : "random labels"));
+                        for (int me = 0; me < FeatureSelectionStudy.METHODS.size(); me++) {
+                            line.append(String.format(Locale.ROOT, "  %s %.1f/%.1f/%.1f/%.1f", FeatureSelectionStudy.METHODS.get(me).substring(0, 4),
+                                    s[me][0][0], s[me][1][0], s[me][2][0], s[me][3][0]));
+                        }
+                        line.append(String.format(Locale.ROOT, "  cond-best other k=5: %+.1f ± %.1f", margin[0][0], margin[0][1]));
+                        System.out.println(line);
+                    }
                 }
             }
             System.out.println("report: " + page);
+        }
+
+        static FeatureSelectionStudy.Group parseGroup(String g) {
+            int eq = g.indexOf('=');
+            if (eq <= 0) throw new GalvaniException("--group must be NAME=c1,c2,..., got '" + g + "'");
+            try {
+                return new FeatureSelectionStudy.Group(g.substring(0, eq) + " vs rest",
+                        java.util.Arrays.stream(g.substring(eq + 1).split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray());
+            } catch (NumberFormatException e) {
+                throw new GalvaniException("--group '" + g + "': classes must be integers");
+            }
         }
     }
 
@@ -178,17 +211,21 @@ final class StudyCommand {
         @Option(names = "--checkpoint", defaultValue = "runs/inception.safetensors") Path checkpoint;
         @Option(names = "--checkpoint2", description = "A second net trained on the same task (other seed or architecture), for generalisation") Path checkpoint2;
         @Option(names = "--layers", split = ",", description = "Default: conv2,inception3a,inception3b,inception4a (images); conv3.relu,features (text)") List<String> layers;
-        @Option(names = "--samples", defaultValue = "8") int samples;
+        @Option(names = "--samples", defaultValue = "30", description = "Test images (the first ones), or held-out sentences of --variables to --variables + 5 words") int samples;
         @Option(names = "--variables", defaultValue = "10", description = "Players: image patches (cells of a grid) or words") int variables;
         @Option(names = "--grid", defaultValue = "4", description = "Grid of g x g cells over the image") int grid;
-        @Option(names = "--truncate", description = "Text: cut sentences longer than --variables instead of skipping them") boolean truncate;
-        @Option(names = "--iterations", defaultValue = "3000") int iterations;
-        @Option(names = "--lr", defaultValue = "1e-4") double lr;
-        @Option(names = "--readout-examples", defaultValue = "3000") int readoutExamples;
-        @Option(names = "--noise-draws", defaultValue = "6") int noiseDraws;
-        @Option(names = "--noise-std", defaultValue = "0.2") double noiseStd;
-        @Option(names = "--max-rows", defaultValue = "256") int maxRows;
-        @Option(names = "--max-memory", defaultValue = "2048", description = "MiB for the masked samples' features") long maxMemory;
+        @Option(names = "--iterations", defaultValue = "20000", description = "Iterations of the AND-OR decomposition (default: the reference's)") int iterations;
+        @Option(names = "--lr", defaultValue = "1e-5", description = "SGD: initial learning rate, decaying log-linearly to a tenth (default: the reference's)") double lr;
+        @Option(names = "--solver", defaultValue = "PRIMAL_DUAL", description = "PRIMAL_DUAL (within a few per cent of the exact optimum) or SGD (the reference's; its absolute step overshoots games of small scale)") dev.galvani.attribution.interactions.AndOrDecomposition.Solver solver;
+        @Option(names = "--merge", defaultValue = "ORDER_AT_MOST_ONE", description = "OR terms merged into AND afterwards: ${COMPLETION-CANDIDATES}") dev.galvani.attribution.interactions.AndOrDecomposition.Merge merge;
+        @Option(names = "--salient", defaultValue = "0.05", description = "Salient: |I| above this fraction of the sample's max |I|") double salient;
+        @Option(names = "--readout-examples", defaultValue = "5000", description = "Training examples for each layer's readout") int readoutExamples;
+        @Option(names = "--readout-test", defaultValue = "2000", description = "Held-out examples for the readouts' accuracy") int readoutTest;
+        @Option(names = "--readout-epochs", defaultValue = "15") int readoutEpochs;
+        @Option(names = "--readout-memory", defaultValue = "1024", description = "MiB for a layer's flattened readout features; above it the layer is mean-pooled (reported)") long readoutMemory;
+        @Option(names = "--noise-draws", defaultValue = "4", description = "Noisy copies of each sample for the stability test (0: off)") int noiseDraws;
+        @Option(names = "--noise-std", defaultValue = "0.2", description = "Noise standard deviation relative to the RMS of the masked input or embedding") double noiseStd;
+        @Option(names = "--max-rows", defaultValue = "256", description = "Masked samples per forward pass") int maxRows;
         @Option(names = "--seed", defaultValue = "0") long seed;
         @Option(names = "--out", defaultValue = "reports/interactions") Path out;
         @Mixin DataOptions data;
@@ -209,58 +246,79 @@ final class StudyCommand {
             if (samples < 1) throw new GalvaniException("--samples must be at least 1");
             List<String> ls = layers != null ? layers : text ? List.of("conv3.relu", "features") : List.of("conv2", "inception3a", "inception3b", "inception4a");
             for (String l : ls) m.model().module(l);
-            var decomposition = dev.galvani.attribution.interactions.AndOrDecomposition.Options.defaults().withLr(lr).withIterations(iterations);
-            var cfg = new dev.galvani.attribution.studies.InteractionStudy.Config(ls, text ? "embedding" : null, readoutExamples, maxRows,
-                    maxMemory << 20, decomposition, text ? 0 : noiseDraws, noiseStd, seed);
+            var decomposition = dev.galvani.attribution.interactions.AndOrDecomposition.Options.defaults().withLr(lr).withIterations(iterations)
+                    .withMerge(merge).withSolver(solver).withCheckpoints(200);
+            var cfg = new dev.galvani.attribution.studies.InteractionStudy.Config(text ? "embedding" : null, maxRows, decomposition,
+                    noiseDraws, noiseStd, salient, seed);
+            var readoutOptions = dev.galvani.attribution.interactions.extract.LinearReadout.Options.defaults()
+                    .withExamples(readoutExamples, readoutTest).withEpochs(readoutEpochs).withMaxBytes(readoutMemory << 20).withSeed(seed);
             List<dev.galvani.attribution.interactions.extract.LayerwiseInteractions.Sample> list = new ArrayList<>();
-            java.util.Map<String, Double> acc = new java.util.LinkedHashMap<>();
-            java.util.Map<String, dev.galvani.attribution.linear.LogisticRegression> readouts;
             List<dev.galvani.attribution.interactions.extract.Players> players = new ArrayList<>();
+            List<String> descriptions = new ArrayList<>();
+            Dataset train, test;
+            String setup;
             if (text) {
                 var split = data.text(m.data());
                 TextDataset[] parts = {split.train(), split.heldOut()};
                 Vocabulary v = Inputs.vocabulary(m);
-                readouts = dev.galvani.attribution.studies.InteractionStudy.readouts(m.model(), parts[0].encoded(v), parts[1].encoded(v), ls, readoutExamples, seed, acc);
-                int skipped = 0;
+                // one length for every sentence, so each layer's flattened output has one shape
+                int length = Math.max(parts[0].longest(), Math.max(parts[1].longest(), TextDataset.MIN_WIDTH));
+                train = parts[0].encoded(v, length);
+                test = parts[1].encoded(v, length);
+                // sentences of n to n + 5 words, in held-out order; n of their words (seeded choice) are the players
                 for (int i = 0; i < parts[1].size() && list.size() < samples; i++) {
                     String[] w = parts[1].tokens().get(i);
-                    if (w.length > variables) {
-                        if (!truncate) { skipped++; continue; }
-                        w = java.util.Arrays.copyOf(w, variables);
-                    }
-                    // Layerwise metrics average over samples of the same game size: keep sentences of exactly n words.
-                    if (w.length != variables) continue;
-                    Inputs.Examples ex = Inputs.sentences(m, List.of(String.join(" ", w)));
-                    var p = dev.galvani.attribution.interactions.extract.Players.words(java.util.Arrays.copyOf(w, Math.max(w.length, 0)));
-                    // the padded tail (up to the widest filter) is not a player: it stays at padding either way
+                    if (w.length < variables || w.length > variables + 5) continue;
+                    var p = dev.galvani.attribution.interactions.extract.Players.someWords(w, variables, seed + i);
                     players.add(p);
-                    list.add(new dev.galvani.attribution.interactions.extract.LayerwiseInteractions.Sample(ex.x(), parts[1].labels()[i], p));
+                    descriptions.add(String.join(" ", w));
+                    list.add(dev.galvani.attribution.studies.InteractionStudy.sample(test, i, p));
                 }
-                if (skipped > 0) System.err.println("galvani: skipped " + skipped + " sentences longer than --variables " + variables + " (use --truncate to cut them)");
+                if (list.isEmpty()) throw new GalvaniException("no held-out sentence has " + variables + " to " + (variables + 5) + " words; change --variables");
+                setup = "Held-out sentences of " + variables + " to " + (variables + 5) + " words; " + variables + " of each sentence's words "
+                        + "(a seeded choice; all of them in a sentence of exactly " + variables + ") are the players, the others stay; a "
+                        + "masked word's embedding is set to zero (the padding's); every sentence is padded to " + length
+                        + " tokens as in a training batch.";
             } else {
                 var im = data.images(m.data());
-                readouts = dev.galvani.attribution.studies.InteractionStudy.readouts(m.model(), im.train(), im.heldOut(), ls, readoutExamples, seed, acc);
+                train = im.train();
+                test = im.heldOut();
                 var p = dev.galvani.attribution.interactions.extract.Players.patches(28, 28, grid, grid, variables, seed);
-                for (int i = 0; i < samples; i++) {
+                for (int i = 0; i < Math.min(samples, test.size()); i++) {
                     players.add(p);
-                    list.add(dev.galvani.attribution.studies.InteractionStudy.sample(im.heldOut(), i, p));
+                    descriptions.add("test[" + i + "]");
+                    list.add(dev.galvani.attribution.studies.InteractionStudy.sample(test, i, p));
                 }
+                setup = "The first " + list.size() + " test images; players: " + variables + " cells of a " + grid + "x" + grid
+                        + " grid (seeded choice, the same for every image); masked cells set to zero in the normalised input (the mean pixel).";
             }
-            if (list.isEmpty()) throw new GalvaniException("no sample has at most " + variables + " words; raise --variables or use --truncate");
-            var r = dev.galvani.attribution.studies.InteractionStudy.run(m.model(), m2 == null ? null : m2.model(), list, readouts, acc, cfg);
-            Path page = dev.galvani.attribution.studies.InteractionStudy.report(r, out, m.architecture() + " from " + checkpoint + " (" + m.get("data", "?") + ").",
-                    (i, x) -> String.join("; ", dev.galvani.attribution.studies.InteractionStudy.top(x, players.get(i), 5)));
-            var ch = r.main().change();
-            for (int li = 0; li < r.main().layers().size(); li++) {
-                String l = r.main().layers().get(li);
-                System.out.printf(Locale.ROOT, "%-14s readout %s  salient %.3f (Harsanyi %.3f)  new %.3f  forgotten %.3f  completeness %.3f  redundancy %.3f%n",
-                        l, acc.containsKey(l) ? String.format(Locale.ROOT, "%.3f", acc.get(l)) : "head ", r.main().sparsity(l, false, 0.05),
-                        r.main().sparsity(l, true, 0.05), ch.newInteractions(li), ch.forgotten(li), ch.completeness(li), ch.redundancy(li));
+            if (list.size() < samples) System.err.println("galvani: only " + list.size() + " samples qualify (asked for " + samples + ")");
+            long t0 = System.nanoTime();
+            var readouts = dev.galvani.attribution.interactions.extract.LinearReadout.train(m.model(), train, test, ls, readoutOptions);
+            double readoutSeconds = (System.nanoTime() - t0) / 1e9;
+            var r = dev.galvani.attribution.studies.InteractionStudy.run(m.model(), m2 == null ? null : m2.model(), list, readouts, cfg);
+            r.seconds().put("readouts", readoutSeconds);
+            String second = m2 == null ? "" : " Second net for generalisation: " + m2.architecture() + " from " + checkpoint2 + ".";
+            Path page = dev.galvani.attribution.studies.InteractionStudy.report(r, out, m.architecture() + " from " + checkpoint + " ("
+                            + m.get("data", "?") + "). " + setup + second,
+                    (i, x) -> descriptions.get(i) + " — " + String.join("; ", dev.galvani.attribution.studies.InteractionStudy.top(x, players.get(i), 5)));
+            for (var row : dev.galvani.attribution.studies.InteractionStudy.layerRows(r)) {
+                System.out.printf(Locale.ROOT, "%-12s readout %s  salient %.1f (Harsanyi %.1f)  L1 %.1f (Harsanyi %.1f)  loss ratio %.3f  learned %.2f  forgotten %.2f  completeness %.3f  redundancy %.3f%n",
+                        row.layer(), Double.isNaN(row.readoutHeldOut()) ? "head " : String.format(Locale.ROOT, "%.3f", row.readoutHeldOut()),
+                        row.salientDecomposed(), row.salientHarsanyi(), row.strengthDecomposed(), row.strengthHarsanyi(), row.finalLossRatio(),
+                        row.learned(), row.forgotten(), row.completeness(), row.redundancy());
             }
-            if (r.generalisationByOrder() != null) System.out.println("generalisation IoU by order: " + java.util.Arrays.toString(r.generalisationByOrder()));
-            if (r.stabilityByOrder() != null) System.out.println("noise stability by order: " + java.util.Arrays.toString(r.stabilityByOrder()));
+            if (r.generalisation() != null) System.out.println("generalisation IoU by order: " + java.util.Arrays.toString(r.generalisation()));
+            r.stability().forEach((l, s) -> System.out.println("noise stability by order, " + l + ": " + java.util.Arrays.toString(s)));
             System.out.println("report: " + page);
         }
+    }
+
+    static List<Object> summaryRow(String model, String layer, int units, double baseline, dev.galvani.attribution.selectivity.DeficitRegressions d) {
+        double[] c = d.interactionCoefficient();
+        return List.of(model, layer, units, baseline, d.siOnly().r2(), d.aOnly().r2(), d.additive().r2(), d.full().r2(),
+                String.format(Locale.ROOT, "%.4f [%.4f, %.4f]", c[0], c[1], c[2]), d.interaction().f(), d.interaction().p(),
+                d.siGivenA().p(), d.aGivenSi().p(), d.carriers());
     }
 
     @Command(name = "selectivity", description = "Class selectivity, probes and group ablation across network families (Hayne et al. 2022).")
@@ -270,10 +328,11 @@ final class StudyCommand {
         @Option(names = "--runs-dir", defaultValue = "runs", description = "Where MODEL.safetensors checkpoints are") Path runs;
         @Option(names = "--grid", defaultValue = "5") int grid;
         @Option(names = "--stats-examples", defaultValue = "10000") int statsExamples;
-        @Option(names = "--eval-examples", defaultValue = "1000") int evalExamples;
+        @Option(names = "--eval-examples", defaultValue = "10000", description = "Test images for every accuracy (default: all ${DEFAULT-VALUE})") int evalExamples;
         @Option(names = "--single-units", defaultValue = "48", description = "Units ablated one at a time (a seeded sample)") int singleUnits;
         @Option(names = "--random-repeats", defaultValue = "3") int randomRepeats;
-        @Option(names = "--probe", defaultValue = "l2", description = "l1 or l2") String probe;
+        @Option(names = "--probe", defaultValue = "l2", description = "l1 (solved to the optimum by FISTA) or l2") String probe;
+        @Option(names = "--probe-lambda", description = "Penalty weight on the mean cross-entropy (default 1e-3 for l1, 1e-4 for l2)") Double probeLambda;
         @Option(names = "--shift-negative", description = "Shift negative class means to zero instead of refusing the layer") boolean shift;
         @Option(names = "--seed", defaultValue = "1") long seed;
         @Option(names = "--out", defaultValue = "reports/selectivity") Path out;
@@ -283,11 +342,15 @@ final class StudyCommand {
         @Override
         public void run() {
             device.hostOnly("study selectivity");
-            if (grid < 1) throw new GalvaniException("--grid must be at least 1");
+            if (grid < 3) throw new GalvaniException("--grid must be at least 3 (the regressions need at least 5 groups), got " + grid);
+            if (evalExamples < 1 || statsExamples < 1) throw new GalvaniException("--eval-examples and --stats-examples must be at least 1");
+            var penalty = dev.galvani.attribution.linear.LogisticRegression.Penalty.parse(probe);
+            double lambda = probeLambda != null ? probeLambda : dev.galvani.attribution.selectivity.SelectivityStudy.Config.defaultLambda(penalty);
+            if (!(lambda >= 0) || Double.isInfinite(lambda)) throw new GalvaniException("--probe-lambda must be a non-negative number, got " + probeLambda);
             var cfg = new dev.galvani.attribution.selectivity.SelectivityStudy.Config(grid, statsExamples, evalExamples, singleUnits, randomRepeats,
-                    dev.galvani.attribution.linear.LogisticRegression.Penalty.parse(probe), shift, seed);
+                    penalty, lambda, shift, seed);
             dev.galvani.attribution.report.Report rep = new dev.galvani.attribution.report.Report("Selectivity, probes and group ablation", out);
-            List<List<Object>> summary = new ArrayList<>();
+            List<List<Object>> summary = new ArrayList<>(), prefSummary = new ArrayList<>(), probes = new ArrayList<>();
             dev.galvani.models.data.Splits.Split<dev.galvani.models.data.ImageDataset> im = null;
             SavedModel first = null;
             Path firstPath = null;
@@ -299,8 +362,10 @@ final class StudyCommand {
                     first = m;
                     firstPath = ck;
                     rep.paragraph("Data: " + im.train().name() + " (statistics and probes on " + Math.min(statsExamples, im.train().size())
-                            + " training images, ablations on " + Math.min(evalExamples, im.heldOut().size()) + " test images). Units: channels averaged over "
-                            + "positions after the non-linearity, or dense neurons. Groups: a " + grid + "x" + grid + " grid of quantile bins over (SI, A).");
+                            + " training images, every accuracy on " + Math.min(evalExamples, im.heldOut().size()) + " test images). Units: channels averaged over "
+                            + "positions after the non-linearity, or dense neurons. Groups: a " + grid + "x" + grid + " grid of quantile bins over (SI, A). "
+                            + "Regressions across groups with standardised predictors; a term carries the effect when the F-test of the model without it "
+                            + "against the model with it gives p < 0.05 (SI given A, A given SI, SI:A given SI + A).");
                 } else {
                     sameInputs(first, firstPath, m, ck);
                 }
@@ -314,17 +379,26 @@ final class StudyCommand {
                 for (String l : ls) {
                     var r = dev.galvani.attribution.selectivity.SelectivityStudy.run(m.model(), im.train(), im.heldOut(), l, cfg);
                     dev.galvani.attribution.selectivity.SelectivityStudy.addToReport(rep, model, r);
-                    boolean beats = r.full().adjustedR2() > r.siOnly().adjustedR2();
-                    summary.add(List.of(model, l, r.units(), r.baseline(), r.siOnly().r2(), r.aOnly().r2(), r.full().r2(), r.full().adjustedR2(),
-                            r.siOnly().adjustedR2(), beats ? "yes" : "no", r.probeAccuracy(), r.probeVsAblationSpearman()));
-                    System.out.printf(Locale.ROOT, "%-12s %-16s R² SI %.3f, A %.3f, SI+A+SI:A %.3f (adj %.3f vs SI adj %.3f): interaction model %s; probe acc %.3f, probe-vs-ablation Spearman %.3f%n",
-                            model, l, r.siOnly().r2(), r.aOnly().r2(), r.full().r2(), r.full().adjustedR2(), r.siOnly().adjustedR2(),
-                            beats ? "beats selectivity alone" : "does not beat selectivity alone", r.probeAccuracy(), r.probeVsAblationSpearman());
+                    summary.add(summaryRow(model, l, r.units(), r.baseline(), r.overall()));
+                    prefSummary.add(summaryRow(model, l, r.units(), r.baseline(), r.preferredClass()));
+                    double meanPref = r.groups().stream().mapToDouble(dev.galvani.attribution.selectivity.SelectivityStudy.Group::preferredDeficit).average().orElse(Double.NaN);
+                    double meanAll = r.groups().stream().mapToDouble(dev.galvani.attribution.selectivity.SelectivityStudy.Group::deficit).average().orElse(Double.NaN);
+                    probes.add(List.of(model, l, r.units(), meanAll, meanPref, r.probeAccuracy(), r.probeUnitsUsed(), r.probeVsAblationSpearman(),
+                            r.probeVsAblationJaccard(), r.probeSolver()));
+                    var d = r.overall();
+                    double[] c = d.interactionCoefficient();
+                    System.out.printf(Locale.ROOT, "%-12s %-16s R² SI %.3f, A %.3f, SI+A %.3f, SI+A+SI:A %.3f; SI:A %.4f [%.4f, %.4f], F-test p %.3g; "
+                                    + "carried by %s; preferred-class deficit carried by %s; probe acc %.3f%n",
+                            model, l, d.siOnly().r2(), d.aOnly().r2(), d.additive().r2(), d.full().r2(), c[0], c[1], c[2], d.interaction().p(),
+                            d.carriers(), r.preferredClass().carriers(), r.probeAccuracy());
                 }
             }
-            rep.table("Summary: does deficit ~ SI + A + SI:A beat deficit ~ SI (adjusted R²)?", "summary",
-                    List.of("model", "layer", "units", "baseline acc", "R² SI", "R² A", "R² SI+A+SI:A", "adj R² full", "adj R² SI", "interaction beats SI",
-                            "probe acc", "probe vs ablation Spearman"), summary);
+            List<String> head = List.of("model", "layer", "units", "baseline acc", "R² SI", "R² A", "R² SI+A", "R² SI+A+SI:A",
+                    "SI:A coefficient [95% CI]", "F (SI:A)", "p (SI:A)", "p (SI | A)", "p (A | SI)", "carried by");
+            rep.table("Summary, overall deficit: which term carries the effect (F-tests of nested models)", "summary", head, summary);
+            rep.table("Summary, preferred-class deficit", "summary_preferred", head, prefSummary);
+            rep.table("Mean deficits over the grid's groups and the probes", "probes", List.of("model", "layer", "units", "mean overall deficit",
+                    "mean preferred-class deficit", "probe acc", "units with weight", "probe vs ablation Spearman", "top-10% Jaccard", "probe solver"), probes);
             System.out.println("report: " + rep.write());
         }
     }

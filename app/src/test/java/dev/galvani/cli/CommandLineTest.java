@@ -107,6 +107,12 @@ class CommandLineTest {
         ImageIO.write(small, "png", smallPng.toFile());
         failsWith("the model expects 28x28", "predict", "--checkpoint", ckpt.toString(), "--image", smallPng.toString());
         failsWith("--epochs must be at least 1", "train", "--model", "inception", "--data", "generated", "--epochs", "0", "--out", dir.resolve("t.safetensors").toString());
+        failsWith("--dim, --dropout and --max-norm apply to the text CNN only", "train", "--model", "inception", "--data", "generated",
+                "--max-norm", "3", "--out", dir.resolve("t.safetensors").toString());
+        failsWith("--grid must be at least 3", "study", "selectivity", "--grid", "2");
+        failsWith("training sizes per side must be positive and ascending", "study", "feature-selection", "--checkpoint", ckpt.toString(),
+                "--train-per-side", "10,5");
+        failsWith("unknown ablation mode 'half'", "ablate", "--checkpoint", ckpt.toString(), "--layer", "inception3a", "--units", "1", "--mode", "half");
         failsWith("unknown model 'lenet'", "model", "show", "lenet");
         failsWith("unknown --method 'simpson'", "conductance", "--checkpoint", ckpt.toString(), "--layer", "inception3a", "--input", png.toString(),
                 "--method", "simpson", "--out", dir.resolve("x.json").toString());

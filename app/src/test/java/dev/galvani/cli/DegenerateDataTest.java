@@ -55,13 +55,15 @@ class DegenerateDataTest {
     }
 
     @Test void aClassWithNoTrainingExamplesIsRefused() throws Exception {
-        sst2("1\tgood\n".repeat(40));
-        refused("train.tsv", "class 'negative' has no examples in the training part (sst2, 10% held out with split seed 0) (only 1 of the model's 2 classes occur)",
+        StringBuilder rows = new StringBuilder();
+        for (int i = 0; i < 40; i++) rows.append("1\tgood film ").append(i).append('\n');   // 40 full sentences, 4 held out
+        sst2(rows.toString());
+        refused("train.tsv", "class 'negative' has no examples in the training part (sst2, 10% of its full sentences held out with split seed 0) (only 1 of the model's 2 classes occur)",
                 "train", "--model", "textcnn", "--data", "sst2", "--data-dir", dir.toString(), "--out", dir.resolve("m.safetensors").toString());
     }
 
     @Test void aVocabularyOfOnlyPaddingAndUnknownIsRefused() throws Exception {
-        sst2("1\t\u2605\u2605\n0\t\u2606\n".repeat(20));
+        sst2("1\tgood\n0\tgood\n" + "1\t\u2605\u2605\n0\t\u2606\n".repeat(20));   // one "good" held out, the other dropped
         refused("train.tsv", "holds nothing but <pad> and <unk>", "train", "--model", "textcnn", "--data", "sst2", "--data-dir", dir.toString(),
                 "--out", dir.resolve("m.safetensors").toString());
     }

@@ -184,6 +184,42 @@ public final class OnnxBench {
         return new ConductanceRun(layer, images, steps, seconds, peak, out);
     }
 
+    /** Layers whose values at the input {@link #pathValues} writes: GoogLeNet's stem and blocks up to inception4d. */
+    public static final List<String> GOOGLENET_LAYERS = List.of("conv1", "maxpool1", "conv3", "maxpool2", "inception3a",
+            "inception3b", "maxpool3", "inception4a", "inception4b", "inception4c", "inception4d");
+
+    /**
+     * For the float32/float64 comparison (bench/python/googlenet_precision.py): the path rows of
+     * one image, {@code y(α_k)} and {@code ∂F/∂y(α_k)} at {@code layer} for Captum's {@code steps+1}
+     * Gauss-Legendre nodes (the target its predicted class), and the value of each of
+     * {@code atInput} at the image itself. Writes {@code NAME_LAYER_galvani_path_values_I.npy},
+     * {@code ..._path_grads_I.npy} and {@code NAME_L_galvani_x_I.npy} per layer {@code L}; returns them.
+     */
+    public static List<Path> pathValues(Path dir, String name, String layer, List<String> atInput, int image, int steps, Integer maxRows) {
+        OnnxModel m = OnnxModel.load(dir.resolve(name + ".onnx"));
+        Tensor x = Npy.read(dir.resolve("input.npy")).rows(image, image + 1);
+        LayerConductance lc = new LayerConductance(m).layers(layer).steps(steps).method(Quadrature.GAUSS_LEGENDRE)
+                .discretisation(Discretisation.CAPTUM);
+        if (maxRows != null) lc.maxRows(maxRows);
+        LayerConductance.PathValues pv = lc.pathValues(x, null).get(layer);
+        String stem = name + "_" + layer.replace('.', '_') + "_galvani_path_";
+        List<Path> written = new ArrayList<>();
+        written.add(dir.resolve(stem + "values_" + image + ".npy"));
+        written.add(dir.resolve(stem + "grads_" + image + ".npy"));
+        NpyWriter.write(written.get(0), pv.values());
+        NpyWriter.write(written.get(1), pv.gradients());
+        Map<String, Tensor> at;
+        try (Grad.Scope s = Grad.off()) {
+            at = m.runWithCache(x, atInput).cache();
+        }
+        for (String l : atInput) {
+            Path out = dir.resolve(name + "_" + l.replace('.', '_') + "_galvani_x_" + image + ".npy");
+            NpyWriter.write(out, at.get(l));
+            written.add(out);
+        }
+        return written;
+    }
+
     public static void main(String[] args) {
         Path dir = Path.of(args.length > 0 ? args[0] : "/work/onnx-models");
         List<Row> rows = new ArrayList<>();

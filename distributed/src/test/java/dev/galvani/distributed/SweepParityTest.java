@@ -10,7 +10,7 @@ import dev.galvani.attribution.interactions.AndOrDecomposition;
 import dev.galvani.attribution.interactions.Interactions;
 import dev.galvani.attribution.interactions.extract.LayerwiseInteractions;
 import dev.galvani.attribution.interactions.extract.Players;
-import dev.galvani.attribution.interactions.extract.Readout;
+import dev.galvani.attribution.interactions.extract.LinearReadout;
 import dev.galvani.attribution.linear.LogisticRegression;
 import dev.galvani.attribution.selectivity.SelectivityStudy;
 import dev.galvani.attribution.studies.InteractionStudy;
@@ -144,7 +144,7 @@ class SweepParityTest {
     }
 
     @Test void selectivityGroupsEqualTheStudys() {
-        var cfg = new SelectivityStudy.Config(3, 400, 150, 2, 1, LogisticRegression.Penalty.L2, true, 1);
+        var cfg = new SelectivityStudy.Config(3, 400, 150, 2, 1, LogisticRegression.Penalty.L2, 1e-4, true, 1);
         var sweep = new SelectivitySweep(cfg);
         Output out = new Output(spark, dir.resolve("sel").toString(), false, false);
         sweep.run(runner, out, List.of(new SelectivitySweep.LayerItem(0, "inception", ck.toString(), "inception3a")));
@@ -170,36 +170,36 @@ class SweepParityTest {
         }
         List<Row> reg = read(out, "selectivity_regression");
         double r2 = reg.stream().filter(x -> x.getString(2).equals("SI + A + SI:A")).findFirst().orElseThrow().getDouble(7);
-        assertEquals(r.full().r2(), r2, 0.0);
+        assertEquals(r.overall().full().r2(), r2, 0.0);
         assertEquals(r.units(), read(out, "selectivity_units").size());
     }
 
     @Test void interactionsEqualTheStudysPerSampleNumbers() {
         List<String> layers = List.of("conv2", "inception3a");
-        var cfg = new InteractionSweep.Config(layers, 4, 4, 40, 1e-4, 300, 256, 512, 0);
+        var cfg = new InteractionSweep.Config(layers, 4, 4, AndOrDecomposition.Solver.PRIMAL_DUAL, 40, 1e-4, 300, 256, 256, 0);
         var sweep = new InteractionSweep(cfg);
         Output out = new Output(spark, dir.resolve("int").toString(), false, false);
         long n = sweep.run(runner, out, List.of(ck.toString()), new int[] {0, 1, 2}, 2);
 
         SavedModel m = SavedModel.load(ck);
         Splits.Split<ImageDataset> im = Splits.images(m.data(), null);
-        Map<String, Double> acc = new LinkedHashMap<>();
-        Map<String, LogisticRegression> lr = InteractionStudy.readouts(m.model(), im.train(), im.heldOut(), layers, 300, 0, acc);
-        Map<String, Readout> ro = new LinkedHashMap<>();
-        lr.forEach((l, v) -> ro.put(l, v::logOdds));
+        Map<String, LinearReadout> ro = LinearReadout.train(m.model(), im.train(), im.heldOut(), layers,
+                LinearReadout.Options.defaults().withExamples(300, LinearReadout.Options.defaults().testExamples()).withMaxBytes(256L << 20));
         Players p = Players.patches(28, 28, 4, 4, 4, 0);
         List<LayerwiseInteractions.Sample> samples = List.of(InteractionStudy.sample(im.heldOut(), 0, p), InteractionStudy.sample(im.heldOut(), 1, p),
                 InteractionStudy.sample(im.heldOut(), 2, p));
-        var opt = new LayerwiseInteractions.Options(null, 256, 512L << 20, AndOrDecomposition.Options.defaults().withLr(1e-4).withIterations(40));
-        LayerwiseInteractions.Result r = LayerwiseInteractions.run(m.model(), samples, layers, ro, opt);
+        var opt = new LayerwiseInteractions.Options(null, 256, AndOrDecomposition.Options.defaults()
+                .withSolver(AndOrDecomposition.Solver.PRIMAL_DUAL).withLr(1e-4).withIterations(40));
+        LayerwiseInteractions.Result r = LayerwiseInteractions.run(m.model(), samples, ro, opt);
         assertEquals(3L * 3 * 3 * 16, n); // samples x layers (with the output) x kinds x subsets
         for (Row row : read(out, "interactions")) {
             int s = row.getInt(2), t = row.getInt(7);
             String layer = row.getString(4), kind = row.getString(6);
-            Interactions x = (kind.equals("harsanyi") ? r.harsanyi() : r.decomposed()).get(s).get(layer);
+            LayerwiseInteractions.LayerGame g = r.samples().get(s).get(layer);
+            Interactions x = kind.equals("harsanyi") ? g.harsanyi() : g.decomposed();
             double want = kind.equals("or") ? x.or()[t] : x.and()[t];
             assertEquals(want, row.getDouble(9), 0.0, kind + " " + layer + " sample " + s + " subset " + t);
         }
-        for (Row row : read(out, "interaction_readouts")) assertEquals(acc.get(row.getString(1)), row.getDouble(2), 0.0);
+        for (Row row : read(out, "interaction_readouts")) assertEquals(ro.get(row.getString(1)).heldOutAccuracy(), row.getDouble(2), 0.0);
     }
 }

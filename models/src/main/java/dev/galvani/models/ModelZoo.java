@@ -36,6 +36,8 @@ public final class ModelZoo {
                 h.put("vocab", "5000");
                 h.put("dim", "128");
                 h.put("filters", "100");
+                h.put("dropout", "0.5");
+                h.put("max_norm", "0");
             }
             default -> { }
         }
@@ -68,7 +70,7 @@ public final class ModelZoo {
         return switch (arch) {
             case "inception" -> new InceptionNet(seed, classes, Double.parseDouble(h.get("width")));
             case "textcnn" -> new TextCnn(seed, Integer.parseInt(h.get("vocab")), Integer.parseInt(h.get("dim")),
-                    Integer.parseInt(h.get("filters")), classes);
+                    Integer.parseInt(h.get("filters")), classes, Float.parseFloat(h.get("dropout")), Float.parseFloat(h.get("max_norm")));
             case "alexnet" -> new AlexNetStyle(seed, classes);
             case "vgg" -> new VggStyle(seed, classes);
             case "mobilenetv2" -> new MobileNetV2Style(seed, classes);

@@ -11,20 +11,23 @@ import java.util.Locale;
 
 /**
  * Ablation and patching of units (channels along axis 1) of a named node, through the engine's
- * hooks. A unit is replaced by zero, by its mean over a data set, or by its value on another input
- * (patching). Many ablations run as one batched forward: the input is repeated once per ablation
- * and a per-example mask selects which units each copy loses.
+ * hooks. A unit is replaced by zero, by its mean over a data set, by its value on another input
+ * (patching), or by its value at the attribution baseline {@code x'} (the value conductance's path
+ * starts from, so that the change asks conductance's own question). Many ablations run as one
+ * batched forward: the input is repeated once per ablation and a per-example mask selects which
+ * units each copy loses.
  */
 public final class Ablation {
     public enum Mode {
-        ZERO, MEAN, PATCH;
+        ZERO, MEAN, PATCH, BASELINE;
 
         public static Mode parse(String s) {
             return switch (s.toLowerCase(Locale.ROOT)) {
                 case "zero" -> ZERO;
                 case "mean" -> MEAN;
                 case "patch" -> PATCH;
-                default -> throw new GalvaniException("unknown ablation mode '" + s + "'; use zero, mean or patch");
+                case "baseline" -> BASELINE;
+                default -> throw new GalvaniException("unknown ablation mode '" + s + "'; use zero, mean, patch or baseline");
             };
         }
     }
@@ -32,7 +35,7 @@ public final class Ablation {
     private final Module model;
     private final String layer;
     private Mode mode = Mode.ZERO;
-    private Tensor source;           // MEAN: [1, C, ...]; PATCH: [N, C, ...] values from another input
+    private Tensor source;           // MEAN, BASELINE: [1, C, ...]; PATCH: [N, C, ...] values from another input
     private int maxRows = 512;
     private int units = -1;          // the layer's unit count, from the first input seen
 
@@ -69,6 +72,21 @@ public final class Ablation {
         this.mode = Mode.PATCH;
         this.source = activations(other);
         return this;
+    }
+
+    /**
+     * Baseline patching: units take their value at {@code baseline} (one input, [1, ...]; for
+     * images the all-zero input of conductance's default path).
+     */
+    public Ablation baseline(Tensor baseline) {
+        if (baseline.size(0) != 1) throw new GalvaniException("the baseline is one input, got " + baseline.size(0));
+        this.mode = Mode.BASELINE;
+        this.source = activations(baseline);
+        return this;
+    }
+
+    public Mode mode() {
+        return mode;
     }
 
     public Ablation maxRows(int rows) {

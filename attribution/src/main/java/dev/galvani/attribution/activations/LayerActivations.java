@@ -24,7 +24,9 @@ public final class LayerActivations {
         /** Mean over positions (Hayne et al.'s units; Cheng et al.'s position-pooled features). */
         MEAN,
         /** Sum over positions (Dhamdhere et al.'s filter activations). */
-        SUM
+        SUM,
+        /** No pooling: every unit at every position, flattened (Cheng et al.'s layerwise readouts). */
+        NONE
     }
 
     /** Per layer, [examples, units] row-major, for the examples at {@code idx}. */
@@ -55,8 +57,9 @@ public final class LayerActivations {
         return collect(model, data, idx, List.of(layer), pooling).get(layer);
     }
 
-    /** [R, C, ...] to [R, C]: each unit pooled over the axes after axis 1. */
+    /** [R, C, ...] to [R, C]: each unit pooled over the axes after axis 1; with {@code NONE}, [R, C·...] as it is. */
     public static float[] pool(Tensor t, Pooling pooling) {
+        if (pooling == Pooling.NONE) return t.toHost().data().clone();
         int r = t.size(0), c = t.size(1), per = t.numel() / (r * c);
         float[] d = t.toHost().data(), o = new float[r * c];
         for (int i = 0; i < r * c; i++) {

@@ -183,6 +183,61 @@ public final class LayerConductance {
     }
 
     /**
+     * A layer's value {@code y(α_k)} and {@code ∂F/∂y(α_k)} at each path node, [nodes, N, ...]
+     * (node-major, as the passes lay them out), with the nodes: what the path sum is made of.
+     */
+    public record PathValues(double[] alpha, Tensor values, Tensor gradients) {}
+
+    /**
+     * The integrand along the path, for inspection rather than attribution: per layer, its value and
+     * {@code ∂F/∂y} at every node of the configured discretisation (the Captum scheme's {@code m+1}
+     * nodes, else {@code m}), computed by the same passes as {@link #attribute(Tensor, int[])}. In
+     * the Captum scheme the conductance of a unit is {@code Σ_k g_k (y_{k+1} − y_k)} of these rows.
+     * Where {@code ∂F/∂y} jumps between neighbouring nodes (a ReLU or a max-pooling window above
+     * the layer switching), float32 rounding can move the switch to another node (docs/onnx.md).
+     * Holds {@code 2 x nodes x N} copies of each layer: for a few examples.
+     */
+    public Map<String, PathValues> pathValues(Tensor x, int[] classes) {
+        checkFinite("input", x);
+        x = x.to(model.device()); // the path runs where the model lives
+        StraightPath path = new StraightPath(model, pathNode, target);
+        try (Module.Mode e = model.evaluating(); Frozen f = Frozen.parameters(model)) {
+            StraightPath.Pass atX = path.pass(x, null, null, classes, false, layers, false);
+            if (classes == null) classes = atX.predicted;
+            Tensor start = atX.start.detach();
+            Tensor base = StraightPath.baselineFor(start, baseline);
+            double[] alpha = plans().get(0).alpha;
+            Plan plan = new Plan(alpha, null, false, false, false, false);
+            int n = x.size(0), nodes = alpha.length;
+            int rows = maxRows != null ? maxRows : RowBudget.rows(model, x.rows(0, 1), 1, DEFAULT_ROWS);
+            int nodesPerPass = Math.max(1, rows / n);
+            Map<String, float[]> values = new LinkedHashMap<>(), grads = new LinkedHashMap<>();
+            for (String l : layers) {
+                values.put(l, new float[nodes * atX.layerValues.get(l).numel()]);
+                grads.put(l, new float[nodes * atX.layerValues.get(l).numel()]);
+            }
+            for (int k0 = 0; k0 < nodes; k0 += nodesPerPass) {
+                Chunk ch = new Chunk(0, n, k0, Math.min(nodes, k0 + nodesPerPass));
+                StraightPath.Pass p = chunkPass(path, plan, x, start, base, classes, ch);
+                for (String l : layers) {
+                    float[] y = p.layerValues.get(l).toHost().data(), g = p.layerGrads.get(l).toHost().data();
+                    int at = k0 * atX.layerValues.get(l).numel();
+                    System.arraycopy(y, 0, values.get(l), at, y.length);
+                    System.arraycopy(g, 0, grads.get(l), at, g.length);
+                }
+            }
+            Map<String, PathValues> out = new LinkedHashMap<>();
+            for (String l : layers) {
+                int[] shape = atX.layerValues.get(l).shape(), s = new int[shape.length + 1];
+                s[0] = nodes;
+                System.arraycopy(shape, 0, s, 1, shape.length);
+                out.put(l, new PathValues(alpha.clone(), new Tensor(values.get(l), s), new Tensor(grads.get(l), s)));
+            }
+            return out;
+        }
+    }
+
+    /**
      * One sweep along the path: its nodes and weights, whether conductance is taken by Captum's
      * differences between consecutive nodes (else from the exact {@code dy/dα}, a tangent), and
      * which of conductance, internal influence and integrated gradients it adds to.

@@ -4,7 +4,7 @@ import dev.galvani.engine.GalvaniException;
 
 /**
  * Harsanyi AND and OR interactions of a game (Li & Zhang, ICML 2023; Ren et al., CVPR 2023;
- * docs/methods.md §3.2), in double precision, from the values {@code v(x_T)} of all {@code 2^n}
+ * "Does a Neural Network Really Encode Symbolic Concepts?"; docs/methods.md §3.2), in double precision, from the values {@code v(x_T)} of all {@code 2^n}
  * masked samples.
  */
 public final class HarsanyiInteractions {

@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * How interactions change across layers, and how they generalise across nets and under noise
- * (Cheng et al., ICML 2024; docs/methods.md §3.6 and §3.7). Strength-based metrics split each
+ * (Cheng, Ren, Zhang et al., "Layerwise Change of Knowledge in Neural Networks", ICML 2024; docs/methods.md §3.6 and §3.7). Strength-based metrics split each
  * interaction into {@code I⁺ = max(I, 0)} and {@code I⁻ = max(−I, 0)} and compare AND with AND
  * and OR with OR terms of the same {@code S}. Every metric is also given per order {@code |S|}:
  * an array {@code [n+1]} whose entries sum to the total.
@@ -72,7 +72,7 @@ public final class LayerwiseMetrics {
      * Strength-based layerwise change of one sample, {@code [layers][n+1]} by order; layer
      * {@code L−1} is the last. Layer 0 is compared with an empty set: it forgets nothing and all
      * its interactions are new. Completeness and redundancy per order are divided by the total
-     * {@code Σ|I^(L)|}, so they sum over orders to the totals of docs/methods.md §3.6.
+     * {@code Σ|I^(L)|}, so they sum over orders to the totals of docs/methods.md §3.6
      *
      * @param forgotten {@code forget(l) = Σ|I^(l−1)| − overlap(l−1, l)}
      * @param newInteractions {@code new(l) = Σ|I^(l)| − overlap(l−1, l)}

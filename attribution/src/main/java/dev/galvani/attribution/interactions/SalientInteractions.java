@@ -1,7 +1,7 @@
 package dev.galvani.attribution.interactions;
 
 /**
- * Salient interactions and sparsity (Ren et al., CVPR 2023; docs/methods.md §3.4): an
+ * Salient interactions and sparsity (Ren et al., "Where We Have Arrived in Proving the Emergence of Sparse Symbolic Concepts in AI Models", ICLR 2024; docs/methods.md §3.4): an
  * interaction is salient when {@code |I(S)| > τ}, {@code τ = fraction · max_S |I(S)|} over both
  * kinds; the default fraction is 0.05 (option 0.01). Salient sets are indexed over all
  * {@code 2^(n+1)} interactions, AND terms first (see {@link Interactions#get}).

@@ -7,10 +7,11 @@ import java.util.Locale;
 
 /**
  * Multinomial logistic regression (softmax) on standardised features, in double precision: the
- * linear probe of Hayne et al. (docs/methods.md §2.3), the feature-selection classifier of Dhamdhere et
- * al. (§1) and the layerwise readout of Cheng et al. (§3). Trained by seeded mini-batch Adam on
- * the mean cross-entropy plus an L2 penalty, or with an L1 penalty by a proximal
- * (soft-thresholding) step after each update.
+ * linear probe of Hayne et al. (2022; docs/methods.md §2.3), the feature-selection classifier of Dhamdhere et al. (2018)
+ * and the layerwise readout of Cheng et al. (2024). With no penalty or an L2 penalty
+ * ({@code mean CE + (λ/2)|W|²}) it is trained by seeded mini-batch Adam; with an L1 penalty
+ * ({@code mean CE + λ Σ|W_cj|}, bias unpenalised) it is solved to the optimum by FISTA
+ * ({@link L1Softmax}), full batch, until the gradient mapping is below {@link #L1_TOLERANCE}.
  */
 public final class LogisticRegression implements java.io.Serializable {
     private static final long serialVersionUID = 1L;
@@ -46,18 +47,24 @@ public final class LogisticRegression implements java.io.Serializable {
         }
     }
 
+    /** The L1 solver's stopping rule: every entry of the gradient mapping below this. */
+    public static final double L1_TOLERANCE = 1e-5;
+    public static final int L1_MAX_ITERATIONS = 50_000;
+
     private final int d, k;
     private final double[] w;      // [k, d] on standardised features
     private final double[] b;      // [k]
     private final double[] mean, std;
+    private final String solver;
 
-    private LogisticRegression(int d, int k, double[] w, double[] b, double[] mean, double[] std) {
+    private LogisticRegression(int d, int k, double[] w, double[] b, double[] mean, double[] std, String solver) {
         this.d = d;
         this.k = k;
         this.w = w;
         this.b = b;
         this.mean = mean;
         this.std = std;
+        this.solver = solver;
     }
 
     /** Fits on {@code x} [n, d] row-major with labels in {@code 0..classes-1}. */
@@ -78,6 +85,12 @@ public final class LogisticRegression implements java.io.Serializable {
         for (int yi : y) if (yi < 0 || yi >= classes) throw new GalvaniException("logistic regression: label " + yi + " outside 0.." + (classes - 1));
 
         double[] w = new double[k(classes) * d], b = new double[classes];
+        if (o.penalty() == Penalty.L1) {
+            L1Softmax.Outcome out = L1Softmax.solve(xs, y, n, d, classes, o.lambda(), w, b, L1_MAX_ITERATIONS, L1_TOLERANCE);
+            String how = String.format(Locale.ROOT, "FISTA, λ %.3g, %d iterations, gradient mapping %.1e%s", o.lambda(), out.iterations(),
+                    out.gradientMapping(), out.converged() ? "" : " (stopped before " + L1_TOLERANCE + ")");
+            return new LogisticRegression(d, classes, w, b, mean, std, how);
+        }
         double[] mw = new double[w.length], vw = new double[w.length], mb = new double[classes], vb = new double[classes];
         double[] gw = new double[w.length], gb = new double[classes], z = new double[classes];
         Rng rng = new Rng(o.seed());
@@ -108,10 +121,6 @@ public final class LogisticRegression implements java.io.Serializable {
                     mw[j] = b1 * mw[j] + (1 - b1) * gw[j];
                     vw[j] = b2 * vw[j] + (1 - b2) * gw[j] * gw[j];
                     w[j] -= o.lr() * (mw[j] / c1) / (Math.sqrt(vw[j] / c2) + eps);
-                    if (o.penalty() == Penalty.L1) {
-                        double th = o.lr() * o.lambda();                 // proximal step of lr·λ|w|
-                        w[j] = Math.signum(w[j]) * Math.max(0, Math.abs(w[j]) - th);
-                    }
                 }
                 for (int c = 0; c < classes; c++) {
                     mb[c] = b1 * mb[c] + (1 - b1) * gb[c];
@@ -120,7 +129,25 @@ public final class LogisticRegression implements java.io.Serializable {
                 }
             }
         }
-        return new LogisticRegression(d, classes, w, b, mean, std);
+        String how = String.format(Locale.ROOT, "Adam, %s, %d epochs", o.penalty() == Penalty.L2 ? String.format(Locale.ROOT, "L2 λ %.3g", o.lambda()) : "no penalty", o.epochs());
+        return new LogisticRegression(d, classes, w, b, mean, std, how);
+    }
+
+    /** How the model was fitted (solver, penalty, iterations), for reports. */
+    public String solver() {
+        return solver;
+    }
+
+    /** Bias of class {@code c}. */
+    public double bias(int c) {
+        return b[c];
+    }
+
+    /** Number of non-zero weights (standardised features). */
+    public int nonZeroWeights() {
+        int nz = 0;
+        for (double v : w) if (v != 0) nz++;
+        return nz;
     }
 
     private static int k(int classes) {
@@ -183,7 +210,7 @@ public final class LogisticRegression implements java.io.Serializable {
         return out;
     }
 
-    /** A unit's importance: {@code Σ_c |w_{c,u}|} on standardised features (docs/methods.md §2.3). */
+    /** A unit's importance: {@code Σ_c |w_{c,u}|} on standardised features (Hayne et al. 2022; docs/methods.md §2.3). */
     public double[] importance() {
         double[] imp = new double[d];
         for (int c = 0; c < k; c++) for (int j = 0; j < d; j++) imp[j] += Math.abs(w[c * d + j]);

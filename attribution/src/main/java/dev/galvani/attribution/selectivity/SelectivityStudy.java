@@ -1,16 +1,13 @@
 package dev.galvani.attribution.selectivity;
 
+import dev.galvani.attribution.activations.LayerActivations;
 import dev.galvani.attribution.linear.LogisticRegression;
 import dev.galvani.attribution.report.Report;
 import dev.galvani.attribution.stats.LinearRegression;
 import dev.galvani.attribution.stats.Ranking;
 import dev.galvani.engine.GalvaniException;
 import dev.galvani.engine.Rng;
-import dev.galvani.engine.Tensor;
-import dev.galvani.engine.autodiff.Grad;
-import dev.galvani.engine.nn.Hooks;
 import dev.galvani.engine.nn.Module;
-import dev.galvani.engine.nn.NamedHook;
 import dev.galvani.models.progress.Progress;
 import dev.galvani.models.train.Dataset;
 
@@ -22,11 +19,11 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Selectivity, probes and group ablation (Hayne et al. 2022; docs/methods.md §2) for one layer: the
- * class selectivity index and mean activity of every unit, a linear probe, ablation of units binned
- * on a quantile grid over (SI, A), ablation of the k most selective / active / probe-weighted /
- * random units, and the regression {@code deficit ~ SI + A + SI·A} across the grid's groups
- * against {@code deficit ~ SI} and {@code deficit ~ A}.
+ * Selectivity, probes and group ablation (Hayne et al., 2022; docs/methods.md §2) for one layer: the class selectivity
+ * index and mean activity of every unit, a linear probe, ablation of units binned on a quantile
+ * grid over (SI, A) with each group's overall and preferred-class accuracy deficit, ablation of the
+ * k most selective / active / probe-weighted / random units, and the regressions of the deficits
+ * across the grid's groups that isolate the SI:A term ({@link DeficitRegressions}).
  */
 public final class SelectivityStudy {
     private SelectivityStudy() {}
@@ -37,23 +34,38 @@ public final class SelectivityStudy {
             "mobilenetv2", List.of("blocks.2.expand", "head"), "resnet", List.of("layer1.1", "layer3.1"),
             "inception", List.of("inception3a", "inception4a"));
 
+    /** {@code evalExamples} test images (all of them when at least the test set's size) are used for every accuracy. */
     public record Config(int grid, int statsExamples, int evalExamples, int singleUnits, int randomRepeats,
-                         LogisticRegression.Penalty probePenalty, boolean shiftNegative, long seed) implements java.io.Serializable {}
+                         LogisticRegression.Penalty probePenalty, double probeLambda, boolean shiftNegative, long seed) implements java.io.Serializable {
+        /** The probe's default penalty weight: λ on the mean cross-entropy (L1) or (λ/2)|W|² (L2). */
+        public static double defaultLambda(LogisticRegression.Penalty p) {
+            return p == LogisticRegression.Penalty.L1 ? 1e-3 : 1e-4;
+        }
+    }
 
+    /**
+     * A group of units zeroed together: its bins, mean SI and A, the drop in accuracy over all
+     * evaluation images, and the drop on the images of its units' preferred classes.
+     */
     public record Group(int siBin, int aBin, int[] units, double meanSI, double meanA, double deficit, double preferredDeficit) {}
 
-    public record LayerResult(String layer, int units, double[] si, double[] activity, int[] preferred, double baseline,
-                              double[] singleDeficit, List<Group> groups, LinearRegression.Fit full, LinearRegression.Fit siOnly,
-                              LinearRegression.Fit aOnly, double probeAccuracy, double[] probeImportance,
+    public record LayerResult(String layer, int units, double[] si, double[] activity, int[] preferred, double baseline, int evalImages,
+                              double[] singleDeficit, List<Group> groups, DeficitRegressions overall, DeficitRegressions preferredClass,
+                              double probeAccuracy, String probeSolver, int probeUnitsUsed, double[] probeImportance,
                               double probeVsAblationSpearman, double probeVsAblationJaccard, int[] ks, Map<String, double[]> kDeficits) {}
 
     /**
      * What the group ablation of one layer needs: every unit's selectivity index, mean activity and
-     * preferred class, its quantile bin on each axis, the evaluation images (a seeded sample of the
-     * test split) and the accuracy on them with nothing ablated.
+     * preferred class, its quantile bin on each axis, the evaluation images (all of the test split,
+     * or a seeded sample of it) and the predictions on them with nothing ablated, per class.
      */
     public record Grid(String layer, int grid, int units, int classes, double[] si, double[] activity, int[] preferred,
-                       int[] siBin, int[] aBin, int[] evalIndices, double baseline) implements java.io.Serializable {
+                       int[] siBin, int[] aBin, int[] evalIndices, ClassAccuracy base) implements java.io.Serializable {
+
+        /** Accuracy on the evaluation images with nothing ablated. */
+        public double baseline() {
+            return base.overall();
+        }
 
         /** The units in bin {@code (siBin, aBin)}, ascending. */
         public int[] members(int siBin, int aBin) {
@@ -63,7 +75,7 @@ public final class SelectivityStudy {
         }
     }
 
-    /** The grid of one layer: unit statistics on {@code train}, evaluation images drawn from {@code test} with the config's seed. */
+    /** The grid of one layer: unit statistics on {@code train}, evaluation images from {@code test} (a sample drawn with the config's seed). */
     public static Grid grid(Module model, Dataset train, Dataset test, String layer, Config cfg) {
         return grid(model, train, test, layer, cfg, new Rng(cfg.seed()));
     }
@@ -76,45 +88,31 @@ public final class SelectivityStudy {
             throw new GalvaniException("a " + cfg.grid() + "x" + cfg.grid() + " grid has more bins than the " + units + " units of '" + layer + "'");
         }
         double[] si = stats.selectivity(layer, cfg.shiftNegative()), act = stats.meanActivity();
-        int[] evalIdx = Arrays.copyOf(rng.permutation(test.size()), Math.min(cfg.evalExamples(), test.size()));
-        double base = accuracy(model, layer, test.batch(evalIdx), new int[0], null);
-        return new Grid(layer, cfg.grid(), units, train.classes(), si, act, stats.preferredClass(),
+        int[] evalIdx = cfg.evalExamples() >= test.size() ? Dataset.range(0, test.size()) : Arrays.copyOf(rng.permutation(test.size()), cfg.evalExamples());
+        ClassAccuracy base = ClassAccuracy.measure(model, layer, test.batch(evalIdx), new int[0], test.classes());
+        return new Grid(layer, cfg.grid(), units, test.classes(), si, act, stats.preferredClass(),
                 quantileBins(si, cfg.grid()), quantileBins(act, cfg.grid()), evalIdx, base);
     }
 
     /**
      * Ablates bin {@code (i, j)} of the grid together: the accuracy drop on the evaluation images
      * {@code eval} (the grid's {@link Grid#evalIndices()}), and on those whose class some member
-     * prefers. Null when the bin is empty.
+     * prefers, both from one pass. Null when the bin is empty.
      */
     public static Group group(Module model, Dataset.Batch eval, Grid g, int i, int j) {
         int[] m = g.members(i, j);
         if (m.length == 0) return null;
         boolean[] prefSet = new boolean[g.classes()];
         for (int u : m) prefSet[g.preferred()[u]] = true;
-        double d = g.baseline() - accuracy(model, g.layer(), eval, m, null);
-        double pd = accuracy(model, g.layer(), eval, new int[0], prefSet) - accuracy(model, g.layer(), eval, m, prefSet);
-        return new Group(i, j, m, mean(g.si(), m), mean(g.activity(), m), d, pd);
+        ClassAccuracy ab = ClassAccuracy.measure(model, g.layer(), eval, m, g.classes());
+        return new Group(i, j, m, mean(g.si(), m), mean(g.activity(), m), g.base().overall() - ab.overall(),
+                g.base().on(prefSet) - ab.on(prefSet));
     }
 
-    /** The regressions across a layer's groups with standardised predictors: SI + A + SI·A, SI alone, A alone. */
+    /** The overall deficit's regressions across a layer's groups (standardised predictors): SI + A + SI·A, SI alone, A alone. */
     public static LinearRegression.Fit[] regressions(List<Group> groups) {
-        int g = groups.size();
-        double[] gs = new double[g], ga = new double[g], gd = new double[g];
-        for (int i = 0; i < g; i++) {
-            gs[i] = groups.get(i).meanSI();
-            ga[i] = groups.get(i).meanA();
-            gd[i] = groups.get(i).deficit();
-        }
-        double[] zs = LinearRegression.standardise(gs), za = LinearRegression.standardise(ga);
-        double[][] full = new double[g][], so = new double[g][], ao = new double[g][];
-        for (int i = 0; i < g; i++) {
-            full[i] = new double[] {zs[i], za[i], zs[i] * za[i]};
-            so[i] = new double[] {zs[i]};
-            ao[i] = new double[] {za[i]};
-        }
-        return new LinearRegression.Fit[] {LinearRegression.fit(full, gd, "SI", "A", "SI:A"),
-            LinearRegression.fit(so, gd, "SI"), LinearRegression.fit(ao, gd, "A")};
+        DeficitRegressions d = DeficitRegressions.fit(groups, Group::deficit);
+        return new LinearRegression.Fit[] {d.full(), d.siOnly(), d.aOnly()};
     }
 
     public static LayerResult run(Module model, Dataset train, Dataset test, String layer, Config cfg) {
@@ -124,18 +122,19 @@ public final class SelectivityStudy {
         double[] si = grid.si(), act = grid.activity();
         int[] pref = grid.preferred(), evalIdx = grid.evalIndices();
         Dataset.Batch eval = test.batch(evalIdx);
-        double base = grid.baseline();
+        ClassAccuracy base = grid.base();
 
         // Linear probe on standardised unit activations (train: stats subset; test: eval images).
         int probeN = Math.min(cfg.statsExamples(), train.size());
-        float[] ptr = dev.galvani.attribution.activations.LayerActivations.collect(model, train, Dataset.range(0, probeN), layer, dev.galvani.attribution.activations.LayerActivations.Pooling.MEAN);
+        float[] ptr = LayerActivations.collect(model, train, Dataset.range(0, probeN), layer, LayerActivations.Pooling.MEAN);
         int[] ytr = Arrays.copyOf(train.labels(), probeN);
-        float[] pte = dev.galvani.attribution.activations.LayerActivations.collect(model, test, evalIdx, layer, dev.galvani.attribution.activations.LayerActivations.Pooling.MEAN);
+        float[] pte = LayerActivations.collect(model, test, evalIdx, layer, LayerActivations.Pooling.MEAN);
         LogisticRegression probe = LogisticRegression.fit(ptr, ytr, units, train.classes(),
-                LogisticRegression.Options.defaults().withPenalty(cfg.probePenalty(), cfg.probePenalty() == LogisticRegression.Penalty.L1 ? 1e-3 : 1e-4)
-                        .withEpochs(20).withSeed(cfg.seed()));
+                LogisticRegression.Options.defaults().withPenalty(cfg.probePenalty(), cfg.probeLambda()).withEpochs(20).withSeed(cfg.seed()));
         double probeAcc = probe.accuracy(pte, eval.y());
         double[] imp = probe.importance();
+        int used = 0;
+        for (double v : imp) if (v != 0) used++;
 
         int steps = cfg.grid() * cfg.grid() + cfg.singleUnits() + 16 + 4 * cfg.randomRepeats();
         double[] single = new double[units];
@@ -147,10 +146,10 @@ public final class SelectivityStudy {
             // Single-unit deficits for a seeded sample of units (all when few).
             int[] sample = Arrays.copyOf(rng.permutation(units), Math.min(units, cfg.singleUnits()));
             for (int u : sample) {
-                single[u] = base - accuracy(model, layer, eval, new int[] {u}, null);
+                single[u] = base.overall() - ClassAccuracy.measure(model, layer, eval, new int[] {u}, test.classes()).overall();
                 bar.step(1);
             }
-            // Group ablation on the quantile grid.
+            // Group ablation on the quantile grid: one pass gives both deficits.
             for (int i = 0; i < cfg.grid(); i++) {
                 for (int j = 0; j < cfg.grid(); j++) {
                     Group gr = group(model, eval, grid, i, j);
@@ -167,7 +166,7 @@ public final class SelectivityStudy {
                 int[] order = Ranking.argsortDescending(e.getValue());
                 double[] d = new double[ks.length];
                 for (int k = 0; k < ks.length; k++) {
-                    d[k] = base - accuracy(model, layer, eval, Arrays.copyOf(order, ks[k]), null);
+                    d[k] = base.overall() - ClassAccuracy.measure(model, layer, eval, Arrays.copyOf(order, ks[k]), test.classes()).overall();
                     bar.step(1);
                 }
                 kDef.put(e.getKey(), d);
@@ -176,15 +175,15 @@ public final class SelectivityStudy {
             for (int rep = 0; rep < cfg.randomRepeats(); rep++) {
                 int[] order = rng.permutation(units);
                 for (int k = 0; k < ks.length; k++) {
-                    rnd[k] += (base - accuracy(model, layer, eval, Arrays.copyOf(order, ks[k]), null)) / cfg.randomRepeats();
+                    rnd[k] += (base.overall() - ClassAccuracy.measure(model, layer, eval, Arrays.copyOf(order, ks[k]), test.classes()).overall())
+                            / cfg.randomRepeats();
                     bar.step(1);
                 }
             }
             kDef.put("random (mean of " + cfg.randomRepeats() + ")", rnd);
         }
-        // Regression across groups with standardised predictors.
-        LinearRegression.Fit[] fits = regressions(groups);
-        LinearRegression.Fit fFull = fits[0], fSi = fits[1], fA = fits[2];
+        DeficitRegressions overall = DeficitRegressions.fit(groups, Group::deficit);
+        DeficitRegressions prefReg = DeficitRegressions.fit(groups, Group::preferredDeficit);
         // Probe importance against single-unit ablation deficits, on the units measured.
         List<Integer> measured = new ArrayList<>();
         for (int u = 0; u < units; u++) if (!Double.isNaN(single[u])) measured.add(u);
@@ -195,7 +194,8 @@ public final class SelectivityStudy {
         }
         double rho = Ranking.spearman(pi, sd);
         double jac = Ranking.topKJaccard(pi, sd, Math.max(1, pi.length / 10));
-        return new LayerResult(layer, units, si, act, pref, base, single, groups, fFull, fSi, fA, probeAcc, imp, rho, jac, ks, kDef);
+        return new LayerResult(layer, units, si, act, pref, base.overall(), evalIdx.length, single, groups, overall, prefReg,
+                probeAcc, probe.solver(), used, imp, rho, jac, ks, kDef);
     }
 
     static int[] kValues(int units) {
@@ -217,35 +217,23 @@ public final class SelectivityStudy {
         return s / idx.length;
     }
 
-    /** Accuracy with {@code ablate} zeroed at the layer, on the examples whose class is in {@code classes} (all when null). */
-    static double accuracy(Module model, String layer, Dataset.Batch eval, int[] ablate, boolean[] classes) {
-        int ok = 0, n = 0;
-        NamedHook[] zero = ablate.length == 0 ? new NamedHook[0] : new NamedHook[] {Hooks.zeroUnits(ablate).at(layer)};
-        try (Module.Mode e = model.evaluating(); Grad.Scope s = Grad.off()) {
-            int rows = eval.y().length, per = eval.x().numel() / rows;
-            for (int b0 = 0; b0 < rows; b0 += 500) {
-                int b1 = Math.min(rows, b0 + 500);
-                int[] shape = eval.x().shape();
-                shape[0] = b1 - b0;
-                Tensor x = new Tensor(Arrays.copyOfRange(eval.x().data(), b0 * per, b1 * per), shape);
-                int[] pred = dev.galvani.engine.F.argmax(model.runWithHooks(x, zero));
-                for (int i = b0; i < b1; i++) {
-                    if (classes != null && !classes[eval.y()[i]]) continue;
-                    n++;
-                    if (pred[i - b0] == eval.y()[i]) ok++;
-                }
-            }
-        }
-        return n == 0 ? Double.NaN : (double) ok / n;
-    }
-
-
     /** Adds one model-and-layer section to a report. */
     public static void addToReport(Report rep, String model, LayerResult r) {
+        String slug = model + "_" + r.layer().replace('.', '_');
         rep.heading(model + " / " + r.layer() + " (" + r.units() + " units)");
-        rep.paragraph(String.format(Locale.ROOT, "Baseline accuracy %.4f on the evaluation images; linear probe (%s) held-out accuracy %.4f. "
-                        + "Probe importance vs single-unit ablation deficit: Spearman %.3f, top-10%% Jaccard %.3f.", r.baseline(),
-                "standardised unit activations", r.probeAccuracy(), r.probeVsAblationSpearman(), r.probeVsAblationJaccard()));
+        rep.paragraph(String.format(Locale.ROOT, "Baseline accuracy %.4f on %d test images. Linear probe on standardised unit activations (%s): "
+                        + "held-out accuracy %.4f, %d of %d units with a non-zero weight. Probe importance vs single-unit ablation deficit: "
+                        + "Spearman %.3f, top-10%% Jaccard %.3f.", r.baseline(), r.evalImages(), r.probeSolver(), r.probeAccuracy(),
+                r.probeUnitsUsed(), r.units(), r.probeVsAblationSpearman(), r.probeVsAblationJaccard()));
+        for (String outcome : List.of("overall", "preferred-class")) {
+            DeficitRegressions d = outcome.equals("overall") ? r.overall() : r.preferredClass();
+            double[] c = d.interactionCoefficient();
+            rep.paragraph(String.format(Locale.ROOT, "%s deficit: carried by %s (F-tests at p < %.2f). SI:A coefficient %.4f, 95%% CI [%.4f, %.4f], "
+                            + "F-test of ~ SI + A against ~ SI + A + SI:A: F = %.3f on (%d, %d), p = %.3g. R²: ~ SI %.3f, ~ A %.3f, ~ SI + A %.3f, full %.3f.",
+                    outcome.equals("overall") ? "Overall" : "Preferred-class", d.carriers(), DeficitRegressions.ALPHA, c[0], c[1], c[2],
+                    d.interaction().f(), d.interaction().df1(), d.interaction().df2(), d.interaction().p(),
+                    d.siOnly().r2(), d.aOnly().r2(), d.additive().r2(), d.full().r2()));
+        }
         // Scatter of units in (SI, A), coloured by single-unit deficit tercile.
         List<double[]> xs = new ArrayList<>(), ys = new ArrayList<>();
         List<String> names = new ArrayList<>();
@@ -271,21 +259,47 @@ public final class SelectivityStudy {
                 Report.scatter(model + " " + r.layer(), "class selectivity index", "mean activity", names, xs, ys));
         int g = 0;
         for (Group gr : r.groups()) g = Math.max(g, Math.max(gr.siBin(), gr.aBin()) + 1);
-        double[][] z = new double[g][g];
-        for (Group gr : r.groups()) z[gr.aBin()][gr.siBin()] = gr.deficit();
+        double[][] z = new double[g][g], zp = new double[g][g];
+        for (Group gr : r.groups()) {
+            z[gr.aBin()][gr.siBin()] = gr.deficit();
+            zp[gr.aBin()][gr.siBin()] = gr.preferredDeficit();
+        }
         List<String> bins = new ArrayList<>();
         for (int i = 0; i < g; i++) bins.add("q" + (i + 1));
-        rep.figure(model + " " + r.layer() + ": accuracy drop when each (SI, A) quantile bin is zeroed",
-                Report.heatmap(model + " " + r.layer() + " group ablation", "SI quantile bin", "activity quantile bin", bins, bins, z));
+        rep.figure(model + " " + r.layer() + ": accuracy drop over all test images when each (SI, A) quantile bin is zeroed",
+                Report.heatmap(model + " " + r.layer() + " overall deficit", "SI quantile bin", "activity quantile bin", bins, bins, z));
+        rep.figure(model + " " + r.layer() + ": accuracy drop on the images of the zeroed units' preferred classes",
+                Report.heatmap(model + " " + r.layer() + " preferred-class deficit", "SI quantile bin", "activity quantile bin", bins, bins, zp));
         List<List<Object>> rows = new ArrayList<>();
-        for (LinearRegression.Fit f : List.of(r.full(), r.siOnly(), r.aOnly())) {
-            for (int i = 0; i < f.names().size(); i++) {
-                rows.add(List.of(String.join(" + ", f.names().subList(1, f.names().size())), f.names().get(i), f.coefficients()[i],
-                        f.ciLow()[i], f.ciHigh()[i], i == 0 ? f.r2() : "", i == 0 ? f.adjustedR2() : ""));
+        for (String outcome : List.of("overall", "preferred-class")) {
+            DeficitRegressions dr = outcome.equals("overall") ? r.overall() : r.preferredClass();
+            for (LinearRegression.Fit f : dr.models()) {
+                for (int i = 0; i < f.names().size(); i++) {
+                    rows.add(List.of(outcome, f.formula(), f.names().get(i), f.coefficients()[i], f.ciLow()[i], f.ciHigh()[i], f.pValues()[i],
+                            i == 0 ? f.r2() : "", i == 0 ? f.adjustedR2() : ""));
+                }
             }
         }
-        rep.table(model + " " + r.layer() + ": deficit ~ predictors across " + r.full().n() + " groups (standardised predictors, 95% CI)",
-                model + "_" + r.layer().replace('.', '_') + "_regression", List.of("model", "term", "coefficient", "CI low", "CI high", "R²", "adjusted R²"), rows);
+        rep.table(model + " " + r.layer() + ": deficit ~ predictors across " + r.overall().full().n() + " groups (standardised predictors, 95% CI, t-test p)",
+                slug + "_regression", List.of("deficit", "model", "term", "coefficient", "CI low", "CI high", "p", "R²", "adjusted R²"), rows);
+        List<List<Object>> tests = new ArrayList<>();
+        for (String outcome : List.of("overall", "preferred-class")) {
+            DeficitRegressions dr = outcome.equals("overall") ? r.overall() : r.preferredClass();
+            String[] term = {"SI", "A", "SI:A"};
+            List<LinearRegression.NestedTest> ts = dr.tests();
+            for (int i = 0; i < ts.size(); i++) {
+                LinearRegression.NestedTest t = ts.get(i);
+                tests.add(List.of(outcome, term[i], "~ " + t.reduced(), "~ " + t.full(), t.f(), t.df1() + ", " + t.df2(), t.p()));
+            }
+        }
+        rep.table(model + " " + r.layer() + ": F-test of each term (the model without it against the model with it)", slug + "_term_tests",
+                List.of("deficit", "term", "reduced model", "full model", "F", "df", "p"), tests);
+        List<List<Object>> gr = new ArrayList<>();
+        for (Group x : r.groups()) {
+            gr.add(List.of("q" + (x.siBin() + 1), "q" + (x.aBin() + 1), x.units().length, x.meanSI(), x.meanA(), x.deficit(), x.preferredDeficit()));
+        }
+        rep.table(model + " " + r.layer() + ": the groups", slug + "_groups",
+                List.of("SI bin", "A bin", "units", "mean SI", "mean A", "deficit", "preferred-class deficit"), gr);
         List<List<Object>> kr = new ArrayList<>();
         for (Map.Entry<String, double[]> e : r.kDeficits().entrySet()) {
             List<Object> row = new ArrayList<>(List.of(e.getKey()));
@@ -294,7 +308,7 @@ public final class SelectivityStudy {
         }
         List<String> head = new ArrayList<>(List.of("units ablated"));
         for (int k : r.ks()) head.add("k=" + k);
-        rep.table(model + " " + r.layer() + ": accuracy drop when the top k units by each criterion are zeroed", model + "_" + r.layer().replace('.', '_') + "_topk", head, kr);
+        rep.table(model + " " + r.layer() + ": accuracy drop when the top k units by each criterion are zeroed", slug + "_topk", head, kr);
     }
 
     private static String fmt(double v) {

@@ -9,7 +9,7 @@ import dev.galvani.models.train.Dataset;
 
 /**
  * Per-unit, per-class mean activations of a layer, accumulated in one streaming pass (sums and
- * counts in double; activations are never all held), and the quantities of docs/methods.md §2.1: a unit
+ * counts in double; activations are never all held), and the quantities of Hayne et al. (2022; docs/methods.md §2.1): a unit
  * is a conv channel averaged over positions (after the non-linearity) or a dense neuron.
  */
 public final class UnitStatistics {

@@ -21,15 +21,30 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Experiment 1 of "How Important Is a Neuron?" (docs/methods.md §1.10): rank a layer's filters by each
- * method for an input's predicted class, zero them one at a time and cumulatively (top-k first),
- * and compare. Reports each method's Spearman correlation with the single-filter ablation drops and
- * how many top filters must go before the prediction flips, against a seeded random order.
+ * Experiment 1 of "How Important Is a Neuron?" (Dhamdhere, Yan and Sundararajan, 2018;
+ * docs/methods.md §1.10): rank a
+ * layer's filters by each method for an input's predicted class, remove them one at a time and
+ * cumulatively (top-k first), and compare. A filter is removed two ways: zeroed, and patched to
+ * its value at the baseline input (the all-zero image), which is the change whose effect
+ * conductance measures along the path. For each, the study reports each method's Spearman
+ * correlation with the single-filter drops in the target logit and how many top filters must go
+ * before the prediction flips, against a seeded random order.
  */
 public final class AblationStudy {
     private AblationStudy() {}
 
     public static final List<String> METHODS = List.of("Conductance", "Gradient*Activation", "Internal influence", "Activation", "Random");
+
+    /** How a removed filter is replaced. */
+    public enum Removal {
+        ZERO("zeroed"), BASELINE("patched to the baseline's value");
+
+        public final String description;
+
+        Removal(String description) {
+            this.description = description;
+        }
+    }
 
     public record Config(String layer, int steps, int maxK, int maxRows, long seed) {}
 
@@ -42,12 +57,24 @@ public final class AblationStudy {
         }
     }
 
-    public record Result(Config config, int filters, int[] predicted, Map<String, double[]> spearman,
-                         Map<String, int[]> flipK, double[][] singleDrops, double[][] conductance,
-                         double medianRelativeDelta, List<MethodSummary> summary) {}
+    /** One way of removing filters: the single-filter drops [example][filter], per-method correlations and flip counts. */
+    public record RemovalResult(Removal removal, double[][] singleDrops, Map<String, double[]> spearman, Map<String, int[]> flipK,
+                                List<MethodSummary> summary) {}
+
+    public record Result(Config config, int filters, int[] predicted, double[][] conductance, double medianRelativeDelta,
+                         List<RemovalResult> removals) {
+        public RemovalResult removal(Removal r) {
+            for (RemovalResult x : removals) if (x.removal() == r) return x;
+            throw new IllegalArgumentException(r.name());
+        }
+
+        /** The zero-ablation summary (the paper's experiment). */
+        public List<MethodSummary> summary() {
+            return removal(Removal.ZERO).summary();
+        }
+    }
 
     public static Result run(Module model, Tensor images, Config cfg) {
-        int n = images.size(0);
         AttributionResult attr = new LayerConductance(model).layers(cfg.layer()).integratedGradients(false).steps(cfg.steps())
                 .method(Quadrature.GAUSS_LEGENDRE).discretisation(Discretisation.JVP).maxRows(cfg.maxRows()).attribute(images);
         AttributionResult.Layer l = attr.layer(cfg.layer());
@@ -57,93 +84,124 @@ public final class AblationStudy {
         scores.put("Gradient*Activation", AttributionResult.Layer.perFilter(l.gradTimesActivation()));
         scores.put("Internal influence", AttributionResult.Layer.perFilter(l.internalInfluence()));
         scores.put("Activation", AttributionResult.Layer.perFilter(l.activation()));
-        int c = scores.get("Conductance").size(1);
+        int n = images.size(0), c = scores.get("Conductance").size(1);
+        int[] baseShape = images.shape();
+        baseShape[0] = 1;
+        List<RemovalResult> removals = new ArrayList<>();
+        try (Progress bar = Progress.start("ablation " + cfg.layer(), 2L * METHODS.size() * n, "runs")) {
+            for (Removal removal : Removal.values()) {
+                Ablation ablation = new Ablation(model, cfg.layer()).maxRows(cfg.maxRows());
+                if (removal == Removal.BASELINE) ablation.baseline(Tensor.zeros(baseShape));
+                removals.add(compare(ablation, removal, images, cls, attr.f(), scores, cfg, bar));
+            }
+        }
+        double[][] cond = new double[n][];
+        for (int i = 0; i < n; i++) cond[i] = row(scores.get("Conductance"), i);
+        return new Result(cfg, c, cls, cond, median(attr.relativeDelta(cfg.layer())), removals);
+    }
 
-        Ablation ablation = new Ablation(model, cfg.layer()).maxRows(cfg.maxRows());
+    /**
+     * Every method against one way of removing filters: single-filter drops {@code f[i] − F(x_i
+     * without u)}, their Spearman correlation with each method's scores, and the first k at which
+     * removing the method's top k filters (highest score first) changes the prediction (−1 when
+     * none up to {@code maxK} does). The random order is the same seeded permutations for every removal.
+     */
+    static RemovalResult compare(Ablation ablation, Removal removal, Tensor images, int[] cls, float[] f, Map<String, Tensor> scores,
+                                 Config cfg, Progress bar) {
+        int n = images.size(0), c = scores.get("Conductance").size(1);
         float[][] single = ablation.singleUnitScores(images, cls);          // [filter][example]
         double[][] drops = new double[n][c];
-        for (int u = 0; u < c; u++) for (int i = 0; i < n; i++) drops[i][u] = attr.f()[i] - single[u][i];
-
+        for (int u = 0; u < c; u++) for (int i = 0; i < n; i++) drops[i][u] = f[i] - single[u][i];
         Map<String, double[]> rho = new LinkedHashMap<>();
         Map<String, int[]> flips = new LinkedHashMap<>();
         Rng rng = new Rng(cfg.seed());
         int maxK = Math.min(cfg.maxK(), c);
-        try (Progress bar = Progress.start("ablation " + cfg.layer(), (long) METHODS.size() * n, "runs")) {
-            for (String m : METHODS) {
-                double[] r = new double[n];
-                int[] k = new int[n];
-                for (int i = 0; i < n; i++) {
-                    double[] s = m.equals("Random") ? null : row(scores.get(m), i);
-                    r[i] = s == null ? Double.NaN : Ranking.spearman(s, drops[i]);
-                    int[] order = s == null ? rng.permutation(c) : Ranking.argsortDescending(s);
-                    Tensor xi = images.rows(i, i + 1);
-                    int[][] pred = ablation.cumulativePredictions(xi, Arrays.copyOf(order, maxK));
-                    k[i] = -1;
-                    for (int kk = 1; kk < pred.length; kk++) {
-                        if (pred[kk][0] != cls[i]) {
-                            k[i] = kk;
-                            break;
-                        }
-                    }
-                    bar.step(1);
-                }
-                rho.put(m, r);
-                flips.put(m, k);
+        for (String m : METHODS) {
+            double[] r = new double[n];
+            int[] k = new int[n];
+            for (int i = 0; i < n; i++) {
+                double[] s = m.equals("Random") ? null : row(scores.get(m), i);
+                r[i] = s == null ? Double.NaN : Ranking.spearman(s, drops[i]);
+                int[] order = s == null ? rng.permutation(c) : Ranking.argsortDescending(s);
+                k[i] = flipK(ablation.cumulativePredictions(images.rows(i, i + 1), Arrays.copyOf(order, maxK)), cls[i]);
+                if (bar != null) bar.step(1);
             }
+            rho.put(m, r);
+            flips.put(m, k);
         }
         List<MethodSummary> summary = new ArrayList<>();
         for (String m : METHODS) {
             int[] k = flips.get(m);
             int flipped = 0;
-            List<Double> ks = new ArrayList<>();
-            for (int v : k) {
-                if (v > 0) flipped++;
-                ks.add(v > 0 ? v : (double) (maxK + 1));    // not flipped within maxK counts as maxK + 1
+            double[] ks = new double[k.length];
+            for (int i = 0; i < k.length; i++) {
+                if (k[i] > 0) flipped++;
+                ks[i] = k[i] > 0 ? k[i] : maxK + 1;    // not flipped within maxK counts as maxK + 1
             }
             double[] r = rho.get(m);
-            summary.add(new MethodSummary(m, mean(r), median(r), median(ks.stream().mapToDouble(Double::doubleValue).toArray()), flipped, n));
+            summary.add(new MethodSummary(m, mean(r), median(r), median(ks), flipped, n));
         }
-        double[][] cond = new double[n][];
-        for (int i = 0; i < n; i++) cond[i] = row(scores.get("Conductance"), i);
-        return new Result(cfg, c, cls, rho, flips, drops, cond, median(attr.relativeDelta(cfg.layer())), summary);
+        return new RemovalResult(removal, drops, rho, flips, summary);
     }
 
-    /** Writes the HTML report (table, bar charts) and CSV; returns the page. */
+    /** The first k ≥ 1 whose prediction (row k of {@code pred}, one example) differs from {@code cls}; −1 when none. */
+    static int flipK(int[][] pred, int cls) {
+        for (int k = 1; k < pred.length; k++) if (pred[k][0] != cls) return k;
+        return -1;
+    }
+
+    /** Writes the HTML report (tables, bar charts) and CSV; returns the page. */
     public static Path report(Result r, Path dir, String modelDescription) {
         Report rep = new Report("Ablation vs attribution: " + r.config().layer(), dir);
         rep.paragraph("Model: " + modelDescription + ". Layer " + r.config().layer() + " (" + r.filters() + " filters), "
                 + r.predicted().length + " held-out images, predicted class as target, " + r.config().steps()
                 + " Gauss-Legendre steps with exact dy/dα (JVP). Median relative conservation delta at the layer: "
                 + String.format(Locale.ROOT, "%.2e", r.medianRelativeDelta()) + ".");
-        rep.paragraph("Spearman: rank correlation between a method's filter scores and the drop in the target logit when that filter"
-                + " alone is zeroed (per image, then averaged). Flip k: how many top-ranked filters must be zeroed together before the"
-                + " prediction changes (median; images that do not flip within " + r.config().maxK() + " count as " + (r.config().maxK() + 1) + ").");
+        rep.paragraph("A filter is removed in two ways: zeroed (the paper's ablation), or patched to its value at the baseline input (the "
+                + "all-zero image), which is the change in the filter that conductance integrates along the path. Spearman: rank correlation "
+                + "between a method's filter scores and the drop in the target logit when that filter alone is removed (per image, then averaged). "
+                + "Flip k: how many top-ranked filters must be removed together before the prediction changes (median; images that do not flip within "
+                + r.config().maxK() + " count as " + (r.config().maxK() + 1) + ").");
         List<List<Object>> rows = new ArrayList<>();
-        List<String> names = new ArrayList<>();
-        double[] meanRho = new double[r.summary().size()], medK = new double[r.summary().size()];
-        int j = 0;
-        for (MethodSummary s : r.summary()) {
-            rows.add(List.of(s.method(), MethodSummary.cell(s.meanSpearman()), MethodSummary.cell(s.medianSpearman()), s.medianFlipK(), s.flipped() + "/" + s.examples()));
-            names.add(s.method());
-            meanRho[j] = Double.isNaN(s.meanSpearman()) ? 0 : s.meanSpearman();
-            medK[j++] = s.medianFlipK();
+        for (RemovalResult rr : r.removals()) {
+            List<String> names = new ArrayList<>();
+            double[] meanRho = new double[rr.summary().size()], medK = new double[rr.summary().size()];
+            int j = 0;
+            for (MethodSummary s : rr.summary()) {
+                rows.add(List.of(rr.removal().description, s.method(), MethodSummary.cell(s.meanSpearman()), MethodSummary.cell(s.medianSpearman()),
+                        s.medianFlipK(), s.flipped() + "/" + s.examples()));
+                names.add(s.method());
+                meanRho[j] = Double.isNaN(s.meanSpearman()) ? 0 : s.meanSpearman();
+                medK[j++] = s.medianFlipK();
+            }
+            String how = rr.removal().description;
+            rep.figure("Mean Spearman correlation with single-filter drops, filters " + how,
+                    Report.bars("Rank correlation with ablation (" + how + ")", "method", "Spearman", names, List.of("mean"), List.of(meanRho)));
+            rep.figure("Median number of top filters removed before the prediction flips, filters " + how,
+                    Report.bars("Filters removed to flip (" + how + ")", "method", "k", names, List.of("median k"), List.of(medK)));
         }
-        rep.table("Methods against single-filter ablation", "methods", List.of("method", "mean Spearman", "median Spearman", "median flip k", "flipped"), rows);
-        rep.paragraph(describe(r.summary(), r.config().maxK()));
-        rep.figure("Mean Spearman correlation with single-filter ablation drops", Report.bars("Rank correlation with ablation", "method", "Spearman", names, List.of("mean"), List.of(meanRho)));
-        rep.figure("Median number of top filters to zero before the prediction flips", Report.bars("Filters removed to flip", "method", "k", names, List.of("median k"), List.of(medK)));
+        rep.table("Methods against single-filter removal", "methods",
+                List.of("filters", "method", "mean Spearman", "median Spearman", "median flip k", "flipped"), rows);
+        for (RemovalResult rr : r.removals()) {
+            rep.paragraph(describe(rr.summary(), r.config().maxK(), rr.removal() == Removal.ZERO ? "Zeroing" : "Patching to the baseline's value"));
+        }
         List<List<Object>> per = new ArrayList<>();
+        List<String> header = new ArrayList<>(List.of("example", "predicted"));
+        for (RemovalResult rr : r.removals()) {
+            String tag = rr.removal() == Removal.ZERO ? "zero" : "baseline";
+            for (String m : METHODS) header.add("spearman " + m + " (" + tag + ")");
+            for (String m : METHODS) header.add("flip k " + m + " (" + tag + ")");
+        }
         for (int i = 0; i < r.predicted().length; i++) {
             List<Object> row = new ArrayList<>();
             row.add(i);
             row.add(r.predicted()[i]);
-            for (String m : METHODS) row.add(r.spearman().get(m)[i]);
-            for (String m : METHODS) row.add(r.flipK().get(m)[i]);
+            for (RemovalResult rr : r.removals()) {
+                for (String m : METHODS) row.add(rr.spearman().get(m)[i]);
+                for (String m : METHODS) row.add(rr.flipK().get(m)[i]);
+            }
             per.add(row);
         }
-        List<String> header = new ArrayList<>(List.of("example", "predicted"));
-        for (String m : METHODS) header.add("spearman " + m);
-        for (String m : METHODS) header.add("flip k " + m);
         rep.table("Per image", "per_image", header, per);
         return rep.write();
     }
@@ -154,6 +212,11 @@ public final class AblationStudy {
      * single-filter drops, and how a random order compares.
      */
     public static String describe(List<MethodSummary> summary, int maxK) {
+        return describe(summary, maxK, "Zeroing");
+    }
+
+    /** As {@link #describe(List, int)}, for a removal named by {@code removing} ("Zeroing", "Patching to the baseline's value"). */
+    public static String describe(List<MethodSummary> summary, int maxK, String removing) {
         StringBuilder sb = new StringBuilder();
         MethodSummary random = null, fewest = null, best = null;
         List<String> parts = new ArrayList<>();
@@ -168,7 +231,7 @@ public final class AblationStudy {
             if (fewest == null || s.flipped() > fewest.flipped() || (s.flipped() == fewest.flipped() && s.medianFlipK() < fewest.medianFlipK())) fewest = s;
             if (!Double.isNaN(s.meanSpearman()) && (best == null || s.meanSpearman() > best.meanSpearman())) best = s;
         }
-        sb.append("Zeroing the top-ranked filters (at most ").append(maxK).append(") changes the prediction for: ").append(String.join("; ", parts));
+        sb.append(removing).append(" the top-ranked filters (at most ").append(maxK).append(") changes the prediction for: ").append(String.join("; ", parts));
         if (random != null) {
             sb.append(String.format(Locale.ROOT, "; a random order %d of %d", random.flipped(), random.examples()));
         }
@@ -198,10 +261,6 @@ public final class AblationStudy {
         for (int j = 0; j < c; j++) r[j] = t.data()[i * c + j];
         return r;
     }
-
-
-
-
 
     static double mean(double[] v) {
         double s = 0;

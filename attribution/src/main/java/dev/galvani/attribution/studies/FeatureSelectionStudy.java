@@ -1,11 +1,14 @@
 package dev.galvani.attribution.studies;
 
+import dev.galvani.attribution.activations.LayerActivations;
 import dev.galvani.attribution.conductance.AttributionResult;
 import dev.galvani.attribution.conductance.Discretisation;
 import dev.galvani.attribution.conductance.LayerConductance;
 import dev.galvani.attribution.conductance.Quadrature;
 import dev.galvani.attribution.linear.LogisticRegression;
 import dev.galvani.attribution.report.Report;
+import dev.galvani.attribution.stats.Ranking;
+import dev.galvani.engine.GalvaniException;
 import dev.galvani.engine.Rng;
 import dev.galvani.engine.Tensor;
 import dev.galvani.engine.nn.Module;
@@ -21,11 +24,17 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Experiment 2 of "How Important Is a Neuron?" (docs/methods.md §1.10, feature selection): for a binary
- * task (a class group against the rest, or a seeded random half of the classes against the other
- * half), score a layer's filters by their mean attribution over training images of the positive
- * classes (target: the image's class), keep the top k, and train a logistic regression on those
- * filters' activations (summed over positions); report held-out accuracy on a balanced split.
+ * Experiment 2 of "How Important Is a Neuron?" (Dhamdhere, Yan and Sundararajan, 2018;
+ * docs/methods.md §1.10), feature
+ * selection: for a binary task (a natural class group against the rest, or a seeded random half
+ * of the classes against the other half) and {@code n} training images per side, score a layer's
+ * filters by their mean attribution over the task's {@code n} positive training images (target:
+ * each image's own class), keep the top k, train a logistic regression on those filters'
+ * activations (summed over positions) on the {@code 2n} training images, and measure its accuracy
+ * on a balanced held-out split of test images. Every (task, seed) draws its images afresh; the
+ * smaller {@code n} are prefixes of the largest, so the sizes are nested. Results aggregate as the
+ * paper's table does: the natural-group tasks together and the random-label tasks together (mean
+ * over the tasks of a kind within a seed), then mean ± standard deviation over seeds.
  */
 public final class FeatureSelectionStudy {
     private FeatureSelectionStudy() {}
@@ -33,99 +42,197 @@ public final class FeatureSelectionStudy {
     public static final List<String> METHODS = List.of("Activations", "Gradient*Activation", "Internal influence", "Conductance");
     public static final int[] KS = {5, 10, 15, 20};
 
-    /** The paper's table (Inception, ImageNet), for the report. */
-    static final double[][] PAPER_WATER = {{54.76, 61.90, 65.48, 69.05}, {67.86, 83.33, 85.71, 88.10}, {50.00, 67.86, 73.81, 75.00}, {88.10, 94.05, 96.43, 94.05}};
-    static final double[][] PAPER_RANDOM = {{46.52, 48.51, 55.81, 60.45}, {56.94, 76.01, 79.74, 84.39}, {48.50, 62.23, 71.37, 72.50}, {68.85, 81.58, 85.99, 87.79}};
+    /** The paper's table (Inception, ImageNet), for the report: [method][k]. */
+    public static final double[][] PAPER_WATER = {{54.76, 61.90, 65.48, 69.05}, {67.86, 83.33, 85.71, 88.10}, {50.00, 67.86, 73.81, 75.00}, {88.10, 94.05, 96.43, 94.05}};
+    public static final double[][] PAPER_RANDOM = {{46.52, 48.51, 55.81, 60.45}, {56.94, 76.01, 79.74, 84.39}, {48.50, 62.23, 71.37, 72.50}, {68.85, 81.58, 85.99, 87.79}};
 
-    public record Task(String name, boolean[] positive) {}
+    /** A binary task: the classes on the positive side; {@code natural} for a class group, false for a random half. */
+    public record Task(String name, boolean[] positive, boolean natural) {}
 
-    public record Config(String layer, int attributionImages, int trainPerSide, int testPerSide, int steps, int randomTasks, long seed) {}
+    /** A named group of classes (a natural task). */
+    public record Group(String name, int[] classes) {}
 
-    /** accuracy[task][method][k] in percent. */
-    public record Result(Config config, List<Task> tasks, double[][][] accuracy) {
-        /** Mean and standard deviation over the random-label tasks, [method][k][2]. */
-        public double[][][] randomSummary() {
-            double[][][] out = new double[METHODS.size()][KS.length][2];
-            int r = tasks.size() - 1;
+    /**
+     * @param trainPerSide the n values, ascending (training images per side, also the images scored)
+     * @param testPerSide  held-out images per side
+     * @param seeds        draws of the images per task (seed, seed + 1, ...)
+     */
+    public record Config(List<String> layers, int[] trainPerSide, int testPerSide, int steps, int seeds, long seed) {
+        public Config {
+            if (layers.isEmpty()) throw new GalvaniException("feature selection needs at least one layer");
+            if (trainPerSide.length == 0) throw new GalvaniException("feature selection needs at least one training size");
+            for (int i = 0; i < trainPerSide.length; i++) {
+                if (trainPerSide[i] < 1 || (i > 0 && trainPerSide[i] <= trainPerSide[i - 1])) {
+                    throw new GalvaniException("training sizes per side must be positive and ascending, got " + Arrays.toString(trainPerSide));
+                }
+            }
+            if (testPerSide < 1 || steps < 1 || seeds < 1) throw new GalvaniException("test images per side, steps and seeds must be at least 1");
+        }
+    }
+
+    /** {@code accuracy[layer][task][seed][n][method][k]} in percent. */
+    public record Result(Config config, List<Task> tasks, double[][][][][][] accuracy) {
+        /**
+         * The paper's aggregation for one layer, training size and kind of task: within each seed the
+         * mean over the tasks of that kind, then over seeds the mean and the standard deviation
+         * (n − 1): [method][k][{mean, sd}].
+         */
+        public double[][][] summary(int layer, int n, boolean natural) {
+            double[][][] out = new double[METHODS.size()][KS.length][];
             for (int m = 0; m < METHODS.size(); m++) {
                 for (int k = 0; k < KS.length; k++) {
-                    double s = 0, ss = 0;
-                    for (int t = 1; t <= r; t++) {
-                        s += accuracy[t][m][k];
-                        ss += accuracy[t][m][k] * accuracy[t][m][k];
-                    }
-                    double mean = s / r;
-                    out[m][k][0] = mean;
-                    out[m][k][1] = r > 1 ? Math.sqrt(Math.max(0, (ss - r * mean * mean) / (r - 1))) : 0;
+                    double[] perSeed = new double[config.seeds()];
+                    for (int s = 0; s < perSeed.length; s++) perSeed[s] = kindMean(layer, n, natural, s, m, k);
+                    out[m][k] = meanSd(perSeed);
                 }
             }
             return out;
         }
+
+        /**
+         * Conductance minus the best other method (the one with the highest mean over seeds), per
+         * seed on the kind's task mean, as mean and standard deviation over seeds: [k][{mean, sd}].
+         * Positive: conductance selects better.
+         */
+        public double[][] conductanceMargin(int layer, int n, boolean natural) {
+            int cond = METHODS.indexOf("Conductance");
+            double[][][] s = summary(layer, n, natural);
+            double[][] out = new double[KS.length][];
+            for (int k = 0; k < KS.length; k++) {
+                int best = -1;
+                for (int m = 0; m < METHODS.size(); m++) if (m != cond && (best < 0 || s[m][k][0] > s[best][k][0])) best = m;
+                double[] margin = new double[config.seeds()];
+                for (int seed = 0; seed < margin.length; seed++) margin[seed] = kindMean(layer, n, natural, seed, cond, k) - kindMean(layer, n, natural, seed, best, k);
+                out[k] = meanSd(margin);
+            }
+            return out;
+        }
+
+        /** One seed's mean over the tasks of a kind. */
+        double kindMean(int layer, int n, boolean natural, int seed, int method, int k) {
+            double sum = 0;
+            int count = 0;
+            for (int t = 0; t < tasks.size(); t++) {
+                if (tasks.get(t).natural() != natural) continue;
+                sum += accuracy[layer][t][seed][n][method][k];
+                count++;
+            }
+            return count == 0 ? Double.NaN : sum / count;
+        }
     }
 
-    /** The natural group task (e.g. footwear: sandal 5, sneaker 7, ankle boot 9) and seeded random halves. */
-    public static List<Task> tasks(String groupName, int[] group, int classes, int randomTasks, long seed) {
+    static double[] meanSd(double[] v) {
+        double m = 0;
+        for (double x : v) m += x / v.length;
+        double ss = 0;
+        for (double x : v) ss += (x - m) * (x - m);
+        return new double[] {m, v.length > 1 ? Math.sqrt(ss / (v.length - 1)) : 0};
+    }
+
+    /** The natural groups, then {@code randomTasks} seeded random halves of the classes (each side exactly half). */
+    public static List<Task> tasks(List<Group> groups, int classes, int randomTasks, long seed) {
         List<Task> t = new ArrayList<>();
-        boolean[] g = new boolean[classes];
-        for (int c : group) g[c] = true;
-        t.add(new Task(groupName, g));
+        for (Group g : groups) {
+            boolean[] p = new boolean[classes];
+            for (int c : g.classes()) {
+                if (c < 0 || c >= classes) throw new GalvaniException("group '" + g.name() + "': class " + c + " is outside 0.." + (classes - 1));
+                p[c] = true;
+            }
+            int pos = 0;
+            for (boolean b : p) if (b) pos++;
+            if (pos == 0 || pos == classes) throw new GalvaniException("group '" + g.name() + "' must hold some but not all classes");
+            t.add(new Task(g.name(), p, true));
+        }
         Rng rng = new Rng(seed);
         for (int i = 0; i < randomTasks; i++) {
-            int[] p = rng.permutation(classes);
+            int[] perm = rng.permutation(classes);
             boolean[] h = new boolean[classes];
-            for (int j = 0; j < classes / 2; j++) h[p[j]] = true;
-            t.add(new Task("random halves " + (i + 1), h));
+            for (int j = 0; j < classes / 2; j++) h[perm[j]] = true;
+            t.add(new Task("random halves " + (i + 1), h, false));
         }
         return t;
     }
 
     public static Result run(Module model, Dataset train, Dataset test, List<Task> tasks, Config cfg) {
-        // Filter activations (summed over positions) of the whole pools used for the classifiers.
-        Rng rng = new Rng(cfg.seed());
-        double[][][] acc = new double[tasks.size()][METHODS.size()][KS.length];
-        try (Progress bar = Progress.start("feature selection", tasks.size(), "tasks")) {
+        for (String l : cfg.layers()) model.module(l);
+        int[] ns = cfg.trainPerSide();
+        int maxN = ns[ns.length - 1], layers = cfg.layers().size();
+        double[][][][][][] acc = new double[layers][tasks.size()][cfg.seeds()][ns.length][METHODS.size()][KS.length];
+        try (Progress bar = Progress.start("feature selection", (long) tasks.size() * cfg.seeds() * ns.length, "fits")) {
             for (int ti = 0; ti < tasks.size(); ti++) {
                 Task task = tasks.get(ti);
-                int[] attrIdx = pick(train, task.positive(), true, cfg.attributionImages(), rng);
-                Dataset.Batch ab = train.batch(attrIdx);
-                AttributionResult r = new LayerConductance(model).layers(cfg.layer()).integratedGradients(false).steps(cfg.steps())
-                        .method(Quadrature.GAUSS_LEGENDRE).discretisation(Discretisation.JVP).maxRows(512).attribute(ab.x(), ab.y());
-                AttributionResult.Layer l = r.layer(cfg.layer());
-                Map<String, double[]> scores = new LinkedHashMap<>();
-                scores.put("Activations", meanOver(AttributionResult.Layer.perFilter(l.activation())));
-                scores.put("Gradient*Activation", meanOver(AttributionResult.Layer.perFilter(l.gradTimesActivation())));
-                scores.put("Internal influence", meanOver(AttributionResult.Layer.perFilter(l.internalInfluence())));
-                scores.put("Conductance", meanOver(l.filterConductance()));
-
-                int[] trPos = pick(train, task.positive(), true, cfg.trainPerSide(), rng), trNeg = pick(train, task.positive(), false, cfg.trainPerSide(), rng);
-                int[] tePos = pick(test, task.positive(), true, cfg.testPerSide(), rng), teNeg = pick(test, task.positive(), false, cfg.testPerSide(), rng);
-                float[] trX = dev.galvani.attribution.activations.LayerActivations.collect(model, train, concat(trPos, trNeg), cfg.layer(), dev.galvani.attribution.activations.LayerActivations.Pooling.SUM);
-                float[] teX = dev.galvani.attribution.activations.LayerActivations.collect(model, test, concat(tePos, teNeg), cfg.layer(), dev.galvani.attribution.activations.LayerActivations.Pooling.SUM);
-                int c = trX.length / (trPos.length + trNeg.length);
-                int[] trY = labels(trPos.length, trNeg.length), teY = labels(tePos.length, teNeg.length);
-                for (int m = 0; m < METHODS.size(); m++) {
-                    int[] order = dev.galvani.attribution.stats.Ranking.argsortDescending(scores.get(METHODS.get(m)));
-                    for (int k = 0; k < KS.length; k++) {
-                        int[] keep = Arrays.copyOf(order, Math.min(KS[k], c));
-                        LogisticRegression lr = LogisticRegression.fit(columns(trX, c, keep), trY, keep.length, 2,
-                                LogisticRegression.Options.defaults().withEpochs(60).withSeed(cfg.seed()));
-                        acc[ti][m][k] = 100 * lr.accuracy(columns(teX, c, keep), teY);
+                for (int s = 0; s < cfg.seeds(); s++) {
+                    Rng rng = new Rng(cfg.seed() + 1000L * ti + s);
+                    int[] pos = pick(train, task.positive(), true, maxN, rng), neg = pick(train, task.positive(), false, maxN, rng);
+                    int[] tePos = pick(test, task.positive(), true, cfg.testPerSide(), rng), teNeg = pick(test, task.positive(), false, cfg.testPerSide(), rng);
+                    int[] teIdx = concat(tePos, teNeg), teY = labels(tePos.length, teNeg.length);
+                    Map<String, float[]> teX = LayerActivations.collect(model, test, teIdx, cfg.layers(), LayerActivations.Pooling.SUM);
+                    // Per-image scores of the largest n positives (one path pass), activations of all training images drawn.
+                    Map<String, Map<String, Tensor>> perImage = perImageScores(model, train, pos, cfg);
+                    Map<String, float[]> posX = LayerActivations.collect(model, train, pos, cfg.layers(), LayerActivations.Pooling.SUM);
+                    Map<String, float[]> negX = LayerActivations.collect(model, train, neg, cfg.layers(), LayerActivations.Pooling.SUM);
+                    for (int ni = 0; ni < ns.length; ni++) {
+                        int np = Math.min(ns[ni], pos.length), nq = Math.min(ns[ni], neg.length);
+                        int[] trY = labels(np, nq);
+                        for (int li = 0; li < layers; li++) {
+                            String layer = cfg.layers().get(li);
+                            int c = posX.get(layer).length / pos.length;
+                            float[] trX = concat(Arrays.copyOf(posX.get(layer), np * c), Arrays.copyOf(negX.get(layer), nq * c));
+                            for (int m = 0; m < METHODS.size(); m++) {
+                                int[] order = Ranking.argsortDescending(meanOfFirst(perImage.get(layer).get(METHODS.get(m)), np));
+                                for (int k = 0; k < KS.length; k++) {
+                                    int[] keep = Arrays.copyOf(order, Math.min(KS[k], c));
+                                    acc[li][ti][s][ni][m][k] = 100 * heldOutAccuracy(columns(trX, c, keep), trY,
+                                            columns(teX.get(layer), c, keep), teY, keep.length, cfg.seed() + s);
+                                }
+                            }
+                        }
+                        bar.step(1);
                     }
                 }
-                bar.step(1);
             }
         }
         return new Result(cfg, tasks, acc);
     }
 
-    static double[] meanOver(Tensor perFilter) {
-        int n = perFilter.size(0), c = perFilter.size(1);
+    /** Each method's per-filter attribution of every image at {@code idx}, per layer, [images, filters] (target: each image's class). */
+    static Map<String, Map<String, Tensor>> perImageScores(Module model, Dataset train, int[] idx, Config cfg) {
+        Dataset.Batch b = train.batch(idx);
+        AttributionResult r = new LayerConductance(model).layers(cfg.layers().toArray(String[]::new)).integratedGradients(false)
+                .steps(cfg.steps()).method(Quadrature.GAUSS_LEGENDRE).discretisation(Discretisation.JVP).attribute(b.x(), b.y());
+        Map<String, Map<String, Tensor>> out = new LinkedHashMap<>();
+        for (String layer : cfg.layers()) {
+            AttributionResult.Layer l = r.layer(layer);
+            Map<String, Tensor> s = new LinkedHashMap<>();
+            s.put("Activations", AttributionResult.Layer.perFilter(l.activation()));
+            s.put("Gradient*Activation", AttributionResult.Layer.perFilter(l.gradTimesActivation()));
+            s.put("Internal influence", AttributionResult.Layer.perFilter(l.internalInfluence()));
+            s.put("Conductance", l.filterConductance());
+            out.put(layer, s);
+        }
+        return out;
+    }
+
+    /**
+     * Held-out accuracy of an L2-penalised logistic regression (λ 1e-2 on standardised features),
+     * trained full-batch to convergence (400 Adam epochs): with a handful of examples per side a
+     * mini-batch schedule would stop far from the optimum.
+     */
+    static double heldOutAccuracy(float[] trX, int[] trY, float[] teX, int[] teY, int d, long seed) {
+        LogisticRegression lr = LogisticRegression.fit(trX, trY, d, 2,
+                new LogisticRegression.Options(LogisticRegression.Penalty.L2, 1e-2, 400, trY.length, 0.02, seed));
+        return lr.accuracy(teX, teY);
+    }
+
+    /** The mean of the first {@code n} rows of [images, filters]: each filter's score. */
+    static double[] meanOfFirst(Tensor perFilter, int n) {
+        int c = perFilter.size(1);
         double[] m = new double[c];
         for (int i = 0; i < n; i++) for (int j = 0; j < c; j++) m[j] += perFilter.get(i, j) / n;
         return m;
     }
 
-    /** Up to {@code n} seeded indices whose class is (or is not) positive. */
+    /** Up to {@code n} seeded indices whose class is (or, for {@code want} false, is not) positive. */
     static int[] pick(Dataset d, boolean[] positive, boolean want, int n, Rng rng) {
         int[] labels = d.labels();
         List<Integer> pool = new ArrayList<>();
@@ -137,7 +244,6 @@ public final class FeatureSelectionStudy {
         return out;
     }
 
-
     static float[] columns(float[] x, int c, int[] keep) {
         int n = x.length / c;
         float[] o = new float[n * keep.length];
@@ -145,6 +251,7 @@ public final class FeatureSelectionStudy {
         return o;
     }
 
+    /** {@code pos} ones (the positive side) then {@code neg} zeros. */
     static int[] labels(int pos, int neg) {
         int[] y = new int[pos + neg];
         Arrays.fill(y, 0, pos, 1);
@@ -157,51 +264,101 @@ public final class FeatureSelectionStudy {
         return o;
     }
 
+    static float[] concat(float[] a, float[] b) {
+        float[] o = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, o, a.length, b.length);
+        return o;
+    }
+
+    static String pm(double[] meanSd) {
+        return String.format(Locale.ROOT, "%.1f ± %.1f", meanSd[0], meanSd[1]);
+    }
+
     public static Path report(Result r, Path dir, String modelDescription) {
         Report rep = new Report("Feature selection with conductance", dir);
         Config c = r.config();
-        rep.paragraph("Model: " + modelDescription + ". Layer " + c.layer() + "; filters scored by their mean attribution over "
-                + c.attributionImages() + " training images of the positive classes (target: the image's class; " + c.steps()
-                + " Gauss-Legendre steps, exact dy/dα); logistic regression on the top-k filters' activations (summed over positions), "
-                + "trained on " + c.trainPerSide() + " + " + c.trainPerSide() + " training images, accuracy (%) on a balanced held-out split of "
-                + c.testPerSide() + " + " + c.testPerSide() + " test images. Random-label rows: mean ± standard deviation over "
-                + (r.tasks().size() - 1) + " seeded random halves of the classes.");
-        List<List<Object>> rows = new ArrayList<>();
-        for (int m = 0; m < METHODS.size(); m++) {
-            List<Object> row = new ArrayList<>(List.of(r.tasks().get(0).name(), METHODS.get(m)));
-            for (int k = 0; k < KS.length; k++) row.add(String.format(Locale.ROOT, "%.2f", r.accuracy()[0][m][k]));
-            for (int k = 0; k < KS.length; k++) row.add(String.format(Locale.ROOT, "%.2f", PAPER_WATER[m][k]));
-            rows.add(row);
+        List<String> natural = new ArrayList<>(), random = new ArrayList<>();
+        for (Task t : r.tasks()) (t.natural() ? natural : random).add(t.name());
+        rep.paragraph("Model: " + modelDescription + ". Layers " + String.join(", ", c.layers()) + ". For each task and training size n, filters are "
+                + "scored by their mean attribution over the task's n positive training images (target: each image's class; " + c.steps()
+                + " Gauss-Legendre steps, exact dy/dα); a logistic regression on the top-k filters' activations (summed over positions) is "
+                + "trained on the n + n training images and tested on " + c.testPerSide() + " + " + c.testPerSide() + " test images. "
+                + "Natural-group tasks: " + String.join("; ", natural) + ". Random-label tasks: " + String.join("; ", random) + ". Each of "
+                + c.seeds() + " seeds draws new images; within a seed the tasks of a kind are averaged, then mean ± standard deviation over seeds.");
+        for (int li = 0; li < c.layers().size(); li++) {
+            String layer = c.layers().get(li);
+            rep.heading(layer);
+            List<List<Object>> rows = new ArrayList<>(), order = new ArrayList<>();
+            for (int ni = 0; ni < c.trainPerSide().length; ni++) {
+                for (boolean nat : new boolean[] {true, false}) {
+                    double[][][] s = r.summary(li, ni, nat);
+                    for (int m = 0; m < METHODS.size(); m++) {
+                        List<Object> row = new ArrayList<>(List.of(c.trainPerSide()[ni], nat ? "natural groups" : "random labels", METHODS.get(m)));
+                        for (int k = 0; k < KS.length; k++) row.add(pm(s[m][k]));
+                        rows.add(row);
+                    }
+                    double[][] margin = r.conductanceMargin(li, ni, nat);
+                    List<Object> o = new ArrayList<>(List.of(c.trainPerSide()[ni], nat ? "natural groups" : "random labels"));
+                    for (int k = 0; k < KS.length; k++) o.add(pm(margin[k]) + " (best: " + best(s, k) + ")");
+                    order.add(o);
+                }
+            }
+            rep.table(layer + ": held-out accuracy (%), mean ± sd over seeds, by training images per side n and selected filters k",
+                    "accuracy_" + layer.replace('.', '_'), List.of("n", "tasks", "method", "k=5", "k=10", "k=15", "k=20"), rows);
+            rep.table(layer + ": conductance minus the other method with the highest mean (percentage points, per seed, mean ± sd over seeds); "
+                            + "the method with the highest mean",
+                    "margin_" + layer.replace('.', '_'), List.of("n", "tasks", "k=5", "k=10", "k=15", "k=20"), order);
+            List<String> ks = new ArrayList<>();
+            for (int k : KS) ks.add("k=" + k);
+            for (boolean nat : new boolean[] {true, false}) {
+                double[][][] s = r.summary(li, 0, nat);
+                List<double[]> series = new ArrayList<>();
+                for (int m = 0; m < METHODS.size(); m++) {
+                    double[] v = new double[KS.length];
+                    for (int k = 0; k < KS.length; k++) v[k] = s[m][k][0];
+                    series.add(v);
+                }
+                String kind = nat ? "natural groups" : "random labels";
+                rep.figure(layer + ", " + kind + ", n = " + c.trainPerSide()[0] + ": mean accuracy by k",
+                        Report.bars(layer + " " + kind + " n=" + c.trainPerSide()[0], "selected filters", "accuracy (%)", ks, METHODS, series));
+            }
         }
-        double[][][] rs = r.randomSummary();
+        List<List<Object>> paper = new ArrayList<>();
+        for (int m = 0; m < METHODS.size(); m++) {
+            List<Object> row = new ArrayList<>(List.of("water vessels", METHODS.get(m)));
+            for (double v : PAPER_WATER[m]) row.add(v);
+            paper.add(row);
+        }
         for (int m = 0; m < METHODS.size(); m++) {
             List<Object> row = new ArrayList<>(List.of("random labels", METHODS.get(m)));
-            for (int k = 0; k < KS.length; k++) row.add(String.format(Locale.ROOT, "%.2f ± %.2f", rs[m][k][0], rs[m][k][1]));
-            for (int k = 0; k < KS.length; k++) row.add(String.format(Locale.ROOT, "%.2f", PAPER_RANDOM[m][k]));
-            rows.add(row);
+            for (double v : PAPER_RANDOM[m]) row.add(v);
+            paper.add(row);
         }
-        rep.table("Held-out accuracy (%) by number of selected filters: Galvani (left), the paper's Inception/ImageNet figures (right; "
-                + "its group task is water vessels)", "feature_selection",
-                List.of("task", "method", "k=5", "k=10", "k=15", "k=20", "paper k=5", "paper k=10", "paper k=15", "paper k=20"), rows);
-        List<String> ks = new ArrayList<>();
-        for (int k : KS) ks.add("k=" + k);
-        List<double[]> series = new ArrayList<>();
-        for (int m = 0; m < METHODS.size(); m++) series.add(r.accuracy()[0][m].clone());
-        rep.figure(r.tasks().get(0).name() + ": accuracy by k", Report.bars(r.tasks().get(0).name(), "selected filters", "accuracy (%)", ks, METHODS, series));
-        List<double[]> rseries = new ArrayList<>();
-        for (int m = 0; m < METHODS.size(); m++) {
-            double[] v = new double[KS.length];
-            for (int k = 0; k < KS.length; k++) v[k] = rs[m][k][0];
-            rseries.add(v);
+        rep.table("The paper's figures (Inception, ImageNet), for comparison", "paper", List.of("task", "method", "k=5", "k=10", "k=15", "k=20"), paper);
+        StringBuilder all = new StringBuilder("layer,task,seed,n,method,k=5,k=10,k=15,k=20\n");
+        for (int li = 0; li < c.layers().size(); li++) {
+            for (int t = 0; t < r.tasks().size(); t++) {
+                for (int s = 0; s < c.seeds(); s++) {
+                    for (int ni = 0; ni < c.trainPerSide().length; ni++) {
+                        for (int m = 0; m < METHODS.size(); m++) {
+                            all.append(String.join(",", c.layers().get(li), r.tasks().get(t).name(), Long.toString(c.seed() + s),
+                                    Integer.toString(c.trainPerSide()[ni]), METHODS.get(m)));
+                            for (int k = 0; k < KS.length; k++) all.append(',').append(r.accuracy()[li][t][s][ni][m][k]);
+                            all.append('\n');
+                        }
+                    }
+                }
+            }
         }
-        rep.figure("Random labels: mean accuracy by k", Report.bars("random labels", "selected filters", "accuracy (%)", ks, METHODS, rseries));
-        List<List<Object>> all = new ArrayList<>();
-        for (int t = 0; t < r.tasks().size(); t++) for (int m = 0; m < METHODS.size(); m++) {
-            List<Object> row = new ArrayList<>(List.of(r.tasks().get(t).name(), METHODS.get(m)));
-            for (int k = 0; k < KS.length; k++) row.add(r.accuracy()[t][m][k]);
-            all.add(row);
-        }
-        rep.table("Every task", "all_tasks", List.of("task", "method", "k=5", "k=10", "k=15", "k=20"), all);
+        rep.file("all_runs.csv", all.toString());
+        rep.paragraph("Every layer, task, seed, n and method: all_runs.csv.");
         return rep.write();
+    }
+
+    /** The method with the highest mean at {@code k}. */
+    static String best(double[][][] summary, int k) {
+        int b = 0;
+        for (int m = 1; m < METHODS.size(); m++) if (summary[m][k][0] > summary[b][k][0]) b = m;
+        return METHODS.get(b);
     }
 }

@@ -1,16 +1,20 @@
 package dev.galvani.attribution.studies;
 
+import dev.galvani.attribution.activations.LayerActivations;
 import dev.galvani.attribution.interactions.AndOrDecomposition;
 import dev.galvani.attribution.interactions.Interactions;
 import dev.galvani.attribution.interactions.LayerwiseMetrics;
+import dev.galvani.attribution.interactions.SalientInteractions;
 import dev.galvani.attribution.interactions.extract.LayerwiseInteractions;
+import dev.galvani.attribution.interactions.extract.LayerwiseInteractions.LayerGame;
+import dev.galvani.attribution.interactions.extract.LayerwiseInteractions.Sample;
+import dev.galvani.attribution.interactions.extract.LinearReadout;
 import dev.galvani.attribution.interactions.extract.Players;
-import dev.galvani.attribution.interactions.extract.Readout;
-import dev.galvani.attribution.linear.LogisticRegression;
 import dev.galvani.attribution.report.Report;
 import dev.galvani.engine.GalvaniException;
 import dev.galvani.engine.Rng;
 import dev.galvani.engine.Tensor;
+import dev.galvani.engine.autodiff.Grad;
 import dev.galvani.engine.nn.Module;
 import dev.galvani.models.train.Dataset;
 
@@ -20,168 +24,372 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 /**
- * The layerwise change of knowledge (Cheng et al., ICML 2024; docs/methods.md §3.5 to §3.7): linear readouts
- * trained on each layer's position-pooled features, AND-OR interactions of the same masked samples
- * at every layer, and the learned / forgotten / completeness / redundancy figures; sparsity against
- * the plain Harsanyi dividends; generalisation to a second net and stability under input noise, by order.
+ * The layerwise change of knowledge (Cheng et al., "Layerwise Change of Knowledge in Neural
+ * Networks", ICML 2024; docs/methods.md §3.5 to §3.7): linear readouts on each layer's features, AND-OR interactions of the
+ * same masked samples at every layer, learned / forgotten / completeness / redundancy, sparsity
+ * against the plain Harsanyi dividends, generalisation to a second net by order, and stability
+ * under noise by order at every layer.
  */
 public final class InteractionStudy {
     private InteractionStudy() {}
 
-    public record Config(List<String> layers, String maskNode, int readoutTrainExamples, int maxRows, long maxBytes,
-                         AndOrDecomposition.Options decomposition, int noiseDraws, double noiseStd, long seed) {}
-
-    public record Result(Config config, LayerwiseInteractions.Result main, Map<String, Double> readoutAccuracy,
-                         double[] generalisationByOrder, double[] stabilityByOrder, List<LayerwiseInteractions.Sample> samples) {}
-
-    /** Trains one softmax readout per layer on pooled features of {@code train} (L2, seeded); held-out accuracy on {@code test}. */
-    public static Map<String, LogisticRegression> readouts(Module model, Dataset train, Dataset test, List<String> layers, int examples,
-                                                           long seed, Map<String, Double> accuracyOut) {
-        int[] tr = new Rng(seed).permutation(train.size());
-        tr = java.util.Arrays.copyOf(tr, Math.min(examples, tr.length));
-        int[] te = new Rng(seed + 1).permutation(test.size());
-        te = java.util.Arrays.copyOf(te, Math.min(Math.max(200, examples / 4), te.length));
-        Map<String, float[]> ftr = dev.galvani.attribution.activations.LayerActivations.collect(model, train, tr, layers, dev.galvani.attribution.activations.LayerActivations.Pooling.MEAN), fte = dev.galvani.attribution.activations.LayerActivations.collect(model, test, te, layers, dev.galvani.attribution.activations.LayerActivations.Pooling.MEAN);
-        int[] ytr = sub(train.labels(), tr), yte = sub(test.labels(), te);
-        Map<String, LogisticRegression> out = new LinkedHashMap<>();
-        for (String l : layers) {
-            int d = ftr.get(l).length / tr.length;
-            double var = 0;
-            for (float v : ftr.get(l)) var += v * v;
-            if (var == 0) throw new GalvaniException("layer '" + l + "' outputs only zeros on the training images: no linear classifier can be trained on it");
-            LogisticRegression lr = LogisticRegression.fit(ftr.get(l), ytr, d, train.classes(),
-                    LogisticRegression.Options.defaults().withEpochs(40).withSeed(seed));
-            out.put(l, lr);
-            accuracyOut.put(l, lr.accuracy(fte.get(l), yte));
+    /**
+     * @param maskNode  null to mask the input; else the node whose positions are the players (text: the embedding)
+     * @param noiseStd  noise standard deviation relative to the root mean square of the masking node's value
+     */
+    public record Config(String maskNode, int maxRows, AndOrDecomposition.Options decomposition, int noiseDraws,
+                         double noiseStd, double salientFraction, long seed) {
+        public Config {
+            if (maxRows < 1) throw new GalvaniException("--max-rows must be at least 1, got " + maxRows);
+            if (noiseDraws == 1 || noiseDraws < 0) throw new GalvaniException("--noise-draws must be 0 (off) or at least 2, got " + noiseDraws);
+            if (!(noiseStd >= 0)) throw new GalvaniException("--noise-std must be at least 0, got " + noiseStd);
+            if (!(salientFraction > 0 && salientFraction < 1)) throw new GalvaniException("salient fraction must be in (0, 1), got " + salientFraction);
         }
-        return out;
     }
+
+    /**
+     * @param second           the second net's games at its output (null without a second net)
+     * @param generalisation   IoU of the two nets' output interactions by order (null without a second net)
+     * @param stability        per layer, {@code |mean|/std} over noise draws by order, over all interactions (empty without noise)
+     * @param salientStability the same over the interactions salient in the clean sample
+     * @param seconds          wall time of each stage
+     */
+    public record Result(Config config, Map<String, LinearReadout> readouts, List<Sample> samples, LayerwiseInteractions.Result main,
+                         LayerwiseInteractions.Result second, double[] generalisation, Map<String, double[]> stability,
+                         Map<String, double[]> salientStability, Map<String, Double> seconds) {}
 
     /** Test example {@code i} as a sample (as the readouts see the test split), with the given players. */
-    public static LayerwiseInteractions.Sample sample(Dataset test, int i, Players players) {
+    public static Sample sample(Dataset test, int i, Players players) {
         if (i < 0 || i >= test.size()) throw new GalvaniException("sample " + i + " is outside the " + test.size() + " test examples");
         Dataset.Batch b = test.batch(new int[] {i});
-        return new LayerwiseInteractions.Sample(b.x(), b.y()[0], players);
+        return new Sample(b.x(), b.y()[0], players);
     }
 
-    static int[] sub(int[] a, int[] idx) {
-        int[] o = new int[idx.length];
-        for (int i = 0; i < idx.length; i++) o[i] = a[idx[i]];
-        return o;
-    }
+    public static Result run(Module model, Module second, List<Sample> samples, Map<String, LinearReadout> readouts, Config cfg) {
+        Map<String, Double> seconds = new LinkedHashMap<>();
+        LayerwiseInteractions.Options opt = new LayerwiseInteractions.Options(cfg.maskNode(), cfg.maxRows(), cfg.decomposition());
+        long t0 = System.nanoTime();
+        LayerwiseInteractions.Result main = LayerwiseInteractions.run(model, samples, readouts, opt);
+        seconds.put("interactions", (System.nanoTime() - t0) / 1e9);
 
-    public static Result run(Module model, Module second, List<LayerwiseInteractions.Sample> samples, Map<String, LogisticRegression> readouts,
-                             Map<String, Double> readoutAccuracy, Config cfg) {
-        Map<String, Readout> ro = new LinkedHashMap<>();
-        for (Map.Entry<String, LogisticRegression> e : readouts.entrySet()) ro.put(e.getKey(), e.getValue()::logOdds);
-        LayerwiseInteractions.Options opt = new LayerwiseInteractions.Options(cfg.maskNode(), cfg.maxRows(), cfg.maxBytes(), cfg.decomposition());
-        LayerwiseInteractions.Result main = LayerwiseInteractions.run(model, samples, cfg.layers(), ro, opt);
-
-        // Generalisation: the final-layer interactions of a second net on the same samples, IoU by order.
+        LayerwiseInteractions.Result other = null;
         double[] gen = null;
         if (second != null) {
-            LayerwiseInteractions.Result other = LayerwiseInteractions.run(second, samples, List.of(), Map.of(), opt);
-            List<double[]> per = new ArrayList<>();
+            t0 = System.nanoTime();
+            other = LayerwiseInteractions.run(second, samples, Map.of(), opt);
+            seconds.put("second net", (System.nanoTime() - t0) / 1e9);
+            gen = generalisationByOrder(main, other);
+        }
+
+        Map<String, double[]> stability = new LinkedHashMap<>(), salientStability = new LinkedHashMap<>();
+        if (cfg.noiseDraws() >= 2) {
+            t0 = System.nanoTime();
+            List<Sample> noisy = new ArrayList<>();
             for (int i = 0; i < samples.size(); i++) {
-                per.add(LayerwiseMetrics.generalisationByOrder(main.decomposed().get(i).get(LayerwiseInteractions.OUTPUT),
-                        other.decomposed().get(i).get(LayerwiseInteractions.OUTPUT)));
+                Rng rng = new Rng(cfg.seed() * 7919 + i);
+                for (int k = 0; k < cfg.noiseDraws(); k++) noisy.add(withNoise(model, samples.get(i), cfg.maskNode(), cfg.noiseStd(), rng));
             }
-            gen = nanMean(per);
+            LayerwiseInteractions.Result r = LayerwiseInteractions.run(model, noisy, readouts, opt);
+            stability = stabilityByOrder(r, null, cfg.noiseDraws(), cfg.salientFraction());
+            salientStability = stabilityByOrder(r, main, cfg.noiseDraws(), cfg.salientFraction());
+            seconds.put("noise draws", (System.nanoTime() - t0) / 1e9);
         }
-        // Noise stability: Gaussian noise on the input, |mean| / std of each interaction over draws, by order.
-        double[] stab = null;
-        if (cfg.noiseDraws() >= 2 && cfg.maskNode() == null) {
-            Rng rng = new Rng(cfg.seed() + 7);
+        return new Result(cfg, readouts, samples, main, other, gen, stability, salientStability, seconds);
+    }
+
+    /**
+     * The sample with Gaussian noise at its masking node: standard deviation {@code relativeStd}
+     * times the root mean square of that node's value for this example.
+     */
+    static Sample withNoise(Module model, Sample s, String maskNode, double relativeStd, Rng rng) {
+        Tensor value = maskNode == null ? s.x() : nodeValue(model, s.x(), maskNode);
+        double ss = 0;
+        for (float f : value.data()) ss += (double) f * f;
+        float std = (float) (relativeStd * Math.sqrt(ss / value.numel()));
+        return s.withNoise(Tensor.randn(rng, std, value.shape()));
+    }
+
+    private static Tensor nodeValue(Module model, Tensor x, String node) {
+        try (Module.Mode e = model.evaluating(); Grad.Scope g = Grad.off()) {
+            return model.runWithCache(x.to(model.device()), node).get(node).toHost();
+        }
+    }
+
+    /** IoU of the two results' output interactions, per sample and order, averaged over samples (NaN orders skipped). */
+    static double[] generalisationByOrder(LayerwiseInteractions.Result a, LayerwiseInteractions.Result b) {
+        List<Interactions> x = a.decomposed(LayerwiseInteractions.OUTPUT), y = b.decomposed(LayerwiseInteractions.OUTPUT);
+        List<double[]> per = new ArrayList<>();
+        for (int i = 0; i < x.size(); i++) per.add(LayerwiseMetrics.generalisationByOrder(x.get(i), y.get(i)));
+        return nanMean(per);
+    }
+
+    /**
+     * Per layer: noise stability by order of each sample's draws (consecutive blocks of {@code draws}
+     * in {@code noisy}), averaged over samples; with {@code clean}, only over the interactions
+     * salient in the clean sample at that layer.
+     */
+    static Map<String, double[]> stabilityByOrder(LayerwiseInteractions.Result noisy, LayerwiseInteractions.Result clean, int draws,
+                                                  double fraction) {
+        Map<String, double[]> out = new LinkedHashMap<>();
+        for (String l : noisy.layers()) {
+            List<Interactions> all = noisy.decomposed(l);
             List<double[]> per = new ArrayList<>();
-            for (LayerwiseInteractions.Sample s : samples) {
-                List<LayerwiseInteractions.Sample> draws = new ArrayList<>();
-                for (int k = 0; k < cfg.noiseDraws(); k++) {
-                    Tensor noisy = s.x().add(Tensor.randn(rng, (float) cfg.noiseStd(), s.x().shape()));
-                    draws.add(new LayerwiseInteractions.Sample(noisy, s.label(), s.players()));
-                }
-                LayerwiseInteractions.Result r = LayerwiseInteractions.run(model, draws, List.of(), Map.of(), opt);
-                List<Interactions> finals = new ArrayList<>();
-                for (Map<String, Interactions> m : r.decomposed()) finals.add(m.get(LayerwiseInteractions.OUTPUT));
-                per.add(LayerwiseMetrics.noiseStabilityByOrder(finals));
+            for (int s = 0; s + draws <= all.size(); s += draws) {
+                boolean[] selected = clean == null ? null : SalientInteractions.salient(clean.decomposed(l).get(s / draws), fraction);
+                per.add(LayerwiseMetrics.noiseStabilityByOrder(all.subList(s, s + draws), selected));
             }
-            stab = nanMean(per);
+            out.put(l, nanMean(per));
         }
-        return new Result(cfg, main, readoutAccuracy, gen, stab, samples);
+        return out;
     }
 
     static double[] nanMean(List<double[]> rows) {
         int n = rows.get(0).length;
         double[] s = new double[n];
         int[] c = new int[n];
-        for (double[] r : rows) for (int k = 0; k < n; k++) if (!Double.isNaN(r[k])) {
-            s[k] += r[k];
-            c[k]++;
+        for (double[] r : rows) {
+            for (int k = 0; k < n; k++) {
+                if (!Double.isNaN(r[k])) {
+                    s[k] += r[k];
+                    c[k]++;
+                }
+            }
         }
         for (int k = 0; k < n; k++) s[k] = c[k] == 0 ? Double.NaN : s[k] / c[k];
         return s;
     }
 
-    /** Writes the report; {@code drawSample} renders sample i with its top interactions (image or words). */
-    public static Path report(Result r, Path dir, String description, java.util.function.BiFunction<Integer, Interactions, Object> drawSample) {
-        Report rep = new Report("AND/OR interactions, layer by layer", dir);
+    /** One row per layer: the table of the report and of the command's summary. */
+    public record LayerRow(String layer, String features, double readoutTrain, double readoutHeldOut, double valueRange,
+                           double salientDecomposed, double salientHarsanyi, double strengthDecomposed, double strengthHarsanyi,
+                           double finalLossRatio, double lastTenthChange, double learned, double forgotten,
+                           double completeness, double redundancy) {}
+
+    public static List<LayerRow> layerRows(Result r) {
         LayerwiseInteractions.Result m = r.main();
-        int n = m.decomposed().get(0).get(LayerwiseInteractions.OUTPUT).players();
-        rep.paragraph(description + " " + r.samples().size() + " samples, " + n + " input variables each; v(x_T) = log-odds of the true class "
-                + "from a linear softmax readout trained on each layer's position-pooled features (mean over positions), the net's own head at "
-                + "'output'. AND-OR decomposition: " + r.config().decomposition().iterations() + " SGD iterations, lr "
-                + r.config().decomposition().lr() + ", q bounded by 0.04 |v(N) − v(∅)|, OR terms of order ≤ 1 merged into AND. Salient: |I| > 0.05 max |I|.");
-        List<List<Object>> rows = new ArrayList<>();
         LayerwiseMetrics.Change ch = m.change();
+        double f = r.config().salientFraction();
+        List<LayerRow> rows = new ArrayList<>();
         for (int li = 0; li < m.layers().size(); li++) {
             String l = m.layers().get(li);
-            Double acc = r.readoutAccuracy().get(l);
-            rows.add(List.of(l, acc == null ? "net's head" : String.format(Locale.ROOT, "%.3f", acc),
-                    m.sparsity(l, false, 0.05), m.sparsity(l, true, 0.05), ch.newInteractions(li), ch.forgotten(li),
-                    ch.completeness(li), ch.redundancy(li)));
+            LinearReadout ro = r.readouts().get(l);
+            String features = ro == null ? "net's head"
+                    : ro.features() + (ro.pooling() == LayerActivations.Pooling.NONE ? " (flattened)" : " (mean-pooled: memory fallback)");
+            double range = 0, ratio = 0, tail = 0;
+            for (Map<String, LayerGame> s : m.samples()) {
+                LayerGame g = s.get(l);
+                double[] v = g.values();
+                range += Math.abs(v[v.length - 1] - v[0]) / m.samples().size();
+                double[] loss = g.decomposition().losses();
+                ratio += loss[loss.length - 1] / loss[0] / m.samples().size();
+                int from = (int) Math.floor(0.9 * (loss.length - 1));
+                tail += (loss[from] - loss[loss.length - 1]) / loss[loss.length - 1] / m.samples().size();
+            }
+            rows.add(new LayerRow(l, features, ro == null ? Double.NaN : ro.trainAccuracy(), ro == null ? Double.NaN : ro.heldOutAccuracy(),
+                    range, m.salientCount(l, false, f), m.salientCount(l, true, f), m.strength(l, false), m.strength(l, true),
+                    ratio, tail, ch.newInteractions(li), ch.forgotten(li), ch.completeness(li), ch.redundancy(li)));
         }
-        rep.table("Per layer: readout accuracy, share of salient interactions (decomposed vs plain Harsanyi dividends), strength-based "
-                + "learned (new) and forgotten interactions relative to the previous layer, completeness and redundancy relative to the output",
-                "layers", List.of("layer", "readout accuracy", "salient share (AND-OR)", "salient share (Harsanyi)", "new", "forgotten",
-                        "completeness", "redundancy"), rows);
+        return rows;
+    }
+
+    /** Writes the report; {@code describeSample} renders sample i with its output interactions (an image, or text). */
+    public static Path report(Result r, Path dir, String description, BiFunction<Integer, Interactions, Object> describeSample) {
+        Report rep = new Report("AND/OR interactions, layer by layer", dir);
+        LayerwiseInteractions.Result m = r.main();
+        int n = m.players();
+        AndOrDecomposition.Options d = r.config().decomposition();
+        double f = r.config().salientFraction();
+        rep.paragraph(description + " " + r.samples().size() + " samples, " + n + " input variables (players) each. v(x_T) is the log-odds "
+                + "of the true class from a linear softmax readout trained on each layer's features (flattened unless the table says "
+                + "otherwise), and from the net's own head at 'output'. AND-OR decomposition (Li & Zhang 2023; Ren et al. 2024): "
+                + describe(d) + ", q bounded by " + d.qBound() + " |v(N) − v(∅)|, OR terms merged into AND: "
+                + d.merge() + ". Salient: |I| > " + f + " max |I| of the sample's own set. Strength-based learned, forgotten, "
+                + "completeness and redundancy as Cheng et al. (2024) define them; counts are per sample, averaged.");
+
+        List<LayerRow> layerRows = layerRows(r);
+        List<List<Object>> rows = new ArrayList<>();
+        for (LayerRow x : layerRows) {
+            rows.add(List.of(x.layer(), x.features(), x.readoutTrain(), x.readoutHeldOut(), x.valueRange(), x.salientDecomposed(),
+                    x.salientHarsanyi(), x.strengthDecomposed(), x.strengthHarsanyi(), x.finalLossRatio(), x.lastTenthChange()));
+        }
+        rep.table("Per layer: readout features and accuracy (training, held-out); mean |v(N) − v(∅)|; mean number of salient "
+                        + "interactions of the 2^(n+1), AND-OR decomposition vs plain Harsanyi dividends; mean L1 strength of both; the "
+                        + "decomposition's final loss relative to its start, and its relative fall over the last tenth of the iterations",
+                "layers", List.of("layer", "readout features", "train acc", "held-out acc", "|v(N)−v(∅)|", "salient AND-OR",
+                        "salient Harsanyi", "L1 AND-OR", "L1 Harsanyi", "final / initial loss", "fall in last 10%"), rows);
+
+        List<String> layers = m.layers();
+        LayerwiseMetrics.Change ch = m.change();
+        double[][][] counts = m.countChange(f);
+        List<List<Object>> change = new ArrayList<>();
+        for (int li = 0; li < layers.size(); li++) {
+            LayerRow x = layerRows.get(li);
+            change.add(List.of(x.layer(), x.learned(), x.forgotten(), x.completeness(), x.redundancy(), sum(counts[0][li]),
+                    sum(counts[1][li]), sum(counts[2][li])));
+        }
+        rep.table("Layerwise change (strength-based, per sample, averaged): learned (new) and forgotten strength relative to the layer "
+                        + "before, completeness and redundancy relative to the output's total strength; count-based: salient interactions, "
+                        + "salient ones new at the layer and salient ones of the layer before that are no longer salient",
+                "change", List.of("layer", "learned", "forgotten", "completeness", "redundancy", "salient", "new salient", "forgotten salient"), change);
+
+        int[] at = m.lossIterations();
+        double[] its = new double[at.length];
+        for (int i = 0; i < at.length; i++) its[i] = at[i];
+        List<double[]> curves = new ArrayList<>();
+        for (String l : layers) curves.add(m.relativeLossCurve(l));
+        rep.figure("Decomposition loss Σ|I_and| + Σ|I_or| relative to its start, mean over samples, per layer",
+                Report.lines("Loss curves", "iteration", "loss / initial loss", its, layers, curves));
+        List<List<Object>> curveRows = new ArrayList<>();
+        for (int i = 0; i < at.length; i++) {
+            List<Object> row = new ArrayList<>(List.of(at[i]));
+            for (double[] c : curves) row.add(c[i]);
+            curveRows.add(row);
+        }
+        List<String> curveHeader = new ArrayList<>(List.of("iteration"));
+        curveHeader.addAll(layers);
+        rep.file("loss_curves.csv", csv(curveHeader, curveRows));
+
+        double[] salD = new double[layers.size()], salH = new double[layers.size()];
+        double[] nw = new double[layers.size()], fg = new double[layers.size()], cp = new double[layers.size()], rd = new double[layers.size()];
+        for (int li = 0; li < layers.size(); li++) {
+            LayerRow x = layerRows.get(li);
+            salD[li] = x.salientDecomposed();
+            salH[li] = x.salientHarsanyi();
+            nw[li] = x.learned();
+            fg[li] = x.forgotten();
+            cp[li] = x.completeness();
+            rd[li] = x.redundancy();
+        }
+        rep.figure("Salient interactions per sample by layer: AND-OR decomposition vs plain Harsanyi dividends",
+                Report.bars("Sparsity", "layer", "salient interactions", layers, List.of("AND-OR", "Harsanyi"), List.of(salD, salH)));
+        rep.figure("Learned (new) and forgotten interaction strength per layer",
+                Report.bars("Learned and forgotten", "layer", "strength", layers, List.of("learned", "forgotten"), List.of(nw, fg)));
+        rep.figure("Completeness and redundancy per layer (relative to the output's total strength)",
+                Report.bars("Completeness and redundancy", "layer", "share of output strength", layers,
+                        List.of("completeness", "redundancy"), List.of(cp, rd)));
+
         double[] orders = new double[n + 1];
         for (int k = 0; k <= n; k++) orders[k] = k;
-        List<double[]> spectra = new ArrayList<>();
-        for (String l : m.layers()) spectra.add(m.strengthByOrder(l));
-        rep.figure("Interaction strength Σ|I| by order, per layer", Report.lines("Strength spectrum", "order |S|", "mean Σ|I|", orders, m.layers(), spectra));
-        double[] nw = new double[m.layers().size()], fg = new double[m.layers().size()];
-        for (int li = 0; li < nw.length; li++) {
-            nw[li] = ch.newInteractions(li);
-            fg[li] = ch.forgotten(li);
+        Map<String, double[]> strength = new LinkedHashMap<>(), salient = new LinkedHashMap<>(), fresh = new LinkedHashMap<>(),
+                gone = new LinkedHashMap<>(), complete = new LinkedHashMap<>();
+        for (int li = 0; li < layers.size(); li++) {
+            String l = layers.get(li);
+            strength.put(l, m.strengthByOrder(l, false));
+            salient.put(l, counts[0][li]);
+            fresh.put(l, counts[1][li]);
+            gone.put(l, counts[2][li]);
+            complete.put(l, ch.completeness()[li]);
         }
-        rep.figure("Learned (new) and forgotten interaction strength per layer", Report.bars("Learned and forgotten", "layer", "strength",
-                m.layers(), List.of("new", "forgotten"), List.of(nw, fg)));
+        rep.figure("Interaction strength Σ|I| by order, per layer", Report.lines("Strength by order", "order |S|", "mean Σ|I|", orders,
+                layers, new ArrayList<>(strength.values())));
+        rep.figure("Salient interactions by order, per layer", Report.lines("Salient by order", "order |S|", "salient per sample", orders,
+                layers, new ArrayList<>(salient.values())));
+        rep.figure("Completeness by order, per layer", Report.lines("Completeness by order", "order |S|", "share of output strength", orders,
+                layers, new ArrayList<>(complete.values())));
+        orderTable(rep, "Salient interactions per sample by order, per layer", "salient_by_order", salient);
+        orderTable(rep, "Count-based change by order: salient interactions new at each layer", "new_by_order", fresh);
+        orderTable(rep, "Count-based change by order: salient interactions of the layer before that are no longer salient", "forgotten_by_order", gone);
+        orderTable(rep, "Completeness by order (its sum over orders is the layer's completeness)", "completeness_by_order", complete);
+
+        if (r.generalisation() != null) {
+            rep.figure("Generalisation: IoU of the output interactions with a second net, by order",
+                    Report.bars("IoU by order", "order |S|", "IoU", ks(n), List.of("IoU"), List.of(zeroNaN(r.generalisation()))));
+            orderTable(rep, "Generalisation: IoU of the output interactions with a second net trained on the same task, by order",
+                    "generalisation_by_order", Map.of("IoU", r.generalisation()));
+        }
+        if (!r.stability().isEmpty()) {
+            String how = r.config().noiseDraws() + " noise draws, σ = " + r.config().noiseStd() + " × RMS of the masked input or embedding";
+            List<double[]> st = new ArrayList<>(), ss = new ArrayList<>();
+            for (String l : layers) {
+                st.add(zeroNaN(r.stability().get(l)));
+                ss.add(zeroNaN(r.salientStability().get(l)));
+            }
+            rep.figure("Noise stability |mean|/std by order, per layer, all interactions (" + how + ")",
+                    Report.lines("Stability by order", "order |S|", "|mean| / std", orders, layers, st));
+            rep.figure("Noise stability |mean|/std by order, per layer, interactions salient in the clean sample (" + how
+                            + "; an order without salient interactions is drawn at 0)",
+                    Report.lines("Stability of salient interactions by order", "order |S|", "|mean| / std", orders, layers, ss));
+            orderTable(rep, "Noise stability |mean|/std by order, all interactions (" + how + ")", "stability_by_order", r.stability());
+            orderTable(rep, "Noise stability |mean|/std by order, interactions salient in the clean sample", "salient_stability_by_order",
+                    r.salientStability());
+        }
+        if (describeSample != null) {
+            rep.heading("Strongest output interactions of the first samples");
+            for (int i = 0; i < Math.min(4, r.samples().size()); i++) {
+                Object o = describeSample.apply(i, m.samples().get(i).get(LayerwiseInteractions.OUTPUT).decomposed());
+                if (o instanceof java.awt.image.BufferedImage img) rep.image("sample " + i, img);
+                else rep.paragraph("sample " + i + ": " + o);
+            }
+        }
+        StringBuilder times = new StringBuilder("Wall time:");
+        r.seconds().forEach((k, v) -> times.append(String.format(Locale.ROOT, " %s %.1f s;", k, v)));
+        rep.paragraph(times.toString());
+        rep.file("games.csv", gamesCsv(m));
+        return rep.write();
+    }
+
+    /** A table with one row per order and one column per named series. */
+    private static void orderTable(Report rep, String caption, String csvName, Map<String, double[]> series) {
+        int orders = series.values().iterator().next().length;
+        List<List<Object>> rows = new ArrayList<>();
+        for (int k = 0; k < orders; k++) {
+            List<Object> row = new ArrayList<>(List.of(k));
+            for (double[] v : series.values()) row.add(v[k]);
+            rows.add(row);
+        }
+        List<String> header = new ArrayList<>(List.of("order"));
+        header.addAll(series.keySet());
+        rep.table(caption, csvName, header, rows);
+    }
+
+    private static List<String> ks(int n) {
         List<String> ks = new ArrayList<>();
         for (int k = 0; k <= n; k++) ks.add(Integer.toString(k));
-        if (r.generalisationByOrder() != null || r.stabilityByOrder() != null) {
-            List<String> names = new ArrayList<>();
-            List<double[]> series = new ArrayList<>();
-            if (r.generalisationByOrder() != null) { names.add("IoU with a second net"); series.add(zeroNaN(r.generalisationByOrder())); }
-            if (r.stabilityByOrder() != null) { names.add("noise stability |mean|/std"); series.add(zeroNaN(r.stabilityByOrder())); }
-            rep.figure("Generalisation and noise stability by order", Report.bars("By order", "order |S|", "value", ks, names, series));
-            List<List<Object>> byOrder = new ArrayList<>();
-            for (int k = 0; k <= n; k++) {
-                byOrder.add(List.of(k, r.generalisationByOrder() == null ? "" : r.generalisationByOrder()[k],
-                        r.stabilityByOrder() == null ? "" : r.stabilityByOrder()[k]));
+        return ks;
+    }
+
+    private static double sum(double[] a) {
+        double s = 0;
+        for (double x : a) s += x;
+        return s;
+    }
+
+    /** The optimiser in words, for reports. */
+    public static String describe(AndOrDecomposition.Options d) {
+        return switch (d.solver()) {
+            case SGD -> String.format(Locale.ROOT, "%d iterations of SGD with momentum %s, learning rate %.3g decaying log-linearly to %.3g",
+                    d.iterations(), d.momentum(), d.lr(), d.lr() / 10);
+            case PRIMAL_DUAL -> d.iterations() + " iterations of the preconditioned primal-dual hybrid gradient method, restarted from "
+                    + "its average every quarter of the run";
+        };
+    }
+
+    /** Every game's values, one row per sample, layer and subset: for checks with other solvers. */
+    static String gamesCsv(LayerwiseInteractions.Result m) {
+        StringBuilder sb = new StringBuilder("sample,layer,subset,value,final_loss\n");
+        for (int i = 0; i < m.samples().size(); i++) {
+            for (Map.Entry<String, LayerGame> e : m.samples().get(i).entrySet()) {
+                double[] v = e.getValue().values();
+                double loss = e.getValue().decomposition().finalLoss();
+                for (int t = 0; t < v.length; t++) {
+                    sb.append(i).append(',').append(e.getKey()).append(',').append(t).append(',').append(v[t]).append(',').append(t == 0 ? loss : "").append('\n');
+                }
             }
-            rep.table("By order: IoU of the final interactions with a second net trained on the same task, and stability under input noise",
-                    "by_order", List.of("order", "generalisation IoU", "noise stability"), byOrder);
         }
-        if (drawSample != null) {
-            rep.heading("Top interactions of the first samples (output layer)");
-            for (int i = 0; i < Math.min(4, r.samples().size()); i++) {
-                Object o = drawSample.apply(i, m.decomposed().get(i).get(LayerwiseInteractions.OUTPUT));
-                if (o instanceof java.awt.image.BufferedImage img) rep.image("sample " + i, img);
-                else rep.paragraph(String.valueOf(o));
-            }
+        return sb.toString();
+    }
+
+    private static String csv(List<String> header, List<List<Object>> rows) {
+        StringBuilder sb = new StringBuilder(String.join(",", header)).append('\n');
+        for (List<Object> row : rows) {
+            List<String> cells = new ArrayList<>();
+            for (Object o : row) cells.add(String.valueOf(o));
+            sb.append(String.join(",", cells)).append('\n');
         }
-        return rep.write();
+        return sb.toString();
     }
 
     static double[] zeroNaN(double[] v) {

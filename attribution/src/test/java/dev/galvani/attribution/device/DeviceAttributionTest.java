@@ -9,6 +9,11 @@ import dev.galvani.attribution.conductance.Discretisation;
 import dev.galvani.attribution.conductance.LayerConductance;
 import dev.galvani.attribution.interactions.extract.MaskedPasses;
 import dev.galvani.attribution.interactions.extract.Players;
+import dev.galvani.attribution.interactions.extract.Readout;
+import dev.galvani.attribution.interactions.extract.LinearReadout;
+import dev.galvani.models.data.GeneratedImages;
+import dev.galvani.models.data.ImageDataset;
+import dev.galvani.attribution.activations.LayerActivations;
 import dev.galvani.engine.Rng;
 import dev.galvani.engine.Tensor;
 import dev.galvani.engine.nn.Module;
@@ -75,10 +80,28 @@ class DeviceAttributionTest {
         float[][] sh = ah.singleUnitScores(x, classes, new int[] {0, 3, 5}), sg = ag.singleUnitScores(x, classes, new int[] {0, 3, 5});
         for (int i = 0; i < sh.length; i++) same(sh[i], sg[i], "unit " + i);
         Players p = Players.patches(28, 28, 2, 2, 4, 0);
-        MaskedPasses.Features fh = MaskedPasses.run(m[0], x.rows(0, 1), p, null, List.of("inception3b"), 6, 1 << 24);
-        MaskedPasses.Features fg = MaskedPasses.run(m[1], x.rows(0, 1), p, null, List.of("inception3b"), 6, 1 << 24);
-        same(fh.logits(), fg.logits(), "masked logits");
-        same(fh.perLayer().get("inception3b"), fg.perLayer().get("inception3b"), "masked features");
-        assertEquals(fh.classes(), fg.classes());
+        Map<String, Readout> readouts = Map.of("inception3b", (t, y) -> Readout.logOdds(LayerActivations.pool(t, LayerActivations.Pooling.MEAN), t.size(0), y));
+        Tensor noise = Tensor.randn(new Rng(6), 0.1f, 1, 1, 28, 28);
+        Map<String, double[]> gh = MaskedPasses.games(m[0], x.rows(0, 1), 3, p, null, noise, readouts, 6);
+        Map<String, double[]> gg = MaskedPasses.games(m[1], x.rows(0, 1), 3, p, null, noise, readouts, 6);
+        assertEquals(gh.keySet(), gg.keySet());
+        for (String k : gh.keySet()) same(floats(gh.get(k)), floats(gg.get(k)), "masked values at " + k);
+    }
+
+    @Test
+    void interactionReadoutsTrainOnTheDeviceAsOnTheHost() {
+        Module[] m = new Module[2];
+        pair(m);
+        ImageDataset data = GeneratedImages.generate(96, 3);
+        LinearReadout.Options o = LinearReadout.Options.defaults().withExamples(64, 32).withEpochs(3);
+        LinearReadout h = LinearReadout.train(m[0], data, data, "inception3a", o), g = LinearReadout.train(m[1], data, data, "inception3a", o);
+        same(h.weights(), g.weights(), "readout weights");
+        same(h.biases(), g.biases(), "readout biases");
+    }
+
+    private static float[] floats(double[] d) {
+        float[] f = new float[d.length];
+        for (int i = 0; i < d.length; i++) f[i] = (float) d[i];
+        return f;
     }
 }

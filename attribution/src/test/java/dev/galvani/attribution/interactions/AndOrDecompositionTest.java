@@ -154,4 +154,66 @@ class AndOrDecompositionTest {
         assertTrue(r.finalLoss() < r.initialLoss());
         assertEquals(99, r.lossIterations()[r.lossIterations().length - 1]);
     }
+
+    @Test void gradientMatchesFiniteDifferencesOfTheL1Loss() {
+        int n = 5, size = 1 << n;
+        Rng rng = new Rng(21);
+        double[] v = Naive.gaussian(rng, size);
+        double[] p = Naive.gaussian(rng, size), q = Naive.gaussian(rng, size);
+        for (int t = 0; t < size; t++) {
+            p[t] *= 0.3;
+            q[t] *= 0.01;
+        }
+        AndOrDecomposition.Work work = new AndOrDecomposition.Work(size);
+        double[] gp = new double[size], gq = new double[size];
+        AndOrDecomposition.lossAndGradient(v, p, q, gp, gq, work);
+        // L is piecewise linear: central differences are exact away from a kink (no I(S) within h of 0 here)
+        double h = 1e-7;
+        for (int t = 0; t < size; t++) {
+            for (double[] x : new double[][] {p, q}) {
+                double keep = x[t];
+                x[t] = keep + h;
+                double up = AndOrDecomposition.lossAndGradient(v, p, q, null, null, work);
+                x[t] = keep - h;
+                double down = AndOrDecomposition.lossAndGradient(v, p, q, null, null, work);
+                x[t] = keep;
+                double fd = (up - down) / (2 * h);
+                assertEquals(fd, (x == p ? gp : gq)[t], 1e-5, (x == p ? "dL/dp" : "dL/dq") + " at T=" + t);
+            }
+        }
+        // and the gradient is not trivially zero
+        double norm = 0;
+        for (int t = 0; t < size; t++) norm += Math.abs(gp[t]) + Math.abs(gq[t]);
+        assertTrue(norm > 1, "gradient norm " + norm);
+    }
+
+    @Test void sgdReachesTheExactLinearProgramOptimumAndNeverGoesBelowIt() {
+        Rng rng = new Rng(5);
+        for (int n = 3; n <= 5; n++) {
+            for (int k = 0; k < 2; k++) {
+                double[] v = Naive.gaussian(rng, 1 << n);
+                LinearProgram.Optimum lp = LinearProgram.solve(v, 0.04);
+                // the optimum is a valid decomposition: its loss is its interactions' L1
+                assertEquals(lp.loss(), lp.interactions(v).l1(), 1e-9 * lp.loss());
+                assertTrue(lp.loss() < HarsanyiInteractions.harsanyi(v).l1(), "the optimum beats the plain dividends");
+                Result r = AndOrDecomposition.decompose(v, Options.defaults().withLr(1e-4).withMerge(Merge.NONE));
+                for (double loss : r.losses()) assertTrue(loss >= lp.loss() - 1e-9, "SGD below the LP optimum: " + loss + " < " + lp.loss());
+                assertEquals(lp.loss(), r.finalLoss(), 1e-3 * lp.loss(), "n=" + n + " game " + k);
+            }
+        }
+    }
+
+    @Test void exactOptimumOfTheMixedGameIsOneAndTermAndOneOrTerm() {
+        // without q, the mixed game needs exactly AND {0,1} = 1 and OR {2,3,4} = 1 (and v(∅) = 0)
+        double[] v = mixedGame();
+        LinearProgram.Optimum lp = LinearProgram.solve(v, 0);
+        assertEquals(2, lp.loss(), 1e-9);
+        Interactions x = lp.interactions(v);
+        assertEquals(1, x.and()[0b00011], 1e-9);
+        assertEquals(1, x.or()[0b11100], 1e-9);
+        // SGD comes near, never below: 20,000 iterations at lr 1e-4 end at 2.35 (a subgradient method approaches this
+        // degenerate optimum slowly; at lr 1e-5 it stops near 3.7 on this game of scale 1)
+        Result r = AndOrDecomposition.decompose(v, Options.defaults().withLr(1e-4).withQBound(0).withMerge(Merge.NONE));
+        assertTrue(r.finalLoss() >= 2 - 1e-9 && r.finalLoss() < 2.4, "SGD loss " + r.finalLoss());
+    }
 }

@@ -36,6 +36,59 @@ class LinearRegressionTest {
         assertEquals(0.6 - t * Math.sqrt(0.08), f.ciLow()[1], 1e-12);
     }
 
+    /** Student t's CDF with 3 degrees of freedom in closed form: ½ + (1/π)(u/(1+u²) + atan u), u = t/√3. */
+    static double t3Cdf(double t) {
+        double u = t / Math.sqrt(3);
+        return 0.5 + (u / (1 + u * u) + Math.atan(u)) / Math.PI;
+    }
+
+    @Test void nestedFTestByHand() {
+        // Same data: the intercept-only model has SSE = SST = 6 on 4 df, y ~ x has SSE 2.4 on 3 df.
+        // F = ((6 − 2.4)/1) / (2.4/3) = 4.5 on (1, 3) df, which is the slope's t² (0.6/0.28284)²;
+        // so p = P(|t₃| ≥ √4.5) = 2 (1 − T₃(√4.5)), the slope's two-sided t-test p-value.
+        double[][] x = {{1}, {2}, {3}, {4}, {5}};
+        double[] y = {2, 4, 5, 4, 5};
+        LinearRegression.Fit none = LinearRegression.fit(new double[5][0], y);
+        LinearRegression.Fit slope = LinearRegression.fit(x, y, "x");
+        assertEquals(6, none.sse(), 1e-12);
+        assertEquals(4, none.residualDf());
+        assertEquals(2.4, slope.sse(), 1e-12);
+        LinearRegression.NestedTest t = LinearRegression.nestedF(none, slope);
+        assertEquals(4.5, t.f(), 1e-12);
+        assertEquals(1, t.df1());
+        assertEquals(3, t.df2());
+        double p = 2 * (1 - t3Cdf(Math.sqrt(4.5)));
+        assertEquals(p, t.p(), 1e-9);
+        assertEquals(p, slope.pValues()[1], 1e-9);
+        assertEquals("1", t.reduced());
+        assertEquals("x", t.full());
+        var e = assertThrows(GalvaniException.class, () -> LinearRegression.nestedF(slope, none));
+        assertTrue(e.getMessage().contains("is not nested in"), e.getMessage());
+    }
+
+    @Test void anInteractionThatIsNotThereIsNotSignificant() {
+        // y = 1 + 2a − b + noise with no a·b term: the F-test of a + b against a + b + a:b must not
+        // reject at 5% for this seed, while y with a real a·b term (coefficient 3) gives p < 1e-6.
+        dev.galvani.engine.Rng r = new dev.galvani.engine.Rng(11);
+        int n = 40;
+        double[][] add = new double[n][], inter = new double[n][];
+        double[] y0 = new double[n], y1 = new double[n];
+        for (int i = 0; i < n; i++) {
+            double a = r.gaussian(), b = r.gaussian(), e = 0.5 * r.gaussian();
+            add[i] = new double[] {a, b};
+            inter[i] = new double[] {a, b, a * b};
+            y0[i] = 1 + 2 * a - b + e;
+            y1[i] = y0[i] + 3 * a * b;
+        }
+        var p0 = LinearRegression.nestedF(LinearRegression.fit(add, y0, "a", "b"), LinearRegression.fit(inter, y0, "a", "b", "a:b")).p();
+        var p1 = LinearRegression.nestedF(LinearRegression.fit(add, y1, "a", "b"), LinearRegression.fit(inter, y1, "a", "b", "a:b")).p();
+        assertTrue(p0 > 0.05, "p without an interaction " + p0);
+        assertTrue(p1 < 1e-6, "p with an interaction " + p1);
+        // one added term: F equals the added coefficient's t², so the two p-values agree
+        var full = LinearRegression.fit(inter, y0, "a", "b", "a:b");
+        assertEquals(full.pValues()[3], p0, 1e-9);
+    }
+
     @Test void recoversAnExactInteractionModel() {
         double[][] x = new double[20][];
         double[] y = new double[20];

@@ -1,5 +1,6 @@
 package dev.galvani.distributed.cli;
 
+import dev.galvani.attribution.interactions.AndOrDecomposition;
 import dev.galvani.distributed.sweeps.InteractionSweep;
 import dev.galvani.models.data.Indices;
 import org.apache.spark.sql.SparkSession;
@@ -17,17 +18,18 @@ final class InteractionsCommand implements Runnable {
     @Option(names = "--batch", defaultValue = "1", description = "Samples per work item (default ${DEFAULT-VALUE})") int batch;
     @Option(names = "--variables", defaultValue = "10", description = "Players: cells of a grid over the image") int variables;
     @Option(names = "--grid", defaultValue = "4") int grid;
-    @Option(names = "--iterations", defaultValue = "3000") int iterations;
-    @Option(names = "--lr", defaultValue = "1e-4") double lr;
-    @Option(names = "--readout-examples", defaultValue = "3000") int readoutExamples;
+    @Option(names = "--solver", defaultValue = "PRIMAL_DUAL", description = "PRIMAL_DUAL or SGD (the reference's), as in 'galvani study interactions'") AndOrDecomposition.Solver solver;
+    @Option(names = "--iterations", defaultValue = "20000") int iterations;
+    @Option(names = "--lr", defaultValue = "1e-5", description = "SGD's initial learning rate") double lr;
+    @Option(names = "--readout-examples", defaultValue = "5000") int readoutExamples;
     @Option(names = "--max-rows", defaultValue = "256") int maxRows;
-    @Option(names = "--max-memory", defaultValue = "2048", description = "MiB for one sample's masked features") long maxMemory;
+    @Option(names = "--max-memory", defaultValue = "1024", description = "MiB for a layer's flattened readout features; above it the layer is mean-pooled") long maxMemory;
     @Option(names = "--seed", defaultValue = "0") long seed;
     @Mixin SweepOptions sweep;
 
     @Override
     public void run() {
-        InteractionSweep s = new InteractionSweep(new InteractionSweep.Config(layers, variables, grid, iterations, lr, readoutExamples, maxRows, maxMemory, seed));
+        InteractionSweep s = new InteractionSweep(new InteractionSweep.Config(layers, variables, grid, solver, iterations, lr, readoutExamples, maxRows, maxMemory, seed));
         List<String> cks = SweepOptions.checkpoints(checkpoints);
         int[] idx = Indices.parse("--samples", samples, Integer.MAX_VALUE);
         SparkSession spark = sweep.start("interactions");

@@ -26,9 +26,10 @@ final class SelectivityCommand implements Runnable {
 
     @Override
     public void run() {
-        if (grid < 1) throw new GalvaniException("--grid must be at least 1");
+        if (grid < 3) throw new GalvaniException("--grid must be at least 3 (the regressions need at least 5 groups), got " + grid);
         // The grid uses the study's seed, statistics and evaluation settings; the probe and top-k settings do not enter it.
-        SelectivityStudy.Config cfg = new SelectivityStudy.Config(grid, statsExamples, evalExamples, 48, 3, LogisticRegression.Penalty.L2, shift, seed);
+        SelectivityStudy.Config cfg = new SelectivityStudy.Config(grid, statsExamples, evalExamples, 48, 3, LogisticRegression.Penalty.L2,
+                SelectivityStudy.Config.defaultLambda(LogisticRegression.Penalty.L2), shift, seed);
         List<SelectivitySweep.LayerItem> items = new ArrayList<>();
         for (String model : models) {
             List<String> ls = new ArrayList<>();

@@ -1,11 +1,12 @@
 package dev.galvani.distributed.sweeps;
 
+import dev.galvani.attribution.activations.LayerActivations;
 import dev.galvani.attribution.interactions.AndOrDecomposition;
 import dev.galvani.attribution.interactions.Interactions;
 import dev.galvani.attribution.interactions.extract.LayerwiseInteractions;
+import dev.galvani.attribution.interactions.extract.LayerwiseInteractions.LayerGame;
+import dev.galvani.attribution.interactions.extract.LinearReadout;
 import dev.galvani.attribution.interactions.extract.Players;
-import dev.galvani.attribution.interactions.extract.Readout;
-import dev.galvani.attribution.linear.LogisticRegression;
 import dev.galvani.attribution.studies.InteractionStudy;
 import dev.galvani.distributed.ItemSweep;
 import dev.galvani.distributed.Output;
@@ -33,23 +34,33 @@ import java.util.Map;
 /**
  * AND/OR interactions of many test images at every chosen layer (Cheng et al., ICML 2024), as
  * {@code galvani study interactions} computes them: a first stage trains each checkpoint's
- * layerwise readouts ({@link InteractionStudy#readouts}), which are broadcast; then every batch of
- * samples is an item ({@link LayerwiseInteractions#sample}). Tables: {@code interactions} (every
+ * layerwise readouts ({@link LinearReadout#train}, on flattened features), which are broadcast as
+ * weights; then every batch of samples is an item ({@link LayerwiseInteractions#sample}). Tables: {@code interactions} (every
  * AND, OR and plain Harsanyi interaction of every sample and layer) and {@code interaction_readouts}.
  */
 public final class InteractionSweep implements ItemSweep<InteractionSweep.SampleItem> {
     private static final long serialVersionUID = 1L;
 
-    /** The study's settings for image models. */
-    public record Config(List<String> layers, int variables, int grid, int iterations, double lr, int readoutExamples,
-                         int maxRows, long maxMemoryMiB, long seed) implements Serializable {
+    /**
+     * The study's settings for image models.
+     *
+     * @param lr           the SGD solver's learning rate (unused by the primal-dual solver)
+     * @param maxMemoryMiB most MiB for a layer's flattened readout features; above it the layer is mean-pooled
+     */
+    public record Config(List<String> layers, int variables, int grid, AndOrDecomposition.Solver solver, int iterations, double lr,
+                         int readoutExamples, int maxRows, long maxMemoryMiB, long seed) implements Serializable {
         public Config {
             if (variables < 1 || variables > Players.MAX) throw new GalvaniException("--variables must be 1.." + Players.MAX + ", got " + variables);
         }
 
         LayerwiseInteractions.Options options() {
-            return new LayerwiseInteractions.Options(null, maxRows, maxMemoryMiB << 20,
-                    AndOrDecomposition.Options.defaults().withLr(lr).withIterations(iterations));
+            return new LayerwiseInteractions.Options(null, maxRows,
+                    AndOrDecomposition.Options.defaults().withSolver(solver).withLr(lr).withIterations(iterations));
+        }
+
+        LinearReadout.Options readoutOptions() {
+            LinearReadout.Options d = LinearReadout.Options.defaults();
+            return d.withExamples(readoutExamples, d.testExamples()).withMaxBytes(maxMemoryMiB << 20).withSeed(seed);
         }
 
         Players players() {
@@ -63,8 +74,17 @@ public final class InteractionSweep implements ItemSweep<InteractionSweep.Sample
         }
     }
 
+    /** One layer's trained readout as plain arrays, so it can be broadcast ({@link LinearReadout#of}). */
+    public record Weights(LayerActivations.Pooling pooling, float[] weight, float[] bias) implements Serializable {}
+
     /** Stage one's result: a checkpoint's readouts and their held-out accuracies. */
-    public record Readouts(String checkpoint, LinkedHashMap<String, LogisticRegression> readouts, LinkedHashMap<String, Double> accuracy) implements Serializable {}
+    public record Readouts(String checkpoint, LinkedHashMap<String, Weights> readouts, LinkedHashMap<String, Double> accuracy) implements Serializable {
+        LinkedHashMap<String, LinearReadout> linear() {
+            LinkedHashMap<String, LinearReadout> out = new LinkedHashMap<>();
+            readouts.forEach((l, w) -> out.put(l, LinearReadout.of(l, w.pooling(), w.weight(), w.bias())));
+            return out;
+        }
+    }
 
     public record SampleItem(int id, String checkpoint, int[] samples) implements WorkItem {
         @Override public String describe() {
@@ -125,8 +145,11 @@ public final class InteractionSweep implements ItemSweep<InteractionSweep.Sample
         Splits.Split<ImageDataset> im = ws.images(m);
         for (String l : cfg.layers()) m.model().module(l);
         LinkedHashMap<String, Double> acc = new LinkedHashMap<>();
-        LinkedHashMap<String, LogisticRegression> r = new LinkedHashMap<>(InteractionStudy.readouts(m.model(), im.train(), im.heldOut(), cfg.layers(),
-                cfg.readoutExamples(), cfg.seed(), acc));
+        LinkedHashMap<String, Weights> r = new LinkedHashMap<>();
+        LinearReadout.train(m.model(), im.train(), im.heldOut(), cfg.layers(), cfg.readoutOptions()).forEach((l, ro) -> {
+            r.put(l, new Weights(ro.pooling(), ro.weights(), ro.biases()));
+            acc.put(l, ro.heldOutAccuracy());
+        });
         return new Readouts(checkpoint, r, acc);
     }
 
@@ -146,16 +169,15 @@ public final class InteractionSweep implements ItemSweep<InteractionSweep.Sample
     public List<Row> run(SampleItem item, Workspace ws) {
         SavedModel m = ws.model(item.checkpoint());
         Splits.Split<ImageDataset> im = ws.images(m);
-        Map<String, Readout> ro = new LinkedHashMap<>();
-        readouts.value().get(item.checkpoint()).readouts().forEach((l, lr) -> ro.put(l, lr::logOdds));
+        Map<String, LinearReadout> ro = readouts.value().get(item.checkpoint()).linear();
         Players players = config.players();
         List<Row> rows = new ArrayList<>();
         for (int s : item.samples()) {
             LayerwiseInteractions.Sample sample = InteractionStudy.sample(im.heldOut(), s, players);
-            LayerwiseInteractions.SampleResult r = LayerwiseInteractions.sample(m.model(), sample, config.layers(), ro, config.options());
+            Map<String, LayerGame> r = LayerwiseInteractions.sample(m.model(), sample, ro, config.options());
             int li = 0;
-            for (String l : r.decomposed().keySet()) {
-                Interactions d = r.decomposed().get(l), h = r.harsanyi().get(l);
+            for (String l : r.keySet()) {
+                Interactions d = r.get(l).decomposed(), h = r.get(l).harsanyi();
                 for (int t = 0; t < d.subsets(); t++) {
                     int order = Interactions.order(t);
                     rows.add(RowFactory.create(item.checkpoint(), m.architecture(), s, sample.label(), l, li, "and", t, order, d.and()[t], item.id()));

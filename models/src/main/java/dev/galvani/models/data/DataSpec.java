@@ -18,7 +18,8 @@ import java.util.function.Consumer;
  * normalisation (images; NaN for text), the vocabulary (text; null for images) and the class names.
  *
  * <p>The splits by data set: MR, 10-fold cross-validation of a seeded permutation (Kim 2014);
- * SST-2, a seeded 10% of {@code train.tsv}; generated sentences, 4,000 drawn with the seed and a 20%
+ * SST-2, a seeded 10% of the full sentences of {@code train.tsv}, every training phrase inside
+ * one of them dropped ({@link SentenceSplit}); generated sentences, 4,000 drawn with the seed and a 20%
  * split with the seed + 1; Fashion-MNIST, its own test files; generated images, the last 2,000 of
  * 12,000 drawn with seed 17.
  *
@@ -42,6 +43,8 @@ public record DataSpec(String dataset, int fold, int folds, long splitSeed, doub
     public static final String DATA = "data", FOLD = "fold", FOLDS = "folds", SPLIT_SEED = "split_seed",
             HELD_OUT_FRACTION = "held_out_fraction", TRAIN_LIMIT = "train_limit", MEAN = "mean", STD = "std",
             VOCABULARY = "vocabulary", CLASS_NAMES = "classes_names";
+    /** SST-2's split kind; "sentences" (held-out full sentences, {@link SentenceSplit}) is the only one rebuilt. */
+    public static final String SST2_SPLIT = "sst2_split", SST2_SENTENCES = "sentences";
 
     public DataSpec {
         classNames = List.copyOf(classNames);
@@ -119,7 +122,7 @@ public record DataSpec(String dataset, int fold, int folds, long splitSeed, doub
     public String describe() {
         return switch (dataset) {
             case MR -> String.format(Locale.ROOT, "mr, fold %d of %d held out, split seed %d", fold, folds, splitSeed);
-            case SST2 -> String.format(Locale.ROOT, "sst2, %.0f%% held out with split seed %d", 100 * heldOutFraction, splitSeed);
+            case SST2 -> String.format(Locale.ROOT, "sst2, %.0f%% of its full sentences held out with split seed %d", 100 * heldOutFraction, splitSeed);
             case GENERATED_TEXT -> String.format(Locale.ROOT, "generated-sentiment from seed %d, %.0f%% held out", splitSeed, 100 * heldOutFraction);
             case FASHION_MNIST -> "fashion-mnist, its test files held out";
             case GENERATED_IMAGES -> "generated images, the last " + GENERATED_IMAGES_HELD_OUT + " of " + GENERATED_IMAGES_SIZE + " held out";
@@ -136,6 +139,7 @@ public record DataSpec(String dataset, int fold, int folds, long splitSeed, doub
         m.put(SPLIT_SEED, Long.toString(splitSeed));
         m.put(HELD_OUT_FRACTION, Double.toString(heldOutFraction));
         m.put(TRAIN_LIMIT, Integer.toString(trainLimit));
+        if (dataset.equals(SST2)) m.put(SST2_SPLIT, SST2_SENTENCES);
         if (Float.isFinite(mean)) m.put(MEAN, Float.toString(mean));
         if (Float.isFinite(std)) m.put(STD, Float.toString(std));
         if (vocabulary != null) m.put(VOCABULARY, vocabulary.serialise());
@@ -155,6 +159,7 @@ public record DataSpec(String dataset, int fold, int folds, long splitSeed, doub
         if (!(text ? TEXT_SETS : IMAGE_SETS).contains(ds)) {
             throw new GalvaniException(where + ": records data set '" + ds + "', not one a " + (text ? "text" : "image") + " model takes");
         }
+        if (ds.equals(SST2) && !SST2_SENTENCES.equals(meta.get(SST2_SPLIT))) throw phraseSplit(where);
         int fold = integer(meta, FOLD, where), folds = integer(meta, FOLDS, where), limit = integer(meta, TRAIN_LIMIT, where);
         long seed = longValue(meta, SPLIT_SEED, where);
         double fraction = number(meta, HELD_OUT_FRACTION, where);
@@ -180,6 +185,7 @@ public record DataSpec(String dataset, int fold, int folds, long splitSeed, doub
         if (!(text ? TEXT_SETS : IMAGE_SETS).contains(ds) && !(ds.equals("auto") && !text)) {
             throw new GalvaniException(where + ": records data set '" + ds + "', not one a " + (text ? "text" : "image") + " model takes");
         }
+        if (ds.equals(SST2)) throw phraseSplit(where);
         int folds = ds.equals(MR) ? MR_FOLDS : 0;
         int fold = folds > 0 && meta.containsKey(FOLD) ? integer(meta, FOLD, where) : 0;
         if (fold < 0 || (folds > 0 && fold >= folds)) throw new GalvaniException(where + ": records fold " + fold + " of " + folds);
@@ -210,6 +216,16 @@ public record DataSpec(String dataset, int fold, int folds, long splitSeed, doub
         warn.accept("warning: " + where + " has no record of its data split (written by an older galvani); assuming " + d.describe()
                 + (text ? ", as 'galvani train' then split it; give --fold and --seed if it was split otherwise" : ""));
         return d;
+    }
+
+    /**
+     * An SST-2 checkpoint written before the split held out full sentences: its held-out phrases
+     * were drawn at random from train.tsv, so they shared text with its training phrases, and
+     * rebuilding the sentence split would score it on sentences it partly trained on.
+     */
+    private static GalvaniException phraseSplit(String where) {
+        return new GalvaniException(where + ": records SST-2 split by phrases (written by an older galvani), which cannot be rebuilt; "
+                + "retrain with 'galvani train --data sst2' (held-out full sentences)");
     }
 
     private static Vocabulary vocabulary(String s, String where) {

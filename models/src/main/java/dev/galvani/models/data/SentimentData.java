@@ -52,6 +52,16 @@ public final class SentimentData {
     }
 
     /**
+     * SST-2's validation split: a seeded {@code heldOut} fraction of the full sentences of
+     * {@code train.tsv}, with every training phrase that occurs inside one of them dropped
+     * ({@link SentenceSplit}); a random split of the phrases would score sentences whose phrases
+     * were trained on.
+     */
+    public static SentenceSplit.Result sst2Sentences(Path dir, double heldOut, long seed) {
+        return SentenceSplit.split(sst2(dir), heldOut, seed);
+    }
+
+    /**
      * Any file in SST-2's format (header {@code label<TAB>sentence}, UTF-8). Text has no checksum:
      * malformed UTF-8, a missing header or tab, a label other than 0 or 1 and a file with no rows are
      * refused, but a changed letter reads as a changed sentence.

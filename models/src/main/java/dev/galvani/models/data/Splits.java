@@ -45,7 +45,8 @@ public final class Splits {
             case SST2 -> {
                 Path dir = DataLocator.require(dataDir, SST2);
                 where = dir.resolve("train.tsv").toString();
-                parts = SentimentData.sst2(dir).split(spec.heldOutFraction(), spec.splitSeed());
+                SentenceSplit.Result r = SentimentData.sst2Sentences(dir, spec.heldOutFraction(), spec.splitSeed());
+                parts = new TextDataset[] {r.train(), r.heldOut()};
             }
             case GENERATED_TEXT -> {
                 where = "generated sentences (seed " + spec.splitSeed() + ")";

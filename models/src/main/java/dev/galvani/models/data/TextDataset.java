@@ -18,8 +18,18 @@ public record TextDataset(String name, List<String[]> tokens, int[] labels, List
         return labels.length;
     }
 
-    /** The data set encoded with a vocabulary, ready for training. */
+    /** The data set encoded with a vocabulary, ready for training: a batch pads to its longest sentence (at least {@link #MIN_WIDTH}). */
     public Dataset encoded(Vocabulary vocab) {
+        return encoded(vocab, 0);
+    }
+
+    /**
+     * The data set encoded with a vocabulary, every sentence padded (or cut) to exactly {@code length}
+     * tokens, so that every example gives layer outputs of one shape; {@code 0} pads each batch to
+     * its longest sentence instead.
+     */
+    public Dataset encoded(Vocabulary vocab, int length) {
+        if (length < 0) throw new dev.galvani.engine.GalvaniException("sentence length must be at least 0, got " + length);
         int[][] ids = new int[tokens.size()][];
         for (int i = 0; i < ids.length; i++) ids[i] = vocab.encode(tokens.get(i));
         TextDataset self = this;
@@ -27,18 +37,28 @@ public record TextDataset(String name, List<String[]> tokens, int[] labels, List
             @Override public int size() { return self.size(); }
             @Override public int classes() { return classNames.size(); }
             @Override public Batch batch(int[] idx) {
-                int t = MIN_WIDTH;
-                for (int i : idx) t = Math.max(t, ids[i].length);
+                int t = length;
+                if (length == 0) {
+                    t = MIN_WIDTH;
+                    for (int i : idx) t = Math.max(t, ids[i].length);
+                }
                 float[] x = new float[idx.length * t];
                 int[] y = new int[idx.length];
                 for (int r = 0; r < idx.length; r++) {
                     int[] s = ids[idx[r]];
-                    for (int j = 0; j < s.length; j++) x[r * t + j] = s[j];
+                    for (int j = 0; j < Math.min(t, s.length); j++) x[r * t + j] = s[j];
                     y[r] = labels[idx[r]];
                 }
                 return new Batch(new Tensor(x, idx.length, t), y);
             }
         };
+    }
+
+    /** The number of tokens of the longest sentence. */
+    public int longest() {
+        int t = 0;
+        for (String[] s : tokens) t = Math.max(t, s.length);
+        return t;
     }
 
     public TextDataset subset(int[] idx) {

@@ -1,6 +1,7 @@
 package dev.galvani.models.nets;
 
 import dev.galvani.engine.F;
+import dev.galvani.engine.GalvaniException;
 import dev.galvani.engine.Rng;
 import dev.galvani.engine.Tensor;
 import dev.galvani.engine.nn.HookPoint;
@@ -12,6 +13,7 @@ import dev.galvani.models.layers.Dropout;
 import dev.galvani.models.layers.Embedding;
 import dev.galvani.models.layers.Linear;
 import dev.galvani.models.layers.Pool;
+import dev.galvani.models.train.Constrained;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -20,16 +22,27 @@ import java.util.List;
  * Kim (2014)'s CNN for sentence classification, random-init variant: {@code embedding} [N, T, D],
  * parallel {@code conv3}, {@code conv4}, {@code conv5} (each {@code .conv}, {@code .relu},
  * {@code .pool}: 1-d convolution, ReLU, max over time, [N, filters]), {@code features}
- * (the concatenation, [N, 3 x filters]), {@code dropout} 0.5, {@code fc} to the classes.
+ * (the concatenation, [N, 3 x filters]), {@code dropout} (0.5 in Kim's setting), {@code fc} to
+ * the classes. Kim's max-norm constraint is optional: after every optimiser step each class's
+ * row of {@code fc.weight} is rescaled to L2 norm {@code maxNorm} where it is longer (0: none).
  * Input: token ids [N, T] as floats, T at least the widest filter.
  */
-public final class TextCnn extends Module {
+public final class TextCnn extends Module implements Constrained {
     public static final int[] WIDTHS = {3, 4, 5};
     private final Embedding embedding;
     private final List<Module> branches = new ArrayList<>();
-    private final Module features, dropout, fc;
+    private final Module features, dropout;
+    private final Linear fc;
+    private final float maxNorm;
 
     public TextCnn(long seed, int vocab, int dim, int filters, int classes) {
+        this(seed, vocab, dim, filters, classes, 0.5f, 0f);
+    }
+
+    public TextCnn(long seed, int vocab, int dim, int filters, int classes, float dropoutRate, float maxNorm) {
+        if (!(dropoutRate >= 0 && dropoutRate < 1)) throw new GalvaniException("text CNN dropout must be in [0, 1), got " + dropoutRate);
+        if (!(maxNorm >= 0) || Float.isInfinite(maxNorm)) throw new GalvaniException("text CNN max-norm must be 0 (none) or positive, got " + maxNorm);
+        this.maxNorm = maxNorm;
         Rng rng = new Rng(seed);
         embedding = add("embedding", new Embedding(rng, vocab, dim));
         for (int w : WIDTHS) {
@@ -39,12 +52,18 @@ public final class TextCnn extends Module {
                     .then("pool", Pool.maxOverTime())));
         }
         features = add("features", new HookPoint());
-        dropout = add("dropout", new Dropout(0.5f, rng.split()));
+        dropout = add("dropout", new Dropout(dropoutRate, rng.split()));
         fc = add("fc", new Linear(rng, WIDTHS.length * filters, classes, true));
     }
 
     public Embedding embedding() {
         return embedding;
+    }
+
+    /** Kim (2014): rescale each row of the output weights to L2 norm {@code maxNorm} where it is longer. */
+    @Override
+    public void constrain() {
+        if (maxNorm > 0) fc.maxNormRows(maxNorm);
     }
 
     @Override

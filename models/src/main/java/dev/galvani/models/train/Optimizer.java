@@ -9,8 +9,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * SGD with momentum and Adam, with decoupled-from-nothing L2 weight decay added to the gradient
- * (PyTorch's {@code weight_decay} for both, i.e. Adam, not AdamW), applied in place.
+ * SGD with momentum, Adam and Adadelta, with L2 weight decay added to the gradient (PyTorch's
+ * {@code weight_decay} for all three, i.e. Adam, not AdamW), applied in place.
  */
 public abstract class Optimizer {
     protected final List<Tensor> params;
@@ -27,7 +27,8 @@ public abstract class Optimizer {
         return switch (name.toLowerCase(Locale.ROOT)) {
             case "sgd" -> new Sgd(params, lr, 0.9f, weightDecay);
             case "adam" -> new Adam(params, lr, weightDecay);
-            default -> throw new GalvaniException("unknown optimizer '" + name + "'; use sgd or adam");
+            case "adadelta" -> new Adadelta(params, lr, 0.95f, 1e-6f, weightDecay);
+            default -> throw new GalvaniException("unknown optimizer '" + name + "'; use sgd, adam or adadelta");
         };
     }
 
@@ -86,6 +87,40 @@ public abstract class Optimizer {
                 Tensor[] s = state.computeIfAbsent(p, k -> new Tensor[] {Tensor.zerosLike(k), Tensor.zerosLike(k)});
                 p.device().backend().adamStep(p.storage(), p.grad.storage(), s[0].storage(), s[1].storage(), lr, b1, b2, eps,
                         c1, c2, weightDecay);
+            }
+            zeroGrad();
+        }
+    }
+
+    /**
+     * Adadelta (Zeiler 2012), as torch.optim.Adadelta: {@code E[g²] ← ρE[g²] + (1−ρ)g²},
+     * {@code Δ = −sqrt(E[Δ²] + ε) / sqrt(E[g²] + ε) · g}, {@code E[Δ²] ← ρE[Δ²] + (1−ρ)Δ²},
+     * {@code w ← w + lr·Δ}. Kim (2014) trains the text CNN with ρ = 0.95, ε = 1e-6 (lr 1).
+     */
+    public static final class Adadelta extends Optimizer {
+        private final float rho, eps;
+        private final Map<Tensor, float[][]> state = new IdentityHashMap<>();
+
+        public Adadelta(List<Tensor> params, float lr, float rho, float eps, float weightDecay) {
+            super(params, lr, weightDecay);
+            this.rho = rho;
+            this.eps = eps;
+        }
+
+        @Override
+        public void step() {
+            for (Tensor p : params) {
+                if (p.grad == null) continue;
+                float[] w = p.data(), g = p.grad.data();
+                float[][] s = state.computeIfAbsent(p, k -> new float[][] {new float[w.length], new float[w.length]});
+                float[] sq = s[0], acc = s[1];
+                for (int i = 0; i < w.length; i++) {
+                    float gi = g[i] + weightDecay * w[i];
+                    sq[i] = rho * sq[i] + (1 - rho) * gi * gi;
+                    float delta = (float) (Math.sqrt(acc[i] + eps) / Math.sqrt(sq[i] + eps)) * gi;
+                    acc[i] = rho * acc[i] + (1 - rho) * delta * delta;
+                    w[i] -= lr * delta;
+                }
             }
             zeroGrad();
         }

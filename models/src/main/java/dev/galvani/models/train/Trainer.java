@@ -50,6 +50,8 @@ public final class Trainer {
         long total = (long) stepsPerEpoch * cfg.epochs();
         List<Embedding> embeddings = model.namedModules().values().stream()
                 .filter(m -> m instanceof Embedding).map(m -> (Embedding) m).toList();
+        List<Constrained> constrained = model.namedModules().values().stream()
+                .filter(m -> m instanceof Constrained).map(m -> (Constrained) m).toList();
         List<Epoch> history = new ArrayList<>();
         long step = 0;
         for (int epoch = 1; epoch <= cfg.epochs(); epoch++) {
@@ -68,6 +70,7 @@ public final class Trainer {
                     loss.backward();
                     opt.step();
                     for (Embedding e : embeddings) e.zeroPadding();
+                    for (Constrained c : constrained) c.constrain();
                     lossSum += loss.item() * b.y().length;
                     correct += countCorrect(logits, b.y());
                     seen += b.y().length;

@@ -123,14 +123,15 @@ class DataSpecTest {
         for (int i = 0; i < 30; i++) rows.append("1\tgood ").append(i).append('\n');
         Files.writeString(tsv, rows);
         e = assertThrows(GalvaniException.class, () -> Splits.prepare(DataSpec.request("sst2", true, 0, 0, 0, dir.toString()), dir.toString()));
-        assertEquals(tsv + ": class 'negative' has no examples in the training part (sst2, 10% held out with split seed 0) "
+        assertEquals(tsv + ": class 'negative' has no examples in the training part (sst2, 10% of its full sentences held out with split seed 0) "
                 + "(only 1 of the model's 2 classes occur)", e.getMessage());
 
-        rows = new StringBuilder("label\tsentence\n");
-        for (int i = 0; i < 30; i++) rows.append(i % 2).append("\t\u65e5\u672c\u8a9e\n"); // no letters clean_str keeps
+        // two copies of one sentence: one is held out, the other lies inside it and is dropped
+        rows = new StringBuilder("label\tsentence\n1\tgood\n0\tgood\n");
+        for (int i = 0; i < 27; i++) rows.append(i % 2).append("\t\u65e5\u672c\u8a9e\n"); // no letters clean_str keeps
         Files.writeString(tsv, rows);
         e = assertThrows(GalvaniException.class, () -> Splits.prepare(DataSpec.request("sst2", true, 0, 0, 0, dir.toString()), dir.toString()));
-        assertEquals(tsv + ": the vocabulary of the training part (sst2, 10% held out with split seed 0) holds nothing but <pad> and <unk>: "
+        assertEquals(tsv + ": the vocabulary of the training part (sst2, 10% of its full sentences held out with split seed 0) holds nothing but <pad> and <unk>: "
                 + "none of its 27 sentences has a word after tokenisation", e.getMessage());
 
         e = assertThrows(GalvaniException.class, () -> Splits.requireUsable("labels.gz", "file", new int[] {0, 1, 7}, SentimentData.CLASSES, false));
@@ -152,5 +153,17 @@ class DataSpecTest {
         e = assertThrows(GalvaniException.class, () -> DataSpec.fromMetadata(c, true, 3, "checkpoint v.safetensors", w -> { }));
         assertEquals("checkpoint v.safetensors: records 2 class names for a model of 3 classes", e.getMessage());
         assertTrue(Arrays.asList("mr", "sst2", "generated-sentiment").containsAll(DataSpec.TEXT_SETS));
+    }
+
+    @Test void anSst2CheckpointSplitByPhrasesIsRefused() {
+        Map<String, String> m = new HashMap<>(textSpec("sst2", 0, 0).toMetadata());
+        assertEquals("sentences", m.get("sst2_split"));
+        assertEquals("sst2", DataSpec.fromMetadata(m, true, 2, "ck", w -> { }).dataset());
+        m.remove("sst2_split");
+        var e = assertThrows(GalvaniException.class, () -> DataSpec.fromMetadata(m, true, 2, "checkpoint p.safetensors", w -> { }));
+        assertEquals("checkpoint p.safetensors: records SST-2 split by phrases (written by an older galvani), which cannot be rebuilt; "
+                + "retrain with 'galvani train --data sst2' (held-out full sentences)", e.getMessage());
+        Map<String, String> legacy = new HashMap<>(Map.of("data", "sst2", "seed", "0"));
+        assertThrows(GalvaniException.class, () -> DataSpec.fromMetadata(legacy, true, 2, "ck", w -> { }));
     }
 }

@@ -64,6 +64,23 @@ public final class Players {
         return new Players(pos, words.clone());
     }
 
+    /**
+     * {@code n} of a sentence's words as players, chosen at random with the seed and kept in
+     * sentence order; the other words always stay (as an image's cells that are not players do).
+     */
+    public static Players someWords(String[] words, int n, long seed) {
+        if (n > words.length) throw new GalvaniException(n + " players is more than the " + words.length + " words of '" + String.join(" ", words) + "'");
+        int[] pick = Arrays.copyOf(new Rng(seed).permutation(words.length), n);
+        Arrays.sort(pick);
+        int[][] pos = new int[n][];
+        String[] labels = new String[n];
+        for (int i = 0; i < n; i++) {
+            pos[i] = new int[] {pick[i]};
+            labels[i] = words[pick[i]];
+        }
+        return new Players(pos, labels);
+    }
+
     /** For every subset in {@code [from, to)}, a keep-mask over the {@code size} positions (1 keep, 0 baseline). */
     public float[] keepMasks(long from, long to, int size) {
         int rows = (int) (to - from);
