@@ -35,12 +35,16 @@ final class BenchCommand implements Runnable {
     }
 
     @Command(name = "gemm", mixinStandardHelpOptions = true,
-            description = "C = A B for n x n float matrices: Galvani's GEMM against EJML (GFLOP/s = 2 n^3 / t).")
+            description = "C = A B for n x n float matrices: Galvani's GEMM against EJML and PyTorch (when found), "
+                    + "and the fraction of the machine's FMA peak it reaches, all in the same run (GFLOP/s = 2 n^3 / t).")
     static final class Gemm implements Runnable {
 
-        @Option(names = "--size", paramLabel = "N", defaultValue = "1024",
-                description = "Matrix size n (default: ${DEFAULT-VALUE}).")
-        int size;
+        @Option(names = "--size", paramLabel = "N[,N...]", defaultValue = "1024", split = ",",
+                description = "Matrix sizes n, each run in turn (default: ${DEFAULT-VALUE}).")
+        List<Integer> sizes;
+
+        @Option(names = "--no-pytorch", description = "Do not run PyTorch's torch.mm beside Galvani.")
+        boolean noPytorch;
 
         @Option(names = "--warmup", paramLabel = "SECONDS", defaultValue = "1.0",
                 description = "Warm-up time per library in seconds (default: ${DEFAULT-VALUE}).")
@@ -54,9 +58,11 @@ final class BenchCommand implements Runnable {
 
         @Override
         public void run() {
-            GemmBench.Result r = GemmBench.run(size, warmup);
-            spec.commandLine().getOut().println(json ? r.toJson() : r.toText());
-            spec.commandLine().getOut().flush();
+            for (int size : sizes) {
+                GemmBench.Result r = GemmBench.run(size, warmup, !noPytorch);
+                spec.commandLine().getOut().println(json ? r.toJson() : r.toText());
+                spec.commandLine().getOut().flush();
+            }
         }
     }
 
@@ -108,28 +114,52 @@ final class BenchCommand implements Runnable {
         @Option(names = "--batch", defaultValue = "16") int batch;
         @Option(names = "--steps", defaultValue = "50") int steps;
         @Option(names = "--repeats", defaultValue = "2") int repeats;
+        @Option(names = "--memory", description = "Instead: one default run of --batch images (use 32) and its memory, beside Captum's "
+                + "(bench/python/captum_conductance_bench.py, when PyTorch and Captum import, e.g. PYTHONPATH=/tmp/captum)") boolean memory;
+        @Option(names = "--no-captum", description = "With --memory: do not run Captum.") boolean noCaptum;
         @picocli.CommandLine.Mixin DeviceOption device;
 
         @Override
         public void run() {
             device.install();
             if (batch < 1 || steps < 1 || repeats < 1) throw new dev.galvani.engine.GalvaniException("--batch, --steps and --repeats must be at least 1");
+            if (memory) {
+                System.out.print(dev.galvani.bench.ConductanceBench.memory(batch, steps, !noCaptum).toText());
+                return;
+            }
             System.out.print(dev.galvani.bench.ConductanceBench.format(dev.galvani.bench.ConductanceBench.run(batch, steps, repeats, 0), batch, steps));
         }
     }
 
     @Command(name = "training", mixinStandardHelpOptions = true,
-            description = "Training throughput (images/s) of a model on random 28x28 inputs: forward, backward, Adam step.")
+            description = "Training throughput (images/s; sentences/s for textcnn) of a model on a random batch: forward, backward, Adam step; "
+                    + "PyTorch's on the same architecture right after, in the same run, when a Python with PyTorch is found (bench/python).")
     static final class Training implements Runnable {
-        @Option(names = "--model", defaultValue = "inception") String model;
+        @Option(names = "--model", split = ",", defaultValue = "inception",
+                description = "Models, each run in turn: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
+                completionCandidates = ModelNames.class)
+        List<String> models;
         @Option(names = "--batch", defaultValue = "64") int batch;
-        @Option(names = "--steps", defaultValue = "8") int steps;
+        @Option(names = "--steps", defaultValue = "8", description = "Steps per timed repetition (default: ${DEFAULT-VALUE}).") int steps;
+        @Option(names = "--repeats", defaultValue = "3", description = "Timed repetitions; the best counts (default: ${DEFAULT-VALUE}).") int repeats;
+        @Option(names = "--no-pytorch", description = "Do not run PyTorch beside Galvani.") boolean noPytorch;
 
         @Override
         public void run() {
-            System.out.printf(java.util.Locale.ROOT, "%s training, batch %d: %.1f images/s (jdk %s, %s)%n", model, batch,
-                    dev.galvani.bench.TrainingBench.imagesPerSecond(model, batch, steps), Runtime.version(),
-                    dev.galvani.kernels.Backends.current().name());
+            if (batch < 1 || steps < 1 || repeats < 1) throw new dev.galvani.engine.GalvaniException("--batch, --steps and --repeats must be at least 1");
+            for (String m : models) dev.galvani.models.ModelZoo.defaults(m, java.util.Map.of()); // unknown names fail before any run
+            for (String m : models) {
+                System.out.print(dev.galvani.bench.TrainingBench.run(m, batch, steps, repeats, !noPytorch).toText());
+                System.out.flush();
+            }
+        }
+    }
+
+    /** The model names, for --model's help. */
+    static final class ModelNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return dev.galvani.models.ModelZoo.NAMES.iterator();
         }
     }
 

@@ -37,7 +37,7 @@ public final class ConductanceBench {
         int all = batch * (steps + 1);
         int chunk = 64; // LayerConductance's default row bound
         Map<String, Variant> variants = new LinkedHashMap<>();
-        variants.put("64-row chunks in parallel, 1 layer, JVP", new Variant(lc(net, one, steps, Discretisation.JVP, chunk), false));
+        variants.put("default (rows per pass from the heap, at most 64), 1 layer, JVP", new Variant(lc(net, one, steps, Discretisation.JVP, 0), false));
         variants.put("64-row chunks on one thread, 1 layer, JVP", new Variant(lc(net, one, steps, Discretisation.JVP, chunk), true));
         variants.put("64-row chunks in parallel, 3 layers, JVP", new Variant(lc(net, three, steps, Discretisation.JVP, chunk), false));
         variants.put("64-row chunks in parallel, 1 layer, Captum-style", new Variant(lc(net, one, steps, Discretisation.CAPTUM, chunk), false));
@@ -71,17 +71,96 @@ public final class ConductanceBench {
 
     private static LayerConductance lc(Module net, String[] layers, int steps, Discretisation d, int maxRows) {
         // Conductance alone, as Captum's LayerConductance computes it: the backward pass stops at the layers.
-        return new LayerConductance(net).layers(layers).steps(steps).method(Quadrature.GAUSS_LEGENDRE).integratedGradients(false)
-                .discretisation(d).maxRows(maxRows);
+        LayerConductance lc = new LayerConductance(net).layers(layers).steps(steps).method(Quadrature.GAUSS_LEGENDRE).integratedGradients(false)
+                .discretisation(d);
+        return maxRows > 0 ? lc.maxRows(maxRows) : lc; // 0: the library's default
+    }
+
+    /**
+     * One default conductance run (inception4a of the Inception-style net with random weights,
+     * Gauss-Legendre, conductance alone as Captum computes it) and its memory: the largest heap
+     * left after any garbage collection during the run (the live set at its largest, as far as
+     * collections sample it), the heap in use at its largest before a collection (live and garbage:
+     * an upper bound) and the process's peak resident set; then Captum's LayerConductance on the
+     * PyTorch replica with its defaults (all rows in one pass), when a Python with PyTorch and
+     * Captum is found, with its peak resident set.
+     */
+    public record MemoryRun(int batch, int steps, double seconds, double liveHeapMiB, double heapBeforeGcMiB, double peakRssMiB,
+                            int collections, PyTorchPeer.Outcome captum) {
+        public String toText() {
+            StringBuilder sb = new StringBuilder();
+            sb.append(String.format(Locale.ROOT, "conductance memory: Inception-style net, %d images, %d steps, inception4a, default settings%n", batch, steps));
+            sb.append(String.format(Locale.ROOT, "  galvani  %.2f s; heap after a collection at most %.0f MiB, in use before one at most %.0f MiB (%d collections); peak RSS %.0f MiB [jdk %s, %d threads, -Xmx %d MiB]%n",
+                    seconds, liveHeapMiB, heapBeforeGcMiB, collections, peakRssMiB, Runtime.version(), Parallel.threads(), Runtime.getRuntime().maxMemory() >> 20));
+            if (captum.ok()) {
+                sb.append(String.format(Locale.ROOT, "  captum   %.2f s; peak RSS %.0f MiB, %.0f MiB above its RSS after the imports [captum %s, torch %s, %d threads, %d rows per pass]%n",
+                        captum.number("seconds"), captum.number("peak_rss_mib"), captum.number("peak_rss_mib") - captum.number("rss_after_import_mib"),
+                        captum.text("captum"), captum.text("torch"), (int) captum.number("threads"), (int) captum.number("rows_per_pass")));
+            } else {
+                sb.append(String.format(Locale.ROOT, "  captum   (not measured: %s)%n", captum.unavailable()));
+            }
+            return sb.toString();
+        }
+    }
+
+    public static MemoryRun memory(int batch, int steps, boolean withCaptum) {
+        Module net = ModelZoo.create("inception", Map.of());
+        net.eval();
+        Tensor x = Tensor.randn(new Rng(0), 1f, batch, 1, 28, 28);
+        LayerConductance lc = new LayerConductance(net).layers("inception4a").steps(steps).method(Quadrature.GAUSS_LEGENDRE).integratedGradients(false);
+        lc.attribute(x.rows(0, Math.min(2, batch))); // compiled before the measured run
+        System.gc();
+        double[] live = {0}, before = {0};
+        int[] count = {0};
+        List<Runnable> stop = new ArrayList<>();
+        for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            if (!(gc instanceof javax.management.NotificationEmitter emitter)) continue;
+            javax.management.NotificationListener l = (n, h) -> {
+                if (!com.sun.management.GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) return;
+                var info = com.sun.management.GarbageCollectionNotificationInfo.from((javax.management.openmbean.CompositeData) n.getUserData()).getGcInfo();
+                long after = 0, pre = 0;
+                for (var u : info.getMemoryUsageAfterGc().values()) after += u.getUsed();
+                for (var u : info.getMemoryUsageBeforeGc().values()) pre += u.getUsed();
+                synchronized (live) {
+                    live[0] = Math.max(live[0], after / 1048576.0);
+                    before[0] = Math.max(before[0], pre / 1048576.0);
+                    count[0]++;
+                }
+            };
+            emitter.addNotificationListener(l, null, null);
+            stop.add(() -> {
+                try {
+                    emitter.removeNotificationListener(l);
+                } catch (javax.management.ListenerNotFoundException e) {
+                    // already gone
+                }
+            });
+        }
+        long t0 = System.nanoTime();
+        lc.attribute(x);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        System.gc(); // a last sample, so that a run without collections still reports one
+        try {
+            Thread.sleep(200); // notifications arrive on another thread
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        stop.forEach(Runnable::run);
+        PyTorchPeer.Outcome captum = withCaptum
+                ? PyTorchPeer.run("captum_conductance_bench.py", List.of("random", Integer.toString(batch), Integer.toString(steps), "--json"), 3600)
+                : new PyTorchPeer.Outcome(null, "skipped");
+        synchronized (live) {
+            return new MemoryRun(batch, steps, seconds, live[0], before[0], TrainingBench.peakRssMiB(), count[0] - 1, captum);
+        }
     }
 
     public static String format(List<Row> rows, int batch, int steps) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "conductance, Inception-style net, batch %d, %d steps, Gauss-Legendre%n", batch, steps));
         sb.append(String.format(Locale.ROOT, "jdk %s, %d cores, %d threads, %s%n", Runtime.version(), Runtime.getRuntime().availableProcessors(), Parallel.threads(), Backends.current().name()));
-        sb.append(String.format(Locale.ROOT, "%-52s %14s %10s %10s%n", "variant", "attributions/s", "seconds", "ratio"));
+        sb.append(String.format(Locale.ROOT, "%-64s %14s %10s %10s%n", "variant", "attributions/s", "seconds", "ratio"));
         for (Row r : rows) {
-            sb.append(String.format(Locale.ROOT, "%-52s %14.2f %10.3f %10.2f%n", r.variant(), r.attributionsPerSecond(), r.seconds(), r.ratioToDefault()));
+            sb.append(String.format(Locale.ROOT, "%-64s %14.2f %10.3f %10.2f%n", r.variant(), r.attributionsPerSecond(), r.seconds(), r.ratioToDefault()));
         }
         return sb.toString();
     }

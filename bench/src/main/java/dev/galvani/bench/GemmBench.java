@@ -14,9 +14,12 @@ import java.util.SplittableRandom;
 
 /**
  * The plain timing runner behind {@code galvani bench gemm}: C = A B for n x n floats, Galvani's
- * {@link Gemm#sgemm} against EJML's single-threaded {@code CommonOps_FDRM.mult}. Each is warmed
- * up (JIT) for about a second, then timed over several repetitions; GFLOP/s = 2 n^3 / t, reported
- * for the best and the median repetition. For the statistically careful comparison use
+ * {@link Gemm#sgemm} against EJML's single-threaded {@code CommonOps_FDRM.mult} and, when a Python
+ * with PyTorch is found ({@link PyTorchPeer}), against {@code torch.mm} on as many threads, all in
+ * the same run, beside the machine's FMA peak ({@link Gemm#peakGflops}, every thread) and the
+ * fraction of it that Galvani reaches. Each is warmed up (JIT) for about a second, then timed
+ * over several repetitions; GFLOP/s = 2 n^3 / t, reported for the best and the median
+ * repetition. For the statistically careful comparison use
  * {@code dev.galvani.jmh.GemmBenchmark} (JMH, in the jmh module).
  */
 public final class GemmBench {
@@ -24,7 +27,18 @@ public final class GemmBench {
     /** One run's figures; GFLOP/s from the best and the median repetition. */
     public record Result(int n, int galvaniRepetitions, int ejmlRepetitions, double galvaniBest, double galvaniMedian,
                          double ejmlBest, double ejmlMedian, double maxRelativeDifference,
-                         String jdk, String implementation, int threads) {
+                         String jdk, String implementation, int threads,
+                         double peak, double pytorchBest, double pytorchMedian, String pytorchNote) {
+
+        /** Galvani's best over the FMA peak measured in the same run. */
+        public double fractionOfPeak() {
+            return galvaniBest / peak;
+        }
+
+        /** Galvani over PyTorch, best against best (NaN without PyTorch). */
+        public double ratioToPytorch() {
+            return galvaniBest / pytorchBest;
+        }
 
         /** Galvani over EJML, best against best. */
         public double ratio() {
@@ -37,10 +51,19 @@ public final class GemmBench {
                             + "  galvani  %8.1f GFLOP/s best  %8.1f median  [%s, %d threads]%n"
                             + "  ejml     %8.1f GFLOP/s best  %8.1f median  [CommonOps_FDRM.mult, 1 thread]%n"
                             + "  ratio    %8.2f x (galvani / ejml, best)%n"
+                            + "%s"
+                            + "  peak     %8.1f GFLOP/s  [FMA loop, %d threads]; galvani reaches %.0f%% of it%n"
                             + "  check    max |galvani - ejml| / max|C| = %.2g%n"
                             + "  jdk      %s",
                     n, galvaniRepetitions, ejmlRepetitions, galvaniBest, galvaniMedian, implementation, threads,
-                    ejmlBest, ejmlMedian, ratio(), maxRelativeDifference, jdk);
+                    ejmlBest, ejmlMedian, ratio(), pytorchLines(),
+                    peak, threads, 100 * fractionOfPeak(), maxRelativeDifference, jdk);
+        }
+
+        private String pytorchLines() {
+            if (Double.isNaN(pytorchBest)) return String.format(Locale.ROOT, "  pytorch  (not measured: %s)%n", pytorchNote);
+            return String.format(Locale.ROOT, "  pytorch  %8.1f GFLOP/s best  %8.1f median  [%s]%n"
+                    + "  ratio    %8.2f x (galvani / pytorch, best)%n", pytorchBest, pytorchMedian, pytorchNote, ratioToPytorch());
         }
 
         public String toJson() {
@@ -58,14 +81,22 @@ public final class GemmBench {
             j.put("jdk", jdk);
             j.put("implementation", implementation);
             j.put("threads", threads);
+            j.put("peak_gflops", peak);
+            j.put("fraction_of_peak", fractionOfPeak());
+            j.put("pytorch_gflops", Double.isNaN(pytorchBest) ? null : pytorchBest);
+            j.put("pytorch_median_gflops", Double.isNaN(pytorchMedian) ? null : pytorchMedian);
             return Json.write(j);
         }
     }
 
     private GemmBench() {}
 
-    /** Benchmarks n x n x n with about {@code warmupSeconds} of warm-up per library. */
+    /** Benchmarks n x n x n with about {@code warmupSeconds} of warm-up per library, PyTorch included when found. */
     public static Result run(int n, double warmupSeconds) {
+        return run(n, warmupSeconds, true);
+    }
+
+    public static Result run(int n, double warmupSeconds, boolean withPytorch) {
         if (n < 1) throw new GalvaniException("gemm benchmark: --size must be at least 1, got " + n);
         if (!(warmupSeconds >= 0)) {
             throw new GalvaniException("gemm benchmark: --warmup must be at least 0 seconds, got " + warmupSeconds);
@@ -82,10 +113,25 @@ public final class GemmBench {
         double[] tg = time(galvani, repetitions(warmUp(galvani, warmupSeconds)));
         double[] te = time(ejml, repetitions(warmUp(ejml, warmupSeconds)));
 
+        double peak = Gemm.peakGflops(Math.min(1.0, Math.max(0.2, warmupSeconds)));
+        double ptBest = Double.NaN, ptMedian = Double.NaN;
+        String ptNote = "skipped";
+        if (withPytorch) {
+            PyTorchPeer.Outcome pt = PyTorchPeer.run("pytorch_gemm_bench.py",
+                    java.util.List.of(Integer.toString(n), Integer.toString(Gemm.threads()), "1.0"), 600);
+            if (pt.ok()) {
+                ptBest = pt.number("best_gflops");
+                ptMedian = pt.number("median_gflops");
+                ptNote = "torch " + pt.text("torch") + " torch.mm, " + (int) pt.number("threads") + " threads";
+            } else {
+                ptNote = pt.unavailable();
+            }
+        }
+
         double flops = 2.0 * n * n * n;
         return new Result(n, tg.length, te.length, flops / tg[0] * 1e-9, flops / median(tg) * 1e-9,
                 flops / te[0] * 1e-9, flops / median(te) * 1e-9, relativeDifference(c, ec.data),
-                Runtime.version().toString(), Gemm.implementation(), Gemm.threads());
+                Runtime.version().toString(), Gemm.implementation(), Gemm.threads(), peak, ptBest, ptMedian, ptNote);
     }
 
     /** Runs {@code f} for at least {@code seconds} and 3 calls; returns the last call's seconds. */

@@ -11,7 +11,7 @@ class GemmBenchTest {
 
     @Test
     void smallRunAgreesWithEjmlAndReportsPositiveRates() {
-        GemmBench.Result r = GemmBench.run(37, 0.05);
+        GemmBench.Result r = GemmBench.run(37, 0.05, false);
         assertEquals(37, r.n());
         assertTrue(r.maxRelativeDifference() < 1e-5, "galvani and ejml differ: " + r.maxRelativeDifference());
         assertTrue(r.galvaniBest() >= r.galvaniMedian() && r.galvaniMedian() > 0);
@@ -19,6 +19,9 @@ class GemmBenchTest {
         assertEquals(r.galvaniBest() / r.ejmlBest(), r.ratio(), 1e-12);
         assertTrue(r.toJson().startsWith("{\"benchmark\":\"gemm\",\"n\":37,"), r.toJson());
         assertTrue(r.toText().contains(r.jdk()));
+        assertTrue(r.peak() > 0 && Double.isNaN(r.pytorchBest()), r.toText());
+        assertEquals(r.galvaniBest() / r.peak(), r.fractionOfPeak(), 1e-12);
+        assertTrue(r.toText().contains("pytorch  (not measured: skipped)"), r.toText());
     }
 
     @Test

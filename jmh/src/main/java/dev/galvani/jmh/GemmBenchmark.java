@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-XX:+UseParallelGC"})
 public class GemmBenchmark {
 
-    @Param({"256", "512", "1024"})
+    @Param({"256", "512", "1024", "2048"})
     public int n;
 
     private float[] a, b, c;

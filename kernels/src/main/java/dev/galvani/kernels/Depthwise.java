@@ -1,13 +1,12 @@
 package dev.galvani.kernels;
 
-import java.util.ArrayList;
-import java.util.List;
-
 /**
  * Direct depthwise convolution (one input and one output channel per group, MobileNet's 3x3
  * depthwise layers). Through {@link Im2col} such a layer is one tiny GEMM per channel
  * ([1, 9] x [9, N·Ho·Wo]) plus an unfolding that copies the input nine times; here each kernel tap
- * is a scaled add along an output row, which the JIT vectorises.
+ * is a scaled add along an output row. With the Vector API, 'same' layers of any stride run
+ * {@link DepthwiseVector}'s kernels over a bordered grid instead (sixteen outputs per FMA; 5-10x
+ * faster than these loops, which the JIT vectorises poorly for 7- to 28-wide rows).
  *
  * <p>Layouts: {@code x} [N, C, H, W], {@code w} [C, 1, kh, kw], {@code y} [N, C, Ho, Wo], all
  * row-major. A <em>plane</em> is one (example, channel) pair, {@code p = n * C + c}. Work is split
@@ -26,9 +25,25 @@ public record Depthwise(int c, int h, int w, int kh, int kw, int sh, int sw, int
         return Im2col.outSize(w, kw, sw, pw, dw);
     }
 
+    /** True when the Vector API kernels ({@link DepthwiseVector}) run this layer. */
+    private boolean vector() {
+        return Gemm.vectorApi() && DepthwiseVector.applies(this);
+    }
+
     /** {@code y = conv(x, wt)} for {@code n} examples (y is overwritten). */
     public void forward(int n, float[] x, float[] wt, float[] y) {
         int plane = ho() * wo();
+        if (vector()) {
+            split(n * c, (p0, p1) -> {
+                DepthwiseVector.Grid g = new DepthwiseVector.Grid(this);
+                for (int p = p0; p < p1; p++) {
+                    g.load(x, p * h * w);
+                    DepthwiseVector.correlate(g, wt, (p % c) * kh * kw, false);
+                    DepthwiseVector.store(g, y, p * plane, ho(), wo());
+                }
+            });
+            return;
+        }
         split(n * c, (p0, p1) -> {
             java.util.Arrays.fill(y, p0 * plane, p1 * plane, 0f);
             for (int p = p0; p < p1; p++) taps(p, wt, x, y, Mode.FORWARD, null);
@@ -37,6 +52,17 @@ public record Depthwise(int c, int h, int w, int kh, int kw, int sh, int sw, int
 
     /** {@code dx += convᵀ(dy, wt)}: the gradient with respect to the input. */
     public void backwardInput(int n, float[] dy, float[] wt, float[] dx) {
+        if (vector()) {
+            split(n * c, (p0, p1) -> {
+                DepthwiseVector.Grid g = new DepthwiseVector.Grid(this);
+                for (int p = p0; p < p1; p++) {
+                    g.spread(dy, p * ho() * wo(), ho(), wo(), true);
+                    DepthwiseVector.correlate(g, wt, (p % c) * kh * kw, true);
+                    DepthwiseVector.addInto(g, dx, p * h * w);
+                }
+            });
+            return;
+        }
         split(n * c, (p0, p1) -> {
             for (int p = p0; p < p1; p++) taps(p, wt, dx, dy, Mode.INPUT, null);
         });
@@ -44,11 +70,22 @@ public record Depthwise(int c, int h, int w, int kh, int kw, int sh, int sw, int
 
     /** {@code dwt += Σ_n dy ⋆ x}: the gradient with respect to the weights, [C, 1, kh, kw]. */
     public void backwardWeight(int n, float[] dy, float[] x, float[] dwt) {
+        boolean vector = vector();
         split(c, (c0, c1) -> {
             double[] acc = new double[kh * kw];
+            DepthwiseVector.Grid g = vector ? new DepthwiseVector.Grid(this) : null;
             for (int ch = c0; ch < c1; ch++) {
                 java.util.Arrays.fill(acc, 0);
-                for (int i = 0; i < n; i++) taps(i * c + ch, null, x, dy, Mode.WEIGHT, acc);
+                for (int i = 0; i < n; i++) {
+                    int p = i * c + ch;
+                    if (vector) {
+                        g.load(x, p * h * w);
+                        g.spread(dy, p * ho() * wo(), ho(), wo(), false);
+                        DepthwiseVector.weightSums(g, acc);
+                    } else {
+                        taps(p, null, x, dy, Mode.WEIGHT, acc);
+                    }
+                }
                 for (int t = 0; t < acc.length; t++) dwt[ch * kh * kw + t] += (float) acc[t];
             }
         });
@@ -96,24 +133,8 @@ public record Depthwise(int c, int h, int w, int kh, int kw, int sh, int sw, int
         }
     }
 
-    private interface Range {
-        void run(int from, int to);
-    }
-
     /** Splits [0, count) into contiguous ranges, one per available thread when the work is large. */
-    private void split(int count, Range body) {
-        long work = (long) count * ho() * wo() * kh * kw;
-        int parts = (int) Math.min(Math.min(Parallel.available(), count), Math.max(1, work / PARALLEL_WORK));
-        if (parts <= 1) {
-            body.run(0, count);
-            return;
-        }
-        List<Runnable> jobs = new ArrayList<>();
-        int step = (count + parts - 1) / parts;
-        for (int a = 0; a < count; a += step) {
-            int from = a, to = Math.min(count, a + step);
-            jobs.add(() -> body.run(from, to));
-        }
-        Parallel.run(jobs);
+    private void split(int count, Parallel.Range body) {
+        Parallel.split(count, (long) count * ho() * wo() * kh * kw, PARALLEL_WORK, body);
     }
 }

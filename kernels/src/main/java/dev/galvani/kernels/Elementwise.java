@@ -9,14 +9,21 @@ import java.util.Arrays;
  * index of the larger shape to the flat index of the smaller.
  */
 public final class Elementwise {
+    /** Elements below which ReLU's passes run on one thread (the hottest elementwise op; split over elements, each computed once). */
+    private static final long PARALLEL_WORK = 1L << 16;
+
     private Elementwise() {}
 
     /** {@code y[i] = f(x[i])}. */
     public static void unary(UnaryOp op, float p, float q, float[] x, float[] y) {
         int n = x.length;
         switch (op) {
-            case RELU -> { for (int i = 0; i < n; i++) y[i] = Math.max(x[i], 0f); }
-            case RELU6 -> { for (int i = 0; i < n; i++) { float v = x[i]; y[i] = v <= 0 ? 0f : (v >= 6 ? 6f : v); } }
+            case RELU -> Parallel.split(n, n, PARALLEL_WORK, (i0, i1) -> {
+                for (int i = i0; i < i1; i++) y[i] = Math.max(x[i], 0f);
+            });
+            case RELU6 -> Parallel.split(n, n, PARALLEL_WORK, (i0, i1) -> {
+                for (int i = i0; i < i1; i++) y[i] = Math.min(Math.max(x[i], 0f), 6f);
+            });
             case SIGMOID -> { for (int i = 0; i < n; i++) y[i] = (float) (1 / (1 + Math.exp(-x[i]))); }
             case TANH -> { for (int i = 0; i < n; i++) y[i] = (float) Math.tanh(x[i]); }
             case EXP -> { for (int i = 0; i < n; i++) y[i] = (float) Math.exp(x[i]); }
@@ -54,11 +61,13 @@ public final class Elementwise {
      */
     static void passWhereInside(float[] x, float[] d, float upper, float[] r) {
         int top = Float.floatToRawIntBits(upper) + 1;
-        for (int i = 0; i < x.length; i++) {
-            int b = Float.floatToRawIntBits(x[i]);
-            int inside = ((-b & ~b) & (b - top)) >> 31; // all ones when 0 < b < top, as signed ints
-            r[i] = Float.intBitsToFloat(Float.floatToRawIntBits(d[i]) & inside);
-        }
+        Parallel.split(x.length, x.length, PARALLEL_WORK, (i0, i1) -> {
+            for (int i = i0; i < i1; i++) {
+                int b = Float.floatToRawIntBits(x[i]);
+                int inside = ((-b & ~b) & (b - top)) >> 31; // all ones when 0 < b < top, as signed ints
+                r[i] = Float.intBitsToFloat(Float.floatToRawIntBits(d[i]) & inside);
+            }
+        });
     }
 
     private static float apply(BinaryOp op, float a, float b) {
@@ -91,16 +100,74 @@ public final class Elementwise {
         }
     }
 
-    /** {@code o[kept index of i] += x[i]}: x of shape {@code s} summed down to {@code kept} (1 on each summed axis, or fewer leading axes). */
+    /**
+     * {@code o[kept index of i] += x[i]}: x of shape {@code s} summed down to {@code kept} (1 on each
+     * summed axis, or fewer leading axes), in flat order (each output's terms are added in the order
+     * they lie in x), walking at most three nested loops ({@link BroadcastWalk}).
+     */
     public static void sumTo(float[] x, int[] s, float[] o, int[] kept) {
-        int[] idx = broadcastIndex(kept, s);
-        for (int i = 0; i < x.length; i++) o[idx[i]] += x[i];
+        BroadcastWalk w = BroadcastWalk.of(kept, s);
+        int[] n = w.size(), st = w.stride();
+        switch (w.levels()) {
+            case 1 -> {
+                for (int a = 0; a < n[0]; a++) o[a * st[0]] += x[a];
+            }
+            case 2 -> {
+                for (int a = 0, f = 0; a < n[0]; a++) {
+                    int ia = a * st[0];
+                    if (st[1] == 0) {
+                        float sum = o[ia];
+                        for (int b = 0; b < n[1]; b++) sum += x[f++];
+                        o[ia] = sum;
+                    } else {
+                        for (int b = 0; b < n[1]; b++) o[ia + b * st[1]] += x[f++];
+                    }
+                }
+            }
+            case 3 -> {
+                for (int a = 0, f = 0; a < n[0]; a++) {
+                    for (int b = 0; b < n[1]; b++) {
+                        int ib = a * st[0] + b * st[1];
+                        for (int c = 0; c < n[2]; c++) o[ib + c * st[2]] += x[f++];
+                    }
+                }
+            }
+            default -> {
+                int[] idx = broadcastIndex(kept, s);
+                for (int i = 0; i < x.length; i++) o[idx[i]] += x[i];
+            }
+        }
     }
 
-    /** {@code o[i] = x[index of i]}: x broadcast up to shape {@code so}. */
+    /** {@code o[i] = x[index of i]}: x broadcast up to shape {@code so}, walking at most three nested loops. */
     public static void broadcastTo(float[] x, int[] s, float[] o, int[] so) {
-        int[] idx = broadcastIndex(s, so);
-        for (int i = 0; i < o.length; i++) o[i] = x[idx[i]];
+        BroadcastWalk w = BroadcastWalk.of(s, so);
+        int[] n = w.size(), st = w.stride();
+        switch (w.levels()) {
+            case 1 -> {
+                for (int a = 0; a < n[0]; a++) o[a] = x[a * st[0]];
+            }
+            case 2 -> {
+                for (int a = 0, f = 0; a < n[0]; a++, f += n[1]) {
+                    int ia = a * st[0];
+                    if (st[1] == 0) Arrays.fill(o, f, f + n[1], x[ia]);
+                    else for (int b = 0; b < n[1]; b++) o[f + b] = x[ia + b * st[1]];
+                }
+            }
+            case 3 -> {
+                for (int a = 0, f = 0; a < n[0]; a++) {
+                    for (int b = 0; b < n[1]; b++, f += n[2]) {
+                        int ib = a * st[0] + b * st[1];
+                        if (st[2] == 0) Arrays.fill(o, f, f + n[2], x[ib]);
+                        else for (int c = 0; c < n[2]; c++) o[f + c] = x[ib + c * st[2]];
+                    }
+                }
+            }
+            default -> {
+                int[] idx = broadcastIndex(s, so);
+                for (int i = 0; i < o.length; i++) o[i] = x[idx[i]];
+            }
+        }
     }
 
     /**

@@ -7,10 +7,17 @@ import java.util.Arrays;
 
 /**
  * Vector API GEMM (one thread; {@link Gemm} splits large problems across threads), in the GotoBLAS
- * / BLIS layout: op(B) is packed in KC x NC blocks, op(A) in MC x KC blocks, both cut into
- * micro-panels that {@link #kernel6x2} streams with unit stride. The packing reads all four
- * transpose combinations, so the kernel sees one layout only. Edge tiles are zero-padded in the
- * packed panels and written back through a small tile buffer.
+ * / BLIS layout: op(B) is packed in KC x NC blocks, cut into micro-panels that {@link #kernel6x2}
+ * streams with unit stride. op(A) is read where it lies when it is not transposed: the kernel
+ * broadcasts one element of each of six rows per step, six unit-stride streams. A transposed A
+ * (whose six elements per step sit in one row, a stride of lda apart from the next step) and the
+ * last rows of A (fewer than six) are copied first into a small micro-panel. The kernel sees one
+ * layout per operand. Edge tiles are zero-padded and written back through a small tile buffer.
+ *
+ * <p>Not packing A saves one copy of A per NC block (at n = 512, ~20% of single-thread time on
+ * Zen 5: 175 to 210 GFLOP/s measured in CPU time, JDK 25) and leaves two threads that split the
+ * columns nothing to copy twice. Every element of C is the same sum in the same order as before
+ * (KC blocks of k, FMA into a zeroed accumulator), so the results are bit-identical.
  *
  * <p>Loaded only when {@code jdk.incubator.vector} is in the boot layer (see {@link Gemm}).
  */
@@ -21,15 +28,15 @@ final class GemmVector {
     static final int MR = 6;
     static final int NR = 2 * L;
     /**
-     * Block sizes, tuned on Zen 4 (32 KiB L1d, 1 MiB L2) at n = 1024. A large KC means fewer passes
-     * over C, whose rows (stride ldc) miss the caches on every pass: KC = 256 ran at ~76 GFLOP/s per
-     * core, KC = 1024 at ~100. The B micro-panel (KC x NR) streams from L2 fine.
+     * Block sizes. A large KC means fewer passes over C, whose rows (stride ldc) miss the caches
+     * on every pass: on Zen 4 KC = 256 ran at ~76 GFLOP/s per core, KC = 1024 at ~100. On Zen 5
+     * (48 KiB L1d, 1 MiB L2) KC = NC = 1024 stayed best at n = 1024 and 2048 against KC x NC =
+     * 512 x 512, 512 x 256, 768 x 256 (200 vs 180-195 GFLOP/s per core, CPU time).
      */
     static final int KC = 1024;
-    static final int MC = 16 * MR;
     static final int NC = Math.max(1, 1024 / NR) * NR;
 
-    /** Per-thread packing buffers {A block, B block, edge tile}, grown on demand and kept. */
+    /** Per-thread buffers {A micro-panel, B block, edge tile}, grown on demand and kept. */
     private static final ThreadLocal<float[][]> WORK = ThreadLocal.withInitial(() -> new float[3][0]);
 
     private GemmVector() {}
@@ -43,31 +50,36 @@ final class GemmVector {
                       float[] b, int bOff, int ldb,
                       float beta, float[] c, int cOff, int ldc) {
         float[][] w = WORK.get();
-        int kcMax = Math.min(KC, k);
-        int mcMax = Math.min(MC, roundUp(m, MR)), ncMax = Math.min(NC, roundUp(n, NR));
-        if (w[0].length < mcMax * kcMax) w[0] = new float[mcMax * kcMax];
+        int kcMax = Math.min(KC, k), ncMax = Math.min(NC, roundUp(n, NR));
+        if (w[0].length < MR * kcMax) w[0] = new float[MR * kcMax];
         if (w[1].length < ncMax * kcMax) w[1] = new float[ncMax * kcMax];
         if (w[2].length < MR * NR) w[2] = new float[MR * NR];
         float[] pa = w[0], pb = w[1], tile = w[2];
+        int rs = transA ? 1 : lda, ps = transA ? lda : 1; // op(A)(i, p) = a[aOff + i * rs + p * ps]
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 packB(transB, b, bOff, ldb, pc, jc, kc, nc, pb);
                 float betaBlock = pc == 0 ? beta : 1f; // later K blocks accumulate onto C
-                for (int ic = 0; ic < m; ic += MC) {
-                    int mc = Math.min(MC, m - ic);
-                    packA(transA, a, aOff, lda, ic, pc, mc, kc, pa);
-                    // Rows outer, columns inner: the A micro-panel stays in L1 and each C row is
-                    // walked left to right, which the hardware prefetcher follows (the other order
-                    // jumps ldc floats per tile and ran ~10% slower).
-                    for (int ir = 0; ir < mc; ir += MR) {
-                        int rows = Math.min(MR, mc - ir);
-                        for (int jr = 0; jr < nc; jr += NR) {
-                            int cols = Math.min(NR, nc - jr);
-                            kernel6x2(kc, pa, ir * kc, pb, jr * kc, c, cOff + (ic + ir) * ldc + jc + jr, ldc,
-                                    alpha, betaBlock, rows, cols, tile);
-                        }
+                // Rows outer, columns inner: the A micro-panel stays in L1 and each C row is
+                // walked left to right, which the hardware prefetcher follows (the other order
+                // jumps ldc floats per tile and ran ~10% slower).
+                for (int ir = 0; ir < m; ir += MR) {
+                    int rows = Math.min(MR, m - ir);
+                    float[] ap = a;
+                    int ai = aOff + ir * rs + pc * ps, ars = rs, aps = ps;
+                    if (transA || rows < MR) {
+                        packA(a, ai, rs, ps, rows, kc, pa);
+                        ap = pa;
+                        ai = 0;
+                        ars = 1;
+                        aps = MR;
+                    }
+                    for (int jr = 0; jr < nc; jr += NR) {
+                        int cols = Math.min(NR, nc - jr);
+                        kernel6x2(kc, ap, ai, ars, aps, pb, jr * kc, c, cOff + ir * ldc + jc + jr, ldc,
+                                alpha, betaBlock, rows, cols, tile);
                     }
                 }
             }
@@ -78,25 +90,15 @@ final class GemmVector {
         return (x + r - 1) / r * r;
     }
 
-    /** Packs op(A)[ic:ic+mc, pc:pc+kc] as MR-row micro-panels, each k-major: pa[panel][p][r]. */
-    static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int pc, int mc, int kc, float[] pa) {
-        int dst = 0;
-        for (int ir = 0; ir < mc; ir += MR, dst += MR * kc) {
-            int rows = Math.min(MR, mc - ir);
-            if (!transA) { // op(A)(i, p) = a[i * lda + p]
-                for (int r = 0; r < rows; r++) {
-                    int src = aOff + (ic + ir + r) * lda + pc;
-                    for (int p = 0; p < kc; p++) pa[dst + p * MR + r] = a[src + p];
-                }
-            } else { // op(A)(i, p) = a[p * lda + i]
-                for (int p = 0; p < kc; p++) {
-                    int src = aOff + (pc + p) * lda + ic + ir;
-                    for (int r = 0; r < rows; r++) pa[dst + p * MR + r] = a[src + r];
-                }
-            }
-            for (int r = rows; r < MR; r++) {
-                for (int p = 0; p < kc; p++) pa[dst + p * MR + r] = 0f;
-            }
+    /**
+     * Copies rows [0, rows) x steps [0, kc) of A, element (r, p) at {@code a[ai + r * rs + p * ps]},
+     * as one k-major micro-panel {@code pa[p * MR + r]}, the missing rows zero.
+     */
+    static void packA(float[] a, int ai, int rs, int ps, int rows, int kc, float[] pa) {
+        for (int p = 0; p < kc; p++) {
+            int src = ai + p * ps, dst = p * MR;
+            for (int r = 0; r < rows; r++) pa[dst + r] = a[src + r * rs];
+            for (int r = rows; r < MR; r++) pa[dst + r] = 0f;
         }
     }
 
@@ -105,7 +107,14 @@ final class GemmVector {
         int dst = 0;
         for (int jr = 0; jr < nc; jr += NR, dst += NR * kc) {
             int cols = Math.min(NR, nc - jr);
-            if (!transB) { // op(B)(p, j) = b[p * ldb + j]: rows copy as they are
+            if (!transB && cols == NR) { // op(B)(p, j) = b[p * ldb + j]: two vectors per row
+                for (int p = 0, src = bOff + pc * ldb + jc + jr; p < kc; p++, src += ldb) {
+                    FloatVector.fromArray(S, b, src).intoArray(pb, dst + p * NR);
+                    FloatVector.fromArray(S, b, src + L).intoArray(pb, dst + p * NR + L);
+                }
+                continue;
+            }
+            if (!transB) {
                 for (int p = 0; p < kc; p++) {
                     System.arraycopy(b, bOff + (pc + p) * ldb + jc + jr, pb, dst + p * NR, cols);
                 }
@@ -119,6 +128,25 @@ final class GemmVector {
                 for (int p = 0; p < kc; p++) Arrays.fill(pb, dst + p * NR + cols, dst + (p + 1) * NR, 0f);
             }
         }
+    }
+
+    /**
+     * The ceiling the micro-kernel is measured against: {@code iters} steps of 12 independent
+     * vector FMAs (as many accumulators as {@link #kernel6x2}, enough to cover the FMA latency on
+     * two pipes), nothing loaded or stored. Returns a sum so that the loop is not removed.
+     */
+    static float fmaLoop(long iters, float seed) {
+        FloatVector a = FloatVector.broadcast(S, 0.999f), b = FloatVector.broadcast(S, 1e-3f);
+        FloatVector c0 = FloatVector.broadcast(S, seed), c1 = c0.add(1), c2 = c0.add(2), c3 = c0.add(3);
+        FloatVector c4 = c0.add(4), c5 = c0.add(5), c6 = c0.add(6), c7 = c0.add(7);
+        FloatVector c8 = c0.add(8), c9 = c0.add(9), c10 = c0.add(10), c11 = c0.add(11);
+        for (long i = 0; i < iters; i++) {
+            c0 = c0.fma(a, b); c1 = c1.fma(a, b); c2 = c2.fma(a, b); c3 = c3.fma(a, b);
+            c4 = c4.fma(a, b); c5 = c5.fma(a, b); c6 = c6.fma(a, b); c7 = c7.fma(a, b);
+            c8 = c8.fma(a, b); c9 = c9.fma(a, b); c10 = c10.fma(a, b); c11 = c11.fma(a, b);
+        }
+        return c0.add(c1).add(c2).add(c3).add(c4).add(c5).add(c6).add(c7).add(c8).add(c9).add(c10).add(c11)
+                .reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
     }
 
     /** c[i..i+L) = alpha * acc + beta * c[i..i+L); C is not read when beta is 0 (it may hold NaN). */
@@ -141,12 +169,14 @@ final class GemmVector {
     }
 
     /**
-     * The micro-kernel: a 6 x 2L tile of C from packed micro-panels of A ([kc][6]) and B ([kc][2L]).
-     * 12 vector accumulators + 2 B vectors + 1 broadcast fit the 16 registers of AVX2 and leave
-     * AVX-512 room; measured on Zen 4 it beats 8x3, 6x4, 12x2 and 14x2 (in-L1: ~110 GFLOP/s on one
-     * core, near the 2 x 256-bit FMA peak), as C2 spills the larger tiles.
+     * The micro-kernel: a 6 x 2L tile of C from six rows of A (element (r, p) at
+     * {@code ap[ai + r * rs + p * ps]}: rows of A in place, or a packed micro-panel with rs = 1,
+     * ps = 6) and a packed micro-panel of B ([kc][2L]). 12 vector accumulators + 2 B vectors + 1
+     * broadcast fit the 16 registers of AVX2 and leave AVX-512 room; measured on Zen 4 it beats
+     * 8x3, 6x4, 12x2 and 14x2 (C2 spills the larger tiles), and on Zen 5 (two 512-bit FMA pipes) it
+     * runs at 95% of the FMA peak with its panels in L2 (8x3, 12x2, 4x4 and 6x3 were no faster).
      */
-    static void kernel6x2(int kc, float[] ap, int ai, float[] bp, int bi,
+    static void kernel6x2(int kc, float[] ap, int ai, int rs, int ps, float[] bp, int bi,
                           float[] c, int ci, int ldc, float alpha, float beta, int rows, int cols, float[] tile) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
@@ -154,21 +184,23 @@ final class GemmVector {
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
         FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
         FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
-        for (int p = 0; p < kc; p++, ai += 6, bi += 2 * L) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
-            FloatVector a0 = FloatVector.broadcast(S, ap[ai]);
-            c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01);
-            FloatVector a1 = FloatVector.broadcast(S, ap[ai + 1]);
-            c10 = a1.fma(b0, c10); c11 = a1.fma(b1, c11);
-            FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2]);
-            c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21);
-            FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3]);
-            c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31);
-            FloatVector a4 = FloatVector.broadcast(S, ap[ai + 4]);
-            c40 = a4.fma(b0, c40); c41 = a4.fma(b1, c41);
-            FloatVector a5 = FloatVector.broadcast(S, ap[ai + 5]);
-            c50 = a5.fma(b0, c50); c51 = a5.fma(b1, c51);
+        int a0 = ai, a1 = ai + rs, a2 = ai + 2 * rs, a3 = ai + 3 * rs, a4 = ai + 4 * rs, a5 = ai + 5 * rs;
+        for (int p = 0; p < kc; p++) {
+            int q = p * ps, bj = bi + p * (2 * L);
+            FloatVector b0 = FloatVector.fromArray(S, bp, bj);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bj + L);
+            FloatVector x = FloatVector.broadcast(S, ap[a0 + q]);
+            c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, ap[a1 + q]);
+            c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, ap[a2 + q]);
+            c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, ap[a3 + q]);
+            c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, ap[a4 + q]);
+            c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, ap[a5 + q]);
+            c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
         }
         if (rows == 6 && cols == 2 * L) {
             store(c00, c, ci, alpha, beta); store(c01, c, ci + L, alpha, beta);

@@ -49,6 +49,32 @@ public final class Parallel {
         map(s);
     }
 
+    /** A contiguous range of items, [from, to). */
+    public interface Range {
+        void run(int from, int to);
+    }
+
+    /**
+     * Splits items [0, count) into contiguous ranges, as many as there are available threads but
+     * no more than {@code totalWork / minWork} (so that each part has at least {@code minWork} units
+     * of work), and runs them; one part runs on this thread. Each item is done by exactly one part,
+     * so results that are computed per item do not depend on the thread count.
+     */
+    public static void split(int count, long totalWork, long minWork, Range body) {
+        int parts = (int) Math.min(Math.min(available(), count), Math.max(1, totalWork / Math.max(1, minWork)));
+        if (parts <= 1) {
+            if (count > 0) body.run(0, count);
+            return;
+        }
+        List<Runnable> jobs = new ArrayList<>();
+        int step = (count + parts - 1) / parts;
+        for (int a = 0; a < count; a += step) {
+            int from = a, to = Math.min(count, a + step);
+            jobs.add(() -> body.run(from, to));
+        }
+        run(jobs);
+    }
+
     /** Runs the suppliers concurrently and returns their results in order; the first failure is rethrown. */
     public static <T> List<T> map(List<? extends Supplier<T>> jobs) {
         List<T> out = new ArrayList<>(jobs.size());

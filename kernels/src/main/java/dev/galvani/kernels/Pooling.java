@@ -11,9 +11,13 @@ package dev.galvani.kernels;
  * compare-and-branch per element mispredicts on every other element of real activations and
  * costs three times as much.) Windows of 2x2 and 3x3 inside the image are written out. With the
  * Vector API, 2x2 stride-2 pooling and 3x3 stride-1 pooling with padding 1 ({@link PoolingVector})
- * run sixteen windows (or a row of them) per step. A NaN wins its window, as in PyTorch.
+ * run sixteen windows per step. A NaN wins its window, as in PyTorch. Planes are split over threads
+ * (each output is computed by one thread, so the numbers do not depend on how many).
  */
 public final class Pooling {
+    /** Outputs (times taps, for the scalar path) below which one thread does all planes. */
+    private static final long PARALLEL_WORK = 1L << 16;
+
     private Pooling() {}
 
     /** Output size along one dimension. */
@@ -28,20 +32,27 @@ public final class Pooling {
     public static void max(float[] x, int planes, int h, int w, int k, int stride, int pad, float[] y, int[] argmax) {
         int ho = outSize(h, k, stride, pad), wo = outSize(w, k, stride, pad);
         if (k == 2 && stride == 2 && pad == 0 && Gemm.vectorApi()) {
-            PoolingVector.max2x2s2(x, planes, h, w, y, argmax);
+            Parallel.split(planes, (long) planes * ho * wo, PARALLEL_WORK, (p0, p1) ->
+                    PoolingVector.max2x2s2(x, p0, p1, h, w, y, argmax, (p, oh, o0, o1) -> {
+                        for (int ow = o0; ow < o1; ow++) window(x, p * h * w, h, w, k, stride, pad, oh, ow, y, argmax, (p * ho + oh) * wo + ow);
+                    }));
             return;
         }
         if (k == 3 && stride == 1 && pad == 1 && Gemm.vectorApi()) {
-            float[] scratch = PoolingVector.paddedScratch(h, w);
-            for (int p = 0; p < planes; p++) PoolingVector.max3x3(x, p * h * w, h, w, y, argmax, p * h * w, scratch);
+            Parallel.split(planes, (long) planes * ho * wo, PARALLEL_WORK, (p0, p1) -> {
+                PoolingVector.Grid grid = new PoolingVector.Grid(h, w);
+                for (int p = p0; p < p1; p++) PoolingVector.max3x3(x, p * h * w, grid, y, argmax, p * h * w);
+            });
             return;
         }
-        for (int p = 0; p < planes; p++) {
-            int base = p * h * w, out = p * ho * wo;
-            for (int oh = 0; oh < ho; oh++) {
-                for (int ow = 0; ow < wo; ow++) window(x, base, h, w, k, stride, pad, oh, ow, y, argmax, out + oh * wo + ow);
+        Parallel.split(planes, (long) planes * ho * wo * k * k, PARALLEL_WORK, (p0, p1) -> {
+            for (int p = p0; p < p1; p++) {
+                int base = p * h * w, out = p * ho * wo;
+                for (int oh = 0; oh < ho; oh++) {
+                    for (int ow = 0; ow < wo; ow++) window(x, base, h, w, k, stride, pad, oh, ow, y, argmax, out + oh * wo + ow);
+                }
             }
-        }
+        });
     }
 
     private static void window(float[] x, int base, int h, int w, int k, int stride, int pad, int oh, int ow,

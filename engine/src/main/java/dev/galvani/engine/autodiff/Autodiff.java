@@ -161,9 +161,10 @@ public final class Autodiff {
 
     private static Tensor accumulate(Tensor a, Tensor b) {
         if (!a.isHost()) return a.add(b);
-        float[] s = a.data().clone();
-        float[] d = b.data();
-        for (int i = 0; i < s.length; i++) s[i] += d[i];
+        float[] x = a.data(), d = b.data(), s = new float[x.length];
+        dev.galvani.kernels.Parallel.split(s.length, s.length, 1L << 16, (i0, i1) -> {
+            for (int i = i0; i < i1; i++) s[i] = x[i] + d[i];
+        });
         return new Tensor(s, a.shape());
     }
 
