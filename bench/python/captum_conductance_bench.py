@@ -5,7 +5,7 @@
 Needs Debian's python3-torch and Captum's source at tag v0.8.0 on PYTHONPATH (see
 scripts/golden/make_fixtures.py). Run from the repository root:
 
-    ./galvani train --model inception --data generated --epochs 1 --limit 64 --out /tmp/inc.safetensors  # any weights
+    ./galvani train --model inception --data generated --epochs 1 --train-examples 64 --out /tmp/inc.safetensors  # any weights
     PYTHONPATH=/tmp/captum /usr/bin/python3 bench/python/captum_conductance_bench.py /tmp/inc.safetensors [batch] [steps] [internal_batch_size]
 
 and compare with `./galvani bench conductance --batch 16 --steps 50` (attributions/s) on the same machine.

@@ -18,11 +18,11 @@ import java.util.Locale;
  */
 @Command(name = "demo", description = "Train a small Inception-style net and write an attribution report (works with no data installed).")
 final class DemoCommand implements Runnable {
-    @Option(names = "--out", defaultValue = "galvani-report", description = "Report folder (default ${DEFAULT-VALUE})") Path out;
-    @Option(names = "--data", defaultValue = "auto", description = "fashion-mnist, generated or auto (default)") String data;
-    @Option(names = "--train-examples", defaultValue = "12000") int trainExamples;
-    @Option(names = "--epochs", defaultValue = "2") int epochs;
-    @Option(names = "--seed", defaultValue = "0") long seed;
+    @Option(names = "--out", defaultValue = "galvani-report", paramLabel = "DIR", description = "Report folder (the net's checkpoint goes beside it).") Path out;
+    @Option(names = "--data", defaultValue = "auto", description = "fashion-mnist, generated, or auto (Fashion-MNIST when found, else generated).") String data;
+    @Option(names = "--train-examples", defaultValue = "12000", paramLabel = "N", description = "Train on the first N training images.") int trainExamples;
+    @Option(names = "--epochs", defaultValue = "2", description = "Passes over them.") int epochs;
+    @Option(names = "--seed", defaultValue = "0", description = "Seeds the weights, the shuffling and the generated sentences.") long seed;
     @Mixin DataOptions dataOptions;
     @Mixin DeviceOption device;
 

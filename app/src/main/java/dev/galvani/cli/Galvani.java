@@ -13,11 +13,13 @@ import java.util.Arrays;
  * The {@code galvani} command. Every subcommand reports bad input as one line on stderr and a
  * non-zero exit ({@link GalvaniException}, picocli's parameter errors); anything else is a bug,
  * reported in one line too, its stack trace shown with {@code --debug} or {@code GALVANI_DEBUG=1}.
+ * {@code --help} (and {@code -h}, {@code --version}), and the default values in the help, are
+ * inherited by every subcommand.
  */
-@Command(name = "galvani", mixinStandardHelpOptions = true, version = "galvani 0.1.0",
+@Command(name = "galvani", mixinStandardHelpOptions = true, version = "galvani 0.1.0", scope = ScopeType.INHERIT, showDefaultValues = true,
         description = "Neuron attribution on a pure-Java autodiff engine.",
         subcommands = {
-            CommandLine.HelpCommand.class,
+            HelpCommand.class,
             InfoCommand.class,
             ModelCommand.class,
             OnnxCommand.class,
@@ -48,6 +50,7 @@ public final class Galvani implements Runnable {
     /** Runs a command line and returns the exit code (for tests). */
     public static int run(String... args) {
         CommandLine cl = new CommandLine(new Galvani());
+        cl.setParameterExceptionHandler(Galvani::badArguments);
         boolean debug = Arrays.asList(args).contains("--debug") || isSet(System.getenv("GALVANI_DEBUG"));
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> report(ex, cmd.getErr(), debug));
         try {
@@ -85,6 +88,29 @@ public final class Galvani implements Runnable {
         }
         err.flush();
         return code;
+    }
+
+    /** A parsing error (unknown or missing option, bad value): one line naming the command's help, exit code 2. */
+    static int badArguments(CommandLine.ParameterException ex, String[] args) {
+        CommandLine cmd = ex.getCommandLine();
+        String name = cmd.getCommandSpec().qualifiedName(" ").replaceFirst("^galvani ?", "");
+        String message = ex.getMessage().strip();
+        // An option renamed or dropped explains itself first, whatever else is wrong with the line.
+        String renamed = null;
+        for (String arg : args) if (renamed == null && arg.startsWith("--")) renamed = RenamedOptions.explain(name, arg);
+        if (renamed == null && ex.getArgSpec() instanceof CommandLine.Model.OptionSpec o && o.longestName().equals("--target")) {
+            renamed = RenamedOptions.explainTarget(name, ex.getValue());
+        }
+        if (renamed != null) {
+            message = renamed;
+        } else if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+            message += "; did you mean " + String.join(" or ", u.getSuggestions()) + "?";
+        }
+        PrintWriter err = cmd.getErr();
+        err.println("galvani" + (name.isEmpty() ? "" : " " + name) + ": " + message.replaceAll("\\s*\\R\\s*", " ")
+                + "; see 'galvani help" + (name.isEmpty() ? "" : " " + name) + "'");
+        err.flush();
+        return 2;
     }
 
     @Override

@@ -1,8 +1,12 @@
 package dev.galvani.cli;
 
-import dev.galvani.models.io.Preprocessing;
+import dev.galvani.models.ModelInputs;
+import dev.galvani.models.SavedModel;
+import dev.galvani.models.data.Examples;
+import dev.galvani.models.train.Evaluation;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Path;
 import java.util.List;
 
 /** How image files become inputs: {@code --mean}, {@code --std}, {@code --resize} (recorded in the outputs). */
@@ -14,14 +18,19 @@ final class ImageOptions {
     @Option(names = "--resize", paramLabel = "PX", description = "Shorter side images are resized to (bilinear, antialiased) before the centre crop (default: input size x 256/224)")
     Integer resize;
 
-    Preprocessing preprocessing(int channels) {
-        return Preprocessing.of(channels, resize, floats(mean), floats(std));
+    /** The files named (a single PNG or IDX file read as the training data were, for the built-in nets), as one batch: {@link ModelInputs#files}. */
+    Examples files(SavedModel m, List<Path> files, String indices) {
+        return ModelInputs.files(m, files, indices, resize, floats(mean), floats(std));
     }
 
-    /** With another default normalisation (a checkpoint's own) where --mean or --std is not given. */
-    Preprocessing preprocessing(int channels, float defaultMean, float defaultStd) {
-        return Preprocessing.of(channels, resize, mean != null ? floats(mean) : new float[] {defaultMean},
-                std != null ? floats(std) : new float[] {defaultStd});
+    /** Files of any number and format as one batch: {@link ModelInputs#batch}. */
+    Examples batch(SavedModel m, List<Path> files) {
+        return ModelInputs.batch(m, files, resize, floats(mean), floats(std));
+    }
+
+    /** A labelled folder scored with these settings: {@link Evaluation#ofFolder}. */
+    Evaluation evaluate(SavedModel m, Path folder, int batch) {
+        return Evaluation.ofFolder(m, folder, batch, resize, floats(mean), floats(std));
     }
 
     private static float[] floats(List<Float> l) {

@@ -60,16 +60,45 @@ class CommandLineTest {
     }
 
     @Test void conductanceWritesJsonWithDeltas() throws Exception {
-        Path out = dir.resolve("c.json");
+        Path out = dir.resolve("c");
         Run r = run("conductance", "--checkpoint", ckpt.toString(), "--layer", "inception3a", "--input", png.toString(),
                 "--steps", "16", "--out", out.toString());
         assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("square.png: target "), r.out());
         @SuppressWarnings("unchecked")
-        Map<String, Object> j = (Map<String, Object>) Json.parse(Files.readString(out));
+        Map<String, Object> j = (Map<String, Object>) Json.parse(Files.readString(out.resolve("attribution.json")));
+        assertEquals(1, ((Number) j.get("schema_version")).intValue());
         var ex = (java.util.List<?>) j.get("examples");
         var layer = (Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) ex.get(0)).get("layers")).get("inception3a");
         assertEquals(56, ((java.util.List<?>) layer.get("per_filter")).size());
         assertTrue(((Number) layer.get("relative_delta")).doubleValue() < 0.1, layer.toString());
+        assertTrue(Files.isRegularFile(out.resolve("index.html")));
+        failsWith("--out names a folder", "conductance", "--checkpoint", ckpt.toString(), "--layer", "inception3a", "--input", png.toString(),
+                "--out", dir.resolve("c.json").toString());
+        Files.writeString(dir.resolve("notes.txt"), "mine");
+        failsWith("is a file", "conductance", "--checkpoint", ckpt.toString(), "--layer", "inception3a", "--input", png.toString(),
+                "--out", dir.resolve("notes.txt").toString());
+        assertEquals("mine", Files.readString(dir.resolve("notes.txt")));
+    }
+
+    @Test void igOnASentencePrintsEveryWordWithItsScore() throws Exception {
+        var vocab = dev.galvani.models.data.Vocabulary.build(java.util.List.of(new String[][] {{"not", "a", "bad", "film", "at", "all"}}), 1, 100);
+        Path text = dir.resolve("text.safetensors");
+        new SavedModel(ModelZoo.create("textcnn", Map.of("vocab", Integer.toString(vocab.size()), "dim", "8", "filters", "4", "seed", "1")), "textcnn",
+                Map.of("vocab", Integer.toString(vocab.size()), "dim", "8", "filters", "4", "classes", "2", "vocabulary", vocab.serialise(),
+                        "classes_names", "negative\npositive")).save(text);
+        Run r = run("ig", "--checkpoint", text.toString(), "--text", "not a bad film at all", "--json");
+        assertEquals(0, r.code(), r.err());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> j = (Map<String, Object>) Json.parse(r.out());
+        var input = (Map<?, ?>) ((Map<?, ?>) ((java.util.List<?>) j.get("examples")).get(0)).get("input");
+        assertEquals(java.util.List.of("not", "a", "bad", "film", "at", "all"), input.get("tokens"));
+        double sum = 0;
+        for (Object o : (java.util.List<?>) input.get("token_scores")) sum += ((Number) o).doubleValue();
+        assertEquals(((Number) input.get("total")).doubleValue(), sum, 1e-6);
+        Run plain = run("ig", "--checkpoint", text.toString(), "--text", "not a bad film at all");
+        assertEquals(0, plain.code(), plain.err());
+        for (String w : new String[] {"not", "a", "bad", "film", "at", "all"}) assertTrue(plain.out().matches("(?s).*\\n    " + w + " +[+-]\\d\\.\\d{4}\\n.*"), plain.out());
     }
 
     @Test void neuronConductanceWritesNpyJsonAndAReport() throws Exception {
@@ -95,27 +124,27 @@ class CommandLineTest {
 
     @Test void badInputIsOneLineAndExitCode2() throws Exception {
         failsWith("unknown layer 'inception3x'; nearest: inception3a", "conductance", "--checkpoint", ckpt.toString(),
-                "--layer", "inception3x", "--input", png.toString(), "--out", dir.resolve("x.json").toString());
+                "--layer", "inception3x", "--input", png.toString(), "--out", dir.resolve("x").toString());
         failsWith("steps must be at least 1", "conductance", "--checkpoint", ckpt.toString(), "--layer", "inception3a",
-                "--input", png.toString(), "--steps", "0", "--out", dir.resolve("x.json").toString());
+                "--input", png.toString(), "--steps", "0", "--out", dir.resolve("x").toString());
         failsWith("no such file", "eval", "--checkpoint", dir.resolve("missing.safetensors").toString());
         Path bad = dir.resolve("bad.safetensors");
         Files.write(bad, new byte[] {1, 2, 3});
-        failsWith("too short", "predict", "--checkpoint", bad.toString(), "--image", png.toString());
+        failsWith("too short", "predict", "--checkpoint", bad.toString(), "--input", png.toString());
         BufferedImage small = new BufferedImage(10, 10, BufferedImage.TYPE_INT_RGB);
         Path smallPng = dir.resolve("small.png");
         ImageIO.write(small, "png", smallPng.toFile());
-        failsWith("the model expects 28x28", "predict", "--checkpoint", ckpt.toString(), "--image", smallPng.toString());
+        failsWith("the model expects 28x28", "predict", "--checkpoint", ckpt.toString(), "--input", smallPng.toString());
         failsWith("--epochs must be at least 1", "train", "--model", "inception", "--data", "generated", "--epochs", "0", "--out", dir.resolve("t.safetensors").toString());
         failsWith("--dim, --dropout and --max-norm apply to the text CNN only", "train", "--model", "inception", "--data", "generated",
                 "--max-norm", "3", "--out", dir.resolve("t.safetensors").toString());
         failsWith("--grid must be at least 3", "study", "selectivity", "--grid", "2");
         failsWith("training sizes per side must be positive and ascending", "study", "feature-selection", "--checkpoint", ckpt.toString(),
                 "--train-per-side", "10,5");
-        failsWith("unknown ablation mode 'half'", "ablate", "--checkpoint", ckpt.toString(), "--layer", "inception3a", "--units", "1", "--mode", "half");
+        failsWith("unknown ablation mode 'half'", "ablate", "--checkpoint", ckpt.toString(), "--layer", "inception3a", "--filters", "1", "--mode", "half");
         failsWith("unknown model 'lenet'", "model", "show", "lenet");
         failsWith("unknown --method 'simpson'", "conductance", "--checkpoint", ckpt.toString(), "--layer", "inception3a", "--input", png.toString(),
-                "--method", "simpson", "--out", dir.resolve("x.json").toString());
+                "--method", "simpson", "--out", dir.resolve("x").toString());
     }
 
     @Test void anUnexpectedErrorIsOneLineWithAHintAndItsTraceOnlyWhenDebugging() {
@@ -138,8 +167,25 @@ class CommandLineTest {
         failsWith("--device cuda: ", "bench", "conductance", "--device", "cuda");
     }
 
+    @Test void resultsAsJsonOnStdoutAndInAFile() throws Exception {
+        Path out = dir.resolve("p.json");
+        Run r = run("predict", "--checkpoint", ckpt.toString(), "--input", png.toString(), "--json", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals(Json.parse(r.out()), Json.parse(Files.readString(out)));
+        var input = (Map<?, ?>) ((java.util.List<?>) ((Map<?, ?>) Json.parse(r.out())).get("inputs")).get(0);
+        assertEquals("square.png", input.get("input"));
+        double sum = 0;
+        for (Object p : (java.util.List<?>) input.get("probabilities")) sum += ((Number) p).doubleValue();
+        assertEquals(1.0, sum, 1e-5);
+        Run g = run("bench", "gemm", "--size", "48", "--warmup", "0", "--json");
+        assertEquals(0, g.code(), g.err());
+        var gj = (Map<?, ?>) Json.parse(g.out());
+        assertEquals(48, ((Number) gj.get("n")).intValue());
+        assertTrue(((Number) gj.get("max_relative_difference")).doubleValue() < 1e-4, g.out());
+    }
+
     @Test void predictPrintsProbabilities() {
-        Run r = run("predict", "--checkpoint", ckpt.toString(), "--image", png.toString());
+        Run r = run("predict", "--checkpoint", ckpt.toString(), "--input", png.toString());
         assertEquals(0, r.code(), r.err());
         double sum = 0;
         for (String line : r.out().split("\n")) {

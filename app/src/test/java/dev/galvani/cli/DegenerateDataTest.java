@@ -76,7 +76,7 @@ class DegenerateDataTest {
         Path imagesFile = Files.write(dir.resolve("images-idx3-ubyte"), images.array());
         Path labelsFile = Files.write(dir.resolve("labels-idx1-ubyte"), ByteBuffer.allocate(10).putInt(2049).putInt(2).put((byte) 3).put((byte) 12).array());
         refused("labels-idx1-ubyte", "label 12 at index 1 is not a class 0..9", "eval", "--checkpoint", ck.toString(),
-                "--data-file", imagesFile.toString(), "--labels-file", labelsFile.toString());
+                "--input", imagesFile.toString(), "--labels", labelsFile.toString());
     }
 
     @Test void corruptFilesAreOneLine() throws Exception {
@@ -93,11 +93,11 @@ class DegenerateDataTest {
         byte[] b = png.toByteArray();
         b[40] ^= 1; // inside the image data
         Path bad = Files.write(dir.resolve("bad.png"), b);
-        refused("bad.png", "fails its CRC", "predict", "--checkpoint", ck.toString(), "--image", bad.toString());
+        refused("bad.png", "fails its CRC", "predict", "--checkpoint", ck.toString(), "--input", bad.toString());
 
         byte[] ckBytes = Files.readAllBytes(ck);
         ckBytes[ckBytes.length - 5] ^= 0x40; // one weight's byte
         Path flipped = Files.write(dir.resolve("flipped.safetensors"), ckBytes);
-        refused("flipped.safetensors", "does not match the contents", "predict", "--checkpoint", flipped.toString(), "--image", bad.toString());
+        refused("flipped.safetensors", "does not match the contents", "predict", "--checkpoint", flipped.toString(), "--input", bad.toString());
     }
 }

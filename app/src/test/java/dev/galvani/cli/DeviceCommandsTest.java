@@ -15,9 +15,9 @@ import static org.junit.jupiter.api.Assertions.*;
 /**
  * {@code --device}: the commands that have a device path move the model there and give the host's
  * results. On the simulated device (the device path on host memory, computed by the CPU kernels)
- * they must give the host's bytes exactly: a trained checkpoint, the evaluation's report and the
- * conductance's JSON. This checks the commands' wiring (model placement, inputs following the
- * model, results copied back) without a GPU.
+ * they must give the host's bytes exactly: a trained checkpoint, the evaluation's report, the
+ * conductance's JSON and the ablation's report. This checks the commands' wiring (model placement,
+ * inputs following the model, results copied back) without a GPU.
  */
 class DeviceCommandsTest {
     @TempDir Path dir;
@@ -41,24 +41,25 @@ class DeviceCommandsTest {
         return r;
     }
 
-    @Test void trainEvalAndConductanceOnTheSimulatedDeviceGiveTheHostsBytes() throws Exception {
+    @Test void trainEvalConductanceAndAblateOnTheSimulatedDeviceGiveTheHostsBytes() throws Exception {
         byte[][] ckpt = new byte[2][];
-        String[] evals = new String[2], cond = new String[2];
+        String[] evals = new String[2], cond = new String[2], ablate = new String[2];
         String[] devices = {"cpu", "simulated"};
         for (int i = 0; i < 2; i++) {
             Path out = dir.resolve(devices[i] + ".safetensors");
             ok(devices[i], "train", "--model", "inception", "--width", "0.25", "--data", "generated", "--seed", "3", "--epochs", "1",
-                    "--limit", "128", "--batch", "64", "--out", out.toString());
+                    "--train-examples", "128", "--batch", "64", "--out", out.toString());
             ckpt[i] = Files.readAllBytes(out);
             evals[i] = ok(devices[i], "eval", "--checkpoint", out.toString()).out();
-            Path json = dir.resolve(devices[i] + "-conductance.json");
-            ok(devices[i], "conductance", "--checkpoint", out.toString(), "--layer", "inception3a", "--indices", "0-1", "--steps", "8",
-                    "--out", json.toString());
-            cond[i] = Files.readString(json).replace(out.toString(), "CHECKPOINT");
+            cond[i] = ok(devices[i], "conductance", "--checkpoint", out.toString(), "--layer", "inception3a", "--indices", "0-1", "--steps", "8",
+                    "--json").out().replace(out.toString(), "CHECKPOINT");
+            ablate[i] = ok(devices[i], "ablate", "--checkpoint", out.toString(), "--layer", "inception3a", "--top", "2", "--steps", "4",
+                    "--indices", "0-1", "--mode", "mean").out();
         }
         assertArrayEquals(ckpt[0], ckpt[1], "checkpoint");
         assertEquals(evals[0], evals[1]);
         assertEquals(cond[0], cond[1]);
+        assertEquals(ablate[0], ablate[1]);
     }
 
     @Test void aCommandWithoutADevicePathSaysItRunsOnTheCpu() {

@@ -54,16 +54,16 @@ class HeldOutSplitTest {
         Assumptions.assumeTrue(DataLocator.find(null, "mr").isPresent(), "MR not found (set GALVANI_DATA); skipping");
         // fold 3 of seed 1 holds out sentences 1066 of the 10662; fold 0 of seed 0 holds sentences this model trained on
         double[] r = trainThenEval("train", "--model", "textcnn", "--data", "mr", "--fold", "3", "--seed", "1", "--epochs", "1",
-                "--limit", "2000", "--batch", "50");
+                "--train-examples", "2000", "--batch", "50");
         assertEquals(1066, r[2], "held-out fold size");
         assertEquals(r[0], r[1], 1e-9, "eval must score fold 3 of seed 1, as train did");
 
         String ck = dir.resolve("m.safetensors").toString();
         assertEquals(0, run("eval", "--checkpoint", ck, "--fold", "3", "--seed", "1").code(), "naming the recorded split is fine");
         refused("--fold 0: checkpoint " + ck + " was trained on mr, fold 3 of 10 held out, split seed 1; fold 0 holds sentences it trained on."
-                + " Leave out --fold, or score another file with --data-file", "eval", "--checkpoint", ck, "--fold", "0");
+                + " Leave out --fold, or score another file with eval --input", "eval", "--checkpoint", ck, "--fold", "0");
         refused("--seed 0: checkpoint " + ck + " was trained on mr, fold 3 of 10 held out, split seed 1; split seed 0 mixes sentences it trained on"
-                + " into the held-out part. Leave out --seed, or score another file with --data-file", "study", "text-filters", "--checkpoint", ck, "--seed", "0",
+                + " into the held-out part. Leave out --seed, or score another file with eval --input", "study", "text-filters", "--checkpoint", ck, "--seed", "0",
                 "--out", dir.resolve("tf").toString());
     }
 
@@ -76,26 +76,26 @@ class HeldOutSplitTest {
     @Test void everyCommandReadsTheCheckpointsSplitAndOlderCheckpointsWarnOnce() throws Exception {
         Path ck = dir.resolve("g.safetensors");
         CommandLineTest.Run t = run("train", "--model", "textcnn", "--data", "generated-sentiment", "--seed", "5", "--epochs", "1",
-                "--limit", "200", "--batch", "50", "--out", ck.toString());
+                "--train-examples", "200", "--batch", "50", "--out", ck.toString());
         assertEquals(0, t.code(), t.err());
         SavedModel m = SavedModel.load(ck, w -> fail("a new checkpoint needs no warning: " + w));
         TextDataset heldOut = Splits.text(m.data(), null).heldOut();
 
         // attribution reads the held-out sentences of seed 5, not of seed 0
-        Path out = dir.resolve("c.json");
+        Path out = dir.resolve("c");
         CommandLineTest.Run c = run("conductance", "--checkpoint", ck.toString(), "--layer", "conv3", "--indices", "0-2", "--steps", "4", "--out", out.toString());
         assertEquals(0, c.code(), c.err());
-        List<?> examples = (List<?>) ((Map<?, ?>) Json.read(out)).get("examples");
-        for (int i = 0; i < 3; i++) assertEquals(String.join(" ", heldOut.tokens().get(i)), ((Map<?, ?>) examples.get(i)).get("input"));
+        List<?> examples = (List<?>) ((Map<?, ?>) Json.read(out.resolve("attribution.json"))).get("examples");
+        for (int i = 0; i < 3; i++) assertEquals(String.join(" ", heldOut.tokens().get(i)), ((Map<?, ?>) examples.get(i)).get("description"));
         refused("--seed 0: checkpoint " + ck + " was trained on generated-sentiment from seed 5, 20% held out;"
-                + " split seed 0 mixes sentences it trained on into the held-out part. Leave out --seed, or score another file with --data-file",
+                + " split seed 0 mixes sentences it trained on into the held-out part. Leave out --seed, or score another file with eval --input",
                 "conductance", "--checkpoint", ck.toString(), "--layer", "conv3", "--seed", "0", "--out", out.toString());
         refused("--fold 1: generated-sentiment has no folds (only mr is cross-validated)", "eval", "--checkpoint", ck.toString(), "--fold", "1");
 
         // a separate file is scored whatever the split
         Path tsv = dir.resolve("mine.tsv");
         Files.writeString(tsv, "label\tsentence\n1\tthe film is good\n0\tthe plot is dull\n");
-        CommandLineTest.Run f = run("eval", "--checkpoint", ck.toString(), "--data-file", tsv.toString());
+        CommandLineTest.Run f = run("eval", "--checkpoint", ck.toString(), "--input", tsv.toString());
         assertEquals(0, f.code(), f.err());
         assertTrue(f.out().contains("on 2 examples: " + tsv), f.out());
 
@@ -114,7 +114,7 @@ class HeldOutSplitTest {
 
     @Test void evalOfAGeneratedSentimentCheckpointScoresItsOwnSeed() {
         double[] r = trainThenEval("train", "--model", "textcnn", "--data", "generated-sentiment", "--seed", "3", "--epochs", "1",
-                "--limit", "300", "--batch", "50");
+                "--train-examples", "300", "--batch", "50");
         assertEquals(800, r[2]);
         assertEquals(r[0], r[1], 1e-9, "eval must score seed 3's held-out sentences, as train did");
     }

@@ -113,28 +113,28 @@ class OnnxCommandsTest {
     }
 
     @Test void conductancePredictEvalAndAblateOnImages() throws Exception {
-        Path out = dir.resolve("cond.json");
+        Path out = dir.resolve("cond");
         var r = run("conductance", "--checkpoint", model.toString(), "--layer", "/relu/Relu_output_0,conv", "--input", photo + "," + photo2,
                 "--steps", "8", "--out", out.toString());
         assertEquals(0, r.code(), r.err());
-        @SuppressWarnings("unchecked") Map<String, Object> json = (Map<String, Object>) Json.parse(Files.readString(out));
-        assertEquals("onnx", json.get("architecture"));
-        @SuppressWarnings("unchecked") Map<String, Object> pre = (Map<String, Object>) json.get("preprocessing");
+        @SuppressWarnings("unchecked") Map<String, Object> json = (Map<String, Object>) Json.parse(Files.readString(out.resolve("attribution.json")));
+        assertEquals("onnx", ((Map<?, ?>) json.get("model")).get("architecture"));
+        @SuppressWarnings("unchecked") Map<String, Object> pre = (Map<String, Object>) ((Map<?, ?>) json.get("settings")).get("preprocessing");
         assertEquals(23L, pre.get("resize_shorter_side")); // 20 x 256 / 224, rounded
         assertEquals(List.of(0.485, 0.456, 0.406), ((List<?>) pre.get("mean")).stream().map(v -> Math.round(((Number) v).doubleValue() * 1000) / 1000.0).toList());
         @SuppressWarnings("unchecked") List<Map<String, Object>> ex = (List<Map<String, Object>>) json.get("examples");
         assertEquals(2, ex.size());
-        assertEquals("wide.png", ex.get(0).get("input"));
+        assertEquals("wide.png", ex.get(0).get("description"));
         @SuppressWarnings("unchecked") Map<String, Object> layers = (Map<String, Object>) ex.get(0).get("layers");
         assertTrue(layers.containsKey("relu") && layers.containsKey("conv"), layers.keySet().toString());
 
         var p = run("predict", "--checkpoint", model.toString(), "--input", dir.resolve("labelled/a").toString());
         assertEquals(0, p.code(), p.err());
         assertTrue(p.out().startsWith("x.png"), p.out());
-        var e = run("eval", "--checkpoint", model.toString(), "--images", labelled.toString());
+        var e = run("eval", "--checkpoint", model.toString(), "--input", labelled.toString());
         assertEquals(0, e.code(), e.err());
-        assertTrue(e.out().contains("on 2 images of 2 classes"), e.out());
-        var a = run("ablate", "--checkpoint", model.toString(), "--layer", "relu", "--units", "0,1", "--input", photo.toString());
+        assertTrue(e.out().contains("on 2 examples: the labelled images in " + labelled), e.out());
+        var a = run("ablate", "--checkpoint", model.toString(), "--layer", "relu", "--filters", "0,1", "--input", photo.toString());
         assertEquals(0, a.code(), a.err());
         assertTrue(a.out().contains("wide.png"), a.out());
 
@@ -147,8 +147,8 @@ class OnnxCommandsTest {
 
     @Test void badInputIsOneLineNamingTheFile() throws Exception {
         failsWith("net.onnx: an ONNX model carries no data set; give inputs with --input",
-                "conductance", "--checkpoint", model.toString(), "--layer", "conv", "--out", dir.resolve("o.json").toString());
-        failsWith("an ONNX model carries no data set; give --images DIR", "eval", "--checkpoint", model.toString());
+                "conductance", "--checkpoint", model.toString(), "--layer", "conv", "--out", dir.resolve("o").toString());
+        failsWith("an ONNX model carries no data set; give --input DIR", "eval", "--checkpoint", model.toString());
         byte[] good = Files.readAllBytes(model);
         Path cut = Files.write(dir.resolve("cut.onnx"), java.util.Arrays.copyOf(good, good.length / 2));
         failsWith("cut.onnx: not a readable ONNX file", "model", "show", cut.toString());
@@ -179,6 +179,6 @@ class OnnxCommandsTest {
         Path fixedBatch = Path.of("..", "models", "src", "test", "resources", "onnx", "inception.onnx");
         failsWith("inception.onnx declares a fixed batch of 1 and ONNX Runtime accepts only that", "onnx", "check", fixedBatch.toString(), "--batch", "2");
         failsWith("unknown layer 'inception4d'", "conductance", "--checkpoint", model.toString(), "--layer", "inception4d", "--input", photo.toString(),
-                "--out", dir.resolve("o.json").toString());
+                "--out", dir.resolve("o").toString());
     }
 }

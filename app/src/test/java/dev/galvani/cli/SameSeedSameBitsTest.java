@@ -46,12 +46,12 @@ class SameSeedSameBitsTest {
     }
 
     @Test void aTextModelTrainsToTheSameBytesOnOneAndTwoThreads() throws Exception {
-        String[] args = {"--model", "textcnn", "--data", "generated-sentiment", "--seed", "4", "--epochs", "1", "--limit", "400", "--batch", "50"};
+        String[] args = {"--model", "textcnn", "--data", "generated-sentiment", "--seed", "4", "--epochs", "1", "--train-examples", "400", "--batch", "50"};
         assertArrayEquals(train(1, "textcnn", args), train(2, "textcnn", args));
     }
 
     @Test void anImageModelWithBatchNormTrainsToTheSameBytesOnOneAndTwoThreads() throws Exception {
-        String[] args = {"--model", "inception", "--width", "0.25", "--data", "generated", "--seed", "2", "--epochs", "1", "--limit", "192", "--batch", "64"};
+        String[] args = {"--model", "inception", "--width", "0.25", "--data", "generated", "--seed", "2", "--epochs", "1", "--train-examples", "192", "--batch", "64"};
         assertArrayEquals(train(1, "inception", args), train(2, "inception", args));
     }
 }

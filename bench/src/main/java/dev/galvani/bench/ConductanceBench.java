@@ -154,6 +154,26 @@ public final class ConductanceBench {
         }
     }
 
+    /** The rows as JSON: benchmark, batch, steps, the machine, and per variant attributions/s, seconds and the ratio to the default. */
+    public static Map<String, Object> json(List<Row> rows, int batch, int steps) {
+        Map<String, Object> j = new LinkedHashMap<>();
+        j.put("benchmark", "conductance");
+        j.put("batch", batch);
+        j.put("steps", steps);
+        j.put("machine", Machine.describe());
+        List<Object> vs = new ArrayList<>();
+        for (Row r : rows) {
+            Map<String, Object> v = new LinkedHashMap<>();
+            v.put("variant", r.variant().strip());
+            v.put("attributions_per_second", r.attributionsPerSecond());
+            v.put("seconds", r.seconds());
+            v.put("ratio_to_default", r.ratioToDefault());
+            vs.add(v);
+        }
+        j.put("variants", vs);
+        return j;
+    }
+
     public static String format(List<Row> rows, int batch, int steps) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "conductance, Inception-style net, batch %d, %d steps, Gauss-Legendre%n", batch, steps));

@@ -66,7 +66,7 @@ public final class GemmBench {
                     + "  ratio    %8.2f x (galvani / pytorch, best)%n", pytorchBest, pytorchMedian, pytorchNote, ratioToPytorch());
         }
 
-        public String toJson() {
+        public Map<String, Object> json() {
             Map<String, Object> j = new LinkedHashMap<>();
             j.put("benchmark", "gemm");
             j.put("n", n);
@@ -85,7 +85,11 @@ public final class GemmBench {
             j.put("fraction_of_peak", fractionOfPeak());
             j.put("pytorch_gflops", Double.isNaN(pytorchBest) ? null : pytorchBest);
             j.put("pytorch_median_gflops", Double.isNaN(pytorchMedian) ? null : pytorchMedian);
-            return Json.write(j);
+            return j;
+        }
+
+        public String toJson() {
+            return Json.write(json());
         }
     }
 

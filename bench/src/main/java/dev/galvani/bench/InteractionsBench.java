@@ -13,6 +13,7 @@ import dev.galvani.engine.autodiff.Grad;
 import dev.galvani.engine.nn.Module;
 import dev.galvani.models.ModelZoo;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -144,6 +145,34 @@ public final class InteractionsBench {
         try (Grad.Scope g = Grad.off()) {
             for (int s = 0; s < all.size(0); s += maxRows) net.call(all.rows(s, Math.min(all.size(0), s + maxRows)));
         }
+    }
+
+    /**
+     * Rows as JSON: per player count, the masked passes against one batched forward, and the
+     * decomposition's fast transforms against the dense matrices and the primal-dual solver; with the machine.
+     */
+    public static Map<String, Object> json(List<Row> rows, int iterations) {
+        Map<String, Object> j = new LinkedHashMap<>();
+        j.put("benchmark", "interactions");
+        j.put("iterations", iterations);
+        j.put("machine", Machine.describe());
+        List<Object> out = new ArrayList<>();
+        for (Row r : rows) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("players", r.players());
+            m.put("samples", 1 << r.players());
+            m.put("forward_seconds", r.forwardSeconds());
+            m.put("passes_seconds", r.passesSeconds());
+            m.put("passes_ratio", r.passesSeconds() / r.forwardSeconds());
+            m.put("decomposition_seconds", r.decompositionSeconds());
+            m.put("fast_iteration_seconds", r.fastIterationSeconds());
+            m.put("dense_iteration_seconds", r.denseIterationSeconds());
+            m.put("dense_over_fast", r.denseIterationSeconds() / r.fastIterationSeconds());
+            m.put("primal_dual_seconds", r.primalDualSeconds());
+            out.add(m);
+        }
+        j.put("rows", out);
+        return j;
     }
 
     public static String format(Row r) {

@@ -224,6 +224,37 @@ public final class NeuronConductanceBench {
         }
     }
 
+    /** The result as JSON: layer, steps, filters, units, the modes chosen, per variant neurons, seconds, s/neuron and heap, Captum's figures, and the machine. */
+    public static Map<String, Object> json(Result r) {
+        Map<String, Object> j = new java.util.LinkedHashMap<>();
+        j.put("benchmark", "neuron-conductance");
+        j.put("layer", r.layer());
+        j.put("steps", r.steps());
+        j.put("filters", r.filters());
+        j.put("units", r.units());
+        j.put("modes", r.modes());
+        List<Object> rows = new ArrayList<>();
+        for (Row row : r.rows()) {
+            Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("variant", row.variant());
+            m.put("neurons", row.neurons());
+            m.put("seconds", row.seconds());
+            m.put("seconds_per_neuron", row.perNeuron());
+            m.put("peak_heap_mib", row.peakHeapMiB());
+            rows.add(m);
+        }
+        j.put("variants", rows);
+        if (r.captum() != null) {
+            Map<String, Object> c = new java.util.LinkedHashMap<>();
+            c.put("line", r.captum().line());
+            c.put("seconds_per_unit", r.captum().secondsPerNeuron());
+            c.put("peak_rss_mib", r.captum().peakRssMiB());
+            j.put("captum", c);
+        }
+        j.put("machine", Machine.describe());
+        return j;
+    }
+
     public static String format(Result r) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "neuron conductance of '%s' (%d filters, %d units), one image, %d steps, trapezoid%n",

@@ -157,8 +157,52 @@ public final class OnnxBench {
         return sb.toString();
     }
 
+    /** The rows as JSON: per net its parameters, import time, largest differences from ONNX Runtime and PyTorch, images/s of each, peak heap; and the machine. */
+    public static Map<String, Object> json(List<Row> rows) {
+        Map<String, Object> j = new java.util.LinkedHashMap<>();
+        j.put("benchmark", "onnx");
+        j.put("batch", 8);
+        j.put("image_size", 224);
+        List<Object> nets = new ArrayList<>();
+        for (Row r : rows) {
+            Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("net", r.net());
+            m.put("parameters", r.parameters());
+            m.put("import_seconds", r.importSeconds());
+            m.put("max_relative_difference_ort", r.vsOrt());
+            m.put("max_relative_difference_ort_nodes", r.nodesVsOrt());
+            m.put("max_relative_difference_torch", r.vsTorch());
+            m.put("galvani_images_per_second", r.galvaniImagesPerSecond());
+            m.put("ort_images_per_second", r.ortImagesPerSecond());
+            m.put("torch_images_per_second", r.torchImagesPerSecond());
+            m.put("peak_heap_bytes", r.peakHeap());
+            nets.add(m);
+        }
+        j.put("nets", nets);
+        j.put("machine", Machine.describe());
+        return j;
+    }
+
     /** Conductance of {@code layer} for the first {@code images} inputs, Captum's discretisation and Gauss-Legendre nodes. */
-    public record ConductanceRun(String layer, int images, int steps, double seconds, long peakHeap, Path written) {}
+    public record ConductanceRun(String layer, int images, int steps, double seconds, long peakHeap, Path written) {
+        public String text() {
+            return String.format(Locale.ROOT, "googlenet %s conductance: %d images, %d steps (Captum's discretisation, Gauss-Legendre): %.2f s, "
+                    + "peak heap %.2f GB, jdk %s, %d threads; wrote %s%n", layer, images, steps, seconds, peakHeap / 1e9, Runtime.version(), Parallel.threads(), written);
+        }
+
+        public Map<String, Object> json() {
+            Map<String, Object> j = new java.util.LinkedHashMap<>();
+            j.put("benchmark", "onnx-conductance");
+            j.put("layer", layer);
+            j.put("images", images);
+            j.put("steps", steps);
+            j.put("seconds", seconds);
+            j.put("peak_heap_bytes", peakHeap);
+            j.put("written", written.toString());
+            j.put("machine", Machine.describe());
+            return j;
+        }
+    }
 
     public static ConductanceRun conductance(Path dir, String name, String layer, int images, int steps, Integer maxRows) {
         OnnxModel m = OnnxModel.load(dir.resolve(name + ".onnx"));

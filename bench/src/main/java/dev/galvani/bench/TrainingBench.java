@@ -73,6 +73,27 @@ public final class TrainingBench {
             return sb.append(System.lineSeparator()).toString();
         }
 
+        /** The run as JSON: model, batch, steps, each repetition's rate and the best, memory, PyTorch's figures (null when not measured), the machine. */
+        public Map<String, Object> json() {
+            Map<String, Object> j = new java.util.LinkedHashMap<>();
+            j.put("benchmark", "training");
+            j.put("model", model);
+            j.put("batch", batch);
+            j.put("steps", steps);
+            j.put("unit", model.equals("textcnn") ? "sentences/s" : "images/s");
+            j.put("rates", rates);
+            j.put("best", best());
+            j.put("live_heap_mib", liveHeapMiB);
+            j.put("peak_rss_mib", peakRssMiB);
+            j.put("pytorch_rates", pytorchRates);
+            j.put("pytorch_best", pytorchRates == null ? null : pytorchBest());
+            j.put("ratio", pytorchRates == null ? null : ratio());
+            j.put("pytorch_peak_rss_mib", pytorchRates == null ? null : pytorchPeakRssMiB);
+            j.put("pytorch_note", pytorchNote);
+            j.put("machine", Machine.describe());
+            return j;
+        }
+
         private static String list(double[] r) {
             StringBuilder sb = new StringBuilder("(");
             for (int i = 0; i < r.length; i++) sb.append(i > 0 ? ", " : "").append(String.format(Locale.ROOT, "%.0f", r[i]));

@@ -3,9 +3,12 @@ package dev.galvani.models;
 import dev.galvani.engine.Tensor;
 import dev.galvani.engine.autodiff.Grad;
 import dev.galvani.engine.nn.Module;
+import dev.galvani.models.onnx.OnnxModel;
 import dev.galvani.models.onnx.OnnxOp;
 import dev.galvani.models.onnx.OnnxScope;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +18,24 @@ public final class ModelSummary {
     private ModelSummary() {}
 
     public record Row(String name, String type, int[] outputShape, long parameters) {}
+
+    /**
+     * The summary of a built-in architecture by name, or of a checkpoint or an ONNX file (an ONNX
+     * file's opset, input and output first, and a note that its own node names work as layer names).
+     */
+    public static String describe(String nameOrFile) {
+        Path file = Path.of(nameOrFile);
+        if (ModelZoo.NAMES.contains(nameOrFile) || !(nameOrFile.endsWith(".onnx") || nameOrFile.endsWith(".safetensors") || Files.exists(file))) {
+            return format(ModelZoo.create(nameOrFile, Map.of()), ModelZoo.exampleInput(nameOrFile));
+        }
+        SavedModel m = SavedModel.load(file);
+        OnnxModel o = m.onnx();
+        if (o == null) return format(m.model(), ModelZoo.exampleInput(m.architecture()));
+        String last = o.nodeOutputs().keySet().stream().reduce((a, b) -> b).orElse("?");
+        return String.format("%s: ONNX opset %d, input '%s' %s, output '%s'%n", file, o.opset(), o.inputName(), OnnxModel.describe(o.inputShape()), o.outputName())
+                + format(o, o.exampleInput())
+                + "Dotted names, or the file's node and value names (e.g. " + last + "), are accepted wherever a layer is named.\n";
+    }
 
     public static List<Row> of(Module model, Tensor example) {
         Map<String, Module> all = model.namedModules();

@@ -1,5 +1,6 @@
 package dev.galvani.attribution.ablation;
 
+import dev.galvani.attribution.conductance.RowBudget;
 import dev.galvani.engine.GalvaniException;
 import dev.galvani.engine.Tensor;
 import dev.galvani.engine.autodiff.Grad;
@@ -36,7 +37,9 @@ public final class Ablation {
     private final String layer;
     private Mode mode = Mode.ZERO;
     private Tensor source;           // MEAN, BASELINE: [1, C, ...]; PATCH: [N, C, ...] values from another input
-    private int maxRows = 512;
+    /** The most ablated copies' rows in one forward pass when none is set and the heap allows (measured on 28x28 nets, a pass of 512 rows costs little more per row than larger ones). */
+    public static final int DEFAULT_ROWS = 512;
+    private Integer maxRows;         // null: what the heap allows (RowBudget), at most DEFAULT_ROWS
     private int units = -1;          // the layer's unit count, from the first input seen
 
     public Ablation(Module model, String layer) {
@@ -89,6 +92,11 @@ public final class Ablation {
         return mode;
     }
 
+    public String layer() {
+        return layer;
+    }
+
+    /** Memory bound: the most rows (ablated copies x examples) in one forward pass; unset, what half the free heap holds ({@code RowBudget}), at most {@value #DEFAULT_ROWS}. */
     public Ablation maxRows(int rows) {
         this.maxRows = Math.max(1, rows);
         return this;
@@ -106,6 +114,17 @@ public final class Ablation {
         boolean[][] masks = new boolean[1][];
         masks[0] = unitSet(x, units);
         return run(x, masks)[0];
+    }
+
+    /**
+     * Logits with each example's own units ablated ({@code units[i]} for example i), in one pass;
+     * when patching, example i takes the values of example i of the source.
+     */
+    public Tensor logitsWithout(Tensor x, int[][] units) {
+        if (units.length != x.size(0)) throw new GalvaniException(units.length + " unit sets for " + x.size(0) + " examples");
+        boolean[][] each = new boolean[units.length][];
+        for (int i = 0; i < units.length; i++) each[i] = unitSet(x, units[i]);
+        return run(x, 1, (set, i) -> each[i])[0];
     }
 
     /**
@@ -178,18 +197,36 @@ public final class Ablation {
 
     /** Logits per ablation set: row block {@code a} of the batched pass is the input under mask {@code a}. */
     private Tensor[] run(Tensor x, boolean[][] masks) {
-        int n = x.size(0), a = masks.length;
+        return run(x, masks.length, (set, i) -> masks[set]);
+    }
+
+    /** Which units of example {@code i} ablation set {@code set} removes. */
+    private interface Masks {
+        boolean[] of(int set, int example);
+    }
+
+    private Tensor[] run(Tensor x, int a, Masks masks) {
+        if (mode == Mode.PATCH && source.size(0) != x.size(0)) {
+            throw new GalvaniException("patching needs one source example per input: " + source.size(0) + " sources for " + x.size(0) + " inputs");
+        }
+        int n = x.size(0);
+        if (maxRows == null) {
+            try (Module.Mode e = model.evaluating()) {                 // the probe pass must not touch batch statistics
+                maxRows = RowBudget.rows(model, x.rows(0, 1), 1, DEFAULT_ROWS);
+            }
+        }
         int perPass = Math.max(1, maxRows / n);
         Tensor[] out = new Tensor[a];
         try (Module.Mode e = model.evaluating(); Grad.Scope s = Grad.off()) {
             for (int a0 = 0; a0 < a; a0 += perPass) {
                 int a1 = Math.min(a, a0 + perPass), rows = (a1 - a0) * n;
                 Tensor xs = x.to(model.device()).tile(a1 - a0);
-                int c = masks[0].length;
+                int c = masks.of(0, 0).length;
                 float[] keep = new float[rows * c];
                 for (int b = a0; b < a1; b++) {
                     for (int i = 0; i < n; i++) {
-                        for (int u = 0; u < c; u++) keep[((b - a0) * n + i) * c + u] = masks[b][u] ? 0f : 1f;
+                        boolean[] m = masks.of(b, i);
+                        for (int u = 0; u < c; u++) keep[((b - a0) * n + i) * c + u] = m[u] ? 0f : 1f;
                     }
                 }
                 Tensor src = source == null ? null : (mode == Mode.PATCH ? source.tile(a1 - a0) : source);

@@ -26,6 +26,20 @@ public record AttributionResult(Map<String, Layer> layers, Tensor integratedGrad
     public record Layer(String name, Tensor conductance, Tensor internalInfluence,
                         Tensor activation, Tensor gradTimesActivation) {
 
+        /** Conductance; fails when the attribution ran without the path integral (LayerConductance.pathIntegral(false)). */
+        @Override
+        public Tensor conductance() {
+            if (conductance == null) throw new dev.galvani.engine.GalvaniException("conductance of '" + name + "' was not computed (no path integral)");
+            return conductance;
+        }
+
+        /** Internal influence; fails when the attribution ran without the path integral. */
+        @Override
+        public Tensor internalInfluence() {
+            if (internalInfluence == null) throw new dev.galvani.engine.GalvaniException("internal influence of '" + name + "' was not computed (no path integral)");
+            return internalInfluence;
+        }
+
         /** Sums a per-unit tensor over the positions of each filter: [N, C, ...] to [N, C]. */
         public static Tensor perFilter(Tensor perUnit) {
             int n = perUnit.size(0), c = perUnit.dim() > 1 ? perUnit.size(1) : 1;
@@ -47,6 +61,39 @@ public record AttributionResult(Map<String, Layer> layers, Tensor integratedGrad
         public double[] totals() {
             return totalsOf(conductance);
         }
+    }
+
+    /**
+     * A text model's integrated gradients, one score per token: summed over the embedding (the
+     * last axis), [N, T, D] to [N, T]. They add up to the input total, so to {@code F(x) − F(x')}
+     * up to {@link #inputDelta}; padding positions score 0 when the baseline is the padding embedding.
+     */
+    public Tensor tokenScores() {
+        Tensor ig = integratedGradients();
+        if (ig.dim() != 3) throw new dev.galvani.engine.GalvaniException("token scores need integrated gradients of shape [N, T, D], got " + java.util.Arrays.toString(ig.shape()));
+        int n = ig.size(0), t = ig.size(1), d = ig.size(2);
+        float[] g = ig.data(), out = new float[n * t];
+        for (int i = 0; i < n * t; i++) {
+            double s = 0;
+            for (int k = 0; k < d; k++) s += g[i * d + k];
+            out[i] = (float) s;
+        }
+        return new Tensor(out, n, t);
+    }
+
+    /** An image model's integrated gradients as one map per example: summed over the channels, [N, C, H, W] to [N, H, W]. */
+    public Tensor inputMaps() {
+        Tensor ig = integratedGradients();
+        if (ig.dim() != 4) throw new dev.galvani.engine.GalvaniException("input maps need integrated gradients of shape [N, C, H, W], got " + java.util.Arrays.toString(ig.shape()));
+        int n = ig.size(0), c = ig.size(1), hw = ig.size(2) * ig.size(3);
+        float[] g = ig.data(), out = new float[n * hw];
+        for (int i = 0; i < n; i++) {
+            for (int ch = 0; ch < c; ch++) {
+                int from = (i * c + ch) * hw;
+                for (int p = 0; p < hw; p++) out[i * hw + p] += g[from + p];
+            }
+        }
+        return new Tensor(out, n, ig.size(2), ig.size(3));
     }
 
     public Layer layer(String name) {
@@ -76,9 +123,14 @@ public record AttributionResult(Map<String, Layer> layers, Tensor integratedGrad
         return relative(delta(layer));
     }
 
+    /** {@code Σ IG} per example: integrated gradients summed over the path start's elements. */
+    public double[] inputTotals() {
+        return totalsOf(integratedGradients());
+    }
+
     /** Completeness delta of integrated gradients {@code |Σ IG − (F(x) − F(x'))|} per example. */
     public double[] inputDelta() {
-        return deltaOf(totalsOf(integratedGradients()));
+        return deltaOf(inputTotals());
     }
 
     public double[] relativeInputDelta() {

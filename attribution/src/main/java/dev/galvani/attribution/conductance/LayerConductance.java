@@ -51,6 +51,7 @@ public final class LayerConductance {
     static final int DEVICE_ROWS = 4096;
     private boolean integratedGradients = true;
     private boolean captumExact;
+    private boolean pathIntegral = true;
 
     public LayerConductance(Module model) {
         this.model = model;
@@ -109,6 +110,16 @@ public final class LayerConductance {
     }
 
     /**
+     * Whether to integrate along the path at all (default yes). Off, only the passes at x and at the
+     * baseline run: activations and gradient x activation (at x), F(x) and F(x'); conductance,
+     * internal influence and integrated gradients are then not computed.
+     */
+    public LayerConductance pathIntegral(boolean on) {
+        this.pathIntegral = on;
+        return this;
+    }
+
+    /**
      * Memory bound: the most rows (steps x examples) in one forward/backward pass. Passes run one
      * per core at a time, so peak memory is about {@code Parallel.threads()} passes' worth. Unset,
      * it is what half the free heap holds ({@link RowBudget}), at most 64.
@@ -162,8 +173,10 @@ public final class LayerConductance {
                 influence.put(l, Tensor.zerosLike(atX.layerValues.get(l)));
             }
             Tensor ig = Tensor.zerosLike(start);
-            int rows = maxRows != null ? maxRows : RowBudget.rows(model, x.rows(0, 1), passesAtOnce(x), x.isHost() ? DEFAULT_ROWS : DEVICE_ROWS);
-            for (Plan plan : plans()) integrate(path, plan, x, start, base, classes, cond, influence, ig, rows);
+            if (pathIntegral) {
+                int rows = maxRows != null ? maxRows : RowBudget.rows(model, x.rows(0, 1), passesAtOnce(x), x.isHost() ? DEFAULT_ROWS : DEVICE_ROWS);
+                for (Plan plan : plans()) integrate(path, plan, x, start, base, classes, cond, influence, ig, rows);
+            }
 
             // 3. Assemble: the results come to the host.
             Map<String, AttributionResult.Layer> out = new LinkedHashMap<>();
@@ -171,13 +184,13 @@ public final class LayerConductance {
                 Tensor y = atX.layerValues.get(l);
                 Tensor g = atX.layerGrads.get(l);
                 out.put(l, new AttributionResult.Layer(l,
-                        cond.get(l).toHost(),
-                        influence.get(l).toHost(),
+                        pathIntegral ? cond.get(l).toHost() : null,
+                        pathIntegral ? influence.get(l).toHost() : null,
                         y.detach().toHost(),
                         y.detach().mul(g).toHost()));
             }
             Tensor igTensor = null;
-            if (integratedGradients) igTensor = ig.mul(start.sub(base)).toHost(); // Σ w_k ∂F/∂x(α_k) ⊙ (x − x')
+            if (integratedGradients && pathIntegral) igTensor = ig.mul(start.sub(base)).toHost(); // Σ w_k ∂F/∂x(α_k) ⊙ (x − x')
             return new AttributionResult(out, igTensor, atX.f, atBase.f, classes, steps, method, discretisation, target);
         }
     }

@@ -47,7 +47,34 @@ import java.util.function.Supplier;
  */
 public final class NeuronConductance {
     /** How the Jacobian is taken: chosen from the shapes, or forced. */
-    public enum Mode { AUTO, FORWARD, REVERSE }
+    public enum Mode {
+        AUTO, FORWARD, REVERSE;
+
+        /** auto, forward or reverse. */
+        public static Mode parse(String s) {
+            return switch (s.toLowerCase(java.util.Locale.ROOT)) {
+                case "auto" -> AUTO;
+                case "forward" -> FORWARD;
+                case "reverse" -> REVERSE;
+                default -> throw new GalvaniException("--autodiff must be auto, forward or reverse, got '" + s + "'");
+            };
+        }
+    }
+
+    /**
+     * Selects units or filters as a user writes them: "all", or indices like "0-15,20" (units: flat
+     * C-order indices into one example's layer output; filters: channels, axis 1). At most one of
+     * the two may be given; neither means all filters.
+     */
+    public NeuronConductance select(String filters, String units) {
+        if (filters != null && units != null) throw new GalvaniException("give --filters or --units, not both");
+        if (units != null) {
+            if (units.trim().equalsIgnoreCase("all")) return allUnits();
+            return units(dev.galvani.models.data.Indices.parse("--units", units, Integer.MAX_VALUE));
+        }
+        if (filters == null || filters.trim().equalsIgnoreCase("all")) return allFilters();
+        return filters(dev.galvani.models.data.Indices.parse("--filters", filters, Integer.MAX_VALUE));
+    }
 
     /** What the indices name: units (elements of one example's layer output) or filters (axis 1, summed over positions). */
     public enum Kind { UNITS, FILTERS }
@@ -68,7 +95,7 @@ public final class NeuronConductance {
     private TargetKind target = TargetKind.LOGIT;
     private String pathNode;
     private Tensor baseline;
-    private int maxRows = 64;
+    private Integer maxRows;             // null: what the heap allows (RowBudget), at most LayerConductance.DEFAULT_ROWS
     private Mode mode = Mode.AUTO;
     private boolean verbose = true;
 
@@ -145,7 +172,7 @@ public final class NeuronConductance {
         return this;
     }
 
-    /** Memory bound: the most path rows in one forward pass. */
+    /** Memory bound: the most path rows in one forward pass; unset, what half the free heap holds ({@link RowBudget}), at most 64. */
     public NeuronConductance maxRows(int rows) {
         if (rows < 1) throw new GalvaniException("--max-rows must be at least 1, got " + rows);
         this.maxRows = rows;
@@ -187,6 +214,7 @@ public final class NeuronConductance {
         long t0 = System.nanoTime();
         // Evaluation mode: batch statistics would couple the rows of the path.
         try (Module.Mode ev = model.evaluating(); Frozen f = Frozen.parameters(model)) {
+            if (maxRows == null) maxRows = RowBudget.rows(model, x.rows(0, 1), Parallel.available(), LayerConductance.DEFAULT_ROWS);
             StraightPath.Pass atX = path.pass(x, null, null, classes, false, layers, false);
             if (classes == null) classes = atX.predicted;
             Tensor start = atX.start.detach();
@@ -231,6 +259,7 @@ public final class NeuronConductance {
         StraightPath path = new StraightPath(model, pathNode, target);
         List<String> layers = List.of(layer);
         try (Module.Mode ev = model.evaluating(); Frozen f = Frozen.parameters(model)) {
+            if (maxRows == null) maxRows = RowBudget.rows(model, x.rows(0, 1), Parallel.available(), LayerConductance.DEFAULT_ROWS);
             StraightPath.Pass atX = path.pass(x, null, null, classes, false, layers, false);
             if (classes == null) classes = atX.predicted;
             Tensor start = atX.start.detach(), base = StraightPath.baselineFor(start, baseline);

@@ -29,6 +29,11 @@ public enum Quadrature {
         }
     }
 
+    /** Captum's name for the rule ({@code method=} of its attribute calls): riemann_left, ..., gausslegendre. */
+    public String captumName() {
+        return this == GAUSS_LEGENDRE ? "gausslegendre" : name().toLowerCase(Locale.ROOT);
+    }
+
     /** The {@code n} nodes, ascending. */
     public double[] nodes(int n) {
         check(n);

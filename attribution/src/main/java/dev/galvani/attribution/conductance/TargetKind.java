@@ -8,6 +8,11 @@ import java.util.Locale;
 public enum TargetKind {
     LOGIT, PROBABILITY, LOG_PROBABILITY;
 
+    /** The command line's and the output files' spelling: logit, probability, log-probability. */
+    public String label() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
     public static TargetKind parse(String s) {
         return switch (s.toLowerCase(Locale.ROOT).replace("-", "").replace("_", "")) {
             case "logit" -> LOGIT;

@@ -26,7 +26,18 @@ import java.util.Map;
  */
 public final class NeuronConductanceReport implements NeuronConductance.Sink {
     /** How the breakdowns are stored. */
-    public enum Format { NPY, SAFETENSORS }
+    public enum Format {
+        NPY, SAFETENSORS;
+
+        /** npy or safetensors. */
+        public static Format parse(String s) {
+            return switch (s.toLowerCase(Locale.ROOT)) {
+                case "npy" -> NPY;
+                case "safetensors" -> SAFETENSORS;
+                default -> throw new GalvaniException("--format must be npy or safetensors, got '" + s + "'");
+            };
+        }
+    }
 
     private final Report report;
     private final Format format;

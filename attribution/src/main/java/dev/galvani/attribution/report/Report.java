@@ -30,7 +30,8 @@ import java.util.stream.Stream;
 /**
  * An HTML report with PNG figures (XChart), and every table also as CSV, written to a directory.
  * Files go to a temporary sibling directory first and replace the target only once complete, so a
- * failed run never leaves a half-written report over a good one.
+ * failed run never leaves a half-written report over a good one; the target must be absent, empty
+ * or an earlier report ({@link #checkReplaceable}).
  */
 public final class Report {
     static {
@@ -46,12 +47,30 @@ public final class Report {
     public Report(String title, Path dir) {
         this.title = title;
         this.dir = dir.toAbsolutePath().normalize();
+        checkReplaceable(dir);
         try {
             Path parent = this.dir.getParent();
             if (parent != null) Files.createDirectories(parent);
             this.tmp = Files.createTempDirectory(parent, this.dir.getFileName() + ".tmp-");
         } catch (IOException e) {
             throw new GalvaniException("cannot create report directory " + dir + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Fails unless {@code dir} is absent, empty, or an earlier report (it holds an index.html): a
+     * report replaces its directory as a whole, and must not take a file or a folder of other work with it.
+     */
+    public static void checkReplaceable(Path dir) {
+        if (!Files.exists(dir)) return;
+        if (!Files.isDirectory(dir)) throw new GalvaniException(dir + " is a file; a report needs a folder (give another --out)");
+        if (Files.exists(dir.resolve("index.html"))) return;
+        try (Stream<Path> s = Files.list(dir)) {
+            if (s.findAny().isPresent()) {
+                throw new GalvaniException("refusing to replace " + dir + ": it holds files but no index.html of an earlier report (give another --out)");
+            }
+        } catch (IOException e) {
+            throw new GalvaniException("cannot read " + dir + ": " + e.getMessage());
         }
     }
 

@@ -8,9 +8,13 @@ import dev.galvani.attribution.stats.Ranking;
 import dev.galvani.engine.GalvaniException;
 import dev.galvani.engine.Rng;
 import dev.galvani.engine.nn.Module;
+import dev.galvani.models.SavedModel;
+import dev.galvani.models.data.ImageDataset;
+import dev.galvani.models.data.Splits;
 import dev.galvani.models.progress.Progress;
 import dev.galvani.models.train.Dataset;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -37,10 +41,109 @@ public final class SelectivityStudy {
     /** {@code evalExamples} test images (all of them when at least the test set's size) are used for every accuracy. */
     public record Config(int grid, int statsExamples, int evalExamples, int singleUnits, int randomRepeats,
                          LogisticRegression.Penalty probePenalty, double probeLambda, boolean shiftNegative, long seed) implements java.io.Serializable {
+        /** The study's defaults: a 5 x 5 grid, statistics and probes on 10,000 training images, every accuracy on all (up to 10,000) test images, 48 single units, 3 random repeats, an L2 probe. */
+        public static final int GRID = 5, STATS_EXAMPLES = 10000, EVAL_EXAMPLES = 10000, SINGLE_UNITS = 48, RANDOM_REPEATS = 3;
+        public static final String MODELS = "alexnet,vgg,mobilenetv2,resnet", PROBE = "l2";
+
+        public Config {
+            if (grid < 3) throw new GalvaniException("--grid must be at least 3 (the regressions need at least 5 groups), got " + grid);
+            if (evalExamples < 1 || statsExamples < 1) throw new GalvaniException("--eval-examples and --stats-examples must be at least 1");
+            if (!(probeLambda >= 0) || Double.isInfinite(probeLambda)) throw new GalvaniException("--probe-lambda must be a non-negative number, got " + probeLambda);
+        }
+
         /** The probe's default penalty weight: λ on the mean cross-entropy (L1) or (λ/2)|W|² (L2). */
         public static double defaultLambda(LogisticRegression.Penalty p) {
             return p == LogisticRegression.Penalty.L1 ? 1e-3 : 1e-4;
         }
+    }
+
+    /**
+     * Each model's layers: those of the {@code MODEL:LAYER} pairs naming it, or when no pairs are
+     * given, its {@link #DEFAULT_LAYERS}; a model left with none is refused.
+     */
+    public static Map<String, List<String>> layers(List<String> modelLayerPairs, List<String> models) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (String model : models) {
+            List<String> ls = new ArrayList<>();
+            if (modelLayerPairs != null) {
+                for (String p : modelLayerPairs) if (p.startsWith(model + ":")) ls.add(p.substring(model.length() + 1));
+            } else {
+                ls.addAll(DEFAULT_LAYERS.getOrDefault(model, List.of()));
+            }
+            if (ls.isEmpty()) throw new GalvaniException("no layers for model '" + model + "'; give --layer " + model + ":LAYER");
+            out.put(model, ls);
+        }
+        return out;
+    }
+
+    /** The comparison's page, and a line per layer for a terminal. */
+    public record Comparison(Path page, String text) {}
+
+    /**
+     * {@link #compare(Map, Map, ImageDataset, ImageDataset, Config, Path)} on checkpoints by model
+     * name; they must read the same images the same way ({@link dev.galvani.models.data.DataSpec#requireSameInputs}).
+     */
+    public static Comparison compare(Map<String, SavedModel> checkpoints, Map<String, List<String>> layers, String dataDir, Config cfg, Path out) {
+        if (checkpoints.isEmpty()) throw new GalvaniException("no models to compare");
+        String firstName = checkpoints.keySet().iterator().next();
+        SavedModel first = checkpoints.get(firstName);
+        Map<String, Module> models = new LinkedHashMap<>();
+        for (Map.Entry<String, SavedModel> c : checkpoints.entrySet()) {
+            first.data().requireSameInputs(c.getValue().data(), "the " + firstName + " checkpoint", "the " + c.getKey() + " checkpoint");
+            models.put(c.getKey(), c.getValue().model());
+        }
+        Splits.Split<ImageDataset> data = Splits.images(first.data(), dataDir);
+        return compare(models, layers, data.train(), data.heldOut(), cfg, out);
+    }
+
+    /**
+     * The study across network families: every layer of every model on the same images, each
+     * layer's section of the page, and summary tables of which term carries the overall and the
+     * preferred-class deficit (F-tests of nested models), with the mean deficits and the probes.
+     */
+    public static Comparison compare(Map<String, Module> models, Map<String, List<String>> layers, ImageDataset train, ImageDataset test, Config cfg, Path out) {
+        Report rep = new Report("Selectivity, probes and group ablation", out);
+        rep.paragraph("Data: " + train.name() + " (statistics and probes on " + Math.min(cfg.statsExamples(), train.size())
+                + " training images, every accuracy on " + Math.min(cfg.evalExamples(), test.size()) + " test images). Units: channels averaged over "
+                + "positions after the non-linearity, or dense neurons. Groups: a " + cfg.grid() + "x" + cfg.grid() + " grid of quantile bins over (SI, A). "
+                + "Regressions across groups with standardised predictors; a term carries the effect when the F-test of the model without it "
+                + "against the model with it gives p < 0.05 (SI given A, A given SI, SI:A given SI + A).");
+        List<List<Object>> summary = new ArrayList<>(), prefSummary = new ArrayList<>(), probes = new ArrayList<>();
+        StringBuilder text = new StringBuilder();
+        for (Map.Entry<String, Module> m : models.entrySet()) {
+            String model = m.getKey();
+            for (String l : layers.get(model)) {
+                LayerResult r = run(m.getValue(), train, test, l, cfg);
+                addToReport(rep, model, r);
+                summary.add(summaryRow(model, l, r.units(), r.baseline(), r.overall()));
+                prefSummary.add(summaryRow(model, l, r.units(), r.baseline(), r.preferredClass()));
+                double meanPref = r.groups().stream().mapToDouble(Group::preferredDeficit).average().orElse(Double.NaN);
+                double meanAll = r.groups().stream().mapToDouble(Group::deficit).average().orElse(Double.NaN);
+                probes.add(List.of(model, l, r.units(), meanAll, meanPref, r.probeAccuracy(), r.probeUnitsUsed(), r.probeVsAblationSpearman(),
+                        r.probeVsAblationJaccard(), r.probeSolver()));
+                DeficitRegressions d = r.overall();
+                double[] c = d.interactionCoefficient();
+                text.append(String.format(Locale.ROOT, "%-12s %-16s R² SI %.3f, A %.3f, SI+A %.3f, SI+A+SI:A %.3f; SI:A %.4f [%.4f, %.4f], F-test p %.3g; "
+                                + "carried by %s; preferred-class deficit carried by %s; probe acc %.3f%n",
+                        model, l, d.siOnly().r2(), d.aOnly().r2(), d.additive().r2(), d.full().r2(), c[0], c[1], c[2], d.interaction().p(),
+                        d.carriers(), r.preferredClass().carriers(), r.probeAccuracy()));
+            }
+        }
+        List<String> head = List.of("model", "layer", "units", "baseline acc", "R² SI", "R² A", "R² SI+A", "R² SI+A+SI:A",
+                "SI:A coefficient [95% CI]", "F (SI:A)", "p (SI:A)", "p (SI | A)", "p (A | SI)", "carried by");
+        rep.table("Summary, overall deficit: which term carries the effect (F-tests of nested models)", "summary", head, summary);
+        rep.table("Summary, preferred-class deficit", "summary_preferred", head, prefSummary);
+        rep.table("Mean deficits over the grid's groups and the probes", "probes", List.of("model", "layer", "units", "mean overall deficit",
+                "mean preferred-class deficit", "probe acc", "units with weight", "probe vs ablation Spearman", "top-10% Jaccard", "probe solver"), probes);
+        return new Comparison(rep.write(), text.toString());
+    }
+
+    /** A summary table's row: R² of each model, the SI:A coefficient with its 95% interval, the F-tests and the carrying terms. */
+    static List<Object> summaryRow(String model, String layer, int units, double baseline, DeficitRegressions d) {
+        double[] c = d.interactionCoefficient();
+        return List.of(model, layer, units, baseline, d.siOnly().r2(), d.aOnly().r2(), d.additive().r2(), d.full().r2(),
+                String.format(Locale.ROOT, "%.4f [%.4f, %.4f]", c[0], c[1], c[2]), d.interaction().f(), d.interaction().p(),
+                d.siGivenA().p(), d.aGivenSi().p(), d.carriers());
     }
 
     /**

@@ -7,7 +7,7 @@ import org.apache.commons.math3.stat.ranking.TiesStrategy;
 
 import java.util.Arrays;
 
-/** Rank statistics: Spearman's rho (Commons Math; average ranks for ties) and top-k Jaccard overlap. */
+/** Rank statistics: the median, Spearman's rho (Commons Math; average ranks for ties) and top-k Jaccard overlap. */
 public final class Ranking {
     private Ranking() {}
 
@@ -18,6 +18,13 @@ public final class Ranking {
         int[] out = new int[v.length];
         for (int i = 0; i < v.length; i++) out[i] = idx[i];
         return out;
+    }
+
+    /** The median, NaNs left out (NaN when nothing is left). */
+    public static double median(double[] v) {
+        double[] s = Arrays.stream(v).filter(x -> !Double.isNaN(x)).sorted().toArray();
+        if (s.length == 0) return Double.NaN;
+        return s.length % 2 == 1 ? s[s.length / 2] : 0.5 * (s[s.length / 2 - 1] + s[s.length / 2]);
     }
 
     /**

@@ -46,7 +46,21 @@ public final class AblationStudy {
         }
     }
 
-    public record Config(String layer, int steps, int maxK, int maxRows, long seed) {}
+    /**
+     * @param layer   the layer whose filters are ranked and ablated
+     * @param steps   quadrature nodes of the attributions
+     * @param maxK    the most top filters removed cumulatively
+     * @param maxRows the most rows per forward pass (path rows, and ablated copies); null for what the heap holds
+     */
+    public record Config(String layer, int steps, int maxK, Integer maxRows, long seed) {
+        /** The study's defaults: the paper's inception4a, 50 steps, up to the top 64 filters, held-out images 0-31. */
+        public static final String LAYER = "inception4a", EXAMPLES = "0-31";
+        public static final int STEPS = 50, TOP = 64;
+
+        public static Config defaults() {
+            return new Config(LAYER, STEPS, TOP, null, 0);
+        }
+    }
 
     /** Per method: correlation with ablation drops and flip counts, over the examples. */
     public record MethodSummary(String method, double meanSpearman, double medianSpearman,
@@ -72,11 +86,26 @@ public final class AblationStudy {
         public List<MethodSummary> summary() {
             return removal(Removal.ZERO).summary();
         }
+
+        /** Per way of removing filters, one line per method: mean Spearman with single-filter drops, median flip k, flips. */
+        public String text() {
+            StringBuilder sb = new StringBuilder();
+            for (RemovalResult rr : removals) {
+                sb.append("filters ").append(rr.removal().description).append(":\n");
+                for (MethodSummary s : rr.summary()) {
+                    sb.append(String.format(Locale.ROOT, "  %-22s mean Spearman %6s  median flip k %5.1f  flipped %d/%d%n", s.method(),
+                            Double.isNaN(s.meanSpearman()) ? "n/a" : String.format(Locale.ROOT, "%.3f", s.meanSpearman()), s.medianFlipK(), s.flipped(), s.examples()));
+                }
+            }
+            return sb.toString();
+        }
     }
 
     public static Result run(Module model, Tensor images, Config cfg) {
-        AttributionResult attr = new LayerConductance(model).layers(cfg.layer()).integratedGradients(false).steps(cfg.steps())
-                .method(Quadrature.GAUSS_LEGENDRE).discretisation(Discretisation.JVP).maxRows(cfg.maxRows()).attribute(images);
+        LayerConductance lc = new LayerConductance(model).layers(cfg.layer()).integratedGradients(false).steps(cfg.steps())
+                .method(Quadrature.GAUSS_LEGENDRE).discretisation(Discretisation.JVP);
+        if (cfg.maxRows() != null) lc.maxRows(cfg.maxRows());
+        AttributionResult attr = lc.attribute(images);
         AttributionResult.Layer l = attr.layer(cfg.layer());
         int[] cls = attr.classes();
         Map<String, Tensor> scores = new LinkedHashMap<>();
@@ -90,7 +119,8 @@ public final class AblationStudy {
         List<RemovalResult> removals = new ArrayList<>();
         try (Progress bar = Progress.start("ablation " + cfg.layer(), 2L * METHODS.size() * n, "runs")) {
             for (Removal removal : Removal.values()) {
-                Ablation ablation = new Ablation(model, cfg.layer()).maxRows(cfg.maxRows());
+                Ablation ablation = new Ablation(model, cfg.layer());
+                if (cfg.maxRows() != null) ablation.maxRows(cfg.maxRows());
                 if (removal == Removal.BASELINE) ablation.baseline(Tensor.zeros(baseShape));
                 removals.add(compare(ablation, removal, images, cls, attr.f(), scores, cfg, bar));
             }

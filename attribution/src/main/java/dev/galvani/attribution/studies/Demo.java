@@ -20,6 +20,7 @@ import dev.galvani.models.data.Vocabulary;
 import dev.galvani.models.train.Dataset;
 import dev.galvani.models.train.Trainer;
 
+import dev.galvani.attribution.stats.Ranking;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -113,10 +114,10 @@ public final class Demo {
                 + "/ |F(x) − F(x')| for both discretisations of dy/dα, and integrated gradients' completeness gap for comparison.");
         List<List<Object>> rows = new ArrayList<>();
         for (String l : LAYERS) {
-            rows.add(List.of(l, "JVP (exact dy/dα)", AblationStudy.median(jvp.relativeDelta(l)), max(jvp.relativeDelta(l))));
-            rows.add(List.of(l, "Captum-compatible", AblationStudy.median(cap.relativeDelta(l)), max(cap.relativeDelta(l))));
+            rows.add(List.of(l, "JVP (exact dy/dα)", Ranking.median(jvp.relativeDelta(l)), max(jvp.relativeDelta(l))));
+            rows.add(List.of(l, "Captum-compatible", Ranking.median(cap.relativeDelta(l)), max(cap.relativeDelta(l))));
         }
-        rows.add(List.of("input", "integrated gradients", AblationStudy.median(jvp.relativeInputDelta()), max(jvp.relativeInputDelta())));
+        rows.add(List.of("input", "integrated gradients", Ranking.median(jvp.relativeInputDelta()), max(jvp.relativeInputDelta())));
         rep.table(String.format(Locale.ROOT, "Relative conservation delta, %d Gauss-Legendre steps, %d images", cfg.steps(), n), "deltas",
                 List.of("layer", "discretisation", "median", "max"), rows);
         rep.paragraph(conservationFinding(jvp, cap));
@@ -157,7 +158,7 @@ public final class Demo {
         StringBuilder sb = new StringBuilder();
         List<String> jvpBetter = new ArrayList<>(), capBetter = new ArrayList<>();
         for (String l : jvp.layers().keySet()) {
-            double a = AblationStudy.median(jvp.relativeDelta(l)), c = AblationStudy.median(cap.relativeDelta(l));
+            double a = Ranking.median(jvp.relativeDelta(l)), c = Ranking.median(cap.relativeDelta(l));
             (a <= c ? jvpBetter : capBetter).add(String.format(Locale.ROOT, "%s (%.2g against %.2g)", l, a <= c ? a : c, a <= c ? c : a));
         }
         if (!jvpBetter.isEmpty()) sb.append("The exact scheme has the smaller median delta at ").append(String.join(" and ", jvpBetter)).append(". ");
@@ -195,7 +196,7 @@ public final class Demo {
         int[] positive = new int[n];
         Arrays.fill(positive, 1);
         AttributionResult r = new LayerConductance(net).layers("features").pathFrom("embedding").steps(cfg.steps()).attribute(b.x(), positive);
-        Tensor ig = r.integratedGradients();                      // [N, T, D]
+        Tensor perToken = r.tokenScores();                          // [N, T]
         Tensor logits;
         try (Module.Mode e = net.evaluating(); Grad.Scope g = Grad.off()) {
             logits = F.softmax(net.call(b.x()), 1);
@@ -203,13 +204,12 @@ public final class Demo {
         List<String[]> words = new ArrayList<>();
         List<double[]> scores = new ArrayList<>();
         List<String> notes = new ArrayList<>();
-        int t = ig.size(1), d = ig.size(2);
         for (int i = 0; i < n; i++) {
             String[] w = parts[1].tokens().get(i);
             double[] s = new double[w.length];
             double total = 0;
             for (int j = 0; j < w.length; j++) {
-                for (int k = 0; k < d; k++) s[j] += ig.data()[(i * t + j) * d + k];
+                s[j] = perToken.get(i, j);
                 total += s[j];
             }
             words.add(w);
@@ -224,7 +224,7 @@ public final class Demo {
                 + "Each word's integrated gradients for the positive class's logit, summed over its embedding: red words push towards "
                 + "positive, blue ones towards negative; path from the padding embedding (zero), %d steps. A sentence's word scores "
                 + "add up to F(x) − F(x') up to the quadrature error (median relative gap %.1e).",
-                parts[0].size(), acc, parts[1].size(), cfg.steps(), AblationStudy.median(r.relativeInputDelta())));
+                parts[0].size(), acc, parts[1].size(), cfg.steps(), Ranking.median(r.relativeInputDelta())));
         rep.words("Held-out sentences, one colour scale shared by all words", "words", words, scores, notes,
                 "integrated gradients (positive class)");
         return acc;

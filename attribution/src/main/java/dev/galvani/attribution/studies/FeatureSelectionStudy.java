@@ -58,6 +58,10 @@ public final class FeatureSelectionStudy {
      * @param seeds        draws of the images per task (seed, seed + 1, ...)
      */
     public record Config(List<String> layers, int[] trainPerSide, int testPerSide, int steps, int seeds, long seed) {
+        /** The study's defaults: inception3a and inception3b, 5/10/20/50 training images a side, 500 held out a side, 32 steps, 5 draws, 2 random tasks. */
+        public static final String LAYERS = "inception3a,inception3b", TRAIN_PER_SIDE = "5,10,20,50";
+        public static final int TEST_PER_SIDE = 500, STEPS = 32, SEEDS = 5, RANDOM_TASKS = 2;
+
         public Config {
             if (layers.isEmpty()) throw new GalvaniException("feature selection needs at least one layer");
             if (trainPerSide.length == 0) throw new GalvaniException("feature selection needs at least one training size");
@@ -129,8 +133,51 @@ public final class FeatureSelectionStudy {
         return new double[] {m, v.length > 1 ? Math.sqrt(ss / (v.length - 1)) : 0};
     }
 
+    /**
+     * The natural groups studied by default: on Fashion-MNIST footwear (sandal 5, sneaker 7, ankle
+     * boot 9) and upper-body garments (T-shirt 0, pullover 2, coat 4, shirt 6), each against the
+     * rest; on other data classes 0-2 and 3-6.
+     */
+    public static List<Group> defaultGroups(String dataSet) {
+        return dataSet.startsWith("fashion")
+                ? List.of(new Group("footwear vs rest", new int[] {5, 7, 9}), new Group("upper-body garments vs rest", new int[] {0, 2, 4, 6}))
+                : List.of(new Group("classes 0-2 vs rest", new int[] {0, 1, 2}), new Group("classes 3-6 vs rest", new int[] {3, 4, 5, 6}));
+    }
+
+    /** A group written {@code NAME=c1,c2,...}, as "NAME vs rest". */
+    public static Group parseGroup(String g) {
+        int eq = g.indexOf('=');
+        if (eq <= 0) throw new GalvaniException("--group must be NAME=c1,c2,..., got '" + g + "'");
+        try {
+            return new Group(g.substring(0, eq) + " vs rest", Arrays.stream(g.substring(eq + 1).split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray());
+        } catch (NumberFormatException e) {
+            throw new GalvaniException("--group '" + g + "': classes must be integers");
+        }
+    }
+
+    /** One line per layer, training size and kind of task: each method's mean accuracy at k = 5/10/15/20, and conductance's margin over the best other method at k = 5. */
+    public static String text(Result r) {
+        StringBuilder sb = new StringBuilder();
+        List<String> layers = r.config().layers();
+        for (int li = 0; li < layers.size(); li++) {
+            for (int ni = 0; ni < r.config().trainPerSide().length; ni++) {
+                for (boolean nat : new boolean[] {true, false}) {
+                    double[][][] s = r.summary(li, ni, nat);
+                    double[][] margin = r.conductanceMargin(li, ni, nat);
+                    sb.append(String.format(Locale.ROOT, "%-12s n=%-3d %-15s", layers.get(li), r.config().trainPerSide()[ni], nat ? "natural groups" : "random labels"));
+                    for (int me = 0; me < METHODS.size(); me++) {
+                        sb.append(String.format(Locale.ROOT, "  %s %.1f/%.1f/%.1f/%.1f", METHODS.get(me).substring(0, 4), s[me][0][0], s[me][1][0], s[me][2][0], s[me][3][0]));
+                    }
+                    sb.append(String.format(Locale.ROOT, "  cond-best other k=5: %+.1f ± %.1f%n", margin[0][0], margin[0][1]));
+                }
+            }
+        }
+        return sb.toString();
+    }
+
     /** The natural groups, then {@code randomTasks} seeded random halves of the classes (each side exactly half). */
     public static List<Task> tasks(List<Group> groups, int classes, int randomTasks, long seed) {
+        if (randomTasks < 0) throw new GalvaniException("--random-tasks must be at least 0, got " + randomTasks);
         List<Task> t = new ArrayList<>();
         for (Group g : groups) {
             boolean[] p = new boolean[classes];

@@ -16,10 +16,17 @@ import dev.galvani.engine.Rng;
 import dev.galvani.engine.Tensor;
 import dev.galvani.engine.autodiff.Grad;
 import dev.galvani.engine.nn.Module;
+import dev.galvani.models.ModelInputs;
+import dev.galvani.models.SavedModel;
+import dev.galvani.models.data.ImageDataset;
+import dev.galvani.models.data.Splits;
+import dev.galvani.models.data.TextDataset;
+import dev.galvani.models.data.Vocabulary;
 import dev.galvani.models.train.Dataset;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -35,6 +42,89 @@ import java.util.function.BiFunction;
  */
 public final class InteractionStudy {
     private InteractionStudy() {}
+
+    /**
+     * The study's defaults (the reference implementation's iterations and learning rate): 30 samples
+     * of 10 players (cells of a 4 x 4 grid, or words), 20,000 iterations at lr 1e-5, readouts on 5,000
+     * training examples (2,000 held out, 15 epochs, flattened features up to 1,024 MiB a layer), 4
+     * noise draws of relative std 0.2, salient above 5% of a sample's largest |I|, 256 masked samples a pass.
+     */
+    public static final int SAMPLES = 30, VARIABLES = 10, GRID = 4, ITERATIONS = 20000, READOUT_EXAMPLES = 5000, READOUT_TEST = 2000,
+            READOUT_EPOCHS = 15, NOISE_DRAWS = 4, MAX_ROWS = 256;
+    public static final double LR = 1e-5, NOISE_STD = 0.2, SALIENT = 0.05;
+    public static final long READOUT_MEMORY_MIB = 1024;
+
+    /** The layers studied by default: conv2 and the Inception blocks of the image net; the text CNN's third convolution and its pooled features. */
+    public static List<String> defaultLayers(boolean text) {
+        return text ? List.of("conv3.relu", "features") : List.of("conv2", "inception3a", "inception3b", "inception4a");
+    }
+
+    /**
+     * A checkpoint's samples with their players and descriptions, the training and held-out data the
+     * readouts see (encoded as the samples are), and a sentence on the setup for the report.
+     */
+    public record Prepared(List<Sample> samples, List<Players> players, List<String> descriptions, Dataset train, Dataset test, String setup) {}
+
+    /**
+     * Up to {@code count} samples of {@code variables} players from the checkpoint's held-out data.
+     * Text: held-out sentences of {@code variables} to {@code variables + 5} words in held-out order,
+     * {@code variables} of each sentence's words (a seeded choice) the players, every sentence padded
+     * to one length so that each layer's flattened output has one shape. Images: the first held-out
+     * images, {@code variables} cells of a {@code grid x grid} grid (seeded, the same for every image).
+     */
+    public static Prepared prepare(SavedModel m, String dataDir, int count, int variables, int grid, long seed) {
+        if (variables < 1 || variables > Players.MAX) throw new GalvaniException("--variables must be 1.." + Players.MAX + ", got " + variables);
+        if (count < 1) throw new GalvaniException("--samples must be at least 1, got " + count);
+        List<Sample> list = new ArrayList<>();
+        List<Players> players = new ArrayList<>();
+        List<String> descriptions = new ArrayList<>();
+        if (m.isText()) {
+            Splits.Split<TextDataset> split = Splits.text(m.data(), dataDir);
+            TextDataset trainText = split.train(), heldOut = split.heldOut();
+            Vocabulary v = ModelInputs.vocabulary(m);
+            int length = Math.max(trainText.longest(), Math.max(heldOut.longest(), TextDataset.MIN_WIDTH));
+            Dataset train = trainText.encoded(v, length), test = heldOut.encoded(v, length);
+            for (int i = 0; i < heldOut.size() && list.size() < count; i++) {
+                String[] w = heldOut.tokens().get(i);
+                if (w.length < variables || w.length > variables + 5) continue;
+                Players p = Players.someWords(w, variables, seed + i);
+                players.add(p);
+                descriptions.add(String.join(" ", w));
+                list.add(sample(test, i, p));
+            }
+            if (list.isEmpty()) throw new GalvaniException("no held-out sentence has " + variables + " to " + (variables + 5) + " words; change --variables");
+            String setup = "Held-out sentences of " + variables + " to " + (variables + 5) + " words; " + variables + " of each sentence's words "
+                    + "(a seeded choice; all of them in a sentence of exactly " + variables + ") are the players, the others stay; a "
+                    + "masked word's embedding is set to zero (the padding's); every sentence is padded to " + length
+                    + " tokens as in a training batch.";
+            return new Prepared(list, players, descriptions, train, test, setup);
+        }
+        Splits.Split<ImageDataset> split = Splits.images(m.data(), dataDir);
+        ImageDataset test = split.heldOut();
+        Players p = Players.patches(test.height(), test.width(), grid, grid, variables, seed);
+        for (int i = 0; i < Math.min(count, test.size()); i++) {
+            players.add(p);
+            descriptions.add("test[" + i + "]");
+            list.add(sample(test, i, p));
+        }
+        String setup = "The first " + list.size() + " test images; players: " + variables + " cells of a " + grid + "x" + grid
+                + " grid (seeded choice, the same for every image); masked cells set to zero in the normalised input (the mean pixel).";
+        return new Prepared(list, players, descriptions, split.train(), test, setup);
+    }
+
+    /** One line per layer (readout, salient and L1 strength against Harsanyi's, loss ratio, learned, forgotten, completeness, redundancy), then generalisation and noise stability by order. */
+    public static String text(Result r) {
+        StringBuilder sb = new StringBuilder();
+        for (LayerRow row : layerRows(r)) {
+            sb.append(String.format(Locale.ROOT, "%-12s readout %s  salient %.1f (Harsanyi %.1f)  L1 %.1f (Harsanyi %.1f)  loss ratio %.3f  learned %.2f  forgotten %.2f  completeness %.3f  redundancy %.3f%n",
+                    row.layer(), Double.isNaN(row.readoutHeldOut()) ? "head " : String.format(Locale.ROOT, "%.3f", row.readoutHeldOut()),
+                    row.salientDecomposed(), row.salientHarsanyi(), row.strengthDecomposed(), row.strengthHarsanyi(), row.finalLossRatio(),
+                    row.learned(), row.forgotten(), row.completeness(), row.redundancy()));
+        }
+        if (r.generalisation() != null) sb.append("generalisation IoU by order: ").append(Arrays.toString(r.generalisation())).append('\n');
+        r.stability().forEach((l, st) -> sb.append("noise stability by order, ").append(l).append(": ").append(Arrays.toString(st)).append('\n'));
+        return sb.toString();
+    }
 
     /**
      * @param maskNode  null to mask the input; else the node whose positions are the players (text: the embedding)

@@ -8,8 +8,11 @@ import dev.galvani.attribution.report.Report;
 import dev.galvani.engine.Tensor;
 import dev.galvani.engine.autodiff.Grad;
 import dev.galvani.engine.nn.Module;
+import dev.galvani.models.data.TextDataset;
+import dev.galvani.models.data.Vocabulary;
 import dev.galvani.models.nets.TextCnn;
 import dev.galvani.models.progress.Progress;
+import dev.galvani.models.train.Dataset;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,7 +44,33 @@ public final class TextFilterStudy {
      *                   gradients for the positive class's logit, summed over the embedding
      */
     public record Result(List<Filter> filters, double baseNegationRate, double medianRelativeDelta, int sentences,
-                         String[][] tokens, int[] labels, Map<Integer, double[]> wordScores) {}
+                         String[][] tokens, int[] labels, Map<Integer, double[]> wordScores) {
+        /** How many filters lean each way, the conservation gap, and the filter most specific to negations. */
+        public String text() {
+            long pos = filters.stream().filter(f -> f.meanConductance() > 0).count();
+            Filter neg = filters.stream().max(Comparator.comparingDouble(Filter::negationRate)).orElseThrow();
+            return String.format(Locale.ROOT, "%d sentences; %d filters lean positive, %d negative; median relative delta %.2e%n"
+                            + "top negation filter %d: rate %.2f vs base %.3f, n-grams %s%n",
+                    sentences, pos, filters.size() - pos, medianRelativeDelta, neg.index(), neg.negationRate(), baseNegationRate, neg.topNgrams());
+        }
+    }
+
+    /** The study's defaults: the first 500 held-out sentences, 32 steps. */
+    public static final int SENTENCES = 500, STEPS = 32;
+
+    /** The first {@code n} sentences of {@code sentences}, encoded with the checkpoint's vocabulary and padded to a common length. */
+    public static Result run(Module model, TextDataset sentences, Vocabulary vocabulary, int n, int steps) {
+        TextDataset sub = sentences.subset(Dataset.range(0, Math.min(n, sentences.size())));
+        int t = TextDataset.MIN_WIDTH;
+        for (String[] s : sub.tokens()) t = Math.max(t, s.length);
+        int[][] ids = new int[sub.size()][];
+        String[][] toks = new String[sub.size()][];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = Arrays.copyOf(vocabulary.encode(sub.tokens().get(i)), t);
+            toks[i] = sub.tokens().get(i);
+        }
+        return run(model, ids, toks, sub.labels(), steps, 32);
+    }
 
     /**
      * @param ids    token ids, [N][T] padded with 0 to a common length of at least 5
@@ -124,13 +153,12 @@ public final class TextFilterStudy {
         for (int i = 0; i < sel.length; i++) sel[i] = ids[which.get(i)];
         int[] cls = new int[sel.length];
         Arrays.fill(cls, 1);
-        Tensor ig = new LayerConductance(model).layers("features").pathFrom("embedding").steps(steps)
+        Tensor words = new LayerConductance(model).layers("features").pathFrom("embedding").steps(steps)
                 .method(Quadrature.GAUSS_LEGENDRE).discretisation(Discretisation.JVP).maxRows(512)
-                .attribute(idsTensor(sel, 0, sel.length, t), cls).integratedGradients();     // [k, T, D]
-        int d = ig.size(2);
+                .attribute(idsTensor(sel, 0, sel.length, t), cls).tokenScores();     // [k, T]
         for (int i = 0; i < sel.length; i++) {
             double[] w = new double[tokens[which.get(i)].length];
-            for (int j = 0; j < w.length && j < t; j++) for (int k = 0; k < d; k++) w[j] += ig.data()[(i * t + j) * d + k];
+            for (int j = 0; j < w.length && j < t; j++) w[j] = words.get(i, j);
             out.put(which.get(i), w);
         }
         return out;

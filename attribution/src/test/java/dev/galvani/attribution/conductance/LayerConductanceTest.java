@@ -261,6 +261,18 @@ class LayerConductanceTest {
         assertTrue(e.getMessage().contains("non-finite"), e.getMessage());
     }
 
+    @Test void withoutThePathOnlyTheValuesAtXAreComputed() {
+        Mlp net = new Mlp(3, 4, 5, 3, true);
+        Tensor x = input(4, 3, 4);
+        AttributionResult full = new LayerConductance(net).layers("act").steps(8).attribute(x);
+        AttributionResult atX = AttributionMethod.GRADIENT_X_ACTIVATION.configure(new LayerConductance(net).layers("act").steps(8)).attribute(x);
+        assertArrayEquals(full.layer("act").activation().data(), atX.layer("act").activation().data());
+        assertArrayEquals(full.layer("act").gradTimesActivation().data(), atX.layer("act").gradTimesActivation().data());
+        assertArrayEquals(full.fBaseline(), atX.fBaseline());
+        var e = assertThrows(dev.galvani.engine.GalvaniException.class, () -> atX.layer("act").conductance());
+        assertTrue(e.getMessage().contains("no path integral"), e.getMessage());
+    }
+
     static double median(double[] v) {
         double[] s = v.clone();
         java.util.Arrays.sort(s);

@@ -18,7 +18,7 @@ final class AblationCommand implements Runnable {
     @Option(names = "--indices", defaultValue = "0-31", description = "Test images (default ${DEFAULT-VALUE})") String indices;
     @Option(names = "--batch", defaultValue = "32", description = "Images per work item (default ${DEFAULT-VALUE})") int batch;
     @Option(names = "--filters-per-item", defaultValue = "64", description = "Filters per work item (default ${DEFAULT-VALUE})") int filtersPerItem;
-    @Option(names = "--class", description = "Class whose logit is read (default: each image's predicted class)") Integer targetClass;
+    @Option(names = "--target", description = "Class whose logit is read (default: each image's predicted class)") Integer targetClass;
     @Option(names = "--max-rows", defaultValue = "512", description = "Most rows (ablations x images) per pass") int maxRows;
     @Mixin SweepOptions sweep;
 

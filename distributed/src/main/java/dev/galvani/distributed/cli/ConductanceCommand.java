@@ -19,8 +19,8 @@ final class ConductanceCommand implements Runnable {
     @Option(names = "--steps", defaultValue = "50") int steps;
     @Option(names = "--method", defaultValue = "gausslegendre", description = "left, right, middle, trapezoid, gausslegendre") String method;
     @Option(names = "--discretisation", defaultValue = "jvp", description = "jvp (exact dy/da) or captum") String discretisation;
-    @Option(names = "--target", defaultValue = "logit", description = "logit, probability, log-probability") String target;
-    @Option(names = "--class", description = "Target class for every image (default: the predicted class)") Integer targetClass;
+    @Option(names = "--target-output", defaultValue = "logit", description = "What F is for the target class: logit, probability or log-probability") String target;
+    @Option(names = "--target", description = "The class attributed for every image, as Captum's target (default: the predicted class)") Integer targetClass;
     @Option(names = "--baseline", defaultValue = "zeros", description = "zeros or mean (the mean training image)") String baseline;
     @Option(names = "--max-rows", defaultValue = "64", description = "Most path rows (steps x images) per pass (default ${DEFAULT-VALUE})") int maxRows;
     @Mixin SweepOptions sweep;

@@ -13,8 +13,8 @@ import java.util.List;
 @Command(name = "interactions", description = "AND/OR interactions of many test images at every chosen layer (image models), as 'galvani study interactions' computes them.")
 final class InteractionsCommand implements Runnable {
     @Option(names = "--checkpoint", required = true, split = ",", description = "Checkpoints, comma-separated or repeated; a folder stands for every checkpoint in it") List<String> checkpoints;
-    @Option(names = "--layers", split = ",", defaultValue = "conv2,inception3a,inception3b,inception4a") List<String> layers;
-    @Option(names = "--samples", defaultValue = "0-7", description = "Test images (default ${DEFAULT-VALUE})") String samples;
+    @Option(names = "--layer", split = ",", defaultValue = "conv2,inception3a,inception3b,inception4a") List<String> layers;
+    @Option(names = "--indices", defaultValue = "0-7", description = "Test images (default ${DEFAULT-VALUE})") String samples;
     @Option(names = "--batch", defaultValue = "1", description = "Samples per work item (default ${DEFAULT-VALUE})") int batch;
     @Option(names = "--variables", defaultValue = "10", description = "Players: cells of a grid over the image") int variables;
     @Option(names = "--grid", defaultValue = "4") int grid;
@@ -31,7 +31,7 @@ final class InteractionsCommand implements Runnable {
     public void run() {
         InteractionSweep s = new InteractionSweep(new InteractionSweep.Config(layers, variables, grid, solver, iterations, lr, readoutExamples, maxRows, maxMemory, seed));
         List<String> cks = SweepOptions.checkpoints(checkpoints);
-        int[] idx = Indices.parse("--samples", samples, Integer.MAX_VALUE);
+        int[] idx = Indices.parse("--indices", samples, Integer.MAX_VALUE);
         SparkSession spark = sweep.start("interactions");
         try {
             var out = sweep.output(spark);

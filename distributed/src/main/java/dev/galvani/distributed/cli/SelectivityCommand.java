@@ -15,7 +15,7 @@ import java.util.List;
 @Command(name = "selectivity", description = "The selectivity study's group-ablation grid across models: unit statistics, every (SI, A) bin ablated, the regressions across bins.")
 final class SelectivityCommand implements Runnable {
     @Option(names = "--models", split = ",", defaultValue = "alexnet,vgg,mobilenetv2,resnet") List<String> models;
-    @Option(names = "--layers", split = ",", description = "MODEL:LAYER pairs (default: the study's early and late layer per model)") List<String> layers;
+    @Option(names = "--layer", split = ",", description = "MODEL:LAYER pairs (default: the study's early and late layer per model)") List<String> layers;
     @Option(names = "--runs-dir", defaultValue = "runs", description = "Where MODEL.safetensors checkpoints are (a path every executor reads, or a Hadoop URI)") String runs;
     @Option(names = "--grid", defaultValue = "5") int grid;
     @Option(names = "--stats-examples", defaultValue = "10000") int statsExamples;
@@ -38,7 +38,7 @@ final class SelectivityCommand implements Runnable {
             } else {
                 ls.addAll(SelectivityStudy.DEFAULT_LAYERS.getOrDefault(model, List.of()));
             }
-            if (ls.isEmpty()) throw new GalvaniException("no layers for model '" + model + "'; give --layers " + model + ":LAYER");
+            if (ls.isEmpty()) throw new GalvaniException("no layers for model '" + model + "'; give --layer " + model + ":LAYER");
             String ck = (runs.endsWith("/") ? runs : runs + "/") + model + ".safetensors";
             for (String l : ls) items.add(new SelectivitySweep.LayerItem(items.size(), model, ck, l));
         }

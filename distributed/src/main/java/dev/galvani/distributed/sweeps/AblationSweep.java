@@ -127,7 +127,7 @@ public final class AblationSweep implements ItemSweep<AblationSweep.Item> {
     public static int[] classes(Tensor logits, Integer targetClass) {
         int[] cls = F.argmax(logits);
         if (targetClass != null) {
-            if (targetClass < 0 || targetClass >= logits.size(1)) throw new GalvaniException("--class " + targetClass + " is outside 0.." + (logits.size(1) - 1));
+            if (targetClass < 0 || targetClass >= logits.size(1)) throw new GalvaniException("--target " + targetClass + " is outside 0.." + (logits.size(1) - 1));
             Arrays.fill(cls, targetClass);
         }
         return cls;

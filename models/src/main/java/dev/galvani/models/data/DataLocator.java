@@ -30,10 +30,12 @@ public final class DataLocator {
 
     /** Like {@link #find}, but a missing data set is an error that says where it looked. */
     public static Path require(String dataDirOption, String dataset) {
-        return find(dataDirOption, dataset).orElseThrow(() -> new GalvaniException("data set '" + dataset + "' not found; looked in "
-                + String.join(", ", roots(dataDirOption).stream().map(r -> r.resolve(dataset).toString()).toList())
-                + (dataset.equals("fashion-mnist") ? ", " + DEBIAN_FASHION_MNIST : "")
-                + " (set --data-dir or GALVANI_DATA)"));
+        return find(dataDirOption, dataset).orElseThrow(() -> {
+            List<String> looked = new ArrayList<>(roots(dataDirOption).stream().map(r -> r.resolve(dataset).toString()).toList());
+            if (dataset.equals("fashion-mnist")) looked.add(DEBIAN_FASHION_MNIST.toString());
+            String where = looked.isEmpty() ? "neither --data-dir nor GALVANI_DATA is set" : "looked in " + String.join(", ", looked);
+            return new GalvaniException("data set '" + dataset + "' not found; " + where + " (set --data-dir or GALVANI_DATA)");
+        });
     }
 
     static List<Path> roots(String option) {

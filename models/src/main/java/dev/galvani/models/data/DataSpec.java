@@ -67,7 +67,7 @@ public record DataSpec(String dataset, int fold, int folds, long splitSeed, doub
      */
     public static DataSpec request(String name, boolean text, int fold, long seed, int trainLimit, String dataDir) {
         String ds = canonical(name, text, dataDir);
-        if (trainLimit < 0) throw new GalvaniException("--limit must be 0 (all) or more, got " + trainLimit);
+        if (trainLimit < 0) throw new GalvaniException("--train-examples must be 0 (all) or more, got " + trainLimit);
         int folds = ds.equals(MR) ? MR_FOLDS : 0;
         if (folds == 0 && fold != 0) throw new GalvaniException("--fold " + fold + ": " + ds + " has no folds (only mr is cross-validated)");
         if (folds > 0 && (fold < 0 || fold >= folds)) throw new GalvaniException("--fold " + fold + " is outside 0.." + (folds - 1));
@@ -116,6 +116,21 @@ public record DataSpec(String dataset, int fold, int folds, long splitSeed, doub
     /** The record with what training fixed from the data: an image model's normalisation and class names. */
     public DataSpec withNormalisation(float newMean, float newStd, List<String> names) {
         return new DataSpec(dataset, fold, folds, splitSeed, heldOutFraction, trainLimit, newMean, newStd, vocabulary, names, recorded);
+    }
+
+    /**
+     * Fails unless {@code other} reads examples the same way (data set and split, normalisation,
+     * vocabulary): two checkpoints studied on the same examples must, or one of them would see
+     * inputs prepared for the other. {@code where} and {@code otherWhere} name them.
+     */
+    public void requireSameInputs(DataSpec other, String where, String otherWhere) {
+        boolean same = dataset.equals(other.dataset) && fold == other.fold && splitSeed == other.splitSeed
+                && Float.compare(mean, other.mean) == 0 && Float.compare(std, other.std) == 0
+                && (vocabulary == null ? other.vocabulary == null : other.vocabulary != null && vocabulary.serialise().equals(other.vocabulary.serialise()));
+        if (!same) {
+            throw new GalvaniException(otherWhere + " was trained on " + other.describe() + " with its own inputs; " + where
+                    + " on " + describe() + ": they cannot be studied on the same examples");
+        }
     }
 
     /** One phrase for messages: "mr, fold 3 of 10 held out, split seed 1". */
@@ -268,14 +283,14 @@ public record DataSpec(String dataset, int fold, int folds, long splitSeed, doub
             if (newFold < 0 || newFold >= folds) throw new GalvaniException("--fold " + newFold + " is outside 0.." + (folds - 1));
             if (recorded) {
                 throw new GalvaniException("--fold " + newFold + ": " + where + " was trained on " + describe() + "; fold " + newFold
-                        + " holds sentences it trained on. Leave out --fold, or score another file with --data-file");
+                        + " holds sentences it trained on. Leave out --fold, or score another file with eval --input");
             }
         }
         if (newSeed != null && newSeed != splitSeed) {
             if (!seeded()) throw new GalvaniException("--seed: " + ds + " has a fixed test split; --seed does not apply");
             if (recorded) {
                 throw new GalvaniException("--seed " + newSeed + ": " + where + " was trained on " + describe() + "; split seed " + newSeed
-                        + " mixes sentences it trained on into the held-out part. Leave out --seed, or score another file with --data-file");
+                        + " mixes sentences it trained on into the held-out part. Leave out --seed, or score another file with eval --input");
             }
         }
         if (recorded || (newFold == null && newSeed == null)) return this;

@@ -1,11 +1,15 @@
 package dev.galvani.models.onnx;
 
+import dev.galvani.engine.GalvaniException;
+import dev.galvani.engine.Rng;
 import dev.galvani.engine.Tensor;
 import dev.galvani.engine.autodiff.Grad;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -29,6 +33,45 @@ public final class RuntimeParity {
         public double worst() {
             return Math.max(worstOutput(), nodes.stream().mapToDouble(Difference::relative).max().orElse(0));
         }
+    }
+
+    /** The comparison as a table: every node value and output with its shape and relative difference, then the largest of each. */
+    public static String text(Report r, Path file, Tensor x, double tolerance) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "%s: %d node values and %d outputs compared on input %s%n", file, r.nodes().size(), r.outputs().size(), x.shapeString()));
+        sb.append(String.format(Locale.ROOT, "%-48s %-22s %12s%n", "node", "shape", "rel. diff."));
+        List<Difference> all = new ArrayList<>(r.nodes());
+        all.addAll(r.outputs());
+        for (Difference d : all) {
+            String shape = d.shape() == null ? "?" : Arrays.toString(d.shape()).replace(" ", "");
+            sb.append(String.format(Locale.ROOT, "%-48s %-22s %12.2e%n", d.node(), shape, d.relative()));
+        }
+        double worstNode = r.nodes().stream().mapToDouble(Difference::relative).max().orElse(0);
+        sb.append(String.format(Locale.ROOT, "largest relative difference: outputs %.2e, nodes %.2e (tolerance %.0e)%n", r.worstOutput(), worstNode, tolerance));
+        return sb.toString();
+    }
+
+    /**
+     * The input to compare on: {@code given}, or standard normal images (token ids in 1..99 for a
+     * text model) of the declared shape, {@code batch} rows (null: the file's fixed batch, else 2);
+     * a file with a fixed batch takes only that many rows, as ONNX Runtime does.
+     */
+    public static Tensor input(OnnxModel model, Tensor given, Integer batch, long seed) {
+        int fixed = model.inputShape()[0];
+        Tensor x = given;
+        if (x == null) {
+            int rows = batch != null ? batch : fixed > 0 ? fixed : 2;
+            if (rows < 1) throw new GalvaniException("--batch must be at least 1, got " + rows);
+            x = model.exampleInput(rows);
+            Rng rng = new Rng(seed);
+            float[] d = x.data();
+            for (int i = 0; i < d.length; i++) d[i] = model.integerInput() ? 1 + rng.nextInt(99) : (float) rng.gaussian();
+        }
+        if (fixed > 0 && x.size(0) != fixed) {
+            throw new GalvaniException(model.path() + " declares a fixed batch of " + fixed + " and ONNX Runtime accepts only that; give "
+                    + fixed + " inputs, or export with a dynamic batch axis");
+        }
+        return x;
     }
 
     /** Compares outputs, and every float node value too when {@code nodes} is set. */

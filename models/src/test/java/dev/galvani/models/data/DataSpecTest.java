@@ -65,10 +65,10 @@ class DataSpecTest {
         assertSame(s, s.evaluation("mr", 3, 1L, null, "checkpoint m.safetensors"), "naming the recorded split is fine");
         var e = assertThrows(GalvaniException.class, () -> s.evaluation(null, 0, null, null, "checkpoint m.safetensors"));
         assertEquals("--fold 0: checkpoint m.safetensors was trained on mr, fold 3 of 10 held out, split seed 1; fold 0 holds sentences it "
-                + "trained on. Leave out --fold, or score another file with --data-file", e.getMessage());
+                + "trained on. Leave out --fold, or score another file with eval --input", e.getMessage());
         e = assertThrows(GalvaniException.class, () -> s.evaluation(null, null, 0L, null, "checkpoint m.safetensors"));
         assertEquals("--seed 0: checkpoint m.safetensors was trained on mr, fold 3 of 10 held out, split seed 1; split seed 0 mixes "
-                + "sentences it trained on into the held-out part. Leave out --seed, or score another file with --data-file", e.getMessage());
+                + "sentences it trained on into the held-out part. Leave out --seed, or score another file with eval --input", e.getMessage());
         DataSpec g = textSpec("generated-sentiment", 0, 4);
         e = assertThrows(GalvaniException.class, () -> g.evaluation(null, 2, null, null, "ck"));
         assertEquals("--fold 2: generated-sentiment has no folds (only mr is cross-validated)", e.getMessage());
