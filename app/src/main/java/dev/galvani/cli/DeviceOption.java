@@ -18,7 +18,10 @@ final class DeviceOption {
         return Devices.use(device != null ? device : System.getenv().getOrDefault("GALVANI_DEVICE", "cpu"));
     }
 
-    /** For a command without a device path yet: the CPU, with one line when another device was asked for. */
+    /**
+     * For a command without a device path yet: the CPU, with one line when another device was asked
+     * for (the GPU's own comparisons with the CPU are bench.CudaBench, run by scripts/gpu-check.sh).
+     */
     Device hostOnly(String command) {
         Device d = install();
         if (!d.isHost()) System.err.println("galvani: " + command + " runs on the CPU (it has no device path yet)");
