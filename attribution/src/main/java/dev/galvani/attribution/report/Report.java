@@ -262,11 +262,17 @@ public final class Report {
         return c;
     }
 
-    /** A heat map of {@code z[row][col]}. */
+    /**
+     * A heat map of {@code z[row][col]} on a diverging scale symmetric about zero (blue, white at 0,
+     * red), so that a cell with no effect reads as white whatever the range of the others.
+     */
     public static HeatMapChart heatmap(String title, String xLabel, String yLabel, List<String> cols, List<String> rows, double[][] z) {
         HeatMapChart c = new HeatMapChartBuilder().width(720).height(560).title(title).xAxisTitle(xLabel).yAxisTitle(yLabel).build();
         c.getStyler().setShowValue(true);
         c.getStyler().setRangeColors(new Color[] {new Color(49, 54, 149), Color.WHITE, new Color(165, 0, 38)});
+        double end = 1e-12;
+        for (double[] row : z) for (double x : row) if (Double.isFinite(x)) end = Math.max(end, Math.abs(round(x)));
+        c.getStyler().setMin(-end).setMax(end);
         List<Number[]> cells = new ArrayList<>();
         for (int r = 0; r < z.length; r++) {
             for (int col = 0; col < z[r].length; col++) cells.add(new Number[] {col, r, round(z[r][col])});

@@ -102,10 +102,10 @@ public final class Demo {
         }
         int wrong = 0;
         for (int i = 0; i < n; i++) if (b.y()[i] != jvp.classes()[i]) wrong++;
-        rep.paragraph(String.format(Locale.ROOT, "Each held-out image (titled true class → predicted class; %d of these %d are misclassified) "
+        rep.paragraph(String.format(Locale.ROOT, "Each held-out image (titled true class → predicted class; %d of these %d %s misclassified) "
                 + "beside its integrated gradients for the predicted class's logit: red pixels raise it, blue ones lower it, on one scale "
                 + "shared by all %d maps, which ends at the 99.5th percentile of |IG| over them (the few larger values take the end colours). "
-                + "Path from the zero baseline, %d Gauss-Legendre steps.", wrong, n, n, cfg.steps()));
+                + "Path from the zero baseline, %d Gauss-Legendre steps.", wrong, n, wrong == 1 ? "is" : "are", n, cfg.steps()));
         rep.image("Inputs and integrated gradients (shared colour scale)", HeatMaps.draw(panels, h, w, 7, 2, "integrated gradients"));
 
         rep.heading("Layerwise conservation");

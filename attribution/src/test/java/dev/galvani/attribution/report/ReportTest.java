@@ -37,6 +37,12 @@ class ReportTest {
         assertEquals(List.of("fig01.png"), ReportFiles.missing(page));
     }
 
+    @Test void heatMapsCentreTheirScaleOnZero() {
+        var c = Report.heatmap("t", "x", "y", List.of("a", "b"), List.of("1", "2"), new double[][] {{0, 0.002}, {0.011, -0.002}});
+        assertEquals(-0.011, c.getStyler().getMin(), 1e-12);
+        assertEquals(0.011, c.getStyler().getMax(), 1e-12);
+    }
+
     @Test void rankedBarsSortAndLabelTheEnds() {
         CategoryChart c = Report.rankedBars("r", "filter", "score", new double[] {0.1, -0.3, 0.7, 0.2, -0.05, 0.4}, 2, 1);
         @SuppressWarnings("unchecked")
