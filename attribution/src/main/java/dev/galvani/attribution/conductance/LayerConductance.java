@@ -33,15 +33,8 @@ import java.util.function.Supplier;
  * node instead (a text model's embedding output, whose baseline is the padding embedding, zero):
  * the raw input is repeated per step and a hook swaps the node's output for the path.
  */
-public final class LayerConductance {
-    private final Module model;
+public final class LayerConductance extends PathSettings<LayerConductance> {
     private final List<String> layers = new ArrayList<>();
-    private int steps = 50;
-    private Quadrature method = Quadrature.GAUSS_LEGENDRE;
-    private Discretisation discretisation = Discretisation.JVP;
-    private TargetKind target = TargetKind.LOGIT;
-    private String pathNode;
-    private Tensor baseline;
     // Measured (Inception-style net, 16 images x 50 steps, 2-core AVX-512, JDK 25, passes in parallel):
     // 51-64 rows per pass is best (Captum-style 10.2/9.9, JVP 7.4/7.6 attributions/s); 16 rows 7.9/6.1,
     // 128 rows 7.6/4.8, one pass of all 816 rows about half the default: larger passes overflow the caches.
@@ -54,48 +47,13 @@ public final class LayerConductance {
     private boolean pathIntegral = true;
 
     public LayerConductance(Module model) {
-        this.model = model;
+        super(model);
     }
 
     /** Layers (dotted node names) to attribute; several come out of the same pass. */
     public LayerConductance layers(String... names) {
         for (String n : names) model.module(n); // fails early, with the nearest names
         layers.addAll(Arrays.asList(names));
-        return this;
-    }
-
-    /** Number of path steps {@code m} (Captum's {@code n_steps}). */
-    public LayerConductance steps(int m) {
-        if (m < 1) throw new GalvaniException("--steps must be at least 1, got " + m);
-        this.steps = m;
-        return this;
-    }
-
-    public LayerConductance method(Quadrature q) {
-        this.method = q;
-        return this;
-    }
-
-    public LayerConductance discretisation(Discretisation d) {
-        this.discretisation = d;
-        return this;
-    }
-
-    public LayerConductance target(TargetKind t) {
-        this.target = t;
-        return this;
-    }
-
-    /** Start the path at this node's output instead of the model input. */
-    public LayerConductance pathFrom(String node) {
-        model.module(node);
-        this.pathNode = node;
-        return this;
-    }
-
-    /** The baseline {@code x'} (input space, or the path node's space), broadcastable per example; default zeros. */
-    public LayerConductance baseline(Tensor b) {
-        this.baseline = b;
         return this;
     }
 
