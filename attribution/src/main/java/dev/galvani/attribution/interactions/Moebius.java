@@ -30,11 +30,23 @@ public final class Moebius {
     public static void subset(double[] a) {
         int size = a.length;
         players(size);
-        for (int h = 1; h < size; h <<= 1) {
-            for (int base = 0; base < size; base += h << 1) {
-                // masks base..base+h−1 lack bit h; adding h sets it
-                for (int j = base; j < base + h; j++) a[j + h] -= a[j];
+        int h = 1;
+        // two players per pass (bits h and 2h of the quadruple j, j+h, j+2h, j+3h): each entry gets
+        // the same subtractions in the same order as one pass per player, so the result is bit for
+        // bit the same, with half the passes over the array
+        for (; 4 * h <= size; h <<= 2) {
+            for (int base = 0; base < size; base += 4 * h) {
+                for (int j = base, end = base + h; j < end; j++) {
+                    double x0 = a[j], x1 = a[j + h] - x0, x2 = a[j + 2 * h];
+                    a[j + h] = x1;
+                    a[j + 2 * h] = x2 - x0;
+                    a[j + 3 * h] = a[j + 3 * h] - x2 - x1;
+                }
             }
+        }
+        if (h < size) {
+            // masks 0..h−1 lack bit h; adding h sets it
+            for (int j = 0; j < h; j++) a[j + h] -= a[j];
         }
     }
 
@@ -56,10 +68,20 @@ public final class Moebius {
     public static void superset(double[] a) {
         int size = a.length;
         players(size);
-        for (int h = 1; h < size; h <<= 1) {
-            for (int base = 0; base < size; base += h << 1) {
-                for (int j = base; j < base + h; j++) a[j] -= a[j + h];
+        int h = 1;
+        // two players per pass, bit for bit as one pass per player (see subset)
+        for (; 4 * h <= size; h <<= 2) {
+            for (int base = 0; base < size; base += 4 * h) {
+                for (int j = base, end = base + h; j < end; j++) {
+                    double x1 = a[j + h], x3 = a[j + 3 * h], x2 = a[j + 2 * h] - x3;
+                    a[j] = a[j] - x1 - x2;
+                    a[j + h] = x1 - x3;
+                    a[j + 2 * h] = x2;
+                }
             }
+        }
+        if (h < size) {
+            for (int j = 0; j < h; j++) a[j] -= a[j + h];
         }
     }
 
