@@ -1,6 +1,7 @@
 package dev.galvani.attribution.interactions;
 
 import dev.galvani.engine.GalvaniException;
+import dev.galvani.kernels.Butterflies;
 
 /**
  * Fast Moebius transforms over the subsets of {@code n} players, in place and in {@code O(n 2^n)}.
@@ -31,19 +32,8 @@ public final class Moebius {
         int size = a.length;
         players(size);
         int h = 1;
-        // two players per pass (bits h and 2h of the quadruple j, j+h, j+2h, j+3h): each entry gets
-        // the same subtractions in the same order as one pass per player, so the result is bit for
-        // bit the same, with half the passes over the array
-        for (; 4 * h <= size; h <<= 2) {
-            for (int base = 0; base < size; base += 4 * h) {
-                for (int j = base, end = base + h; j < end; j++) {
-                    double x0 = a[j], x1 = a[j + h] - x0, x2 = a[j + 2 * h];
-                    a[j + h] = x1;
-                    a[j + 2 * h] = x2 - x0;
-                    a[j + 3 * h] = a[j + 3 * h] - x2 - x1;
-                }
-            }
-        }
+        // two players per pass, bit for bit as one pass per player (kernels' Butterflies)
+        for (; 4 * h <= size; h <<= 2) Butterflies.subsetPair(a, h);
         if (h < size) {
             // masks 0..h−1 lack bit h; adding h sets it
             for (int j = 0; j < h; j++) a[j + h] -= a[j];
@@ -69,17 +59,7 @@ public final class Moebius {
         int size = a.length;
         players(size);
         int h = 1;
-        // two players per pass, bit for bit as one pass per player (see subset)
-        for (; 4 * h <= size; h <<= 2) {
-            for (int base = 0; base < size; base += 4 * h) {
-                for (int j = base, end = base + h; j < end; j++) {
-                    double x1 = a[j + h], x3 = a[j + 3 * h], x2 = a[j + 2 * h] - x3;
-                    a[j] = a[j] - x1 - x2;
-                    a[j + h] = x1 - x3;
-                    a[j + 2 * h] = x2;
-                }
-            }
-        }
+        for (; 4 * h <= size; h <<= 2) Butterflies.supersetPair(a, h);
         if (h < size) {
             for (int j = 0; j < h; j++) a[j] -= a[j + h];
         }
