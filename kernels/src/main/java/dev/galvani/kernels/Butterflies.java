@@ -11,7 +11,8 @@ package dev.galvani.kernels;
  *
  * <p>With the Vector API ({@link ButterfliesVector}) a pass whose {@code h} is at least a
  * vector's length runs a vector of quadruples at a time; lanewise subtraction rounds as the
- * scalar one does, so the results do not depend on which kernel ran.
+ * scalar one does, so the results do not depend on which kernel ran. The caller passes an array of
+ * {@code 2^n} entries and a power of two {@code h} with {@code 4h ≤ 2^n} (attribution's Moebius checks).
  */
 public final class Butterflies {
     private Butterflies() {}
@@ -20,8 +21,13 @@ public final class Butterflies {
     public static void subsetPair(double[] a, int h) {
         if (h >= lanes()) {
             ButterfliesVector.subsetPair(a, h);
-            return;
+        } else {
+            subsetPairScalar(a, h);
         }
+    }
+
+    /** {@link #subsetPair} without the Vector API (package-private for the tests). */
+    static void subsetPairScalar(double[] a, int h) {
         if (h == 1) {   // bits 1 and 2: four consecutive entries
             for (int j = 0; j < a.length; j += 4) {
                 double x0 = a[j], x1 = a[j + 1] - x0, x2 = a[j + 2];
@@ -45,8 +51,13 @@ public final class Butterflies {
     public static void supersetPair(double[] a, int h) {
         if (h >= lanes()) {
             ButterfliesVector.supersetPair(a, h);
-            return;
+        } else {
+            supersetPairScalar(a, h);
         }
+    }
+
+    /** {@link #supersetPair} without the Vector API (package-private for the tests). */
+    static void supersetPairScalar(double[] a, int h) {
         if (h == 1) {
             for (int j = 0; j < a.length; j += 4) {
                 double x1 = a[j + 1], x3 = a[j + 3], x2 = a[j + 2] - x3;
@@ -67,7 +78,7 @@ public final class Butterflies {
     }
 
     /** The vector kernel's length in doubles; {@code Integer.MAX_VALUE} (never) without the Vector API. */
-    private static int lanes() {
+    static int lanes() {
         return Lanes.LANES;
     }
 
