@@ -99,6 +99,16 @@ class SweepFailureTest {
         assertFalse(Files.exists(out.resolve("conductance")), () -> "a failed sweep leaves no table behind: " + listing(out));
     }
 
+    @Test void aMeanBaselineForATextModelFailsWithOneLine() {
+        Path text = Fixtures.textCheckpoint(dir, 2);
+        Run r = sweep("conductance", "--checkpoint", text.toString(), "--layer", "conv3", "--indices", "0-3", "--baseline", "mean", "--steps", "2",
+                "--master", "local[1]", "--no-ui", "--out", dir.resolve("text-mean").toString());
+        assertEquals(2, r.code(), r.error() + r.log());
+        assertEquals(1, r.error().strip().lines().count(), r.error());
+        assertTrue(r.error().startsWith("galvani sweep: item 0 (checkpoint " + text + ", layers conv3, test images 0-3): --baseline mean is for image models"), r.error());
+        assertFalse(r.log().contains("\tat "), "no stack trace: " + r.log());
+    }
+
     static String listing(Path p) {
         try (Stream<Path> s = Files.walk(p)) {
             return s.map(Path::toString).toList().toString();
