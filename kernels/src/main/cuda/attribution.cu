@@ -34,3 +34,50 @@ extern "C" __global__ void conductance_sum(int nodes, int n, const float* g, con
         out[i] = s;
     }
 }
+
+// ---- the path integral's primitives (CPU reference: dev.galvani.kernels.PathIntegrals) ----------
+// A pass holds nk nodes of ne examples; row (k, i) is row k * ne + i, of u values.
+
+// path[(k ne + i) u + j] = b + alpha_k (s - b) for example e0 + i of start s and baseline b;
+// tangent (when hasTangent) = s - b.
+extern "C" __global__ void path_rows(int nk, int ne, int u, int e0, const float* alpha, const float* s, const float* b,
+                                     float* path, int hasTangent, float* tangent) {
+    long long total = (long long) nk * ne * u;
+    for (long long t = blockIdx.x * (long long) blockDim.x + threadIdx.x; t < total; t += (long long) blockDim.x * gridDim.x) {
+        int j = (int) (t % u);
+        long long row = t / u;
+        int i = (int) (row % ne), k = (int) (row / ne);
+        long long src = (long long) (e0 + i) * u + j;
+        float bj = b[src], dj = s[src] - bj;
+        path[t] = bj + alpha[k] * dj;
+        if (hasTangent) tangent[t] = dj;
+    }
+}
+
+// acc[i u + j] += sum_k (float) (w_k g[k, i, j] t[k, i, j]) (t absent: w_k g) for k < nk, in
+// order of k: conductance with the exact dy/dalpha, internal influence, integrated gradients.
+extern "C" __global__ void path_weighted_sum(int nk, int ne, int u, const double* w, const float* g, int hasT,
+                                             const float* t, float* acc) {
+    int n = ne * u;
+    for (int e = blockIdx.x * blockDim.x + threadIdx.x; e < n; e += blockDim.x * gridDim.x) {
+        float a = acc[e];
+        for (int k = 0; k < nk; k++) {
+            long long r = (long long) k * n + e;
+            a += hasT ? (float) (w[k] * g[r] * t[r]) : (float) (w[k] * g[r]);
+        }
+        acc[e] = a;
+    }
+}
+
+// Captum's conductance sum over consecutive nodes: acc[i u + j] += sum_{k < nk-1} g[k] (y[k+1] - y[k]).
+extern "C" __global__ void path_difference_sum(int nk, int ne, int u, const float* g, const float* y, float* acc) {
+    int n = ne * u;
+    for (int e = blockIdx.x * blockDim.x + threadIdx.x; e < n; e += blockDim.x * gridDim.x) {
+        float a = acc[e];
+        for (int k = 0; k + 1 < nk; k++) {
+            long long r = (long long) k * n + e;
+            a += g[r] * (y[r + n] - y[r]);
+        }
+        acc[e] = a;
+    }
+}

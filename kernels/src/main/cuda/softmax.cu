@@ -47,3 +47,86 @@ extern "C" __global__ void softmax_forward(int rows, int cols, const float* x, f
 extern "C" __global__ void log_softmax_forward(int rows, int cols, const float* x, float* y) {
     softmax_row(cols, x, y, 1);
 }
+
+// ---- along one axis of [outer, n, inner], one thread per (outer, inner) line ---------------------
+// CPU reference: dev.galvani.kernels.Softmaxes (sums over the axis in double, in axis order).
+
+// y = x - max - log sum exp(x - max) along the axis.
+extern "C" __global__ void log_softmax_axis(int outer, int n, int inner, const float* x, float* y) {
+    int lines = outer * inner;
+    for (int t = blockIdx.x * blockDim.x + threadIdx.x; t < lines; t += blockDim.x * gridDim.x) {
+        long long base = (long long) (t / inner) * n * inner + t % inner;
+        float m = -INFINITY;
+        for (int k = 0; k < n; k++) m = fmaxf(m, x[base + (long long) k * inner]);
+        double s = 0;
+        for (int k = 0; k < n; k++) s += exp((double) (x[base + (long long) k * inner] - m));
+        float lse = m + (float) log(s);
+        for (int k = 0; k < n; k++) y[base + (long long) k * inner] = x[base + (long long) k * inner] - lse;
+    }
+}
+
+// r = p (v - sum p v), given p = softmax: the (symmetric) Jacobian times v.
+extern "C" __global__ void softmax_jacobian_axis(int outer, int n, int inner, const float* p, const float* v, float* r) {
+    int lines = outer * inner;
+    for (int t = blockIdx.x * blockDim.x + threadIdx.x; t < lines; t += blockDim.x * gridDim.x) {
+        long long base = (long long) (t / inner) * n * inner + t % inner;
+        double s = 0;
+        for (int k = 0; k < n; k++) s += (double) p[base + (long long) k * inner] * v[base + (long long) k * inner];
+        for (int k = 0; k < n; k++) {
+            long long j = base + (long long) k * inner;
+            r[j] = (float) (p[j] * (v[j] - s));
+        }
+    }
+}
+
+// transpose: r = v - exp(y) sum v (the VJP); else r = v - sum exp(y) v (the JVP); y = log-softmax.
+extern "C" __global__ void log_softmax_derivative_axis(int outer, int n, int inner, int transpose, const float* y,
+                                                       const float* v, float* r) {
+    int lines = outer * inner;
+    for (int t = blockIdx.x * blockDim.x + threadIdx.x; t < lines; t += blockDim.x * gridDim.x) {
+        long long base = (long long) (t / inner) * n * inner + t % inner;
+        double s = 0;
+        for (int k = 0; k < n; k++) {
+            long long j = base + (long long) k * inner;
+            s += transpose ? (double) v[j] : exp((double) y[j]) * v[j];
+        }
+        for (int k = 0; k < n; k++) {
+            long long j = base + (long long) k * inner;
+            r[j] = (float) (v[j] - (transpose ? exp((double) y[j]) * s : s));
+        }
+    }
+}
+
+// loss[0] = -(1/n) sum_i ls[i, labels[i]]: one thread, the rows in order.
+extern "C" __global__ void cross_entropy_loss(int n, int c, const int* labels, const float* ls, float* loss) {
+    if (blockIdx.x != 0 || threadIdx.x != 0) return;
+    double s = 0;
+    for (int i = 0; i < n; i++) s -= ls[(long long) i * c + labels[i]];
+    loss[0] = (float) (s / n);
+}
+
+// dx = (probs - onehot(labels)) g[0] / n.
+extern "C" __global__ void cross_entropy_backward(int n, int c, const int* labels, const float* probs, const float* g,
+                                                  float* dx) {
+    float scale = g[0] / n;
+    long long total = (long long) n * c;
+    for (long long t = blockIdx.x * (long long) blockDim.x + threadIdx.x; t < total; t += (long long) blockDim.x * gridDim.x) {
+        int i = (int) (t / c), k = (int) (t % c);
+        float d = probs[t] * scale;
+        if (k == labels[i]) d -= scale;
+        dx[t] = d;
+    }
+}
+
+// out[0] = (1/n) sum_i (sum_k probs t - t[i, labels[i]]): one thread.
+extern "C" __global__ void cross_entropy_tangent(int n, int c, const int* labels, const float* probs, const float* t,
+                                                 float* out) {
+    if (blockIdx.x != 0 || threadIdx.x != 0) return;
+    double s = 0;
+    for (int i = 0; i < n; i++) {
+        double e = 0;
+        for (int k = 0; k < c; k++) e += probs[(long long) i * c + k] * t[(long long) i * c + k];
+        s += e - t[(long long) i * c + labels[i]];
+    }
+    out[0] = (float) (s / n);
+}

@@ -29,6 +29,16 @@ inline std::barrier<>* emulated_block_barrier = nullptr;
 
 inline void __syncthreads() { emulated_block_barrier->arrive_and_wait(); }
 
+// atomicAdd on floats: one lock for all (the threads of a block run at once).
+#include <mutex>
+inline std::mutex emulated_atomic_lock;
+inline float atomicAdd(float* address, float value) {
+    std::lock_guard<std::mutex> guard(emulated_atomic_lock);
+    float old = *address;
+    *address = old + value;
+    return old;
+}
+
 using std::isnan;
 
 template <class Kernel, class... Args>

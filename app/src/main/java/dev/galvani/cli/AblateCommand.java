@@ -1,5 +1,6 @@
 package dev.galvani.cli;
 
+import dev.galvani.kernels.Device;
 import dev.galvani.attribution.ablation.Ablation;
 import dev.galvani.attribution.ablation.AblationEffects;
 import dev.galvani.engine.GalvaniException;
@@ -30,8 +31,9 @@ final class AblateCommand implements Runnable {
 
     @Override
     public void run() {
-        device.install();
+        Device where = device.install();
         SavedModel m = examples.load();
+        m.model().to(where);
         if ((filters == null) == (top == null)) throw new GalvaniException("give either --filters or --top");
         String node = ModelInputs.canonical(m, List.of(layer)).get(0);
         Examples ex = examples.examples(m, data);

@@ -1,5 +1,6 @@
 package dev.galvani.cli;
 
+import dev.galvani.kernels.Device;
 import dev.galvani.attribution.conductance.AttributionMethod;
 import dev.galvani.attribution.conductance.AttributionResult;
 import dev.galvani.attribution.conductance.LayerConductance;
@@ -127,7 +128,7 @@ abstract class AttributeCommand implements Runnable {
 
     @Override
     public void run() {
-        device.install();
+        Device where = device.install();
         AttributionMethod method = method();
         AttributionOutput.ArrayFormat fmt = AttributionOutput.ArrayFormat.parse(format);
         if (out != null) {
@@ -137,6 +138,7 @@ abstract class AttributeCommand implements Runnable {
             throw new GalvaniException("--format " + format + " writes files: give --out DIR");
         }
         SavedModel m = examples.load();
+        m.model().to(where);
         List<String> layers = ModelInputs.canonical(m, layers());
         Examples ex = examples.examples(m, dataOptions);
         LayerConductance lc = method.configure(new LayerConductance(m.model()).layers(layers.toArray(new String[0])));

@@ -126,7 +126,7 @@ final class BenchCommand implements Runnable {
 
         @Override
         public void run() {
-            device.install();
+            device.hostOnly("bench conductance");
             if (batch < 1 || steps < 1 || repeats < 1) throw new dev.galvani.engine.GalvaniException("--batch, --steps and --repeats must be at least 1");
             if (memory) {
                 System.out.print(ConductanceBench.memory(batch, steps, !noCaptum).toText());
@@ -210,7 +210,7 @@ final class BenchCommand implements Runnable {
 
         @Override
         public void run() {
-            device.install();
+            device.hostOnly("bench neuron-conductance");
             if (steps < 2 || neurons < 1) throw new dev.galvani.engine.GalvaniException("--steps must be at least 2 and --neurons at least 1");
             NeuronConductanceBench.Result r = NeuronConductanceBench.run(checkpoint, layer, steps, neurons, python, 0);
             output.emit(NeuronConductanceBench.format(r), NeuronConductanceBench.json(r));

@@ -28,7 +28,7 @@ final class DemoCommand implements Runnable {
 
     @Override
     public void run() {
-        device.install();
+        device.hostOnly("demo");
         long t0 = System.nanoTime();
         DataSpec request = DataSpec.request(data, false, 0, seed, trainExamples, dataOptions.dataDir);
         Splits.Split<ImageDataset> im = dataOptions.images(request);

@@ -1,5 +1,6 @@
 package dev.galvani.cli;
 
+import dev.galvani.kernels.Device;
 import dev.galvani.engine.GalvaniException;
 import dev.galvani.models.ModelInputs;
 import dev.galvani.models.SavedModel;
@@ -32,8 +33,9 @@ final class EvalCommand implements Runnable {
 
     @Override
     public void run() {
-        device.install();
+        Device where = device.install();
         SavedModel m = SavedModel.load(checkpoint);
+        m.model().to(where);
         Evaluation e;
         if (input != null && (data != null || fold != null || seed != null)) throw new GalvaniException("--input scores that file; --data, --fold and --seed do not apply");
         if (input != null && Files.isDirectory(input)) {

@@ -39,7 +39,7 @@ final class NeuronConductanceCommand implements Runnable {
 
     @Override
     public void run() {
-        device.install();
+        device.hostOnly("neuron-conductance");
         NeuronConductanceReport.Format fmt = NeuronConductanceReport.Format.parse(format);
         NeuronConductance.Mode mode = NeuronConductance.Mode.parse(autodiff);
         SavedModel saved = examples.load();

@@ -1,5 +1,6 @@
 package dev.galvani.cli;
 
+import dev.galvani.kernels.Device;
 import dev.galvani.attribution.interactions.AndOrDecomposition;
 import dev.galvani.attribution.interactions.extract.LinearReadout;
 import dev.galvani.attribution.linear.LogisticRegression;
@@ -48,7 +49,7 @@ final class StudyCommand {
 
         @Override
         public void run() {
-            device.install();
+            device.hostOnly("study ablation");
             SavedModel m = ModelInputs.forStudy(checkpoint, "inception", "galvani train --model inception --data fashion-mnist --epochs 4 --out " + checkpoint);
             m.model().module(layer);
             Examples ex = ModelInputs.heldOut(m, data.dataDir, indices, m.data());
@@ -70,7 +71,7 @@ final class StudyCommand {
 
         @Override
         public void run() {
-            device.install();
+            device.hostOnly("study text-filters");
             SavedModel m = ModelInputs.forStudy(checkpoint, "textcnn", "galvani train --model textcnn --data mr --epochs 4 --out " + checkpoint);
             TextDataset heldOut = data.text(data.evaluation(m, checkpoint, null, fold, seed)).heldOut();
             TextFilterStudy.Result r = TextFilterStudy.run(m.model(), heldOut, ModelInputs.vocabulary(m), sentences, steps);
@@ -98,7 +99,7 @@ final class StudyCommand {
 
         @Override
         public void run() {
-            device.install();
+            device.hostOnly("study feature-selection");
             SavedModel m = ModelInputs.forStudy(checkpoint, "inception", "galvani train --model inception --data fashion-mnist --epochs 4 --out " + checkpoint);
             for (String l : layers) m.model().module(l);
             Splits.Split<ImageDataset> im = data.images(m.data());
@@ -139,9 +140,11 @@ final class StudyCommand {
 
         @Override
         public void run() {
-            device.install();
+            Device where = device.install();
             SavedModel m = ModelInputs.forStudy(checkpoint, null, "galvani train --model inception --data fashion-mnist --out " + checkpoint);
             SavedModel m2 = checkpoint2 == null ? null : ModelInputs.forStudy(checkpoint2, null, "galvani train ... --seed 1 --out " + checkpoint2);
+            m.model().to(where);
+            if (m2 != null) m2.model().to(where);
             if (m2 != null) m.data().requireSameInputs(m2.data(), "checkpoint " + checkpoint, "checkpoint " + checkpoint2);
             boolean text = m.isText();
             List<String> ls = layers != null ? layers : InteractionStudy.defaultLayers(text);
@@ -183,7 +186,7 @@ final class StudyCommand {
 
         @Override
         public void run() {
-            device.install();
+            device.hostOnly("study selectivity");
             LogisticRegression.Penalty penalty = LogisticRegression.Penalty.parse(probe);
             var cfg = new SelectivityStudy.Config(grid, statsExamples, evalExamples, singleUnits, randomRepeats, penalty,
                     probeLambda != null ? probeLambda : SelectivityStudy.Config.defaultLambda(penalty), shift, seed);

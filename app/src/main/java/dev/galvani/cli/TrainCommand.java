@@ -1,5 +1,6 @@
 package dev.galvani.cli;
 
+import dev.galvani.kernels.Device;
 import dev.galvani.models.train.Trainer;
 import dev.galvani.models.train.Training;
 import picocli.CommandLine.Command;
@@ -36,10 +37,10 @@ final class TrainCommand implements Runnable {
 
     @Override
     public void run() {
-        device.install();
+        Device where = device.install();
         Trainer.Config config = Training.config(model, epochs, batch, optimizer, lr, weightDecay, seed);
         Training.Outcome o = Training.run(new Training.Plan(model, data, fold, seed, splitSeed, trainExamples,
-                Training.hyper(model, dim, dropout, maxNorm, width), config), dataOptions.dataDir);
+                Training.hyper(model, dim, dropout, maxNorm, width), config), dataOptions.dataDir, where);
         Path metrics = o.save(out);
         System.out.printf(Locale.ROOT, "%s: eval accuracy %.4f after %d epochs (%.0f s); checkpoint %s; metrics %s%n",
                 model, o.heldOutAccuracy(), config.epochs(), o.seconds(), out, metrics);

@@ -25,10 +25,10 @@ public final class F {
         return new Max(axes.length == 0 ? null : axes, keepDims).apply(x);
     }
 
-    /** Index of the maximum along the last axis of [N, C] (no gradient). */
+    /** Index of the maximum along the last axis of [N, C] (no gradient); a result, so a device's logits come to the host. */
     public static int[] argmax(Tensor x) {
         int n = x.size(0), c = x.size(1);
-        float[] d = x.data();
+        float[] d = x.toHost().data();
         int[] out = new int[n];
         for (int i = 0; i < n; i++) {
             int best = 0;
@@ -152,16 +152,35 @@ public final class F {
         return new Max(new int[] {-1}, false).apply(x);
     }
 
-    /** Output of a training-mode batch norm and the batch statistics for the running averages. */
-    public record BatchNormResult(Tensor output, float[] mean, float[] unbiasedVar) {}
+    /** Output of a training-mode batch norm, and its op for the batch statistics. */
+    public record BatchNormResult(Tensor output, BatchNorm op) {
+        /** The batch mean per channel (on the host). */
+        public float[] mean() {
+            return op.batchMean();
+        }
+
+        /** The unbiased batch variance per channel (on the host). */
+        public float[] unbiasedVar() {
+            return op.unbiasedBatchVar();
+        }
+
+        /** Folds the batch statistics into running ones, in place on their device (PyTorch's momentum rule). */
+        public void updateRunning(Tensor runningMean, Tensor runningVar, float momentum) {
+            op.updateRunning(runningMean, runningVar, momentum);
+        }
+    }
 
     public static BatchNormResult batchNormTrain(Tensor x, Tensor gamma, Tensor beta, float eps) {
         BatchNorm op = new BatchNorm(eps);
-        Tensor y = op.apply(x, gamma, beta);
-        return new BatchNormResult(y, op.batchMean(), op.unbiasedBatchVar());
+        return new BatchNormResult(op.apply(x, gamma, beta), op);
     }
 
     public static Tensor batchNormEval(Tensor x, Tensor gamma, Tensor beta, float[] runningMean, float[] runningVar, float eps) {
+        return new BatchNorm(eps, runningMean, runningVar).apply(x, gamma, beta);
+    }
+
+    /** Evaluation-mode batch norm with running statistics [C] on any device. */
+    public static Tensor batchNormEval(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar, float eps) {
         return new BatchNorm(eps, runningMean, runningVar).apply(x, gamma, beta);
     }
 

@@ -63,43 +63,6 @@ public final class Shapes {
     }
 
     /**
-     * The broadcast of a shape {@code in} to {@code out} as nested loops: runs of dimensions that are
-     * all broadcast, or all carried, merge into one level, so [N, C, 1, 1] to [N, C, H, W] is two
-     * levels (N·C carried, H·W broadcast). Level k has extent {@code size[k]} and steps
-     * {@code stride[k]} through {@code in} (0 where broadcast); outermost first. Lets the
-     * broadcasting ops and reductions walk their operands without a map of every flat index.
-     */
-    public record Walk(int[] size, int[] stride) {
-        public static Walk of(int[] in, int[] out) {
-            int r = out.length;
-            int[] inStr = strides(in);
-            int[] size = new int[r], stride = new int[r];
-            int levels = 0, prev = -1; // prev: 1 broadcast, 0 carried
-            for (int i = 0; i < r; i++) {
-                int j = i - (r - in.length);
-                if (out[i] == 1) continue;
-                int b = (j < 0 || in[j] == 1) ? 1 : 0;
-                int st = b == 1 ? 0 : inStr[j];
-                if (b == prev) {
-                    size[levels - 1] *= out[i];
-                    stride[levels - 1] = st;
-                } else {
-                    size[levels] = out[i];
-                    stride[levels] = st;
-                    levels++;
-                    prev = b;
-                }
-            }
-            if (levels == 0) return new Walk(new int[] {1}, new int[] {0});
-            return new Walk(Arrays.copyOf(size, levels), Arrays.copyOf(stride, levels));
-        }
-
-        public int levels() {
-            return size.length;
-        }
-    }
-
-    /**
      * For each flat index of {@code out}, the flat index into a tensor of shape {@code in}
      * broadcast to {@code out}. Used by the broadcasting ops; cheap relative to their work.
      */

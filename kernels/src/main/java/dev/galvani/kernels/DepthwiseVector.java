@@ -1,7 +1,6 @@
 package dev.galvani.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -116,8 +115,19 @@ final class DepthwiseVector {
             FloatVector s = FloatVector.zero(S);
             int off = g.offset[t];
             for (int q0 = 0; q0 < g.q; q0 += L) s = FloatVector.fromArray(S, out, q0).fma(FloatVector.fromArray(S, in, q0 + off), s);
-            acc[t] += s.reduceLanes(VectorOperators.ADD);
+            acc[t] += laneSum(s);
         }
+    }
+
+    /**
+     * The lanes added in lane order. {@code reduceLanes(ADD)} leaves the order of a floating-point
+     * reduction unspecified, and the JIT's compiled code and the interpreter do differ: the same
+     * call then gave other bits once compiled, so two runs disagreed.
+     */
+    private static float laneSum(FloatVector v) {
+        float sum = 0f;
+        for (int i = 0; i < L; i++) sum += v.lane(i);
+        return sum;
     }
 
     /** Copies the output grid (the full-resolution input gradient) into dx, adding (h x w at {@code xo}). */

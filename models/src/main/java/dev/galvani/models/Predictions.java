@@ -23,7 +23,7 @@ public record Predictions(List<String> descriptions, List<String> classNames, Te
     public static Predictions of(Module model, Tensor x, List<String> descriptions, List<String> classNames) {
         Tensor p;
         try (Module.Mode e = model.evaluating(); Grad.Scope g = Grad.off()) {
-            p = F.softmax(model.call(x), 1);
+            p = F.softmax(model.call(x.to(model.device())), 1).toHost();
         }
         List<String> names = new ArrayList<>(classNames);
         for (int c = names.size(); c < p.size(1); c++) names.add("class " + c);

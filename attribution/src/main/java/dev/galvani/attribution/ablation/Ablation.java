@@ -60,13 +60,13 @@ public final class Ablation {
         Tensor act = activations(data);              // [M, C, ...]
         int m = act.size(0), per = act.numel() / m;
         float[] mean = new float[per];
-        float[] d = act.data();
+        float[] d = act.toHost().data();
         for (int i = 0; i < m; i++) for (int j = 0; j < per; j++) mean[j] += d[i * per + j];
         for (int j = 0; j < per; j++) mean[j] /= m;
         int[] s = act.shape();
         s[0] = 1;
         this.mode = Mode.MEAN;
-        this.source = new Tensor(mean, s);
+        this.source = new Tensor(mean, s).to(model.device());
         return this;
     }
 
@@ -115,7 +115,7 @@ public final class Ablation {
     /** The node's output on {@code x}, in evaluation mode, outside any graph. */
     public Tensor activations(Tensor x) {
         try (Module.Mode e = model.evaluating(); Grad.Scope s = Grad.off()) {
-            return model.runWithCache(x, layer).get(layer).detach();
+            return model.runWithCache(x.to(model.device()), layer).get(layer).detach();
         }
     }
 
@@ -230,7 +230,7 @@ public final class Ablation {
         try (Module.Mode e = model.evaluating(); Grad.Scope s = Grad.off()) {
             for (int a0 = 0; a0 < a; a0 += perPass) {
                 int a1 = Math.min(a, a0 + perPass), rows = (a1 - a0) * n;
-                Tensor xs = x.tile(a1 - a0);
+                Tensor xs = x.to(model.device()).tile(a1 - a0);
                 int c = masks.of(0, 0).length;
                 float[] keep = new float[rows * c];
                 for (int b = a0; b < a1; b++) {
@@ -245,13 +245,13 @@ public final class Ablation {
                     Arrays.fill(ms, 1);
                     ms[0] = rows;
                     ms[1] = c;
-                    Tensor keepT = new Tensor(keep, ms);
+                    Tensor keepT = new Tensor(keep, ms).to(v.device());
                     Tensor kept = v.mul(keepT);
                     if (src == null) return kept;
-                    Tensor take = Tensor.ones(ms).sub(keepT);
+                    Tensor take = Tensor.full(v.device(), 1f, ms).sub(keepT);
                     return kept.add(src.mul(take));
                 };
-                Tensor logits = model.runWithHooks(xs, edit.at(layer));
+                Tensor logits = model.runWithHooks(xs, edit.at(layer)).toHost(); // the scores are results
                 int k = logits.size(1);
                 for (int b = a0; b < a1; b++) {
                     out[b] = new Tensor(Arrays.copyOfRange(logits.data(), (b - a0) * n * k, (b - a0 + 1) * n * k), n, k);

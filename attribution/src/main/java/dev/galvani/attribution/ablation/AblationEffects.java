@@ -35,7 +35,7 @@ public record AblationEffects(String layer, Ablation.Mode mode, List<String> cla
     public static AblationEffects measure(Ablation ablation, Module model, Tensor x, int[][] units, List<String> descriptions, List<String> classNames) {
         Tensor before;
         try (Module.Mode e = model.evaluating(); Grad.Scope g = Grad.off()) {
-            before = model.call(x);
+            before = model.call(x.to(model.device())).toHost(); // the logits are results
         }
         Tensor after = ablation.logitsWithout(x, units);
         int[] pred = F.argmax(before), predAfter = F.argmax(after);

@@ -36,7 +36,7 @@ public final class LayerActivations {
         try (Module.Mode e = model.evaluating(); Grad.Scope g = Grad.off()) {
             for (int s = 0; s < idx.length; s += 256) {
                 Dataset.Batch b = data.batch(Arrays.copyOfRange(idx, s, Math.min(idx.length, s + 256)));
-                CachedRun run = model.runWithCache(b.x(), layers);
+                CachedRun run = model.runWithCache(b.x().to(model.device()), layers);
                 for (String l : layers) parts.get(l).add(pool(run.get(l), pooling));
             }
         }
@@ -59,9 +59,9 @@ public final class LayerActivations {
 
     /** [R, C, ...] to [R, C]: each unit pooled over the axes after axis 1; with {@code NONE}, [R, C·...] as it is. */
     public static float[] pool(Tensor t, Pooling pooling) {
-        if (pooling == Pooling.NONE) return t.data().clone();
+        if (pooling == Pooling.NONE) return t.toHost().data().clone();
         int r = t.size(0), c = t.size(1), per = t.numel() / (r * c);
-        float[] d = t.data(), o = new float[r * c];
+        float[] d = t.toHost().data(), o = new float[r * c];
         for (int i = 0; i < r * c; i++) {
             double s = 0;
             for (int j = 0; j < per; j++) s += d[i * per + j];

@@ -3,6 +3,7 @@ package dev.galvani.attribution.conductance;
 import dev.galvani.engine.GalvaniException;
 import dev.galvani.engine.Tensor;
 import dev.galvani.engine.nn.Module;
+import dev.galvani.kernels.Backend;
 import dev.galvani.kernels.Parallel;
 
 import java.util.ArrayList;
@@ -32,67 +33,27 @@ import java.util.function.Supplier;
  * node instead (a text model's embedding output, whose baseline is the padding embedding, zero):
  * the raw input is repeated per step and a hook swaps the node's output for the path.
  */
-public final class LayerConductance {
-    private final Module model;
+public final class LayerConductance extends PathSettings<LayerConductance> {
     private final List<String> layers = new ArrayList<>();
-    private int steps = 50;
-    private Quadrature method = Quadrature.GAUSS_LEGENDRE;
-    private Discretisation discretisation = Discretisation.JVP;
-    private TargetKind target = TargetKind.LOGIT;
-    private String pathNode;
-    private Tensor baseline;
     // Measured (Inception-style net, 16 images x 50 steps, 2-core AVX-512, JDK 25, passes in parallel):
     // 51-64 rows per pass is best (Captum-style 10.2/9.9, JVP 7.4/7.6 attributions/s); 16 rows 7.9/6.1,
     // 128 rows 7.6/4.8, one pass of all 816 rows about half the default: larger passes overflow the caches.
     private Integer maxRows;          // null: what the heap allows (RowBudget), at most DEFAULT_ROWS
     static final int DEFAULT_ROWS = 64;
+    /** The cap on a device: one pass at a time, as large as its memory allows (a GPU wants thousands of rows). */
+    static final int DEVICE_ROWS = 4096;
     private boolean integratedGradients = true;
     private boolean captumExact;
     private boolean pathIntegral = true;
 
     public LayerConductance(Module model) {
-        this.model = model;
+        super(model);
     }
 
     /** Layers (dotted node names) to attribute; several come out of the same pass. */
     public LayerConductance layers(String... names) {
         for (String n : names) model.module(n); // fails early, with the nearest names
         layers.addAll(Arrays.asList(names));
-        return this;
-    }
-
-    /** Number of path steps {@code m} (Captum's {@code n_steps}). */
-    public LayerConductance steps(int m) {
-        if (m < 1) throw new GalvaniException("--steps must be at least 1, got " + m);
-        this.steps = m;
-        return this;
-    }
-
-    public LayerConductance method(Quadrature q) {
-        this.method = q;
-        return this;
-    }
-
-    public LayerConductance discretisation(Discretisation d) {
-        this.discretisation = d;
-        return this;
-    }
-
-    public LayerConductance target(TargetKind t) {
-        this.target = t;
-        return this;
-    }
-
-    /** Start the path at this node's output instead of the model input. */
-    public LayerConductance pathFrom(String node) {
-        model.module(node);
-        this.pathNode = node;
-        return this;
-    }
-
-    /** The baseline {@code x'} (input space, or the path node's space), broadcastable per example; default zeros. */
-    public LayerConductance baseline(Tensor b) {
-        this.baseline = b;
         return this;
     }
 
@@ -151,6 +112,7 @@ public final class LayerConductance {
      */
     public AttributionResult attribute(Tensor x, int[] classes) {
         checkFinite("input", x);
+        x = x.to(model.device()); // the path runs where the model lives
         StraightPath path = new StraightPath(model, pathNode, target);
         // Evaluation mode: batch statistics would couple the rows of the path.
         try (Module.Mode e = model.evaluating(); Frozen f = Frozen.parameters(model)) {
@@ -163,34 +125,30 @@ public final class LayerConductance {
 
             // 2. The path, chunked: one sweep, or in Captum-exact mode of the Captum scheme two
             //    (conductance on m+1 nodes, IG and internal influence on m).
-            Map<String, float[]> cond = new LinkedHashMap<>(), influence = new LinkedHashMap<>();
+            Map<String, Tensor> cond = new LinkedHashMap<>(), influence = new LinkedHashMap<>();
             for (String l : layers) {
-                cond.put(l, new float[atX.layerValues.get(l).numel()]);
-                influence.put(l, new float[atX.layerValues.get(l).numel()]);
+                cond.put(l, Tensor.zerosLike(atX.layerValues.get(l)));
+                influence.put(l, Tensor.zerosLike(atX.layerValues.get(l)));
             }
-            float[] ig = new float[start.numel()];
+            Tensor ig = Tensor.zerosLike(start);
             if (pathIntegral) {
-                int rows = maxRows != null ? maxRows : RowBudget.rows(model, x.rows(0, 1), Parallel.available(), DEFAULT_ROWS);
+                int rows = maxRows != null ? maxRows : RowBudget.rows(model, x.rows(0, 1), passesAtOnce(x), x.isHost() ? DEFAULT_ROWS : DEVICE_ROWS);
                 for (Plan plan : plans()) integrate(path, plan, x, start, base, classes, cond, influence, ig, rows);
             }
 
-            // 3. Assemble.
+            // 3. Assemble: the results come to the host.
             Map<String, AttributionResult.Layer> out = new LinkedHashMap<>();
             for (String l : layers) {
                 Tensor y = atX.layerValues.get(l);
                 Tensor g = atX.layerGrads.get(l);
                 out.put(l, new AttributionResult.Layer(l,
-                        pathIntegral ? new Tensor(cond.get(l), y.shape()) : null,
-                        pathIntegral ? new Tensor(influence.get(l), y.shape()) : null,
-                        y.detach(),
-                        y.detach().mul(g)));
+                        pathIntegral ? cond.get(l).toHost() : null,
+                        pathIntegral ? influence.get(l).toHost() : null,
+                        y.detach().toHost(),
+                        y.detach().mul(g).toHost()));
             }
             Tensor igTensor = null;
-            if (integratedGradients && pathIntegral) {
-                float[] igFull = ig.clone(), d = start.sub(base).data();
-                for (int i = 0; i < igFull.length; i++) igFull[i] *= d[i];
-                igTensor = new Tensor(igFull, start.shape());
-            }
+            if (integratedGradients && pathIntegral) igTensor = ig.mul(start.sub(base)).toHost(); // Σ w_k ∂F/∂x(α_k) ⊙ (x − x')
             return new AttributionResult(out, igTensor, atX.f, atBase.f, classes, steps, method, discretisation, target);
         }
     }
@@ -212,6 +170,7 @@ public final class LayerConductance {
      */
     public Map<String, PathValues> pathValues(Tensor x, int[] classes) {
         checkFinite("input", x);
+        x = x.to(model.device()); // the path runs where the model lives
         StraightPath path = new StraightPath(model, pathNode, target);
         try (Module.Mode e = model.evaluating(); Frozen f = Frozen.parameters(model)) {
             StraightPath.Pass atX = path.pass(x, null, null, classes, false, layers, false);
@@ -232,7 +191,7 @@ public final class LayerConductance {
                 Chunk ch = new Chunk(0, n, k0, Math.min(nodes, k0 + nodesPerPass));
                 StraightPath.Pass p = chunkPass(path, plan, x, start, base, classes, ch);
                 for (String l : layers) {
-                    float[] y = p.layerValues.get(l).data(), g = p.layerGrads.get(l).data();
+                    float[] y = p.layerValues.get(l).toHost().data(), g = p.layerGrads.get(l).toHost().data();
                     int at = k0 * atX.layerValues.get(l).numel();
                     System.arraycopy(y, 0, values.get(l), at, y.length);
                     System.arraycopy(g, 0, grads.get(l), at, g.length);
@@ -279,8 +238,16 @@ public final class LayerConductance {
     /** One piece of the path: examples {@code e0..e1-1} at nodes {@code k0..k1-1}. */
     private record Chunk(int e0, int e1, int k0, int k1) {}
 
+    /**
+     * Passes run at once: one per core on the host; one on a device, whose kernels already fill it
+     * (rows per pass come from its free memory instead, {@link RowBudget}).
+     */
+    private static int passesAtOnce(Tensor x) {
+        return x.isHost() ? Parallel.available() : 1;
+    }
+
     private void integrate(StraightPath path, Plan plan, Tensor x, Tensor start, Tensor base, int[] classes,
-                           Map<String, float[]> cond, Map<String, float[]> influence, float[] ig, int maxRows) {
+                           Map<String, Tensor> cond, Map<String, Tensor> influence, Tensor ig, int maxRows) {
         int n = x.size(0);
         int nodes = plan.alpha.length;
         boolean overlap = plan.differences;
@@ -300,7 +267,7 @@ public final class LayerConductance {
         // The chunks' passes are independent, so they run Parallel.available() at a time (one per
         // core, each with hooks of its own); their sums are added on this thread in chunk order, so
         // the numbers do not depend on how many threads there are.
-        int wave = Parallel.available();
+        int wave = passesAtOnce(x);
         for (int c0 = 0; c0 < chunks.size(); c0 += wave) {
             List<Chunk> part = chunks.subList(c0, Math.min(chunks.size(), c0 + wave));
             List<Supplier<StraightPath.Pass>> jobs = new ArrayList<>();
@@ -323,59 +290,41 @@ public final class LayerConductance {
 
     /** Adds one chunk's pass to the running sums of conductance, internal influence and IG. */
     private void accumulate(Plan plan, Chunk ch, StraightPath.Pass p, Tensor start,
-                            Map<String, float[]> cond, Map<String, float[]> influence, float[] ig) {
+                            Map<String, Tensor> cond, Map<String, Tensor> influence, Tensor ig) {
         int e0 = ch.e0, k0 = ch.k0, ne = ch.e1 - ch.e0, nk = ch.k1 - ch.k0, rows = ne * nk;
         int per = start.numel() / start.size(0), last = plan.alpha.length - 1;
-        double[] w = plan.w;
+        // Where chunks overlap (the Captum scheme) the last node of a chunk is the first of the
+        // next: internal influence and IG count it once, in the chunk where it is the path's last.
+        int counted = plan.differences && k0 + nk - 1 != last ? nk - 1 : nk;
+        double[] w = java.util.Arrays.copyOfRange(plan.w == null ? new double[last + 1] : plan.w, k0, k0 + counted);
+        Backend be = start.device().backend();
 
-        // Accumulate per layer: rows are step-major, so row (k, i) is at k * ne + i.
+        // Per layer: rows are step-major, so row (k, i) is at k * ne + i; the sums run on the device.
         for (String l : layers) {
             if (!plan.cond && !plan.influence) break;
             Tensor y = p.layerValues.get(l), g = p.layerGrads.get(l);
             int u = y.numel() / rows;
-            float[] yd = y.data(), gd = g.data(), c = cond.get(l), inf = influence.get(l);
-            float[] td = plan.tangent() ? tangentOf(y).data() : null;
-            for (int k = 0; k < nk; k++) {
-                boolean hasNext = k + 1 < nk;
-                for (int i = 0; i < ne; i++) {
-                    int r = (k * ne + i) * u, dst = (e0 + i) * u;
-                    // Internal influence: ∫ ∂F/∂y dα (docs/methods.md §1.6). Where chunks overlap (the
-                    // Captum scheme) the last node of a chunk is the first of the next: count it once.
-                    if (plan.influence && (!plan.differences || hasNext || k0 + k == last)) {
-                        double wk = w[k0 + k];
-                        for (int j = 0; j < u; j++) inf[dst + j] += (float) (wk * gd[r + j]);
-                    }
-                    if (!plan.cond) continue;
-                    if (plan.differences) {
-                        if (!hasNext) continue;
-                        // Cond ≈ Σ_k ∂F/∂y(α_k) · (y(α_{k+1}) − y(α_k))   (Captum 0.8 LayerConductance)
-                        int rn = ((k + 1) * ne + i) * u;
-                        for (int j = 0; j < u; j++) c[dst + j] += gd[r + j] * (yd[rn + j] - yd[r + j]);
-                    } else {
-                        // Cond = ∫ ∂F/∂y · dy/dα dα with dy/dα exact from forward mode.
-                        double wk = w[k0 + k];
-                        for (int j = 0; j < u; j++) c[dst + j] += (float) (wk * gd[r + j] * td[r + j]);
-                    }
-                }
+            // Internal influence: ∫ ∂F/∂y dα (docs/methods.md §1.6).
+            if (plan.influence) be.pathWeightedSum(w, ne, u, g.storage(), null, influence.get(l).storage(), e0 * u);
+            if (!plan.cond) continue;
+            if (plan.differences) {
+                // Cond ≈ Σ_k ∂F/∂y(α_k) · (y(α_{k+1}) − y(α_k))   (Captum 0.8 LayerConductance)
+                be.pathDifferenceSum(nk, ne, u, g.storage(), y.storage(), cond.get(l).storage(), e0 * u);
+            } else {
+                // Cond = ∫ ∂F/∂y · dy/dα dα with dy/dα exact from forward mode.
+                double[] wc = java.util.Arrays.copyOfRange(plan.w, k0, k0 + nk);
+                be.pathWeightedSum(wc, ne, u, g.storage(), tangentOf(y).storage(), cond.get(l).storage(), e0 * u);
             }
         }
         if (!plan.ig) return;
         // Integrated gradients at the path start: Σ_k w_k ∂F/∂x(α_k) (times x − x' at the end).
-        float[] gl = p.leafGrad.data();
-        for (int k = 0; k < nk; k++) {
-            if (plan.differences && k + 1 == nk && k0 + k != last) continue;
-            double wk = w[k0 + k];
-            for (int i = 0; i < ne; i++) {
-                int r = (k * ne + i) * per, dst = (e0 + i) * per;
-                for (int j = 0; j < per; j++) ig[dst + j] += (float) (wk * gl[r + j]);
-            }
-        }
+        be.pathWeightedSum(w, ne, per, p.leafGrad.storage(), null, ig.storage(), e0 * per);
     }
 
     private static Tensor tangentOf(Tensor y) {
         if (y.tangent() == null) {
             // The layer does not depend on the path (e.g. before the path node): dy/dα = 0.
-            return Tensor.zeros(y.shape());
+            return Tensor.zerosLike(y);
         }
         return y.tangent();
     }

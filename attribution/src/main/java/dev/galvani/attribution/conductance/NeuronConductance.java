@@ -45,7 +45,7 @@ import java.util.function.Supplier;
  * so the numbers do not depend on the thread count. Memory is bounded by the pieces and the output
  * ({@code units x input} floats per example); examples go one at a time to a {@link Sink}.
  */
-public final class NeuronConductance {
+public final class NeuronConductance extends PathSettings<NeuronConductance> {
     /** How the Jacobian is taken: chosen from the shapes, or forced. */
     public enum Mode {
         AUTO, FORWARD, REVERSE;
@@ -85,22 +85,15 @@ public final class NeuronConductance {
         void accept(int example, Tensor breakdown);
     }
 
-    private final Module model;
     private String layer;
     private Kind kind = Kind.FILTERS;
     private int[] indices;                 // null: all
-    private int steps = 50;
-    private Quadrature method = Quadrature.GAUSS_LEGENDRE;
-    private Discretisation discretisation = Discretisation.JVP;
-    private TargetKind target = TargetKind.LOGIT;
-    private String pathNode;
-    private Tensor baseline;
     private Integer maxRows;             // null: what the heap allows (RowBudget), at most LayerConductance.DEFAULT_ROWS
     private Mode mode = Mode.AUTO;
     private boolean verbose = true;
 
     public NeuronConductance(Module model) {
-        this.model = model;
+        super(model);
     }
 
     /** The layer (dotted node name) whose units are broken down. */
@@ -134,41 +127,6 @@ public final class NeuronConductance {
         if (idx != null && idx.length == 0) throw new GalvaniException("no " + k.name().toLowerCase(Locale.ROOT) + " selected");
         this.kind = k;
         this.indices = idx;
-        return this;
-    }
-
-    /** Number of path nodes {@code m} (Captum's {@code n_steps}). */
-    public NeuronConductance steps(int m) {
-        if (m < 1) throw new GalvaniException("--steps must be at least 1, got " + m);
-        this.steps = m;
-        return this;
-    }
-
-    public NeuronConductance method(Quadrature q) {
-        this.method = q;
-        return this;
-    }
-
-    public NeuronConductance discretisation(Discretisation d) {
-        this.discretisation = d;
-        return this;
-    }
-
-    public NeuronConductance target(TargetKind t) {
-        this.target = t;
-        return this;
-    }
-
-    /** Start the path at this node's output instead of the model input. */
-    public NeuronConductance pathFrom(String node) {
-        model.module(node);
-        this.pathNode = node;
-        return this;
-    }
-
-    /** The baseline {@code x'} (input space, or the path node's space), broadcastable per example; default zeros. */
-    public NeuronConductance baseline(Tensor b) {
-        this.baseline = b;
         return this;
     }
 

@@ -14,9 +14,10 @@ import java.util.Map;
  * How many rows one pass may hold, from the memory a row needs: a probe pass of one row adds up
  * the outputs of every named node, and a pass keeps about {@link #COPIES} times that per row (the
  * values for the backward sweep, forward-mode tangents, what ops save, the gradients in flight).
- * The passes running at once share half the heap that is free. On 28x28 nets this is far above
- * the caps; a 224x224 GoogLeNet gets about 20 rows per pass with two threads and 8 GB of heap.
- * Every {@code --max-rows} left unset is this (path integrals, ablation, masked interaction
+ * The passes running at once share half the memory that is free on the model's device: the JVM
+ * heap for the host, the GPU's free memory ({@code cuMemGetInfo}) for a GPU. On 28x28 nets this is
+ * far above the caps; a 224x224 GoogLeNet gets about 20 rows per pass with two threads and 8 GB of
+ * heap. Every {@code --max-rows} left unset is this (path integrals, ablation, masked interaction
  * samples), each under its own cap.
  */
 public final class RowBudget {
@@ -37,7 +38,7 @@ public final class RowBudget {
             }));
         }
         try (Grad.Scope s = Grad.off(); HookHandle h = HookHandle.all(handles)) {
-            seen.put(model.call(oneRow), Boolean.TRUE);
+            seen.put(model.call(oneRow.to(model.device())), Boolean.TRUE);
         }
         long floats = 0;
         for (Tensor t : seen.keySet()) floats += t.numel();
@@ -46,8 +47,7 @@ public final class RowBudget {
 
     /** Rows per pass for {@code passes} passes at once, between 2 and {@code cap}. */
     public static int rows(Module model, Tensor oneRow, int passes, int cap) {
-        Runtime rt = Runtime.getRuntime();
-        long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        long free = model.device().backend().memoryFree();
         long perRow = Math.max(1, bytesPerRow(model, oneRow)) * COPIES;
         long rows = free / 2 / Math.max(1, passes) / perRow;
         return (int) Math.max(2, Math.min(cap, rows));

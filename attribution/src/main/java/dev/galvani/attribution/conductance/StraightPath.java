@@ -71,7 +71,7 @@ final class StraightPath {
             if (c < 0 || c >= nc) throw new GalvaniException("target class " + c + " out of range for " + nc + " classes");
         }
         Tensor fRows = targetRows(logits, classes);
-        p.f = fRows.data().clone();
+        p.f = fRows.toHost().data().clone(); // F per row: a result
         p.start = startBox[0];
         checkFinite("model output", logits);
         boolean grads = wantGrads || leaf != null;
@@ -147,23 +147,15 @@ final class StraightPath {
      */
     static Tensor leaf(Tensor start, Tensor base, double[] alpha, int e0, int e1, int k0, int k1, boolean withTangent) {
         int ne = e1 - e0, nk = k1 - k0, rows = ne * nk, per = start.numel() / start.size(0);
-        float[] s = start.data(), b = base.data();
-        float[] path = new float[rows * per], tangent = withTangent ? new float[rows * per] : null;
-        for (int k = 0; k < nk; k++) {
-            float a = (float) alpha[k0 + k];
-            for (int i = 0; i < ne; i++) {
-                int src = (e0 + i) * per, dst = (k * ne + i) * per;
-                for (int j = 0; j < per; j++) {
-                    float bj = b[src + j], dj = s[src + j] - bj;
-                    path[dst + j] = bj + a * dj;
-                    if (tangent != null) tangent[dst + j] = dj;
-                }
-            }
-        }
+        float[] a = new float[nk];
+        for (int k = 0; k < nk; k++) a[k] = (float) alpha[k0 + k];
         int[] shape = start.shape();
         shape[0] = rows;
-        Tensor leaf = new Tensor(path, shape).requiresGrad(true);
-        if (tangent != null) leaf.withTangent(new Tensor(tangent, shape));
+        Tensor path = Tensor.zeros(start.device(), shape), tangent = withTangent ? Tensor.zeros(start.device(), shape) : null;
+        start.device().backend().pathRows(start.storage(), base.storage(), a, e0, ne, per, path.storage(),
+                tangent == null ? null : tangent.storage());
+        Tensor leaf = path.requiresGrad(true);
+        if (tangent != null) leaf.withTangent(tangent);
         return leaf;
     }
 
@@ -179,8 +171,8 @@ final class StraightPath {
     static Tensor baselineFor(Tensor start, Tensor baseline) {
         if (baseline == null) return Tensor.zerosLike(start);
         int[] s = start.shape(), b = baseline.shape();
-        if (Arrays.equals(s, b)) return baseline;
-        return Tensor.zeros(s).add(baseline);
+        if (Arrays.equals(s, b)) return baseline.to(start.device());
+        return Tensor.zerosLike(start).add(baseline.to(start.device()));
     }
 
     /** {@code F} per row: the target class's logit, probability or log-probability. */
@@ -188,18 +180,11 @@ final class StraightPath {
         int rows = logits.size(0), nc = logits.size(1);
         float[] onehot = new float[rows * nc];
         for (int r = 0; r < rows; r++) onehot[r * nc + classes[r]] = 1f;
-        Tensor mask = new Tensor(onehot, rows, nc);
+        Tensor mask = new Tensor(onehot, rows, nc).to(logits.device());
         Tensor z = logits;
         if (target != TargetKind.LOGIT) {
             // log-softmax, stabilised by a constant (detached) row max
-            float[] mx = new float[rows];
-            float[] l = logits.data();
-            for (int r = 0; r < rows; r++) {
-                float m = Float.NEGATIVE_INFINITY;
-                for (int c = 0; c < nc; c++) m = Math.max(m, l[r * nc + c]);
-                mx[r] = m;
-            }
-            Tensor shift = new Tensor(mx, rows, 1);
+            Tensor shift = dev.galvani.engine.F.max(logits.detach(), true, 1);
             Tensor shifted = logits.sub(shift);
             z = shifted.sub(shifted.exp().sum(true, 1).log());
             if (target == TargetKind.PROBABILITY) z = z.exp();
@@ -208,7 +193,7 @@ final class StraightPath {
     }
 
     static void checkFinite(String what, Tensor t) {
-        float[] d = t.data();
+        float[] d = t.toHost().data();
         for (int i = 0; i < d.length; i++) {
             if (!Float.isFinite(d[i])) {
                 throw new GalvaniException(what + " has a non-finite value (" + d[i] + ") at flat index " + i);

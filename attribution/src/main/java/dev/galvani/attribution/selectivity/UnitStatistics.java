@@ -41,7 +41,7 @@ public final class UnitStatistics {
         try (Module.Mode e = model.evaluating(); Grad.Scope g = Grad.off()) {
             for (int b0 = 0; b0 < n; b0 += 256) {
                 Dataset.Batch b = data.batch(Dataset.range(b0, Math.min(n, b0 + 256)));
-                Tensor t = model.runWithCache(b.x(), layer).get(layer);
+                Tensor t = model.runWithCache(b.x().to(model.device()), layer).get(layer);
                 float[] pooled = dev.galvani.attribution.activations.LayerActivations.pool(t, dev.galvani.attribution.activations.LayerActivations.Pooling.MEAN);
                 if (s == null) s = new UnitStatistics(t.size(1), data.classes());
                 s.add(pooled, b.y());

@@ -225,12 +225,18 @@ public final class AblationStudy {
             row.add(i);
             row.add(r.predicted()[i]);
             for (RemovalResult rr : r.removals()) {
-                for (String m : METHODS) row.add(rr.spearman().get(m)[i]);
-                for (String m : METHODS) row.add(rr.flipK().get(m)[i]);
+                for (String m : METHODS) {
+                    double rho = rr.spearman().get(m)[i];
+                    row.add(Double.isNaN(rho) ? "n/a" : rho); // a random order has no scores to correlate
+                }
+                for (String m : METHODS) {
+                    int k = rr.flipK().get(m)[i];
+                    row.add(k < 0 ? "none" : k); // no flip within maxK filters
+                }
             }
             per.add(row);
         }
-        rep.table("Per image", "per_image", header, per);
+        rep.table("Per image (flip k: none when the prediction does not change within " + r.config().maxK() + " filters)", "per_image", header, per);
         return rep.write();
     }
 

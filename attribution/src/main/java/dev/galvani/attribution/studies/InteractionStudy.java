@@ -204,7 +204,7 @@ public final class InteractionStudy {
 
     private static Tensor nodeValue(Module model, Tensor x, String node) {
         try (Module.Mode e = model.evaluating(); Grad.Scope g = Grad.off()) {
-            return model.runWithCache(x, node).get(node);
+            return model.runWithCache(x.to(model.device()), node).get(node).toHost();
         }
     }
 

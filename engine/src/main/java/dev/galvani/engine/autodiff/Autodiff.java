@@ -31,7 +31,7 @@ public final class Autodiff {
         Tensor[] out = new Tensor[wrt.length];
         for (int i = 0; i < wrt.length; i++) {
             Tensor g = grads.get(wrt[i]);
-            out[i] = g != null ? g : Tensor.zeros(wrt[i].shape());
+            out[i] = g != null ? g : Tensor.zerosLike(wrt[i]);
         }
         return out;
     }
@@ -56,7 +56,7 @@ public final class Autodiff {
                 throw new ShapeException("backward", "output of shape " + root.shapeString()
                         + " is not a scalar: give the upstream gradient");
             }
-            upstream = Tensor.ones(root.shape());
+            upstream = Tensor.full(root.device(), 1f, root.shape());
         } else if (!Arrays.equals(upstream.shape(), root.shape())) {
             throw new ShapeException("backward", "upstream gradient " + upstream.shapeString()
                     + " does not match output " + root.shapeString());
@@ -132,7 +132,7 @@ public final class Autodiff {
             if (ts != null) tan.put(t, node.op().jvpChecked(ts));
         }
         Tensor out = tan.get(root);
-        return out != null ? out : Tensor.zeros(root.shape());
+        return out != null ? out : Tensor.zerosLike(root);
     }
 
     /**
@@ -149,6 +149,7 @@ public final class Autodiff {
     }
 
     private static boolean allZero(Tensor t) {
+        if (!t.isHost()) return false; // a check on a device would cost a copy: run the VJP
         for (float v : t.data()) if (v != 0f) return false;
         return true;
     }
@@ -159,6 +160,7 @@ public final class Autodiff {
     }
 
     private static Tensor accumulate(Tensor a, Tensor b) {
+        if (!a.isHost()) return a.add(b);
         float[] x = a.data(), d = b.data(), s = new float[x.length];
         dev.galvani.kernels.Parallel.split(s.length, s.length, 1L << 16, (i0, i1) -> {
             for (int i = i0; i < i1; i++) s[i] = x[i] + d[i];

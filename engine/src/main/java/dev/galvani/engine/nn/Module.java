@@ -170,8 +170,23 @@ public abstract class Module {
                 throw new GalvaniException("state dict: '" + e.getKey() + "' has shape " + src.shapeString()
                         + ", model expects " + dst.shapeString());
             }
-            System.arraycopy(src.data(), 0, dst.data(), 0, src.numel());
+            dst.copyFrom(src);
         }
+    }
+
+    /**
+     * Moves every parameter and buffer of this subtree to {@code device}, in place (the tensors
+     * keep their identity, so layers and optimisers holding them follow); returns this module.
+     */
+    public final Module to(dev.galvani.kernels.Device device) {
+        for (Tensor t : stateDict().values()) t.moveTo(device);
+        return this;
+    }
+
+    /** The device of the first parameter or buffer (the host for a module without any). */
+    public final dev.galvani.kernels.Device device() {
+        for (Tensor t : stateDict().values()) return t.device();
+        return dev.galvani.kernels.Device.CPU;
     }
 
     public final long parameterCount() {

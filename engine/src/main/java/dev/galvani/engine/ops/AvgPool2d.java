@@ -3,6 +3,7 @@ package dev.galvani.engine.ops;
 import dev.galvani.engine.ShapeException;
 import dev.galvani.engine.Tensor;
 import dev.galvani.kernels.Im2col;
+import dev.galvani.kernels.PoolGeometry;
 
 /**
  * 2-d average pooling, [N, C, H, W] to [N, C, Ho, Wo], with PyTorch's default
@@ -25,54 +26,22 @@ public final class AvgPool2d extends Op {
         return pool(x);
     }
 
+    private PoolGeometry geometry(Tensor x) {
+        return PoolGeometry.square(x.size(0), x.size(1), x.size(2), x.size(3), k, stride, pad);
+    }
+
     private Tensor pool(Tensor x) {
-        int nc = x.size(0) * x.size(1), h = x.size(2), w = x.size(3);
-        int ho = Im2col.outSize(h, k, stride, pad, 1), wo = Im2col.outSize(w, k, stride, pad, 1);
+        int ho = Im2col.outSize(x.size(2), k, stride, pad, 1), wo = Im2col.outSize(x.size(3), k, stride, pad, 1);
         if (ho <= 0 || wo <= 0) throw new ShapeException(name(), "kernel " + k + " does not fit " + x.shapeString());
-        float[] d = x.data(), y = new float[nc * ho * wo];
-        float inv = 1f / (k * k);
-        for (int p = 0; p < nc; p++) {
-            int base = p * h * w;
-            for (int oh = 0; oh < ho; oh++) {
-                for (int ow = 0; ow < wo; ow++) {
-                    float s = 0;
-                    for (int i = 0; i < k; i++) {
-                        int ih = oh * stride - pad + i;
-                        if (ih < 0 || ih >= h) continue;
-                        for (int j = 0; j < k; j++) {
-                            int iw = ow * stride - pad + j;
-                            if (iw >= 0 && iw < w) s += d[base + ih * w + iw];
-                        }
-                    }
-                    y[(p * ho + oh) * wo + ow] = s * inv;
-                }
-            }
-        }
-        return new Tensor(y, x.size(0), x.size(1), ho, wo);
+        Tensor y = Storages.zeros(x, x.size(0), x.size(1), ho, wo);
+        Storages.backend(x).avgPool2d(geometry(x), x.storage(), y.storage());
+        return y;
     }
 
     @Override protected Tensor[] vjp(Tensor g) {
-        Tensor x = in[0];
-        int nc = x.size(0) * x.size(1), h = x.size(2), w = x.size(3), ho = g.size(2), wo = g.size(3);
-        float[] dx = new float[x.numel()], gd = g.data();
-        float inv = 1f / (k * k);
-        for (int p = 0; p < nc; p++) {
-            int base = p * h * w;
-            for (int oh = 0; oh < ho; oh++) {
-                for (int ow = 0; ow < wo; ow++) {
-                    float v = gd[(p * ho + oh) * wo + ow] * inv;
-                    for (int i = 0; i < k; i++) {
-                        int ih = oh * stride - pad + i;
-                        if (ih < 0 || ih >= h) continue;
-                        for (int j = 0; j < k; j++) {
-                            int iw = ow * stride - pad + j;
-                            if (iw >= 0 && iw < w) dx[base + ih * w + iw] += v;
-                        }
-                    }
-                }
-            }
-        }
-        return new Tensor[] {new Tensor(dx, x.shape())};
+        Tensor dx = Storages.zeros(g, in[0].shape());
+        Storages.backend(g).avgPool2dBackward(geometry(in[0]), g.storage(), dx.storage());
+        return new Tensor[] {dx};
     }
 
     @Override protected Tensor jvp(Tensor[] t) {

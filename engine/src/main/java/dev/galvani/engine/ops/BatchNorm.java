@@ -2,32 +2,38 @@ package dev.galvani.engine.ops;
 
 import dev.galvani.engine.ShapeException;
 import dev.galvani.engine.Tensor;
-import dev.galvani.kernels.Normalization;
+import dev.galvani.kernels.Backend;
+import dev.galvani.kernels.BatchNormalization;
 
 /**
  * Batch normalisation over axis 1 of x [N, C, ...] with scale {@code gamma} [C] and shift
- * {@code beta} [C] (inputs 1 and 2).
+ * {@code beta} [C] (inputs 1 and 2), on the backend's batch-norm primitives (on the CPU
+ * {@link BatchNormalization}).
  *
  * <p>Training: {@code x̂ = (x − μ_B) / sqrt(σ²_B + ε)} with the batch mean and biased variance per
- * channel; {@link #batchMean()} and {@link #unbiasedBatchVar()} expose them for the running
- * statistics. VJP (per channel, M values): {@code dx = (γ/σ)(g − mean(g) − x̂ mean(g x̂))}; JVP:
+ * channel; {@link #updateRunning} folds them into running statistics. VJP (per channel, M values):
+ * {@code dx = (γ/σ)(g − mean(g) − x̂ mean(g x̂))}; JVP:
  * {@code ẏ = (γ/σ)(ẋ − mean(ẋ) − x̂ mean(x̂ ẋ)) + γ̇ x̂ + β̇}.
- * Evaluation: the given running statistics are constants and the op is affine. The passes are
- * {@link Normalization}'s kernels (x̂ recomputed where needed, never stored).
+ * Evaluation: the given running statistics are constants and the op is affine.
  */
 public final class BatchNorm extends Op {
     private final float eps;
-    private final float[] runningMean, runningVar;   // null in training mode
-    private float[] mean, invStd;
+    private final Tensor runningMean, runningVar;   // null in training mode
+    private Tensor mean, invStd;                     // per channel, on the input's device
     private int n, c, inner;
 
     /** Training mode. */
     public BatchNorm(float eps) {
-        this(eps, null, null);
+        this(eps, (Tensor) null, null);
     }
 
-    /** Evaluation mode with running statistics. */
+    /** Evaluation mode with running statistics (host arrays). */
     public BatchNorm(float eps, float[] runningMean, float[] runningVar) {
+        this(eps, new Tensor(runningMean, runningMean.length), new Tensor(runningVar, runningVar.length));
+    }
+
+    /** Evaluation mode with running statistics [C] (on any device: they follow the input). */
+    public BatchNorm(float eps, Tensor runningMean, Tensor runningVar) {
         this.eps = eps;
         this.runningMean = runningMean;
         this.runningVar = runningVar;
@@ -35,19 +41,30 @@ public final class BatchNorm extends Op {
 
     @Override public String name() { return "batch_norm"; }
 
-    public float[] batchMean() {
-        return mean;
+    private boolean training() {
+        return runningMean == null;
     }
 
-    /** The batch variance with Bessel's correction (what PyTorch feeds the running variance). */
+    /** The batch mean per channel (copied to the host). */
+    public float[] batchMean() {
+        return mean.toHost().data();
+    }
+
+    /** The batch variance with Bessel's correction (what PyTorch feeds the running variance), on the host. */
     public float[] unbiasedBatchVar() {
         int m = n * inner;
-        float[] v = new float[c];
+        float[] is = invStd.toHost().data(), v = new float[c];
         for (int ch = 0; ch < c; ch++) {
-            double biased = 1.0 / ((double) invStd[ch] * invStd[ch]) - eps;
+            double biased = 1.0 / ((double) is[ch] * is[ch]) - eps;
             v[ch] = (float) (biased * m / Math.max(1, m - 1));
         }
         return v;
+    }
+
+    /** After a training forward pass: {@code r ← (1 − momentum) r + momentum batch}, in place on the statistics' device. */
+    public void updateRunning(Tensor mean, Tensor var, float momentum) {
+        Storages.backend(this.mean).batchNormUpdateRunning(n * inner, eps, momentum, this.mean.storage(), invStd.storage(),
+                mean.storage(), var.storage());
     }
 
     @Override protected Tensor forward(Tensor[] in) {
@@ -59,72 +76,50 @@ public final class BatchNorm extends Op {
         if (in[1].numel() != c || in[2].numel() != c) {
             throw new ShapeException(name(), "input has " + c + " channels, weight/bias have " + in[1].numel() + "/" + in[2].numel());
         }
-        if (runningMean == null && n * inner < 2) {
+        if (training() && n * inner < 2) {
             throw new ShapeException(name(), "training needs more than one value per channel, got input " + x.shapeString());
         }
-        float[] d = x.data();
-        mean = new float[c];
-        invStd = new float[c];
-        if (runningMean != null) {
-            for (int ch = 0; ch < c; ch++) {
-                mean[ch] = runningMean[ch];
-                invStd[ch] = (float) (1 / Math.sqrt(runningVar[ch] + eps));
-            }
+        Backend be = Storages.backend(x);
+        mean = Storages.zeros(x, c);
+        invStd = Storages.zeros(x, c);
+        if (training()) {
+            be.batchNormStatistics(n, c, inner, x.storage(), eps, mean.storage(), invStd.storage());
         } else {
-            Normalization.batchStatistics(d, n, c, inner, eps, mean, invStd);
+            be.batchNormRunningStatistics(runningMean.to(x.device()).storage(), runningVar.to(x.device()).storage(), eps,
+                    mean.storage(), invStd.storage());
         }
-        float[] y = new float[d.length];
-        Normalization.normalize(d, n, c, inner, mean, invStd, in[1].data(), in[2].data(), y);
-        return new Tensor(y, x.shape());
+        Tensor y = Storages.zeros(x, x.shape());
+        be.batchNorm(n, c, inner, x.storage(), mean.storage(), invStd.storage(), in[1].storage(), in[2].storage(), y.storage());
+        return y;
     }
 
-    /** Per channel: Σ v and Σ v·x̂ (x̂ recomputed from the input, not stored). */
-    private double[][] sums(float[] v) {
-        double[] s = new double[c], sx = new double[c];
-        Normalization.gradientSums(v, in[0].data(), n, c, inner, mean, invStd, s, sx);
-        return new double[][] {s, sx};
-    }
-
-    /** {@code (γ/σ)(v − mean(v) − x̂ mean(x̂ v))} in training, {@code (γ/σ) v} in evaluation; s: {@link #sums} of v. */
-    private float[] normalisedDerivative(float[] v, double[][] s) {
-        float[] r = new float[v.length];
-        Normalization.normalizedDerivative(v, in[0].data(), n, c, inner, mean, invStd, in[1].data(),
-                s == null ? null : s[0], s == null ? null : s[1], r);
+    /** {@code (γ/σ)(v − mean(v) − x̂ mean(x̂ v))} in training, {@code (γ/σ) v} in evaluation. */
+    private Tensor normalisedDerivative(Tensor v) {
+        Tensor r = Storages.zeros(v, in[0].shape());
+        Storages.backend(v).batchNormDerivative(n, c, inner, in[0].storage(), mean.storage(), invStd.storage(), in[1].storage(),
+                v.storage(), training(), r.storage());
         return r;
     }
 
     @Override protected Tensor[] vjp(Tensor grad) {
-        float[] gd = grad.data();
         Tensor[] out = new Tensor[3];
-        boolean params = in[1].requiresGrad() || in[2].requiresGrad();
-        double[][] s = runningMean == null || params ? sums(gd) : null;
-        if (in[0].requiresGrad()) out[0] = new Tensor(normalisedDerivative(gd, runningMean == null ? s : null), in[0].shape());
-        if (params) {
-            float[] dg = new float[c], db = new float[c];
-            for (int ch = 0; ch < c; ch++) {
-                dg[ch] = (float) s[1][ch];
-                db[ch] = (float) s[0][ch];
-            }
-            out[1] = new Tensor(dg, in[1].shape());
-            out[2] = new Tensor(db, in[2].shape());
+        if (in[0].requiresGrad()) out[0] = normalisedDerivative(grad);
+        if (in[1].requiresGrad() || in[2].requiresGrad()) {
+            out[1] = Storages.zeros(grad, in[1].shape());
+            out[2] = Storages.zeros(grad, in[2].shape());
+            Storages.backend(grad).batchNormParameterGradients(n, c, inner, in[0].storage(), mean.storage(), invStd.storage(),
+                    grad.storage(), out[1].storage(), out[2].storage());
         }
         return out;
     }
 
     @Override protected Tensor jvp(Tensor[] t) {
-        float[] y = t[0] != null ? normalisedDerivative(t[0].data(), runningMean == null ? sums(t[0].data()) : null)
-                : new float[in[0].numel()];
-        float[] tg = t[1] == null ? null : t[1].data(), tb = t.length > 2 && t[2] != null ? t[2].data() : null;
+        Tensor y = t[0] != null ? normalisedDerivative(t[0]) : Tensor.zerosLike(in[0]);
+        Tensor tg = t[1], tb = t.length > 2 ? t[2] : null;
         if (tg != null || tb != null) {
-            float[] d = in[0].data();
-            for (int i = 0; i < n; i++) {
-                for (int ch = 0; ch < c; ch++) {
-                    int base = (i * c + ch) * inner;
-                    float a = tg == null ? 0f : tg[ch], b = tb == null ? 0f : tb[ch], mu = mean[ch], is = invStd[ch];
-                    for (int j = 0; j < inner; j++) y[base + j] += a * ((d[base + j] - mu) * is) + b;
-                }
-            }
+            Storages.backend(y).batchNormAffineTangent(n, c, inner, in[0].storage(), mean.storage(), invStd.storage(),
+                    tg == null ? null : tg.storage(), tb == null ? null : tb.storage(), y.storage());
         }
-        return new Tensor(y, in[0].shape());
+        return y;
     }
 }

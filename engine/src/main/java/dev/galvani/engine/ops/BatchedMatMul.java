@@ -2,7 +2,6 @@ package dev.galvani.engine.ops;
 
 import dev.galvani.engine.ShapeException;
 import dev.galvani.engine.Tensor;
-import dev.galvani.kernels.Backends;
 
 /** [B, m, k] x [B, k, n] = [B, m, n], or [B, m, k] x [k, n] (the right side shared by the batch). */
 public final class BatchedMatMul extends Op {
@@ -22,12 +21,12 @@ public final class BatchedMatMul extends Op {
         int ar = a.size(-2), ac = a.size(-1), br = b.size(-2), bc = b.size(-1);
         int m = ta ? ac : ar, k = ta ? ar : ac, n = tb ? br : bc;
         boolean aShared = a.dim() == 2, bShared = b.dim() == 2;
-        float[] c = new float[batch * m * n];
+        Tensor c = Storages.zeros(a, batch, m, n);
         for (int i = 0; i < batch; i++) {
-            Backends.current().sgemm(ta, tb, m, n, k, 1f, a.data(), aShared ? 0 : i * ar * ac, ac,
-                    b.data(), bShared ? 0 : i * br * bc, bc, 0f, c, i * m * n, n);
+            Storages.backend(a).gemm(ta, tb, m, n, k, 1f, a.storage(), aShared ? 0 : i * ar * ac, ac,
+                    b.storage(), bShared ? 0 : i * br * bc, bc, 0f, c.storage(), i * m * n, n);
         }
-        return new Tensor(c, batch, m, n);
+        return c;
     }
 
     @Override protected Tensor[] vjp(Tensor g) {

@@ -1,5 +1,7 @@
 package dev.galvani.engine.ops;
 
+import dev.galvani.kernels.UnaryOp;
+
 /**
  * {@code min(max(x, lo), hi)} (ONNX {@code Clip}, {@code torch.clamp}); either bound may be
  * infinite. Derivative 1 where {@code lo <= x <= hi}, else 0 ({@code torch.clamp}'s convention).
@@ -13,6 +15,7 @@ public final class Clip extends Pointwise {
     }
 
     @Override public String name() { return "clip"; }
-    @Override protected float f(float x) { return x < lo ? lo : (x > hi ? hi : x); }
-    @Override protected float df(float x, float y) { return x >= lo && x <= hi ? 1f : 0f; }
+    @Override protected UnaryOp op() { return UnaryOp.CLIP; }
+    @Override protected float p() { return lo; }
+    @Override protected float q() { return hi; }
 }

@@ -36,15 +36,14 @@ public final class Concat extends Op {
         int[] os = s0.clone();
         os[a] = total;
         Axes ax = Axes.of(os, a);
-        float[] o = new float[Shapes.numel(os)];
+        Tensor o = Storages.zeros(xs[0], os);
         int off = 0;
         for (Tensor x : xs) {
             int len = x.size(a) * ax.inner();
-            float[] d = x.data();
-            for (int p = 0; p < ax.outer(); p++) System.arraycopy(d, p * len, o, p * total * ax.inner() + off, len);
+            Storages.backend(x).copyStrided(x.storage(), 0, len, o.storage(), off, total * ax.inner(), len, ax.outer());
             off += len;
         }
-        return new Tensor(o, os);
+        return o;
     }
 
     @Override protected Tensor[] vjp(Tensor g) {
@@ -61,7 +60,7 @@ public final class Concat extends Op {
 
     @Override protected Tensor jvp(Tensor[] t) {
         Tensor[] ts = new Tensor[in.length];
-        for (int i = 0; i < in.length; i++) ts[i] = t[i] != null ? t[i] : Tensor.zeros(in[i].shape());
+        for (int i = 0; i < in.length; i++) ts[i] = t[i] != null ? t[i] : Tensor.zerosLike(in[i]);
         return concat(ts);
     }
 }

@@ -3,6 +3,9 @@ package dev.galvani.engine.ops;
 import dev.galvani.engine.GalvaniException;
 import dev.galvani.engine.ShapeException;
 import dev.galvani.engine.Tensor;
+import dev.galvani.kernels.Backend;
+import dev.galvani.kernels.Indices;
+import dev.galvani.kernels.UnaryOp;
 
 /**
  * Mean cross-entropy of logits [N, C] against integer labels: {@code −(1/N) Σ_n log softmax(z_n)[y_n]}.
@@ -10,7 +13,8 @@ import dev.galvani.engine.Tensor;
  */
 public final class CrossEntropy extends Op {
     private final int[] labels;
-    private float[] probs;
+    private Tensor probs;        // softmax of the logits, [N, C]
+    private Indices onDevice;    // the labels on the logits' device
 
     public CrossEntropy(int[] labels) {
         this.labels = labels;
@@ -29,34 +33,27 @@ public final class CrossEntropy extends Op {
                 throw new GalvaniException("cross_entropy: label " + labels[i] + " of example " + i + " is outside 0.." + (c - 1));
             }
         }
-        float[] ls = new LogSoftmax(1).forward(in).data();
-        probs = new float[ls.length];
-        double loss = 0;
-        for (int i = 0; i < n; i++) loss -= ls[i * c + labels[i]];
-        for (int i = 0; i < ls.length; i++) probs[i] = (float) Math.exp(ls[i]);
-        return Tensor.scalar((float) (loss / n));
+        Backend be = Storages.backend(z);
+        Tensor ls = new LogSoftmax(1).forward(in);
+        onDevice = Storages.indices(z, labels);
+        Tensor loss = Storages.zeros(z);
+        be.crossEntropy(ls.storage(), onDevice, n, c, loss.storage());
+        probs = ls; // exp in place: the log-probabilities are not needed again
+        be.unary(UnaryOp.EXP, 0f, 0f, ls.storage(), probs.storage());
+        return loss;
     }
 
     @Override protected Tensor[] vjp(Tensor g) {
-        int n = labels.length, c = probs.length / n;
-        float scale = g.item() / n;
-        float[] d = new float[probs.length];
-        for (int i = 0; i < n; i++) {
-            for (int k = 0; k < c; k++) d[i * c + k] = probs[i * c + k] * scale;
-            d[i * c + labels[i]] -= scale;
-        }
-        return new Tensor[] {new Tensor(d, in[0].shape())};
+        int n = labels.length, c = probs.numel() / n;
+        Tensor d = Storages.zeros(g, in[0].shape());
+        Storages.backend(g).crossEntropyBackward(probs.storage(), onDevice, g.storage(), n, c, d.storage());
+        return new Tensor[] {d};
     }
 
     @Override protected Tensor jvp(Tensor[] t) {
-        int n = labels.length, c = probs.length / n;
-        float[] td = t[0].data();
-        double s = 0;
-        for (int i = 0; i < n; i++) {
-            double e = 0;
-            for (int k = 0; k < c; k++) e += probs[i * c + k] * td[i * c + k];
-            s += e - td[i * c + labels[i]];
-        }
-        return Tensor.scalar((float) (s / n));
+        int n = labels.length, c = probs.numel() / n;
+        Tensor s = Storages.zeros(t[0]);
+        Storages.backend(t[0]).crossEntropyTangent(probs.storage(), onDevice, t[0].storage(), n, c, s.storage());
+        return s;
     }
 }

@@ -1,13 +1,14 @@
 package dev.galvani.engine.ops;
 
 import dev.galvani.engine.Tensor;
+import dev.galvani.kernels.BinaryOp;
 
 /** {@code a / b} elementwise with NumPy broadcasting. */
 public final class Div extends Op {
     @Override public String name() { return "div"; }
 
     @Override protected Tensor forward(Tensor[] in) {
-        return Broadcast.binary(name(), in[0], in[1], (a, b) -> a / b);
+        return Broadcast.binary(name(), in[0], in[1], BinaryOp.DIV);
     }
 
     // d(a/b) = da / b - (a/b) db / b

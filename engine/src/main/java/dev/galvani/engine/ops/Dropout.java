@@ -2,12 +2,13 @@ package dev.galvani.engine.ops;
 
 import dev.galvani.engine.Rng;
 import dev.galvani.engine.Tensor;
+import dev.galvani.kernels.BinaryOp;
 
 /** Inverted dropout: keeps each value with probability 1−p, scaled by 1/(1−p); the mask is seeded and saved. */
 public final class Dropout extends Op {
     private final float p;
     private final Rng rng;
-    private float[] mask;
+    private Tensor mask;
 
     public Dropout(float p, Rng rng) {
         this.p = p;
@@ -17,20 +18,15 @@ public final class Dropout extends Op {
     @Override public String name() { return "dropout"; }
 
     @Override protected Tensor forward(Tensor[] in) {
-        float[] x = in[0].data(), y = new float[x.length];
-        mask = new float[x.length];
+        float[] m = new float[in[0].numel()];
         float scale = 1f / (1f - p);
-        for (int i = 0; i < x.length; i++) {
-            mask[i] = rng.uniform() >= p ? scale : 0f;
-            y[i] = x[i] * mask[i];
-        }
-        return new Tensor(y, in[0].shape());
+        for (int i = 0; i < m.length; i++) m[i] = rng.uniform() >= p ? scale : 0f;
+        mask = new Tensor(m, in[0].shape()).to(in[0].device()); // drawn on the host: the same seed gives the same mask anywhere
+        return masked(in[0]);
     }
 
     private Tensor masked(Tensor v) {
-        float[] d = v.data(), o = new float[d.length];
-        for (int i = 0; i < d.length; i++) o[i] = d[i] * mask[i];
-        return new Tensor(o, v.shape());
+        return Broadcast.binary(name(), v, mask, BinaryOp.MUL);
     }
 
     @Override protected Tensor[] vjp(Tensor g) {

@@ -7,6 +7,7 @@ import dev.galvani.engine.Tensor;
 public final class Embedding extends Op {
     private final int[] ids;
     private final int[] idShape;
+    private dev.galvani.kernels.Indices onDevice; // the ids on the table's device
 
     public Embedding(int[] ids, int... idShape) {
         this.ids = ids;
@@ -25,21 +26,18 @@ public final class Embedding extends Op {
 
     private Tensor gather(Tensor w) {
         int d = w.size(1);
-        float[] wd = w.data(), o = new float[ids.length * d];
-        for (int i = 0; i < ids.length; i++) System.arraycopy(wd, ids[i] * d, o, i * d, d);
         int[] s = java.util.Arrays.copyOf(idShape, idShape.length + 1);
         s[idShape.length] = d;
-        return new Tensor(o, s);
+        if (onDevice == null) onDevice = Storages.indices(w, ids);
+        Tensor o = Storages.zeros(w, s);
+        Storages.backend(w).gather(w.storage(), onDevice, d, 0f, o.storage());
+        return o;
     }
 
     @Override protected Tensor[] vjp(Tensor g) {
-        int d = in[0].size(1);
-        float[] dw = new float[in[0].numel()], gd = g.data();
-        for (int i = 0; i < ids.length; i++) {
-            int r = ids[i] * d;
-            for (int k = 0; k < d; k++) dw[r + k] += gd[i * d + k];
-        }
-        return new Tensor[] {new Tensor(dw, in[0].shape())};
+        Tensor dw = Storages.zeros(g, in[0].shape());
+        Storages.backend(g).scatterAdd(g.storage(), onDevice, in[0].size(1), dw.storage());
+        return new Tensor[] {dw};
     }
 
     @Override protected Tensor jvp(Tensor[] t) {

@@ -1,8 +1,9 @@
 package dev.galvani.engine.ops;
 
+import dev.galvani.kernels.UnaryOp;
+
 /** {@code e^x}; derivative {@code e^x = y}. */
 public final class Exp extends Pointwise {
     @Override public String name() { return "exp"; }
-    @Override protected float f(float x) { return (float) Math.exp(x); }
-    @Override protected float df(float x, float y) { return y; }
+    @Override protected UnaryOp op() { return UnaryOp.EXP; }
 }

@@ -4,6 +4,7 @@ import dev.galvani.engine.GalvaniException;
 import dev.galvani.engine.ShapeException;
 import dev.galvani.engine.Shapes;
 import dev.galvani.engine.Tensor;
+import dev.galvani.kernels.Indices;
 
 /**
  * {@code x} indexed along one axis by constant integer indices (ONNX {@code Gather},
@@ -15,6 +16,7 @@ public final class Gather extends Op {
     private final int axis;
     private final int[] indices, indexShape;
     private Axes ax;
+    private Indices rows;
 
     public Gather(int axis, int[] indices, int... indexShape) {
         this.axis = axis;
@@ -37,15 +39,21 @@ public final class Gather extends Op {
         return gather(in[0]);
     }
 
-    private Tensor gather(Tensor x) {
-        int m = indices.length, inner = ax.inner();
-        float[] d = x.data(), o = new float[ax.outer() * m * inner];
-        for (int p = 0; p < ax.outer(); p++) {
-            for (int i = 0; i < m; i++) {
-                System.arraycopy(d, (p * ax.n() + indices[i]) * inner, o, (p * m + i) * inner, inner);
-            }
+    /** Rows {@code p·n + indices[i]} of x seen as [outer·n, inner], for each output row {@code p·m + i}. */
+    private Indices rows(Tensor x) {
+        if (rows == null) {
+            int m = indices.length;
+            int[] r = new int[ax.outer() * m];
+            for (int p = 0; p < ax.outer(); p++) for (int i = 0; i < m; i++) r[p * m + i] = p * ax.n() + indices[i];
+            rows = Storages.indices(x, r);
         }
-        return new Tensor(o, outShape(x.shape()));
+        return rows;
+    }
+
+    private Tensor gather(Tensor x) {
+        Tensor o = Storages.zeros(x, outShape(x.shape()));
+        Storages.backend(x).gather(x.storage(), rows(x), ax.inner(), 0f, o.storage());
+        return o;
     }
 
     private int[] outShape(int[] s) {
@@ -61,15 +69,9 @@ public final class Gather extends Op {
     }
 
     @Override protected Tensor[] vjp(Tensor g) {
-        int m = indices.length, inner = ax.inner();
-        float[] dx = new float[in[0].numel()], gd = g.data();
-        for (int p = 0; p < ax.outer(); p++) {
-            for (int i = 0; i < m; i++) {
-                int src = (p * m + i) * inner, dst = (p * ax.n() + indices[i]) * inner;
-                for (int j = 0; j < inner; j++) dx[dst + j] += gd[src + j];
-            }
-        }
-        return new Tensor[] {new Tensor(dx, in[0].shape())};
+        Tensor dx = Storages.zeros(g, in[0].shape());
+        Storages.backend(g).scatterAdd(g.storage(), rows(g), ax.inner(), dx.storage());
+        return new Tensor[] {dx};
     }
 
     @Override protected Tensor jvp(Tensor[] t) {

@@ -2,7 +2,7 @@ package dev.galvani.engine.ops;
 
 import dev.galvani.engine.ShapeException;
 import dev.galvani.engine.Tensor;
-import dev.galvani.kernels.Backends;
+import dev.galvani.kernels.Backend;
 
 /**
  * {@code y = x W^T + b}: x [..., in], weight [out, in] (PyTorch layout), optional bias [out]; one
@@ -29,37 +29,33 @@ public final class Linear extends Op {
     }
 
     private Tensor affine(Tensor x, Tensor w, Tensor b) {
-        float[] y = new float[rows * fout];
-        if (b != null) {
-            float[] bd = b.data();
-            for (int r = 0; r < rows; r++) System.arraycopy(bd, 0, y, r * fout, fout);
-        }
-        if (x != null && w != null) {
-            Backends.current().sgemm(false, true, rows, fout, fin, 1f, x.data(), 0, fin, w.data(), 0, fin,
-                    b == null ? 0f : 1f, y, 0, fout);
-        }
         int[] s = in[0].shape();
         s[s.length - 1] = fout;
-        return new Tensor(y, s);
+        Tensor y = Storages.zeros(in[0], s);
+        Backend be = Storages.backend(in[0]);
+        if (b != null) be.copyStrided(b.storage(), 0, 0, y.storage(), 0, fout, fout, rows); // each row starts as the bias
+        if (x != null && w != null) {
+            be.gemm(false, true, rows, fout, fin, 1f, x.storage(), 0, fin, w.storage(), 0, fin,
+                    b == null ? 0f : 1f, y.storage(), 0, fout);
+        }
+        return y;
     }
 
     @Override protected Tensor[] vjp(Tensor g) {
         Tensor x = in[0], w = in[1];
         Tensor[] out = new Tensor[in.length];
+        Backend be = Storages.backend(g);
         if (x.requiresGrad()) {
-            float[] dx = new float[rows * fin];
-            Backends.current().sgemm(false, false, rows, fin, fout, 1f, g.data(), 0, fout, w.data(), 0, fin, 0f, dx, 0, fin);
-            out[0] = new Tensor(dx, x.shape());
+            out[0] = Storages.zeros(g, x.shape());
+            be.gemm(false, false, rows, fin, fout, 1f, g.storage(), 0, fout, w.storage(), 0, fin, 0f, out[0].storage(), 0, fin);
         }
         if (w.requiresGrad()) {
-            float[] dw = new float[fout * fin];
-            Backends.current().sgemm(true, false, fout, fin, rows, 1f, g.data(), 0, fout, x.data(), 0, fin, 0f, dw, 0, fin);
-            out[1] = new Tensor(dw, w.shape());
+            out[1] = Storages.zeros(g, w.shape());
+            be.gemm(true, false, fout, fin, rows, 1f, g.storage(), 0, fout, x.storage(), 0, fin, 0f, out[1].storage(), 0, fin);
         }
-        if (in.length > 2 && in[2].requiresGrad()) {
-            float[] db = new float[fout], gd = g.data();
-            for (int r = 0; r < rows; r++) for (int j = 0; j < fout; j++) db[j] += gd[r * fout + j];
-            out[2] = new Tensor(db, in[2].shape());
+        if (in.length > 2 && in[2].requiresGrad()) { // db = Σ_rows g
+            out[2] = Storages.zeros(g, in[2].shape());
+            be.sumTo(g.storage(), new int[] {rows, fout}, out[2].storage(), new int[] {1, fout});
         }
         return out;
     }

@@ -34,6 +34,10 @@ public final class LocalResponseNorm extends Op {
     @Override protected Tensor forward(Tensor[] in) {
         Tensor x = in[0];
         if (x.dim() < 3) throw new ShapeException(name(), "input " + x.shapeString() + " is not [N, C, ...]");
+        if (!x.isHost()) {
+            throw new dev.galvani.engine.GalvaniException(name() + ": no device kernel yet, the input is on " + x.device()
+                    + " (run this model with --device cpu)");
+        }
         n = x.size(0);
         c = x.size(1);
         inner = x.numel() / (n * c);

@@ -1,8 +1,9 @@
 package dev.galvani.engine.ops;
 
+import dev.galvani.kernels.UnaryOp;
+
 /** Natural logarithm; derivative {@code 1/x}. */
 public final class Log extends Pointwise {
     @Override public String name() { return "log"; }
-    @Override protected float f(float x) { return (float) Math.log(x); }
-    @Override protected float df(float x, float y) { return 1f / x; }
+    @Override protected UnaryOp op() { return UnaryOp.LOG; }
 }

@@ -2,7 +2,6 @@ package dev.galvani.engine.ops;
 
 import dev.galvani.engine.ShapeException;
 import dev.galvani.engine.Tensor;
-import dev.galvani.kernels.Backends;
 
 /** Matrix product of 2-d tensors: [m, k] x [k, n] = [m, n], on the current backend's GEMM. */
 public final class MatMul extends Op {
@@ -20,9 +19,9 @@ public final class MatMul extends Op {
     static Tensor mm(Tensor a, boolean ta, Tensor b, boolean tb) {
         int m = ta ? a.size(1) : a.size(0), k = ta ? a.size(0) : a.size(1);
         int n = tb ? b.size(0) : b.size(1);
-        float[] c = new float[m * n];
-        Backends.current().sgemm(ta, tb, m, n, k, 1f, a.data(), 0, a.size(1), b.data(), 0, b.size(1), 0f, c, 0, n);
-        return new Tensor(c, m, n);
+        Tensor c = Storages.zeros(a, m, n);
+        Storages.backend(a).gemm(ta, tb, m, n, k, 1f, a.storage(), 0, a.size(1), b.storage(), 0, b.size(1), 0f, c.storage(), 0, n);
+        return c;
     }
 
     // dA = G B^T, dB = A^T G

@@ -10,7 +10,7 @@ import dev.galvani.engine.Tensor;
 public final class Max extends Op {
     private final int[] axes;
     private final boolean keepDims;
-    private int[] argmax;   // flat input index of each output's maximum
+    private dev.galvani.kernels.Indices argmax;   // flat input index of each output's maximum
 
     public Max(int[] axes, boolean keepDims) {
         this.axes = axes;
@@ -30,35 +30,23 @@ public final class Max extends Op {
             if (reduce[i]) kept[i] = 1;
             else rank++;
         }
-        int[] idx = Shapes.broadcastIndex(kept, s);
-        int m = Shapes.numel(kept);
-        float[] o = new float[m];
-        java.util.Arrays.fill(o, Float.NEGATIVE_INFINITY);
-        argmax = new int[m];
-        java.util.Arrays.fill(argmax, -1);
-        float[] x = in[0].data();
-        for (int i = 0; i < x.length; i++) {
-            int j = idx[i];
-            if (argmax[j] < 0 || x[i] > o[j]) {
-                o[j] = x[i];
-                argmax[j] = i;
-            }
-        }
-        if (keepDims) return new Tensor(o, kept);
+        Tensor o = Storages.zeros(in[0], kept);
+        argmax = Storages.backend(in[0]).maxTo(in[0].storage(), s, o.storage(), kept);
+        if (keepDims) return o;
         int[] os = new int[rank];
         for (int i = 0, k = 0; i < s.length; i++) if (!reduce[i]) os[k++] = s[i];
-        return new Tensor(o, os);
+        return new Tensor(o.storage(), os);
     }
 
     @Override protected Tensor[] vjp(Tensor g) {
-        float[] d = new float[in[0].numel()], gd = g.data();
-        for (int j = 0; j < argmax.length; j++) d[argmax[j]] += gd[j];
-        return new Tensor[] {new Tensor(d, in[0].shape())};
+        Tensor d = Storages.zeros(g, in[0].shape());
+        Storages.backend(g).scatterAdd(g.storage(), argmax, 1, d.storage());
+        return new Tensor[] {d};
     }
 
     @Override protected Tensor jvp(Tensor[] t) {
-        float[] td = t[0].data(), o = new float[argmax.length];
-        for (int j = 0; j < o.length; j++) o[j] = td[argmax[j]];
-        return new Tensor(o, out.shape());
+        Tensor o = Storages.zeros(t[0], out.shape());
+        Storages.backend(t[0]).gather(t[0].storage(), argmax, 1, 0f, o.storage());
+        return o;
     }
 }

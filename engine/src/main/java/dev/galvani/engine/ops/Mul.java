@@ -1,13 +1,14 @@
 package dev.galvani.engine.ops;
 
 import dev.galvani.engine.Tensor;
+import dev.galvani.kernels.BinaryOp;
 
 /** {@code a * b} elementwise with NumPy broadcasting. */
 public final class Mul extends Op {
     @Override public String name() { return "mul"; }
 
     @Override protected Tensor forward(Tensor[] in) {
-        return Broadcast.binary(name(), in[0], in[1], (a, b) -> a * b);
+        return Broadcast.binary(name(), in[0], in[1], BinaryOp.MUL);
     }
 
     // d(ab) = b da + a db

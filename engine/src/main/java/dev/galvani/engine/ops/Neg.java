@@ -1,8 +1,9 @@
 package dev.galvani.engine.ops;
 
+import dev.galvani.kernels.UnaryOp;
+
 /** {@code -x}. */
 public final class Neg extends Pointwise {
     @Override public String name() { return "neg"; }
-    @Override protected float f(float x) { return -x; }
-    @Override protected float df(float x, float y) { return -1f; }
+    @Override protected UnaryOp op() { return UnaryOp.NEG; }
 }

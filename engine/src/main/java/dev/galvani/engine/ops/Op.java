@@ -45,6 +45,12 @@ public abstract class Op {
     protected abstract Tensor jvp(Tensor[] tangents);
 
     public final Tensor apply(Tensor... inputs) {
+        for (int i = 1; i < inputs.length; i++) {
+            if (inputs[i].device() != inputs[0].device()) {
+                throw new GalvaniException(name() + ": input 0 is on " + inputs[0].device() + ", input " + i + " on "
+                        + inputs[i].device() + " (move them with Tensor.to or Module.to)");
+            }
+        }
         this.in = inputs;
         Tensor y;
         try (Grad.Scope s = Grad.internal()) {

@@ -19,7 +19,7 @@ public final class Pad extends Op {
     private final int[] before, after;
     private final Mode mode;
     private final float value;
-    private int[] source; // per output element: flat input index, or -1 for the constant
+    private dev.galvani.kernels.Indices source; // per output element: flat input index, or -1 for the constant
 
     public Pad(int[] before, int[] after, Mode mode, float value) {
         this.before = before.clone();
@@ -44,8 +44,8 @@ public final class Pad extends Op {
                 throw new ShapeException(name(), "reflect pads " + before[a] + "/" + after[a] + " must be smaller than axis " + a + " of " + in[0].shapeString());
             }
         }
-        source = sources(s, os);
-        return gather(in[0].data(), os, value);
+        source = Storages.indices(in[0], sources(s, os));
+        return gather(in[0], os, value);
     }
 
     /** For each output element, the flat index of its input element (-1: the constant). */
@@ -74,20 +74,20 @@ public final class Pad extends Op {
         return src;
     }
 
-    private Tensor gather(float[] x, int[] shape, float fill) {
-        float[] o = new float[source.length];
-        for (int f = 0; f < o.length; f++) o[f] = source[f] < 0 ? fill : x[source[f]];
-        return new Tensor(o, shape);
+    private Tensor gather(Tensor x, int[] shape, float fill) {
+        Tensor o = Storages.zeros(x, shape);
+        Storages.backend(x).gather(x.storage(), source, 1, fill, o.storage());
+        return o;
     }
 
     @Override protected Tensor[] vjp(Tensor g) {
-        float[] dx = new float[in[0].numel()], gd = g.data();
-        for (int f = 0; f < source.length; f++) if (source[f] >= 0) dx[source[f]] += gd[f];
-        return new Tensor[] {new Tensor(dx, in[0].shape())};
+        Tensor dx = Storages.zeros(g, in[0].shape());
+        Storages.backend(g).scatterAdd(g.storage(), source, 1, dx.storage());
+        return new Tensor[] {dx};
     }
 
     @Override protected Tensor jvp(Tensor[] t) {
-        return gather(t[0].data(), out.shape(), 0f);
+        return gather(t[0], out.shape(), 0f);
     }
 
     @Override public String toString() {

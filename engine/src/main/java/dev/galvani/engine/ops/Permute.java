@@ -34,20 +34,11 @@ public final class Permute extends Op {
             os[i] = s[a];
             ost[i] = st[a];
         }
-        float[] d = x.data(), o = new float[d.length];
-        int[] ctr = new int[r];
-        int src = 0;
-        for (int f = 0; f < o.length; f++) {
-            o[f] = d[src];
-            for (int k = r - 1; k >= 0; k--) {
-                ctr[k]++;
-                src += ost[k];
-                if (ctr[k] < os[k]) break;
-                src -= ost[k] * os[k];
-                ctr[k] = 0;
-            }
-        }
-        return new Tensor(o, os);
+        int[] normalised = new int[r];
+        for (int i = 0; i < r; i++) normalised[i] = Shapes.axis(axes[i], r);
+        Tensor o = Storages.zeros(x, os);
+        Storages.backend(x).permute(x.storage(), s, normalised, o.storage());
+        return o;
     }
 
     private int[] inverse() {

@@ -3,10 +3,12 @@ package dev.galvani.engine.ops;
 import dev.galvani.engine.GalvaniException;
 import dev.galvani.engine.ShapeException;
 import dev.galvani.engine.Tensor;
+import dev.galvani.kernels.Indices;
 
 /** One column per row: x [N, C], classes [N] gives [N] (the attribution target {@code F}). */
 public final class Pick extends Op {
     private final int[] classes;
+    private Indices positions;
 
     public Pick(int[] classes) {
         this.classes = classes;
@@ -22,18 +24,27 @@ public final class Pick extends Op {
         return gather(x);
     }
 
+    /** Flat positions {@code i·C + classes[i]}, on x's device (made once per application). */
+    private Indices positions(Tensor x) {
+        if (positions == null) {
+            int c = x.size(1);
+            int[] p = new int[classes.length];
+            for (int i = 0; i < p.length; i++) p[i] = i * c + classes[i];
+            positions = Storages.indices(x, p);
+        }
+        return positions;
+    }
+
     private Tensor gather(Tensor x) {
-        int c = x.size(1);
-        float[] d = x.data(), o = new float[classes.length];
-        for (int i = 0; i < o.length; i++) o[i] = d[i * c + classes[i]];
-        return new Tensor(o, classes.length);
+        Tensor o = Storages.zeros(x, classes.length);
+        Storages.backend(x).gather(x.storage(), positions(x), 1, 0f, o.storage());
+        return o;
     }
 
     @Override protected Tensor[] vjp(Tensor g) {
-        int c = in[0].size(1);
-        float[] d = new float[in[0].numel()], gd = g.data();
-        for (int i = 0; i < classes.length; i++) d[i * c + classes[i]] = gd[i];
-        return new Tensor[] {new Tensor(d, in[0].shape())};
+        Tensor d = Storages.zeros(g, in[0].shape());
+        Storages.backend(g).scatterAdd(g.storage(), positions(g), 1, d.storage());
+        return new Tensor[] {d};
     }
 
     @Override protected Tensor jvp(Tensor[] t) {

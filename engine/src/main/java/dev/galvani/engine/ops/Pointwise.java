@@ -1,29 +1,39 @@
 package dev.galvani.engine.ops;
 
 import dev.galvani.engine.Tensor;
+import dev.galvani.kernels.UnaryOp;
 
 /**
- * A unary elementwise op defined by its value {@code f(x)} and its derivative {@code f'(x)} (which
- * may use the output {@code y = f(x)}): the VJP is {@code g * f'} and the JVP {@code t * f'}.
+ * A unary elementwise op, one of the backend's {@link UnaryOp}s (whose value {@code f(x)} and
+ * derivative {@code f'(x)} the CPU kernels define): the VJP is {@code g * f'} and the JVP
+ * {@code t * f'}, where {@code f'} may read the output {@code y = f(x)}.
  */
 public abstract class Pointwise extends Op {
 
-    protected abstract float f(float x);
+    /** Which function. */
+    protected abstract UnaryOp op();
 
-    /** {@code f'(x)}, given {@code x} and {@code y = f(x)}. */
-    protected abstract float df(float x, float y);
-
-    @Override protected Tensor forward(Tensor[] in) {
-        float[] x = in[0].data(), y = new float[x.length];
-        for (int i = 0; i < x.length; i++) y[i] = f(x[i]);
-        return new Tensor(y, in[0].shape());
+    /** The function's first constant (POW's exponent, CLIP's lower bound). */
+    protected float p() {
+        return 0f;
     }
 
-    /** {@code v ⊙ f'(x)}; subclasses may override with a direct loop (the hot ones do). */
+    /** The function's second constant (CLIP's upper bound). */
+    protected float q() {
+        return 0f;
+    }
+
+    @Override protected Tensor forward(Tensor[] in) {
+        Tensor y = Storages.zeros(in[0], in[0].shape());
+        Storages.backend(in[0]).unary(op(), p(), q(), in[0].storage(), y.storage());
+        return y;
+    }
+
+    /** {@code v ⊙ f'(x)}. */
     protected Tensor derivativeTimes(Tensor v) {
-        float[] x = in[0].data(), y = out.data(), d = v.data(), r = new float[x.length];
-        for (int i = 0; i < x.length; i++) r[i] = d[i] * df(x[i], y[i]);
-        return new Tensor(r, in[0].shape());
+        Tensor r = Storages.zeros(in[0], in[0].shape());
+        Storages.backend(in[0]).unaryDerivative(op(), p(), q(), in[0].storage(), out.storage(), v.storage(), r.storage());
+        return r;
     }
 
     @Override protected final Tensor[] vjp(Tensor g) {

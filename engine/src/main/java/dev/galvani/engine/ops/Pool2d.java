@@ -2,6 +2,8 @@ package dev.galvani.engine.ops;
 
 import dev.galvani.engine.ShapeException;
 import dev.galvani.engine.Tensor;
+import dev.galvani.kernels.Indices;
+import dev.galvani.kernels.PoolGeometry;
 
 /**
  * 2-d max or average pooling with every option ONNX's {@code MaxPool}/{@code AveragePool} and
@@ -22,9 +24,8 @@ public final class Pool2d extends Op {
     private final Kind kind;
     private final int kh, kw, sh, sw, pt, pl, pb, pr, dh, dw;
     private final boolean ceil, countIncludePad;
-    private int ho, wo;
-    private int[] argmax;   // max: flat input index per output
-    private float[] scale;  // average: 1 / divisor per output position (shared by planes)
+    private PoolGeometry geo;
+    private Indices argmax;   // max: flat input index per output
 
     public Pool2d(Kind kind, int kh, int kw, int sh, int sw, int pt, int pl, int pb, int pr, int dh, int dw,
                   boolean ceilMode, boolean countIncludePad) {
@@ -47,125 +48,40 @@ public final class Pool2d extends Op {
 
     /** Output size along one axis. */
     public static int outSize(int in, int k, int s, int pBegin, int pEnd, int d, boolean ceil) {
-        int span = in + pBegin + pEnd - d * (k - 1) - 1;
-        if (span < 0) return 0;
-        int o = (ceil ? (span + s - 1) / s : span / s) + 1;
-        if (ceil && (o - 1) * s >= in + pBegin) o--;
-        return o;
+        return PoolGeometry.outSize(in, k, s, pBegin, pEnd, d, ceil);
     }
 
     @Override protected Tensor forward(Tensor[] in) {
         Tensor x = in[0];
         if (x.dim() != 4) throw new ShapeException(name(), "input " + x.shapeString() + " is not [N, C, H, W]");
-        int h = x.size(2), w = x.size(3);
-        ho = outSize(h, kh, sh, pt, pb, dh, ceil);
-        wo = outSize(w, kw, sw, pl, pr, dw, ceil);
+        geo = new PoolGeometry(x.size(0), x.size(1), x.size(2), x.size(3), kh, kw, sh, sw, pt, pl, pb, pr, dh, dw, ceil, countIncludePad);
+        int ho = geo.ho(), wo = geo.wo();
         if (ho <= 0 || wo <= 0) throw new ShapeException(name(), "kernel " + kh + "x" + kw + " does not fit " + x.shapeString());
-        if (kind == Kind.AVERAGE) {
-            scale = new float[ho * wo];
-            for (int oh = 0; oh < ho; oh++) {
-                for (int ow = 0; ow < wo; ow++) {
-                    scale[oh * wo + ow] = 1f / (count(oh * sh - pt, kh, dh, h, pt, pb) * count(ow * sw - pl, kw, dw, w, pl, pr));
-                }
-            }
-            return average(x);
-        }
-        int planes = x.size(0) * x.size(1);
-        float[] d = x.data(), y = new float[planes * ho * wo];
-        argmax = new int[y.length];
-        for (int p = 0; p < planes; p++) {
-            int base = p * h * w;
-            for (int oh = 0; oh < ho; oh++) {
-                for (int ow = 0; ow < wo; ow++) {
-                    int o = (p * ho + oh) * wo + ow, best = -1;
-                    float m = Float.NEGATIVE_INFINITY;
-                    for (int i = 0; i < kh; i++) {
-                        int ih = oh * sh - pt + i * dh;
-                        if (ih < 0 || ih >= h) continue;
-                        for (int j = 0; j < kw; j++) {
-                            int iw = ow * sw - pl + j * dw;
-                            if (iw < 0 || iw >= w) continue;
-                            float v = d[base + ih * w + iw];
-                            if (best < 0 || v > m || (Float.isNaN(v) && !Float.isNaN(m))) {
-                                m = v;
-                                best = base + ih * w + iw;
-                            }
-                        }
-                    }
-                    if (best < 0) throw new ShapeException(name(), "a window at (" + oh + ", " + ow + ") lies wholly in the padding of " + x.shapeString());
-                    y[o] = m;
-                    argmax[o] = best;
-                }
-            }
-        }
-        return new Tensor(y, x.size(0), x.size(1), ho, wo);
+        if (kind == Kind.AVERAGE) return average(x);
+        Tensor y = Storages.zeros(x, x.size(0), x.size(1), ho, wo);
+        argmax = Storages.backend(x).maxPool2d(geo, x.storage(), y.storage());
+        if (argmax == null) throw new ShapeException(name(), "a window lies wholly in the padding of " + x.shapeString());
+        return y;
     }
 
-    /** Taps of a window starting at {@code start} counted by the divisor: inside the padded or the plain axis. */
-    private int count(int start, int k, int d, int size, int pBegin, int pEnd) {
-        int lo = countIncludePad ? -pBegin : 0, hi = countIncludePad ? size + pEnd : size, c = 0;
-        for (int i = 0; i < k; i++) {
-            int at = start + i * d;
-            if (at >= lo && at < hi) c++;
-        }
-        return Math.max(c, 1);
-    }
-
-    /** Average pooling of x (the input or a tangent) with the divisors fixed in forward. */
+    /** Average pooling of x (the input or a tangent). */
     private Tensor average(Tensor x) {
-        int planes = x.size(0) * x.size(1), h = x.size(2), w = x.size(3);
-        float[] d = x.data(), y = new float[planes * ho * wo];
-        for (int p = 0; p < planes; p++) {
-            int base = p * h * w;
-            for (int oh = 0; oh < ho; oh++) {
-                for (int ow = 0; ow < wo; ow++) {
-                    float s = 0;
-                    for (int i = 0; i < kh; i++) {
-                        int ih = oh * sh - pt + i * dh;
-                        if (ih < 0 || ih >= h) continue;
-                        for (int j = 0; j < kw; j++) {
-                            int iw = ow * sw - pl + j * dw;
-                            if (iw >= 0 && iw < w) s += d[base + ih * w + iw];
-                        }
-                    }
-                    y[(p * ho + oh) * wo + ow] = s * scale[oh * wo + ow];
-                }
-            }
-        }
-        return new Tensor(y, x.size(0), x.size(1), ho, wo);
+        Tensor y = Storages.zeros(x, x.size(0), x.size(1), geo.ho(), geo.wo());
+        Storages.backend(x).avgPool2d(geo, x.storage(), y.storage());
+        return y;
     }
 
     @Override protected Tensor[] vjp(Tensor g) {
-        Tensor x = in[0];
-        float[] dx = new float[x.numel()], gd = g.data();
-        if (kind == Kind.MAX) {
-            for (int o = 0; o < argmax.length; o++) dx[argmax[o]] += gd[o];
-            return new Tensor[] {new Tensor(dx, x.shape())};
-        }
-        int planes = x.size(0) * x.size(1), h = x.size(2), w = x.size(3);
-        for (int p = 0; p < planes; p++) {
-            int base = p * h * w;
-            for (int oh = 0; oh < ho; oh++) {
-                for (int ow = 0; ow < wo; ow++) {
-                    float v = gd[(p * ho + oh) * wo + ow] * scale[oh * wo + ow];
-                    for (int i = 0; i < kh; i++) {
-                        int ih = oh * sh - pt + i * dh;
-                        if (ih < 0 || ih >= h) continue;
-                        for (int j = 0; j < kw; j++) {
-                            int iw = ow * sw - pl + j * dw;
-                            if (iw >= 0 && iw < w) dx[base + ih * w + iw] += v;
-                        }
-                    }
-                }
-            }
-        }
-        return new Tensor[] {new Tensor(dx, x.shape())};
+        Tensor dx = Storages.zeros(g, in[0].shape());
+        if (kind == Kind.MAX) Storages.backend(g).maxPool2dBackward(geo, g.storage(), argmax, dx.storage());
+        else Storages.backend(g).avgPool2dBackward(geo, g.storage(), dx.storage());
+        return new Tensor[] {dx};
     }
 
     @Override protected Tensor jvp(Tensor[] t) {
         if (kind == Kind.AVERAGE) return average(t[0]);
-        float[] td = t[0].data(), y = new float[argmax.length];
-        for (int o = 0; o < y.length; o++) y[o] = td[argmax[o]];
-        return new Tensor(y, out.shape());
+        Tensor y = Storages.zeros(t[0], out.shape());
+        Storages.backend(t[0]).gather(t[0].storage(), argmax, 1, 0f, y.storage());
+        return y;
     }
 }

@@ -1,5 +1,7 @@
 package dev.galvani.engine.ops;
 
+import dev.galvani.kernels.UnaryOp;
+
 /** {@code x^p} for a constant exponent; derivative {@code p x^(p-1)}. */
 public final class Pow extends Pointwise {
     private final float p;
@@ -9,6 +11,6 @@ public final class Pow extends Pointwise {
     }
 
     @Override public String name() { return "pow"; }
-    @Override protected float f(float x) { return (float) Math.pow(x, p); }
-    @Override protected float df(float x, float y) { return p == 0 ? 0f : (float) (p * Math.pow(x, p - 1)); }
+    @Override protected UnaryOp op() { return UnaryOp.POW; }
+    @Override protected float p() { return p; }
 }

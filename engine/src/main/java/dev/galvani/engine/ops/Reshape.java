@@ -13,14 +13,14 @@ public final class Reshape extends Op {
     @Override public String name() { return "reshape"; }
 
     @Override protected Tensor forward(Tensor[] in) {
-        return new Tensor(in[0].data(), shape);
+        return new Tensor(in[0].storage(), shape);
     }
 
     @Override protected Tensor[] vjp(Tensor g) {
-        return new Tensor[] {new Tensor(g.data(), in[0].shape())};
+        return new Tensor[] {new Tensor(g.storage(), in[0].shape())};
     }
 
     @Override protected Tensor jvp(Tensor[] t) {
-        return new Tensor(t[0].data(), shape);
+        return new Tensor(t[0].storage(), shape);
     }
 }

@@ -26,25 +26,21 @@ public final class Slice extends Op {
     }
 
     private Tensor copy(Tensor x, Axes ax, int[] s) {
-        int len = end - start;
-        float[] d = x.data(), o = new float[ax.outer() * len * ax.inner()];
-        for (int p = 0; p < ax.outer(); p++) {
-            System.arraycopy(d, (p * ax.n() + start) * ax.inner(), o, p * len * ax.inner(), len * ax.inner());
-        }
+        int len = end - start, run = len * ax.inner();
         int[] os = s.clone();
         os[Shapes.axis(axis, s.length)] = len;
-        return new Tensor(o, os);
+        Tensor o = Storages.zeros(x, os);
+        Storages.backend(x).copyStrided(x.storage(), start * ax.inner(), ax.n() * ax.inner(), o.storage(), 0, run, run, ax.outer());
+        return o;
     }
 
     @Override protected Tensor[] vjp(Tensor g) {
         int[] s = in[0].shape();
         Axes ax = Axes.of(s, axis);
-        int len = end - start;
-        float[] o = new float[in[0].numel()], gd = g.data();
-        for (int p = 0; p < ax.outer(); p++) {
-            System.arraycopy(gd, p * len * ax.inner(), o, (p * ax.n() + start) * ax.inner(), len * ax.inner());
-        }
-        return new Tensor[] {new Tensor(o, s)};
+        int run = (end - start) * ax.inner();
+        Tensor o = Storages.zeros(g, s);
+        Storages.backend(g).copyStrided(g.storage(), 0, run, o.storage(), start * ax.inner(), ax.n() * ax.inner(), run, ax.outer());
+        return new Tensor[] {o};
     }
 
     @Override protected Tensor jvp(Tensor[] t) {

@@ -1,13 +1,14 @@
 package dev.galvani.engine.ops;
 
 import dev.galvani.engine.Tensor;
+import dev.galvani.kernels.BinaryOp;
 
 /** {@code a - b} with NumPy broadcasting. */
 public final class Sub extends Op {
     @Override public String name() { return "sub"; }
 
     @Override protected Tensor forward(Tensor[] in) {
-        return Broadcast.binary(name(), in[0], in[1], (a, b) -> a - b);
+        return Broadcast.binary(name(), in[0], in[1], BinaryOp.SUB);
     }
 
     @Override protected Tensor[] vjp(Tensor g) {

@@ -30,12 +30,12 @@ public final class Sum extends Op {
             if (reduce[i]) keptShape[i] = 1;
             else outRank++;
         }
-        float[] o = new float[Shapes.numel(keptShape)];
-        Broadcast.sumInto(in[0].data(), keptShape, s, o);
-        if (keepDims) return new Tensor(o, keptShape);
+        Tensor o = Storages.zeros(in[0], keptShape);
+        Storages.backend(in[0]).sumTo(in[0].storage(), s, o.storage(), keptShape);
+        if (keepDims) return o;
         int[] os = new int[outRank];
         for (int i = 0, j = 0; i < s.length; i++) if (!reduce[i]) os[j++] = s[i];
-        return new Tensor(o, os);
+        return new Tensor(o.storage(), os);
     }
 
     @Override protected Tensor[] vjp(Tensor g) {

@@ -96,8 +96,9 @@ class ElementwiseOpsTest {
         // A deliberately wrong op: forward x^2, derivative claimed 3x. The check must fail.
         Pointwise wrong = new Pointwise() {
             @Override public String name() { return "wrong"; }
-            @Override protected float f(float x) { return x * x; }
-            @Override protected float df(float x, float y) { return 3 * x; }
+            @Override protected dev.galvani.kernels.UnaryOp op() { return dev.galvani.kernels.UnaryOp.POW; }
+            @Override protected float p() { return 2f; }
+            @Override protected Tensor derivativeTimes(Tensor v) { return v.mul(in[0]).mul(3f); }
         };
         assertThrows(AssertionError.class, () -> GradCheck.check(x -> wrong.apply(x[0]), rand(4)));
     }

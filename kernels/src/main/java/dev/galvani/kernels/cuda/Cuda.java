@@ -87,6 +87,12 @@ public final class Cuda implements AutoCloseable {
         context.launch(module, kernel, grid, block, args);
     }
 
+    /** Free bytes of device memory ({@code cuMemGetInfo}). */
+    public synchronized long memoryFree() {
+        makeCurrent();
+        return context.memoryFree();
+    }
+
     /** Waits until all launched kernels have finished. */
     public synchronized void synchronize() {
         makeCurrent();

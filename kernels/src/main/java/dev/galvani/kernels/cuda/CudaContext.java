@@ -102,6 +102,8 @@ final class CudaContext {
         for (int i = 0; i < args.length; i++) {
             Object a = args[i];
             if (a instanceof DeviceBuffer b) params[i] = Pointer.to(b.pointer());
+            else if (a instanceof DeviceBuffer.View v) params[i] = Pointer.to(v.buffer().pointer().withByteOffset(v.words() * Float.BYTES));
+            else if (a instanceof int[] v) params[i] = Pointer.to(v);  // a struct of ints passed by value (Dims)
             else if (a instanceof Integer v) params[i] = Pointer.to(new int[] {v});
             else if (a instanceof Float v) params[i] = Pointer.to(new float[] {v});
             else if (a instanceof Boolean v) params[i] = Pointer.to(new int[] {v ? 1 : 0});
@@ -109,6 +111,12 @@ final class CudaContext {
                     + (a == null ? "null" : a.getClass().getSimpleName()));
         }
         cuLaunchKernel(f, grid[0], grid[1], grid[2], block[0], block[1], block[2], 0, null, Pointer.to(params), null);
+    }
+
+    long memoryFree() {
+        long[] free = {0}, total = {0};
+        jcuda.driver.JCudaDriver.cuMemGetInfo(free, total);
+        return free[0];
     }
 
     void synchronize() {

@@ -11,8 +11,8 @@ public final class CudaKernels {
     /** Op codes of {@code binary_forward}; the ordinals are the codes in elementwise.cu. */
     public enum BinaryOp { ADD, SUB, MUL, DIV, MAX, MIN, POW }
 
-    /** Op codes of {@code unary_forward}; the ordinals are the codes in elementwise.cu. */
-    public enum UnaryOp { RELU, RELU6, SIGMOID, TANH, EXP, LOG }
+    /** Op codes of {@code unary_forward}; the ordinals are the codes in elementwise.cu (and of dev.galvani.kernels.UnaryOp). */
+    public enum UnaryOp { RELU, RELU6, SIGMOID, TANH, EXP, LOG, NEG, SQRT, POW, CLIP }
 
     /** The default GEMM kernel version (register-blocked); 1 is the plain tiled kernel. */
     public static final int SGEMM_VERSION = 2;
@@ -94,7 +94,7 @@ public final class CudaKernels {
     public void unary(UnaryOp op, int n, DeviceBuffer x, DeviceBuffer y) {
         requireLength("x", x, n);
         requireLength("y", y, n);
-        if (n > 0) cuda.launch("elementwise", "unary_forward", grid1d(n), dims(THREADS, 1, 1), op.ordinal(), n, x, y);
+        if (n > 0) cuda.launch("elementwise", "unary_forward", grid1d(n), dims(THREADS, 1, 1), op.ordinal(), 0f, 0f, n, x, y);
     }
 
     /** Row-wise softmax of x [rows, cols] into y (softmax.cu). */

@@ -2,8 +2,10 @@ package dev.galvani.kernels.cuda;
 
 import static jcuda.driver.JCudaDriver.cuMemAlloc;
 import static jcuda.driver.JCudaDriver.cuMemFree;
+import static jcuda.driver.JCudaDriver.cuMemcpyDtoD;
 import static jcuda.driver.JCudaDriver.cuMemcpyDtoH;
 import static jcuda.driver.JCudaDriver.cuMemcpyHtoD;
+import static jcuda.driver.JCudaDriver.cuMemsetD32;
 
 import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
@@ -77,6 +79,50 @@ public final class DeviceBuffer implements AutoCloseable {
             cuMemcpyDtoH(Pointer.to(host), pointer, (long) host.length * Integer.BYTES);
         }
     }
+
+    /** Copies words {@code [at .. at+count)} of this buffer to words {@code [dstAt ..)} of {@code dst} (on the device). */
+    public void copyTo(long at, DeviceBuffer dst, long dstAt, long count) {
+        if (closed || dst.closed) throw new IllegalStateException("device buffer is closed");
+        if (count < 0 || at < 0 || dstAt < 0 || at + count > length || dstAt + count > dst.length) {
+            throw new IndexOutOfBoundsException("device copy of " + count + " words from " + at + " (buffer " + length
+                    + ") to " + dstAt + " (buffer " + dst.length + ")");
+        }
+        if (count == 0) return;
+        synchronized (cuda) {
+            cuda.makeCurrent();
+            cuMemcpyDtoD(dst.pointer.withByteOffset(dstAt * Float.BYTES), pointer.withByteOffset(at * Float.BYTES),
+                    count * Float.BYTES);
+        }
+    }
+
+    /** Sets every word to the bits of {@code value}. */
+    public void fill(float value) {
+        if (closed) throw new IllegalStateException("device buffer is closed");
+        if (length == 0) return;
+        synchronized (cuda) {
+            cuda.makeCurrent();
+            cuMemsetD32(pointer, Float.floatToRawIntBits(value), length);
+        }
+    }
+
+    /** Copies {@code host} to the start of this buffer, two words per value. */
+    public void copyFrom(double[] host) {
+        check(0, 2 * host.length, 0, 2 * host.length);
+        if (host.length == 0) return;
+        synchronized (cuda) {
+            cuda.makeCurrent();
+            cuMemcpyHtoD(pointer, Pointer.to(host), (long) host.length * Double.BYTES);
+        }
+    }
+
+    /** A kernel argument: the address of word {@code words} of this buffer. */
+    public View at(long words) {
+        if (words < 0 || words > length) throw new IndexOutOfBoundsException("offset " + words + " in a buffer of " + length);
+        return new View(this, words);
+    }
+
+    /** A pointer into a buffer, as a kernel argument. */
+    public record View(DeviceBuffer buffer, long words) {}
 
     /** The whole buffer as a new host array. */
     public float[] toFloats() {

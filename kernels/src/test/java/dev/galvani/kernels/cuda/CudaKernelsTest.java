@@ -90,7 +90,7 @@ class CudaKernelsTest {
         float[] x = randn(rng, 1001);
         for (int i = 0; i < x.length; i++) x[i] *= 4;
         for (UnaryOp op : UnaryOp.values()) {
-            float[] in = op == UnaryOp.LOG ? positive(x.clone()) : x;
+            float[] in = op == UnaryOp.LOG || op == UnaryOp.SQRT ? positive(x.clone()) : x;
             double[] want = new double[in.length];
             for (int i = 0; i < in.length; i++) {
                 double v = in[i];
@@ -101,6 +101,10 @@ class CudaKernelsTest {
                     case TANH -> Math.tanh(v);
                     case EXP -> Math.exp(v);
                     case LOG -> Math.log(v);
+                    case NEG -> -v;
+                    case SQRT -> Math.sqrt(v);
+                    case POW -> 1;   // x^p with p = 0
+                    case CLIP -> 0;  // clipped to [0, 0]
                 };
             }
             try (DeviceBuffer d = cuda.upload(in); DeviceBuffer y = cuda.allocate(in.length)) {

@@ -36,7 +36,7 @@ class CudaSourcesTest {
     @Test
     void everyPtxRecordsTheHashOfItsCurrentSource() throws Exception {
         List<String> cuNames = names(SOURCES, ".cu");
-        assertEquals(Set.of("attribution", "conv", "elementwise", "embedding", "gemm", "reduce", "softmax"),
+        assertEquals(Set.of("attribution", "conv", "elementwise", "embedding", "gemm", "indexing", "optim", "reduce", "softmax"),
                 new TreeSet<>(cuNames), "the .cu sources");
         assertEquals(new TreeSet<>(cuNames), new TreeSet<>(names(PTX, ".ptx")), "one .ptx per .cu, and no other");
         for (String name : cuNames) {
@@ -76,7 +76,8 @@ class CudaSourcesTest {
 
     @Test
     void javaLaunchersNameExistingKernels() throws Exception {
-        String java = Files.readString(MODULE.resolve("src/main/java/dev/galvani/kernels/cuda/CudaKernels.java"));
+        String java = Files.readString(MODULE.resolve("src/main/java/dev/galvani/kernels/cuda/CudaKernels.java"))
+                + Files.readString(MODULE.resolve("src/main/java/dev/galvani/kernels/cuda/CudaBackend.java"));
         Matcher m = Pattern.compile("launch\\(\"(\\w+)\", (?:kernel|\"(\\w+)\")").matcher(java);
         int launches = 0;
         while (m.find()) {
@@ -84,7 +85,7 @@ class CudaSourcesTest {
             List<String> available = kernels(Files.readString(SOURCES.resolve(m.group(1) + ".cu")));
             if (m.group(2) != null) assertTrue(available.contains(m.group(2)), m.group(1) + ".cu has no kernel " + m.group(2));
         }
-        assertTrue(launches >= 15, "found only " + launches + " launches in CudaKernels.java");
+        assertTrue(launches >= 60, "found only " + launches + " launches in CudaKernels.java and CudaBackend.java");
         List<String> softmax = kernels(Files.readString(SOURCES.resolve("softmax.cu")));
         assertTrue(softmax.containsAll(List.of("softmax_forward", "log_softmax_forward")));
     }
@@ -94,6 +95,10 @@ class CudaSourcesTest {
         String cu = Files.readString(SOURCES.resolve("elementwise.cu"));
         assertEquals(codes(cu, "BINARY_"), ordinals(CudaKernels.BinaryOp.values()));
         assertEquals(codes(cu, "UNARY_"), ordinals(CudaKernels.UnaryOp.values()));
+        // The backend's op enums name the same codes (the binary kernels have three more).
+        assertEquals(codes(cu, "UNARY_"), ordinals(dev.galvani.kernels.UnaryOp.values()));
+        Map<String, Integer> binary = ordinals(dev.galvani.kernels.BinaryOp.values());
+        for (Map.Entry<String, Integer> e : binary.entrySet()) assertEquals(codes(cu, "BINARY_").get(e.getKey()), e.getValue(), e.getKey());
     }
 
     private static Map<String, Integer> codes(String cu, String prefix) {

@@ -18,7 +18,7 @@ final class GpuTests {
     /**
      * For {@code @BeforeEach}: skips the test with the availability reason when there is no GPU
      * (as in CI), so each skipped test shows why. With {@code -Dgalvani.requireGpu=true}
-     * (scripts/gpu-tests.sh) a missing GPU fails instead.
+     * (scripts/gpu-check.sh) a missing GPU fails instead.
      */
     static void requireGpu() {
         Cuda.Availability a = Cuda.availability();

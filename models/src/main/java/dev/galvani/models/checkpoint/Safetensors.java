@@ -104,7 +104,7 @@ public final class Safetensors {
     private static ByteBuffer data(String name, Tensor t) {
         boolean integer = name.endsWith("num_batches_tracked");
         ByteBuffer b = ByteBuffer.allocate(t.numel() * (integer ? 8 : 4)).order(ByteOrder.LITTLE_ENDIAN);
-        for (float v : t.data()) {
+        for (float v : t.toHost().data()) { // a checkpoint is where a device's values cross to the host
             if (integer) b.putLong((long) v);
             else b.putFloat(v);
         }

@@ -35,7 +35,7 @@ public final class NpyWriter {
         out.write(ByteBuffer.allocate(2).order(ByteOrder.LITTLE_ENDIAN).putShort((short) header.length()).array());
         out.write(header.getBytes(StandardCharsets.US_ASCII));
         ByteBuffer b = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
-        for (float v : t.data()) {
+        for (float v : t.toHost().data()) {
             if (!b.hasRemaining()) {
                 out.write(b.array(), 0, b.position());
                 b.clear();

@@ -2,6 +2,7 @@ package dev.galvani.models.layers;
 
 import dev.galvani.engine.F;
 import dev.galvani.engine.Tensor;
+import dev.galvani.engine.autodiff.Grad;
 import dev.galvani.engine.nn.Module;
 
 /**
@@ -30,15 +31,14 @@ public final class BatchNorm extends Module {
 
     @Override
     protected Tensor forward(Tensor x) {
-        float[] rm = bufferValue("running_mean").data(), rv = bufferValue("running_var").data();
+        Tensor rm = bufferValue("running_mean"), rv = bufferValue("running_var");
         if (!isTraining()) return F.batchNormEval(x, weight, bias, rm, rv, eps);
         F.BatchNormResult r = F.batchNormTrain(x, weight, bias, eps);
-        float[] mean = r.mean(), var = r.unbiasedVar();
-        for (int c = 0; c < channels; c++) {
-            rm[c] = (1 - momentum) * rm[c] + momentum * mean[c];
-            rv[c] = (1 - momentum) * rv[c] + momentum * var[c];
+        r.updateRunning(rm, rv, momentum);
+        Tensor count = bufferValue("num_batches_tracked");
+        try (Grad.Scope s = Grad.off()) {
+            count.copyFrom(count.add(1f));
         }
-        bufferValue("num_batches_tracked").data()[0] += 1;
         return r.output();
     }
 }

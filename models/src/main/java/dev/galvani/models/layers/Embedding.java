@@ -23,14 +23,19 @@ public final class Embedding extends Module {
 
     /** Re-zeroes the padding row (after an optimiser step). */
     public void zeroPadding() {
-        java.util.Arrays.fill(weight.data(), 0, dim, 0f);
+        if (weight.isHost()) {
+            java.util.Arrays.fill(weight.data(), 0, dim, 0f);
+            return;
+        }
+        dev.galvani.kernels.Backend be = weight.device().backend();
+        be.copy(be.allocate(dim), 0, weight.storage(), 0, dim);
     }
 
     @Override
     protected Tensor forward(Tensor ids) {
         int n = ids.size(0), t = ids.size(1);
         int[] idx = new int[n * t];
-        float[] d = ids.data();
+        float[] d = ids.toHost().data(); // the ids index on the host
         for (int i = 0; i < idx.length; i++) idx[i] = (int) d[i];
         return F.embedding(weight, idx, n, t);
     }

@@ -61,7 +61,7 @@ public record Evaluation(String data, List<String> classNames, int[][] confusion
                 Tensor x = ModelInputs.batch(m, part.stream().map(InputFiles.Labelled::file).toList(), resize, mean, std).x();
                 if (x.size(0) != part.size()) throw new GalvaniException(folder + ": a .npy file holds several inputs; give one per file");
                 try (Grad.Scope s = Grad.off()) {
-                    counter.add(m.model().call(x), part.stream().mapToInt(InputFiles.Labelled::label).toArray());
+                    counter.add(m.model().call(x.to(m.model().device())).toHost(), part.stream().mapToInt(InputFiles.Labelled::label).toArray());
                 }
                 bar.step(part.size());
             }

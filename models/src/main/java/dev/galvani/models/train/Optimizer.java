@@ -47,10 +47,10 @@ public abstract class Optimizer {
         for (Tensor p : params) p.grad = null;
     }
 
-    /** SGD with (heavy-ball) momentum, as torch.optim.SGD. */
+    /** SGD with (heavy-ball) momentum, as torch.optim.SGD; the update runs on each parameter's device. */
     public static final class Sgd extends Optimizer {
         private final float momentum;
-        private final Map<Tensor, float[]> velocity = new IdentityHashMap<>();
+        private final Map<Tensor, Tensor> velocity = new IdentityHashMap<>();
 
         public Sgd(List<Tensor> params, float lr, float momentum, float weightDecay) {
             super(params, lr, weightDecay);
@@ -61,22 +61,17 @@ public abstract class Optimizer {
         public void step() {
             for (Tensor p : params) {
                 if (p.grad == null) continue;
-                float[] w = p.data(), g = p.grad.data();
-                float[] v = velocity.computeIfAbsent(p, k -> new float[w.length]);
-                for (int i = 0; i < w.length; i++) {
-                    float gi = g[i] + weightDecay * w[i];
-                    v[i] = momentum * v[i] + gi;
-                    w[i] -= lr * v[i];
-                }
+                Tensor v = velocity.computeIfAbsent(p, Tensor::zerosLike);
+                p.device().backend().sgdStep(p.storage(), p.grad.storage(), v.storage(), lr, momentum, weightDecay);
             }
             zeroGrad();
         }
     }
 
-    /** Adam (Kingma and Ba), as torch.optim.Adam with betas (0.9, 0.999), eps 1e-8. */
+    /** Adam (Kingma and Ba), as torch.optim.Adam with betas (0.9, 0.999), eps 1e-8; the update runs on each parameter's device. */
     public static final class Adam extends Optimizer {
         private final float b1 = 0.9f, b2 = 0.999f, eps = 1e-8f;
-        private final Map<Tensor, float[][]> state = new IdentityHashMap<>();
+        private final Map<Tensor, Tensor[]> state = new IdentityHashMap<>();
         private int t;
 
         public Adam(List<Tensor> params, float lr, float weightDecay) {
@@ -89,15 +84,9 @@ public abstract class Optimizer {
             float c1 = (float) (1 - Math.pow(b1, t)), c2 = (float) (1 - Math.pow(b2, t));
             for (Tensor p : params) {
                 if (p.grad == null) continue;
-                float[] w = p.data(), g = p.grad.data();
-                float[][] s = state.computeIfAbsent(p, k -> new float[][] {new float[w.length], new float[w.length]});
-                float[] m = s[0], v = s[1];
-                for (int i = 0; i < w.length; i++) {
-                    float gi = g[i] + weightDecay * w[i];
-                    m[i] = b1 * m[i] + (1 - b1) * gi;
-                    v[i] = b2 * v[i] + (1 - b2) * gi * gi;
-                    w[i] -= lr * (m[i] / c1) / ((float) Math.sqrt(v[i] / c2) + eps);
-                }
+                Tensor[] s = state.computeIfAbsent(p, k -> new Tensor[] {Tensor.zerosLike(k), Tensor.zerosLike(k)});
+                p.device().backend().adamStep(p.storage(), p.grad.storage(), s[0].storage(), s[1].storage(), lr, b1, b2, eps,
+                        c1, c2, weightDecay);
             }
             zeroGrad();
         }

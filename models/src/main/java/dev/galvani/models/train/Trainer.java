@@ -65,7 +65,7 @@ public final class Trainer {
                     int from = s * cfg.batchSize(), to = Math.min(train.size(), from + cfg.batchSize());
                     Dataset.Batch b = train.batch(Arrays.copyOfRange(order, from, to));
                     opt.setLearningRate(schedule.at(step++, total, cfg.lr()));
-                    Tensor logits = model.call(b.x());
+                    Tensor logits = model.call(b.x().to(model.device()));
                     Tensor loss = F.crossEntropy(logits, b.y());
                     loss.backward();
                     opt.step();
@@ -108,7 +108,7 @@ public final class Trainer {
         try (Module.Mode e = model.evaluating(); Grad.Scope s = Grad.off()) {
             for (int from = 0; from < data.size(); from += batch) {
                 Dataset.Batch b = data.batch(Dataset.range(from, Math.min(data.size(), from + batch)));
-                int[] pred = F.argmax(model.call(b.x()));
+                int[] pred = F.argmax(model.call(b.x().to(model.device())));
                 for (int i = 0; i < pred.length; i++) cm[b.y()[i]][pred[i]]++;
             }
         }

@@ -1,5 +1,6 @@
 package dev.galvani.models.train;
 
+import dev.galvani.kernels.Device;
 import dev.galvani.engine.GalvaniException;
 import dev.galvani.engine.nn.Module;
 import dev.galvani.models.ModelZoo;
@@ -133,8 +134,13 @@ public final class Training {
         }
     }
 
-    /** Reads the data ({@code dataDir}: a data folder, or null for {@code $GALVANI_DATA} and the defaults), trains, and returns the outcome. */
+    /** Reads the data ({@code dataDir}: a data folder, or null for {@code $GALVANI_DATA} and the defaults), trains on the CPU, and returns the outcome. */
     public static Outcome run(Plan plan, String dataDir) {
+        return run(plan, dataDir, Device.CPU);
+    }
+
+    /** As {@link #run(Plan, String)}, with the model on {@code device} (the batches follow it; the checkpoint is written from the host). */
+    public static Outcome run(Plan plan, String dataDir, Device device) {
         boolean text = SavedModel.isText(plan.model());
         Splits.Prepared prepared = Splits.prepare(DataSpec.request(plan.data(), text, plan.fold(), plan.splitSeed() != null ? plan.splitSeed() : plan.seed(), plan.trainExamples(), dataDir), dataDir);
         DataSpec spec = prepared.spec();
@@ -143,7 +149,7 @@ public final class Training {
         if (text) hyper.put("vocab", Integer.toString(spec.vocabulary().size()));
         hyper.put("classes", Integer.toString(spec.classNames().size()));
         Dataset train = prepared.train(), heldOut = prepared.heldOut();
-        Module m = ModelZoo.create(plan.model(), hyper);
+        Module m = ModelZoo.create(plan.model(), hyper).to(device);
         Trainer.Config c = plan.config();
         System.err.printf(Locale.ROOT, "training %s (%d parameters) on %s: %d examples, %d epochs, batch %d, %s lr %g, jdk %s%n", plan.model(),
                 m.parameterCount(), spec.describe(), train.size(), c.epochs(), c.batchSize(), c.optimizer(), c.lr(), Runtime.version());

@@ -173,7 +173,7 @@ public final class LinearReadout implements Readout {
     /** One example's output of {@code layer}, flattened. */
     private static long flattenedSize(Module model, Dataset data, String layer) {
         try (Module.Mode e = model.evaluating(); Grad.Scope g = Grad.off()) {
-            return model.runWithCache(data.batch(new int[] {0}).x(), layer).get(layer).numel();
+            return model.runWithCache(data.batch(new int[] {0}).x().to(model.device()), layer).get(layer).numel();
         }
     }
 

@@ -20,7 +20,8 @@ import java.util.Map;
  * by {@code m_T ⊙ (x + ε)}: the baseline is zero there (the normalised input's mean, or the
  * padding embedding), and {@code ε} is optional Gaussian noise for the stability test. Each
  * layer's output in a chunk goes straight through its readout, so no layer's features for all
- * {@code 2^n} samples are ever held.
+ * {@code 2^n} samples are ever held. The passes run on the model's device; the masks are built,
+ * and the readouts read, on the host.
  */
 public final class MaskedPasses {
     private MaskedPasses() {}
@@ -48,23 +49,23 @@ public final class MaskedPasses {
                 Tensor input;
                 NamedHook[] mask = {};
                 if (maskNode == null) {
-                    input = mask(noise == null ? x : x.add(noise), players, s0, s1, 2);
+                    input = mask(noise == null ? x.toHost() : x.toHost().add(noise), players, s0, s1, 2).to(model.device());
                 } else {
-                    input = x.tile(s1 - s0);
+                    input = x.to(model.device()).tile(s1 - s0);
                     int from = s0, to = s1;
-                    Hook masking = (name, v) -> {
-                        Tensor one = v.rows(0, 1);   // every row holds the same example
+                    Hook masking = (name, v) -> { // the masks are built on the host from one example's value
+                        Tensor one = v.rows(0, 1).toHost();   // every row holds the same example
                         checkNoise(noise, one, maskNode);
-                        return mask(noise == null ? one : one.add(noise), players, from, to, 1);
+                        return mask(noise == null ? one : one.add(noise), players, from, to, 1).to(v.device());
                     };
                     mask = new NamedHook[] {masking.at(maskNode)};
                 }
                 CachedRun run = model.runWithCache(input, readouts.keySet(), mask);
                 for (Map.Entry<String, ? extends Readout> e : readouts.entrySet()) {
-                    double[] v = e.getValue().logOdds(run.get(e.getKey()), label);
+                    double[] v = e.getValue().logOdds(run.get(e.getKey()).toHost(), label); // readouts run on the host
                     System.arraycopy(v, 0, values.get(e.getKey()), s0, v.length);
                 }
-                double[] z = Readout.logits().logOdds(run.output(), label);
+                double[] z = Readout.logits().logOdds(run.output().toHost(), label);
                 System.arraycopy(z, 0, output, s0, z.length);
             }
         }

@@ -28,6 +28,6 @@ public final class Normalization {
         Tensor mean = n.constantTensor(3, "the running mean"), var = n.constantTensor(4, "the running variance");
         n.markBuffer(3);
         n.markBuffer(4);
-        return in -> F.batchNormEval(Values.tensor(in[0]), Values.tensor(in[1]), Values.tensor(in[2]), mean.data(), var.data(), eps);
+        return in -> F.batchNormEval(Values.tensor(in[0]), Values.tensor(in[1]), Values.tensor(in[2]), mean, var, eps);
     }
 }

@@ -1,0 +1,4 @@
+package dev.galvani.kernels;
+
+/** The elementwise functions of two broadcast arguments. */
+public enum BinaryOp { ADD, SUB, MUL, DIV }
