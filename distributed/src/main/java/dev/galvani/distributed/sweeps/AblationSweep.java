@@ -56,12 +56,8 @@ public final class AblationSweep implements ItemSweep<AblationSweep.Item> {
     private final int maxRows;
     private final Ablation.Mode mode;
 
-    /** Zero ablation; {@code targetClass}: the class whose logit is read, or null for each image's predicted class. */
-    public AblationSweep(Integer targetClass, int maxRows) {
-        this(targetClass, maxRows, Ablation.Mode.ZERO);
-    }
-
     /**
+     * {@code targetClass}: the class whose logit is read, or null for each image's predicted class.
      * {@code mode}: {@code ZERO}, or {@code BASELINE} (a filter takes its value at the all-zero
      * input, {@link Ablation#zeroBaseline}); the others need inputs a sweep item does not have
      * (the mean over a command's examples, a second input to patch from).

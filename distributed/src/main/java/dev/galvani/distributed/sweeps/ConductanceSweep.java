@@ -53,7 +53,7 @@ public final class ConductanceSweep implements ItemSweep<ConductanceSweep.Item> 
 
     public record Item(int id, String checkpoint, int[] examples, List<String> layers) implements WorkItem {
         @Override public String describe() {
-            return "item " + id + " (checkpoint " + checkpoint + ", layers " + String.join(",", layers) + ", test images " + Batches.describe(examples) + ")";
+            return "item " + id + " (checkpoint " + checkpoint + ", layers " + String.join(",", layers) + ", test examples " + Batches.describe(examples) + ")";
         }
     }
 
