@@ -66,7 +66,7 @@ final class BenchCommand implements Runnable {
         double coldStart = (System.nanoTime() - w0) / 1e9;
         long w1 = System.nanoTime();
         try {
-            var tiny = new ConductanceSweep(new ConductanceSweep.Config(layers, 2, "gausslegendre", "jvp", "logit", "zeros", null, 64));
+            var tiny = new ConductanceSweep(new ConductanceSweep.Config(layers, 2, "gausslegendre", "jvp", "logit", "zeros", null, 64), new int[] {0, 1, 2, 3});
             new Output(first, tmp.resolve("warm-up").toString(), false, true).write(tiny.table(), new SweepRunner(first, dataDir, 0)
                     .rows(tiny, ConductanceSweep.plan(List.of(checkpoint), new int[] {0, 1, 2, 3}, 2, layers), ConductanceSweep.Item.class), tiny.order(), "warm-up");
         } finally {
@@ -94,7 +94,7 @@ final class BenchCommand implements Runnable {
                 starts.add((System.nanoTime() - s0) / 1e9);
                 try {
                     var items = ConductanceSweep.plan(List.of(checkpoint), idx, batch, layers);
-                    var sweep = new ConductanceSweep(cfg);
+                    var sweep = new ConductanceSweep(cfg, idx);
                     Output out = new Output(spark, tmp.resolve(rep + "-" + k).toString(), false, true);
                     long t1 = System.nanoTime(), c1 = cpuNanos();
                     out.write(sweep.table(), new SweepRunner(spark, dataDir, 0).rows(sweep, items, ConductanceSweep.Item.class), sweep.order(), "bench");
