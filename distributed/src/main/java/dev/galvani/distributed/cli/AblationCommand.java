@@ -16,11 +16,11 @@ import java.util.List;
 final class AblationCommand implements Runnable {
     @Option(names = "--checkpoint", required = true, split = ",", description = "Checkpoints, comma-separated or repeated; a folder stands for every checkpoint in it") List<String> checkpoints;
     @Option(names = "--layer", required = true, split = ",", description = "Layers whose filters are ablated, comma-separated") List<String> layers;
-    @Option(names = "--indices", defaultValue = "0-31", description = "Test images (default ${DEFAULT-VALUE})") String indices;
-    @Option(names = "--batch", defaultValue = "32", description = "Images per work item (default ${DEFAULT-VALUE})") int batch;
-    @Option(names = "--filters-per-item", defaultValue = "64", description = "Filters per work item (default ${DEFAULT-VALUE})") int filtersPerItem;
+    @Option(names = "--indices", defaultValue = "0-31", description = "Test images") String indices;
+    @Option(names = "--batch", defaultValue = "32", description = "Images per work item") int batch;
+    @Option(names = "--filters-per-item", defaultValue = "64", description = "Filters per work item") int filtersPerItem;
     @Option(names = "--target", description = "Class whose logit is read (default: each image's predicted class)") Integer targetClass;
-    @Option(names = "--mode", defaultValue = "zero", description = "zero, or baseline (the filter's value at the all-zero input, conductance's baseline), as 'galvani ablate --mode' (default ${DEFAULT-VALUE})") String mode;
+    @Option(names = "--mode", defaultValue = "zero", description = "zero, or baseline (the filter's value at the all-zero input, conductance's baseline), as 'galvani ablate --mode'") String mode;
     @Option(names = "--max-rows", defaultValue = "512", description = "Most rows (ablations x images) per pass") int maxRows;
     @Mixin SweepOptions sweep;
 

@@ -31,14 +31,14 @@ import java.util.Locale;
  */
 @Command(name = "bench", description = "Overhead of the conductance sweep on local[K] against the single-process library call, and its scaling over K.")
 final class BenchCommand implements Runnable {
-    @Option(names = "--checkpoint", required = true) String checkpoint;
-    @Option(names = "--layer", split = ",", defaultValue = "conv2,inception3a,inception4a") List<String> layers;
-    @Option(names = "--images", defaultValue = "512") int images;
-    @Option(names = "--steps", defaultValue = "50") int steps;
+    @Option(names = "--checkpoint", required = true, description = "The checkpoint swept") String checkpoint;
+    @Option(names = "--layer", split = ",", defaultValue = "conv2,inception3a,inception4a", description = "Layers, comma-separated") List<String> layers;
+    @Option(names = "--images", defaultValue = "512", description = "Test images, the first N") int images;
+    @Option(names = "--steps", defaultValue = "50", description = "Integration steps") int steps;
     @Option(names = "--batch", defaultValue = "16", description = "Images per work item") int batch;
-    @Option(names = "--masters", split = ",", defaultValue = "local[2],local[1]", description = "Spark masters to time (default ${DEFAULT-VALUE})") List<String> masters;
+    @Option(names = "--masters", split = ",", defaultValue = "local[2],local[1]", description = "Spark masters to time") List<String> masters;
     @Option(names = "--repeats", defaultValue = "2", description = "Timings of each (the median is reported)") int repeats;
-    @Option(names = "--data-dir", paramLabel = "DIR") String dataDir;
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Folder holding fashion-mnist/ (default: $GALVANI_DATA)") String dataDir;
 
     @Override
     public void run() {
