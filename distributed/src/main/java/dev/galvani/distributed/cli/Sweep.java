@@ -11,7 +11,7 @@ import java.io.PrintWriter;
  * default or under {@code spark-submit} on a cluster. A failed sweep prints one line naming the
  * work item at fault (GALVANI_DEBUG=1 adds the trace) and exits non-zero.
  */
-@Command(name = "galvani sweep", mixinStandardHelpOptions = true, version = "galvani sweep 0.1.0",
+@Command(name = "galvani sweep", mixinStandardHelpOptions = true, version = "galvani sweep 0.1.0", scope = CommandLine.ScopeType.INHERIT, showDefaultValues = true,
         description = "Attribution sweeps as Apache Spark jobs; results to Parquet (and CSV). See docs/sweeps.md.",
         subcommands = {CommandLine.HelpCommand.class, ConductanceCommand.class, AblationCommand.class, SelectivityCommand.class, InteractionsCommand.class, BenchCommand.class})
 public final class Sweep implements Runnable {
