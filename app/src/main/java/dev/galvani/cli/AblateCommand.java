@@ -4,7 +4,6 @@ import dev.galvani.kernels.Device;
 import dev.galvani.attribution.ablation.Ablation;
 import dev.galvani.attribution.ablation.AblationEffects;
 import dev.galvani.engine.GalvaniException;
-import dev.galvani.engine.Tensor;
 import dev.galvani.models.ModelInputs;
 import dev.galvani.models.SavedModel;
 import dev.galvani.models.data.Examples;
@@ -48,11 +47,7 @@ final class AblateCommand implements Runnable {
                         : ModelInputs.heldOut(m, data.dataDir, patchIndices, data.evaluation(m, examples.checkpoint, null, null, examples.seed));
                 ab.patchFrom(src.x());
             }
-            case BASELINE -> {
-                int[] shape = ex.x().shape();
-                shape[0] = 1;
-                ab.baseline(Tensor.zeros(shape));
-            }
+            case BASELINE -> ab.zeroBaseline(ex.x());
         }
         int[][] which = top != null ? AblationEffects.topByConductance(m.model(), node, ex.x(), top, steps)
                 : AblationEffects.same(ex.size(), filters.stream().mapToInt(Integer::intValue).toArray());

@@ -1,9 +1,11 @@
 package dev.galvani.distributed;
 
 import dev.galvani.engine.GalvaniException;
+import dev.galvani.models.ModelInputs;
 import dev.galvani.models.SavedModel;
 import dev.galvani.models.data.ImageDataset;
 import dev.galvani.models.data.Splits;
+import dev.galvani.models.data.TextDataset;
 import dev.galvani.models.train.Dataset;
 
 import java.io.IOException;
@@ -23,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Workspace {
     private static final Map<java.util.List<Object>, Splits.Split<ImageDataset>> IMAGES = new ConcurrentHashMap<>();
+    private static final Map<java.util.List<Object>, Splits.Split<TextDataset>> SENTENCES = new ConcurrentHashMap<>();
 
     private final String dataDir;
     private final Map<String, SavedModel> models = new HashMap<>();
@@ -51,6 +54,41 @@ public final class Workspace {
             if (i < 0 || i >= test.size()) throw new GalvaniException("test image " + i + " is outside 0.." + (test.size() - 1) + " of " + test.name());
         }
         return test.batch(indices);
+    }
+
+    /** The training and held-out sentences a text checkpoint records ({@link Splits#text}), read once per JVM. */
+    public Splits.Split<TextDataset> sentences(SavedModel m) {
+        if (!m.isText()) throw new GalvaniException("'" + m.architecture() + "' is an image model, not a text model");
+        return SENTENCES.computeIfAbsent(java.util.Arrays.asList(dataDir, m.data()), k -> Splits.text(m.data(), dataDir));
+    }
+
+    /**
+     * Held-out sentences at these indices, encoded with the checkpoint's vocabulary and padded with
+     * the padding id to {@code length} tokens: a text model's numbers depend on the padding (more
+     * positions, more windows for a filter's max over time), so every batch of a sweep is padded to
+     * the length one batch of the sweep's sentences would have ({@link #paddedLength}).
+     */
+    public Dataset.Batch testSentences(SavedModel m, int[] indices, int length) {
+        TextDataset test = sentences(m).heldOut();
+        checkIndices(indices, test.size(), test.name());
+        return test.subset(indices).encoded(ModelInputs.vocabulary(m), length).batch(Dataset.range(0, indices.length));
+    }
+
+    /**
+     * The length a batch of the held-out sentences at {@code indices} is padded to when they are
+     * read as one batch, as {@code galvani conductance --indices} reads them (their longest, at
+     * least {@link TextDataset#MIN_WIDTH}).
+     */
+    public int paddedLength(SavedModel m, int[] indices) {
+        TextDataset test = sentences(m).heldOut();
+        checkIndices(indices, test.size(), test.name());
+        return Math.max(TextDataset.MIN_WIDTH, test.subset(indices).longest());
+    }
+
+    private static void checkIndices(int[] indices, int size, String name) {
+        for (int i : indices) {
+            if (i < 0 || i >= size) throw new GalvaniException("test example " + i + " is outside 0.." + (size - 1) + " of " + name);
+        }
     }
 
     /** A value computed once per partition under {@code key} (e.g. a mean baseline image). */

@@ -93,10 +93,20 @@ class SweepFailureTest {
         Run r = sweep(conductance(ck + "," + missing, "conv2", out.toString()).toArray(new String[0]));
         assertEquals(2, r.code());
         assertEquals(1, r.error().strip().lines().count(), r.error());
-        assertTrue(r.error().startsWith("galvani sweep: item 4 (checkpoint " + missing + ", layers conv2, test images 0-1): "), r.error());
+        assertTrue(r.error().startsWith("galvani sweep: item 4 (checkpoint " + missing + ", layers conv2, test examples 0-1): "), r.error());
         assertTrue(r.error().contains("no such file"), r.error());
         assertFalse(r.log().contains("\tat "), "no stack trace: " + r.log());
         assertFalse(Files.exists(out.resolve("conductance")), () -> "a failed sweep leaves no table behind: " + listing(out));
+    }
+
+    @Test void aMeanBaselineForATextModelFailsWithOneLine() {
+        Path text = Fixtures.textCheckpoint(dir, 2);
+        Run r = sweep("conductance", "--checkpoint", text.toString(), "--layer", "conv3", "--indices", "0-3", "--baseline", "mean", "--steps", "2",
+                "--master", "local[1]", "--no-ui", "--out", dir.resolve("text-mean").toString());
+        assertEquals(2, r.code(), r.error() + r.log());
+        assertEquals(1, r.error().strip().lines().count(), r.error());
+        assertTrue(r.error().startsWith("galvani sweep: item 0 (checkpoint " + text + ", layers conv3, test examples 0-3): --baseline mean is for image models"), r.error());
+        assertFalse(r.log().contains("\tat "), "no stack trace: " + r.log());
     }
 
     static String listing(Path p) {
@@ -111,7 +121,7 @@ class SweepFailureTest {
         Run r = sweep(conductance(ck.toString(), "conv2,inception9", dir.resolve("unknown").toString()).toArray(new String[0]));
         assertEquals(2, r.code());
         assertEquals(1, r.error().strip().lines().count(), r.error());
-        assertTrue(r.error().matches("galvani sweep: item \\d \\(checkpoint .*, layers conv2,inception9, test images \\d-\\d\\): unknown layer 'inception9'; nearest: inception3a.*\\s*"), r.error());
+        assertTrue(r.error().matches("galvani sweep: item \\d \\(checkpoint .*, layers conv2,inception9, test examples \\d-\\d\\): unknown layer 'inception9'; nearest: inception3a.*\\s*"), r.error());
         assertFalse(r.log().contains("\tat "), "no stack trace: " + r.log());
     }
 }

@@ -2,6 +2,7 @@ package dev.galvani.distributed;
 
 import dev.galvani.distributed.cli.Sweep;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import picocli.CommandLine;
 
@@ -9,6 +10,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -36,9 +38,33 @@ class SweepHelpTest {
         return new Run(code, out.toString(), err.toString());
     }
 
-    @TestFactory Stream<DynamicTest> helpOptionAndHelpCommandPrintTheCommandsOwnUsage() {
+    private static List<List<String>> paths() {
         List<List<String>> paths = new ArrayList<>();
         walk(new CommandLine(new Sweep()), new ArrayList<>(), paths);
+        return paths;
+    }
+
+    @Test void everyOptionHasADescriptionAndShowsItsDefaultOnce() {
+        List<String> problems = new ArrayList<>();
+        for (List<String> path : paths()) {
+            CommandLine cmd = new CommandLine(new Sweep());
+            for (String p : path) cmd = cmd.getSubcommands().get(p);
+            String usage = cmd.getUsageMessage(CommandLine.Help.Ansi.OFF).replaceAll("\\s", "");
+            for (CommandLine.Model.OptionSpec o : cmd.getCommandSpec().options()) {
+                if (o.usageHelp() || o.versionHelp()) continue;
+                String where = "galvani sweep " + String.join(" ", path) + " " + o.longestName();
+                String d = String.join(" ", o.description()).strip();
+                if (d.isEmpty()) problems.add(where + ": no description");
+                if (o.defaultValue() == null) continue;
+                if (!usage.contains("Default:" + o.defaultValue())) problems.add(where + ": default " + o.defaultValue() + " not shown");
+                if (d.toLowerCase(Locale.ROOT).contains("(default")) problems.add(where + ": says its default twice");
+            }
+        }
+        assertEquals(List.of(), problems, String.join("\n", problems));
+    }
+
+    @TestFactory Stream<DynamicTest> helpOptionAndHelpCommandPrintTheCommandsOwnUsage() {
+        List<List<String>> paths = paths();
         assertTrue(paths.size() >= 6, paths.toString());
         return paths.stream().map(path -> DynamicTest.dynamicTest("galvani sweep " + String.join(" ", path) + " --help", () -> {
             List<String> args = new ArrayList<>(path);

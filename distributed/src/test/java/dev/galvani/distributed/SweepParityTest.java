@@ -1,6 +1,7 @@
 package dev.galvani.distributed;
 
 import dev.galvani.attribution.ablation.Ablation;
+import dev.galvani.attribution.ablation.AblationEffects;
 import dev.galvani.attribution.conductance.AttributionResult;
 import dev.galvani.attribution.conductance.Discretisation;
 import dev.galvani.attribution.conductance.LayerConductance;
@@ -21,7 +22,9 @@ import dev.galvani.distributed.sweeps.SelectivitySweep;
 import dev.galvani.engine.F;
 import dev.galvani.engine.Tensor;
 import dev.galvani.engine.autodiff.Grad;
+import dev.galvani.models.ModelInputs;
 import dev.galvani.models.SavedModel;
+import dev.galvani.models.data.Examples;
 import dev.galvani.models.data.ImageDataset;
 import dev.galvani.models.data.Indices;
 import dev.galvani.models.data.Splits;
@@ -42,6 +45,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Each sweep on local[2] against the single-machine library calls its command makes, bit for bit:
@@ -80,9 +84,10 @@ class SweepParityTest {
     @Test void conductanceRowsEqualTheConductanceCommandsNumbers() {
         List<String> layers = List.of("conv2", "inception3a", "inception4a");
         var cfg = new ConductanceSweep.Config(layers, 6, "gausslegendre", "jvp", "logit", "zeros", null, 64);
-        var sweep = new ConductanceSweep(cfg);
+        int[] examples = Indices.parse("--indices", "0-9", 10);
+        var sweep = new ConductanceSweep(cfg, examples);
         Output out = new Output(spark, dir.resolve("cond").toString(), false, false);
-        var items = ConductanceSweep.plan(List.of(ck.toString()), Indices.parse("--indices", "0-9", 10), 3, layers);
+        var items = ConductanceSweep.plan(List.of(ck.toString()), examples, 3, layers);
         long n = out.write(sweep.table(), runner.rows(sweep, items, ConductanceSweep.Item.class), sweep.order(), "test");
 
         // What 'galvani conductance --indices 0-9 --steps 6 --layer conv2,inception3a,inception4a' computes, in one call.
@@ -119,28 +124,128 @@ class SweepParityTest {
         assertEquals(expected, byKey.size());
     }
 
-    @Test void ablationRowsEqualSingleUnitScores() {
-        String layer = "inception3a";
-        var sweep = new AblationSweep(null, 512);
-        Output out = new Output(spark, dir.resolve("abl").toString(), false, false);
-        var items = AblationSweep.plan(List.of(ck.toString()), List.of(layer), Indices.parse("--indices", "0-5", 6), 4, 20, new Workspace(null));
-        long n = out.write(sweep.table(), runner.rows(sweep, items, AblationSweep.Item.class), sweep.order(), "test");
+    /** The ablation sweep on test images 0-5 of inception3a in {@code mode}, in items of 4 images x 20 filters. */
+    static List<Row> ablationSweep(String table, Ablation.Mode mode) {
+        var sweep = new AblationSweep(null, 512, mode);
+        Output out = new Output(spark, dir.resolve(table).toString(), false, false);
+        var items = AblationSweep.plan(List.of(ck.toString()), List.of("inception3a"), Indices.parse("--indices", "0-5", 6), 4, 20, new Workspace(null));
+        out.write(sweep.table(), runner.rows(sweep, items, AblationSweep.Item.class), sweep.order(), "test");
+        return read(out, "ablation");
+    }
 
+    static Tensor logits(SavedModel m, Tensor x) {
+        try (Grad.Scope s = Grad.off()) {
+            return m.eval().call(x);
+        }
+    }
+
+    /**
+     * A text CNN: the sweep's rows against 'galvani conductance --checkpoint textcnn.safetensors
+     * --indices 0-11 --steps 5 --layer ...' (the held-out sentences as one batch, padded to their
+     * longest; the path from the padding embedding), though the sweep's items hold 3 sentences each.
+     */
+    @Test void textConductanceRowsEqualTheConductanceCommandsNumbers() {
+        Path text = Fixtures.textCheckpoint(dir, 7);
+        List<String> layers = List.of("conv3.conv", "conv4", "features");
+        var cfg = new ConductanceSweep.Config(layers, 5, "gausslegendre", "jvp", "logit", "zeros", null, 64);
+        int[] examples = Indices.parse("--indices", "0-11", 12);
+        var sweep = new ConductanceSweep(cfg, examples);
+        Output out = new Output(spark, dir.resolve("cond-text").toString(), false, false);
+        var items = ConductanceSweep.plan(List.of(text.toString()), examples, 3, layers);
+        long n = out.write(sweep.table(), runner.rows(sweep, items, ConductanceSweep.Item.class), sweep.order(), "test");
+
+        SavedModel m = SavedModel.load(text);
+        Examples ex = ModelInputs.heldOut(m, null, "0-11", m.data());
+        AttributionResult r = new LayerConductance(m.model()).layers(layers.toArray(new String[0])).pathFrom(ModelInputs.embeddingNode(m)).steps(5)
+                .method(Quadrature.GAUSS_LEGENDRE).discretisation(Discretisation.JVP).target(TargetKind.LOGIT).maxRows(64).integratedGradients(false)
+                .attribute(ex.x());
+        Map<String, Row> byKey = new HashMap<>();
+        for (Row row : read(out, "conductance")) byKey.put(row.getString(2) + "/" + row.getInt(3) + "/" + row.getInt(6), row);
+        int expected = 0;
+        for (String l : layers) {
+            AttributionResult.Layer a = r.layer(l);
+            Tensor cond = a.filterConductance(), act = AttributionResult.Layer.perFilter(a.activation());
+            Tensor inf = AttributionResult.Layer.perFilter(a.internalInfluence());
+            int c = cond.size(1);
+            for (int i = 0; i < 12; i++) {
+                for (int f = 0; f < c; f++, expected++) {
+                    Row row = byKey.get(l + "/" + i + "/" + f);
+                    assertEquals(bits(cond.data()[i * c + f]), bits(row.getFloat(7)), l + " sentence " + i + " filter " + f);
+                    assertEquals(bits(inf.data()[i * c + f]), bits(row.getFloat(8)));
+                    assertEquals(bits(act.data()[i * c + f]), bits(row.getFloat(10)));
+                    assertEquals(bits(r.f()[i]), bits(row.getFloat(11)));
+                    assertEquals(bits(r.fBaseline()[i]), bits(row.getFloat(12)));
+                    assertEquals(r.classes()[i], row.getInt(5));
+                    assertEquals(ex.labels()[i], row.getInt(4));
+                    assertEquals(r.delta(l)[i], row.getDouble(14), 0.0);
+                }
+            }
+        }
+        assertEquals(expected, n);
+        assertEquals(expected, byKey.size());
+
+        // The test tells padding apart: the first item's sentences, padded to their own longest,
+        // are shorter than the sweep's batch and give other numbers.
+        Examples first = ModelInputs.heldOut(m, null, "0-2", m.data());
+        assertTrue(first.x().size(1) < ex.x().size(1), first.x().size(1) + " vs " + ex.x().size(1) + " tokens");
+        AttributionResult own = new LayerConductance(m.model()).layers("conv3.conv").pathFrom(ModelInputs.embeddingNode(m)).steps(5)
+                .method(Quadrature.GAUSS_LEGENDRE).discretisation(Discretisation.JVP).target(TargetKind.LOGIT).maxRows(64).integratedGradients(false)
+                .attribute(first.x());
+        Tensor shortCond = own.layer("conv3.conv").filterConductance(), longCond = r.layer("conv3.conv").filterConductance();
+        boolean differs = false;
+        for (int k = 0; k < shortCond.numel(); k++) differs |= shortCond.data()[k] != longCond.data()[k];
+        assertTrue(differs, "padding to another length changes conductance");
+    }
+
+    @Test void ablationRowsEqualSingleUnitScores() {
+        List<Row> rows = ablationSweep("abl", Ablation.Mode.ZERO);
         SavedModel m = SavedModel.load(ck);
         Tensor x = heldOut(m, "0-5").x();
-        Tensor logits;
-        try (Grad.Scope s = Grad.off()) {
-            logits = m.eval().call(x);
-        }
+        Tensor logits = logits(m, x);
         int[] cls = F.argmax(logits);
-        float[][] single = new Ablation(m.model(), layer).singleUnitScores(x, cls);   // [filter][example]
-        assertEquals((long) single.length * 6, n);
-        for (Row row : read(out, "ablation")) {
-            int i = row.getInt(3), f = row.getInt(6);
-            assertEquals(cls[i], row.getInt(5));
-            assertEquals(bits(logits.get(i, cls[i])), bits(row.getFloat(7)));
-            assertEquals(bits(single[f][i]), bits(row.getFloat(8)), "example " + i + " filter " + f);
+        float[][] single = new Ablation(m.model(), "inception3a").singleUnitScores(x, cls);   // [filter][example]
+        assertEquals(single.length * 6, rows.size());
+        for (Row row : rows) {
+            int i = row.<Integer>getAs("example"), f = row.<Integer>getAs("filter");
+            assertEquals("zero", row.getAs("mode"));
+            assertEquals(cls[i], row.<Integer>getAs("class"));
+            assertEquals(bits(logits.get(i, cls[i])), bits(row.<Float>getAs("logit")));
+            assertEquals(bits(single[f][i]), bits(row.<Float>getAs("ablated_logit")), "example " + i + " filter " + f);
         }
+    }
+
+    /**
+     * Baseline patching: each row against what 'galvani ablate --mode baseline --indices 0-5
+     * --filters F' computes (AblationEffects: the predicted class's logit after patching filter F
+     * to its value at the all-zero image), for every filter, bit for bit.
+     */
+    @Test void baselineAblationRowsEqualTheAblateCommandsNumbers() {
+        List<Row> rows = ablationSweep("abl-baseline", Ablation.Mode.BASELINE);
+        SavedModel m = SavedModel.load(ck);
+        Tensor x = heldOut(m, "0-5").x();
+        Ablation ab = new Ablation(m.model(), "inception3a").zeroBaseline(x);
+        int filters = ab.units(x);
+        Map<Integer, AblationEffects> byFilter = new HashMap<>();
+        for (int f = 0; f < filters; f++) {
+            byFilter.put(f, AblationEffects.measure(ab, m.model(), x, AblationEffects.same(6, f), List.of("0", "1", "2", "3", "4", "5"), List.of()));
+        }
+        assertEquals(filters * 6, rows.size());
+        int changed = 0;
+        for (Row row : rows) {
+            int i = row.<Integer>getAs("example"), f = row.<Integer>getAs("filter");
+            AblationEffects.Effect e = byFilter.get(f).effects().get(i);
+            assertEquals("baseline", row.getAs("mode"));
+            assertEquals(e.predicted(), row.<Integer>getAs("class"));
+            assertEquals(bits(e.logitBefore()), bits(row.<Float>getAs("logit")));
+            assertEquals(bits(e.logitAfter()), bits(row.<Float>getAs("ablated_logit")), "example " + i + " filter " + f);
+            if (e.logitAfter() != e.logitBefore()) changed++;
+        }
+        assertTrue(changed > rows.size() / 2, "patching changes most logits: " + changed + " of " + rows.size());
+        // the test tells the modes apart: at this layer the baseline's activations are not all zero
+        float[] base = ab.activations(Tensor.zeros(1, 1, 28, 28)).data();
+        int nonzero = 0;
+        for (float v : base) if (v != 0) nonzero++;
+        assertTrue(nonzero > base.length / 10, nonzero + " of " + base.length + " baseline activations are not zero");
     }
 
     @Test void selectivityGroupsEqualTheStudys() {

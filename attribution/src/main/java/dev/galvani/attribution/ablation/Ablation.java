@@ -88,6 +88,16 @@ public final class Ablation {
         return this;
     }
 
+    /**
+     * Baseline patching at the all-zero input shaped as one example of {@code x}: the black image
+     * of an image model (conductance's default baseline), the padding ids of a text model.
+     */
+    public Ablation zeroBaseline(Tensor x) {
+        int[] shape = x.shape();
+        shape[0] = 1;
+        return baseline(Tensor.zeros(shape));
+    }
+
     public Mode mode() {
         return mode;
     }

@@ -152,7 +152,7 @@ public final class AndOrDecomposition {
         double logLr = Math.log10(o.lr());
         double mu = o.momentum();
         for (int it = 0; it < o.iterations(); it++) {
-            for (int t = 0; t < size; t++) q[t] = Math.max(-bound, Math.min(bound, q[t]));
+            for (int t = 0; t < size; t++) q[t] = PrimalDual.clip(q[t], bound);
             boolean last = it + 1 == o.iterations();
             double loss = lossAndGradient(v, p, q, last ? null : gradP, gradQ, work);
             if (it % every == 0 || last) {

@@ -1,6 +1,7 @@
 package dev.galvani.attribution.interactions;
 
 import dev.galvani.engine.GalvaniException;
+import dev.galvani.kernels.Butterflies;
 
 /**
  * Fast Moebius transforms over the subsets of {@code n} players, in place and in {@code O(n 2^n)}.
@@ -30,11 +31,12 @@ public final class Moebius {
     public static void subset(double[] a) {
         int size = a.length;
         players(size);
-        for (int h = 1; h < size; h <<= 1) {
-            for (int base = 0; base < size; base += h << 1) {
-                // masks base..base+h−1 lack bit h; adding h sets it
-                for (int j = base; j < base + h; j++) a[j + h] -= a[j];
-            }
+        int h = 1;
+        // two players per pass, bit for bit as one pass per player (kernels' Butterflies)
+        for (; 4 * h <= size; h <<= 2) Butterflies.subsetPair(a, h);
+        if (h < size) {
+            // masks 0..h−1 lack bit h; adding h sets it
+            for (int j = 0; j < h; j++) a[j + h] -= a[j];
         }
     }
 
@@ -56,10 +58,10 @@ public final class Moebius {
     public static void superset(double[] a) {
         int size = a.length;
         players(size);
-        for (int h = 1; h < size; h <<= 1) {
-            for (int base = 0; base < size; base += h << 1) {
-                for (int j = base; j < base + h; j++) a[j] -= a[j + h];
-            }
+        int h = 1;
+        for (; 4 * h <= size; h <<= 2) Butterflies.supersetPair(a, h);
+        if (h < size) {
+            for (int j = 0; j < h; j++) a[j] -= a[j + h];
         }
     }
 

@@ -48,7 +48,7 @@ final class PrimalDual {
         double[] p = new double[size], q = new double[size], y1 = new double[size], y2 = new double[size];
         double[] sp = new double[size], sq = new double[size], sy1 = new double[size], sy2 = new double[size];
         double[] g1 = new double[size], g2 = new double[size], k1 = new double[size], k2 = new double[size];
-        double[] pOld = new double[size], qOld = new double[size];
+        double[] pAverage = new double[size], qAverage = new double[size];
         AndOrDecomposition.Work work = new AndOrDecomposition.Work(size);
         int every = Math.max(1, o.iterations() / o.checkpoints());
         int period = Math.max(1, o.iterations() / RESTARTS);
@@ -60,12 +60,12 @@ final class PrimalDual {
             if (it > 0 && (it % period == 0 || last)) {
                 // restart from the average when it is the better point (primal loss; both are feasible)
                 for (int t = 0; t < size; t++) {
-                    pOld[t] = sp[t] / averaged;
-                    qOld[t] = sq[t] / averaged;
+                    pAverage[t] = sp[t] / averaged;
+                    qAverage[t] = sq[t] / averaged;
                 }
-                if (loss(v, pOld, qOld, work) < loss(v, p, q, work)) {
-                    System.arraycopy(pOld, 0, p, 0, size);
-                    System.arraycopy(qOld, 0, q, 0, size);
+                if (loss(v, pAverage, qAverage, work) < loss(v, p, q, work)) {
+                    System.arraycopy(pAverage, 0, p, 0, size);
+                    System.arraycopy(qAverage, 0, q, 0, size);
                     for (int t = 0; t < size; t++) {
                         y1[t] = sy1[t] / averaged;
                         y2[t] = sy2[t] / averaged;
@@ -88,12 +88,13 @@ final class PrimalDual {
             Moebius.superset(g1);
             Moebius.orTransposed(y2, g2);
             for (int t = 0; t < size; t++) {
-                pOld[t] = p[t];
-                qOld[t] = q[t];
-                p[t] -= tauP[t] * (g1[t] - g2[t]);
-                q[t] = Math.max(-bound, Math.min(bound, q[t] - tauQ[t] * 0.5 * (g1[t] + g2[t])));
+                double p0 = p[t], q0 = q[t];
+                double p1 = p0 - tauP[t] * (g1[t] - g2[t]);
+                double q1 = clip(q0 - tauQ[t] * 0.5 * (g1[t] + g2[t]), bound);
+                p[t] = p1;
+                q[t] = q1;
                 // extrapolate: 2x' − x
-                double pb = 2 * p[t] - pOld[t], qb = 2 * q[t] - qOld[t];
+                double pb = 2 * p1 - p0, qb = 2 * q1 - q0;
                 k1[t] = pb + 0.5 * qb;
                 k2[t] = -pb + 0.5 * qb;
             }
@@ -101,8 +102,11 @@ final class PrimalDual {
             Moebius.subset(k1);
             Moebius.or(k2, k2);
             for (int t = 0; t < size; t++) {
-                y1[t] = Math.max(-1, Math.min(1, y1[t] + sigma1[t] * (k1[t] + c1[t])));
-                y2[t] = Math.max(-1, Math.min(1, y2[t] + sigma2[t] * (k2[t] + c2[t])));
+                y1[t] = clip(y1[t] + sigma1[t] * (k1[t] + c1[t]), 1);
+                y2[t] = clip(y2[t] + sigma2[t] * (k2[t] + c2[t]), 1);
+            }
+            // running sums for the average (a separate loop: two short loops vectorise where one long one did not)
+            for (int t = 0; t < size; t++) {
                 sp[t] += p[t];
                 sq[t] += q[t];
                 sy1[t] += y1[t];
@@ -112,6 +116,16 @@ final class PrimalDual {
         }
         loss(v, p, q, work);
         return AndOrDecomposition.result(v, p, q, work, at, losses, o);
+    }
+
+    /**
+     * {@code x} clipped to {@code [−bound, bound]}: {@code Math.max(−bound, Math.min(bound, x))}
+     * for every finite x (a zero keeps its sign either way) as two compares, which the compiler
+     * turns into vector blends; {@code Math.min} and {@code max} also order NaN and the signed
+     * zeros, which costs more.
+     */
+    static double clip(double x, double bound) {
+        return x > bound ? bound : x < -bound ? -bound : x;
     }
 
     private static double loss(double[] v, double[] p, double[] q, AndOrDecomposition.Work work) {

@@ -114,14 +114,12 @@ public final class AblationStudy {
         scores.put("Internal influence", AttributionResult.Layer.perFilter(l.internalInfluence()));
         scores.put("Activation", AttributionResult.Layer.perFilter(l.activation()));
         int n = images.size(0), c = scores.get("Conductance").size(1);
-        int[] baseShape = images.shape();
-        baseShape[0] = 1;
         List<RemovalResult> removals = new ArrayList<>();
         try (Progress bar = Progress.start("ablation " + cfg.layer(), 2L * METHODS.size() * n, "runs")) {
             for (Removal removal : Removal.values()) {
                 Ablation ablation = new Ablation(model, cfg.layer());
                 if (cfg.maxRows() != null) ablation.maxRows(cfg.maxRows());
-                if (removal == Removal.BASELINE) ablation.baseline(Tensor.zeros(baseShape));
+                if (removal == Removal.BASELINE) ablation.zeroBaseline(images);
                 removals.add(compare(ablation, removal, images, cls, attr.f(), scores, cfg, bar));
             }
         }

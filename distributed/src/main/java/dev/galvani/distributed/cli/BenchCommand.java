@@ -31,14 +31,14 @@ import java.util.Locale;
  */
 @Command(name = "bench", description = "Overhead of the conductance sweep on local[K] against the single-process library call, and its scaling over K.")
 final class BenchCommand implements Runnable {
-    @Option(names = "--checkpoint", required = true) String checkpoint;
-    @Option(names = "--layer", split = ",", defaultValue = "conv2,inception3a,inception4a") List<String> layers;
-    @Option(names = "--images", defaultValue = "512") int images;
-    @Option(names = "--steps", defaultValue = "50") int steps;
+    @Option(names = "--checkpoint", required = true, description = "The checkpoint swept") String checkpoint;
+    @Option(names = "--layer", split = ",", defaultValue = "conv2,inception3a,inception4a", description = "Layers, comma-separated") List<String> layers;
+    @Option(names = "--images", defaultValue = "512", description = "Test images, the first N") int images;
+    @Option(names = "--steps", defaultValue = "50", description = "Integration steps") int steps;
     @Option(names = "--batch", defaultValue = "16", description = "Images per work item") int batch;
-    @Option(names = "--masters", split = ",", defaultValue = "local[2],local[1]", description = "Spark masters to time (default ${DEFAULT-VALUE})") List<String> masters;
+    @Option(names = "--masters", split = ",", defaultValue = "local[2],local[1]", description = "Spark masters to time") List<String> masters;
     @Option(names = "--repeats", defaultValue = "2", description = "Timings of each (the median is reported)") int repeats;
-    @Option(names = "--data-dir", paramLabel = "DIR") String dataDir;
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Folder holding fashion-mnist/ (default: $GALVANI_DATA)") String dataDir;
 
     @Override
     public void run() {
@@ -66,7 +66,7 @@ final class BenchCommand implements Runnable {
         double coldStart = (System.nanoTime() - w0) / 1e9;
         long w1 = System.nanoTime();
         try {
-            var tiny = new ConductanceSweep(new ConductanceSweep.Config(layers, 2, "gausslegendre", "jvp", "logit", "zeros", null, 64));
+            var tiny = new ConductanceSweep(new ConductanceSweep.Config(layers, 2, "gausslegendre", "jvp", "logit", "zeros", null, 64), new int[] {0, 1, 2, 3});
             new Output(first, tmp.resolve("warm-up").toString(), false, true).write(tiny.table(), new SweepRunner(first, dataDir, 0)
                     .rows(tiny, ConductanceSweep.plan(List.of(checkpoint), new int[] {0, 1, 2, 3}, 2, layers), ConductanceSweep.Item.class), tiny.order(), "warm-up");
         } finally {
@@ -94,7 +94,7 @@ final class BenchCommand implements Runnable {
                 starts.add((System.nanoTime() - s0) / 1e9);
                 try {
                     var items = ConductanceSweep.plan(List.of(checkpoint), idx, batch, layers);
-                    var sweep = new ConductanceSweep(cfg);
+                    var sweep = new ConductanceSweep(cfg, idx);
                     Output out = new Output(spark, tmp.resolve(rep + "-" + k).toString(), false, true);
                     long t1 = System.nanoTime(), c1 = cpuNanos();
                     out.write(sweep.table(), new SweepRunner(spark, dataDir, 0).rows(sweep, items, ConductanceSweep.Item.class), sweep.order(), "bench");

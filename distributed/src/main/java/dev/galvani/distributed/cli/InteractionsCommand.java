@@ -13,18 +13,18 @@ import java.util.List;
 @Command(name = "interactions", description = "AND/OR interactions of many test images at every chosen layer (image models), as 'galvani study interactions' computes them.")
 final class InteractionsCommand implements Runnable {
     @Option(names = "--checkpoint", required = true, split = ",", description = "Checkpoints, comma-separated or repeated; a folder stands for every checkpoint in it") List<String> checkpoints;
-    @Option(names = "--layer", split = ",", defaultValue = "conv2,inception3a,inception3b,inception4a") List<String> layers;
-    @Option(names = "--indices", defaultValue = "0-7", description = "Test images (default ${DEFAULT-VALUE})") String samples;
-    @Option(names = "--batch", defaultValue = "1", description = "Samples per work item (default ${DEFAULT-VALUE})") int batch;
+    @Option(names = "--layer", split = ",", defaultValue = "conv2,inception3a,inception3b,inception4a", description = "Layers read out, comma-separated (the output is always included)") List<String> layers;
+    @Option(names = "--indices", defaultValue = "0-7", description = "Test images: 0-29 or 3,7,9") String samples;
+    @Option(names = "--batch", defaultValue = "1", description = "Samples per work item") int batch;
     @Option(names = "--variables", defaultValue = "10", description = "Players: cells of a grid over the image") int variables;
-    @Option(names = "--grid", defaultValue = "4") int grid;
+    @Option(names = "--grid", defaultValue = "4", description = "The image is cut into a g x g grid of cells, the candidate players") int grid;
     @Option(names = "--solver", defaultValue = "PRIMAL_DUAL", description = "PRIMAL_DUAL or SGD (the reference's), as in 'galvani study interactions'") AndOrDecomposition.Solver solver;
-    @Option(names = "--iterations", defaultValue = "20000") int iterations;
+    @Option(names = "--iterations", defaultValue = "20000", description = "Iterations of the AND-OR decomposition") int iterations;
     @Option(names = "--lr", defaultValue = "1e-5", description = "SGD's initial learning rate") double lr;
-    @Option(names = "--readout-examples", defaultValue = "5000") int readoutExamples;
-    @Option(names = "--max-rows", defaultValue = "256") int maxRows;
+    @Option(names = "--readout-examples", defaultValue = "5000", description = "Training examples of each layer's linear readout") int readoutExamples;
+    @Option(names = "--max-rows", defaultValue = "256", description = "Most masked samples in one forward pass") int maxRows;
     @Option(names = "--max-memory", defaultValue = "1024", description = "MiB for a layer's flattened readout features; above it the layer is mean-pooled") long maxMemory;
-    @Option(names = "--seed", defaultValue = "0") long seed;
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of the players, the readouts and the noise") long seed;
     @Mixin SweepOptions sweep;
 
     @Override

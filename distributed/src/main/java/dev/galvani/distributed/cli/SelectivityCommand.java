@@ -14,14 +14,14 @@ import java.util.List;
 
 @Command(name = "selectivity", description = "The selectivity study's group-ablation grid across models: unit statistics, every (SI, A) bin ablated, the regressions across bins.")
 final class SelectivityCommand implements Runnable {
-    @Option(names = "--models", split = ",", defaultValue = "alexnet,vgg,mobilenetv2,resnet") List<String> models;
+    @Option(names = "--models", split = ",", defaultValue = "alexnet,vgg,mobilenetv2,resnet", description = "Architectures, each read from RUNS/MODEL.safetensors") List<String> models;
     @Option(names = "--layer", split = ",", description = "MODEL:LAYER pairs (default: the study's early and late layer per model)") List<String> layers;
     @Option(names = "--runs-dir", defaultValue = "runs", description = "Where MODEL.safetensors checkpoints are (a path every executor reads, or a Hadoop URI)") String runs;
-    @Option(names = "--grid", defaultValue = "5") int grid;
-    @Option(names = "--stats-examples", defaultValue = "10000") int statsExamples;
-    @Option(names = "--eval-examples", defaultValue = "1000") int evalExamples;
+    @Option(names = "--grid", defaultValue = "5", description = "Groups: a g x g grid of quantile bins over (SI, A)") int grid;
+    @Option(names = "--stats-examples", defaultValue = "10000", description = "Training images for the unit statistics") int statsExamples;
+    @Option(names = "--eval-examples", defaultValue = "1000", description = "Test images for every accuracy") int evalExamples;
     @Option(names = "--shift-negative", description = "Shift negative class means to zero instead of refusing the layer") boolean shift;
-    @Option(names = "--seed", defaultValue = "1") long seed;
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of the samples") long seed;
     @Mixin SweepOptions sweep;
 
     @Override

@@ -16,7 +16,7 @@ import java.util.stream.Stream;
 
 /** What every sweep takes: where Spark runs, where results go, how the work is cut. */
 final class SweepOptions {
-    @Option(names = "--master", description = "Spark master: local[*] (default, embedded), local[2], spark://host:7077, yarn, k8s://...; under spark-submit, its --master")
+    @Option(names = "--master", description = "Spark master: local[*] (embedded; the default), local[2], spark://host:7077, yarn, k8s://...; under spark-submit, its --master")
     String master;
 
     @Option(names = "--out", required = true, description = "Output folder (local path or a Hadoop URI such as hdfs://...): one subfolder per result table")
@@ -28,7 +28,7 @@ final class SweepOptions {
     @Option(names = "--overwrite", description = "Replace tables already in --out")
     boolean overwrite;
 
-    @Option(names = "--partitions", defaultValue = "0", description = "Partitions of work items (default: one per item, at most four per core)")
+    @Option(names = "--partitions", defaultValue = "0", description = "Partitions of work items (0: one per item, at most four per core)")
     int partitions;
 
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Folder holding fashion-mnist/ on every executor (default: $GALVANI_DATA)")

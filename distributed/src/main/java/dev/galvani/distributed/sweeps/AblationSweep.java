@@ -19,11 +19,14 @@ import org.apache.spark.sql.types.StructType;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Single-filter ablation over all filters of a layer: for every test image and filter, the target
- * logit with that filter alone zeroed ({@link Ablation#singleUnitScores}, as the ablation study
- * measures its drops). An item is a checkpoint, a layer, a batch of images and a block of filters.
+ * logit with that filter alone zeroed, or patched to its value at the all-zero baseline input
+ * ({@link Ablation#singleUnitScores}; the numbers of {@code galvani ablate --mode zero|baseline}
+ * with that one filter, and the ablation study's drops). An item is a checkpoint, a layer, a
+ * batch of images and a block of filters.
  */
 public final class AblationSweep implements ItemSweep<AblationSweep.Item> {
     private static final long serialVersionUID = 1L;
@@ -39,6 +42,7 @@ public final class AblationSweep implements ItemSweep<AblationSweep.Item> {
             .add("checkpoint", DataTypes.StringType, false)
             .add("architecture", DataTypes.StringType, false)
             .add("layer", DataTypes.StringType, false)
+            .add("mode", DataTypes.StringType, false)
             .add("example", DataTypes.IntegerType, false)
             .add("label", DataTypes.IntegerType, false)
             .add("class", DataTypes.IntegerType, false)
@@ -50,11 +54,21 @@ public final class AblationSweep implements ItemSweep<AblationSweep.Item> {
 
     private final Integer targetClass;
     private final int maxRows;
+    private final Ablation.Mode mode;
 
-    /** {@code targetClass}: the class whose logit is read, or null for each image's predicted class. */
-    public AblationSweep(Integer targetClass, int maxRows) {
+    /**
+     * {@code targetClass}: the class whose logit is read, or null for each image's predicted class.
+     * {@code mode}: {@code ZERO}, or {@code BASELINE} (a filter takes its value at the all-zero
+     * input, {@link Ablation#zeroBaseline}); the others need inputs a sweep item does not have
+     * (the mean over a command's examples, a second input to patch from).
+     */
+    public AblationSweep(Integer targetClass, int maxRows, Ablation.Mode mode) {
+        if (mode != Ablation.Mode.ZERO && mode != Ablation.Mode.BASELINE) {
+            throw new GalvaniException("sweep ablation --mode takes zero or baseline, got " + mode.name().toLowerCase(Locale.ROOT));
+        }
         this.targetClass = targetClass;
         this.maxRows = maxRows;
+        this.mode = mode;
     }
 
     /**
@@ -104,12 +118,15 @@ public final class AblationSweep implements ItemSweep<AblationSweep.Item> {
         Tensor logits = logits(m, ex.x());
         int n = ex.x().size(0), k = logits.size(1);
         int[] cls = classes(logits, targetClass);
-        float[][] ablated = new Ablation(m.model(), item.layer()).maxRows(maxRows).singleUnitScores(ex.x(), cls, item.filters());
+        Ablation ab = new Ablation(m.model(), item.layer()).maxRows(maxRows);
+        if (mode == Ablation.Mode.BASELINE) ab.zeroBaseline(ex.x());
+        float[][] ablated = ab.singleUnitScores(ex.x(), cls, item.filters());
+        String modeName = mode.name().toLowerCase(Locale.ROOT);
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             float logit = logits.data()[i * k + cls[i]];
             for (int j = 0; j < item.filters().length; j++) {
-                rows.add(RowFactory.create(item.checkpoint(), m.architecture(), item.layer(), item.examples()[i], ex.y()[i], cls[i],
+                rows.add(RowFactory.create(item.checkpoint(), m.architecture(), item.layer(), modeName, item.examples()[i], ex.y()[i], cls[i],
                         item.filters()[j], logit, ablated[j][i], logit - ablated[j][i], item.id()));
             }
         }

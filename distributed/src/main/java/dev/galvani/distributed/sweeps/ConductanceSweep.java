@@ -10,6 +10,7 @@ import dev.galvani.distributed.WorkItem;
 import dev.galvani.distributed.Workspace;
 import dev.galvani.engine.GalvaniException;
 import dev.galvani.engine.Tensor;
+import dev.galvani.models.ModelInputs;
 import dev.galvani.models.SavedModel;
 import dev.galvani.models.train.Dataset;
 import org.apache.spark.sql.Row;
@@ -28,6 +29,12 @@ import java.util.Locale;
  * {@code galvani conductance} and its peer commands, one row per checkpoint, layer, image and
  * filter. An item is a checkpoint and a batch of images; all layers and peers come out of the
  * item's one path integral ({@link LayerConductance}), as on one machine.
+ *
+ * <p>A text checkpoint (the text CNN) is attributed as {@code galvani conductance} attributes it:
+ * the path starts at its embedding ({@link ModelInputs#embeddingNode}), from the padding
+ * embedding, and its held-out sentences are padded to one length for the whole sweep, the length
+ * the command pads the same {@code --indices} to as one batch, so that a sentence's numbers do not
+ * depend on which item it falls in.
  */
 public final class ConductanceSweep implements ItemSweep<ConductanceSweep.Item> {
     private static final long serialVersionUID = 1L;
@@ -46,7 +53,7 @@ public final class ConductanceSweep implements ItemSweep<ConductanceSweep.Item> 
 
     public record Item(int id, String checkpoint, int[] examples, List<String> layers) implements WorkItem {
         @Override public String describe() {
-            return "item " + id + " (checkpoint " + checkpoint + ", layers " + String.join(",", layers) + ", test images " + Batches.describe(examples) + ")";
+            return "item " + id + " (checkpoint " + checkpoint + ", layers " + String.join(",", layers) + ", test examples " + Batches.describe(examples) + ")";
         }
     }
 
@@ -70,9 +77,12 @@ public final class ConductanceSweep implements ItemSweep<ConductanceSweep.Item> 
             .add("item", DataTypes.IntegerType, false);
 
     private final Config config;
+    private final int[] examples;
 
-    public ConductanceSweep(Config config) {
+    /** {@code examples}: all the test indices of the sweep (a text model's sentences are padded to their longest). */
+    public ConductanceSweep(Config config, int[] examples) {
         this.config = config;
+        this.examples = examples.clone();
     }
 
     /** Items: every checkpoint x every batch of {@code batch} consecutive entries of {@code examples}. */
@@ -97,7 +107,13 @@ public final class ConductanceSweep implements ItemSweep<ConductanceSweep.Item> 
     @Override
     public List<Row> run(Item item, Workspace ws) {
         SavedModel m = ws.model(item.checkpoint());
-        Dataset.Batch ex = ws.testImages(m, item.examples());
+        Dataset.Batch ex;
+        if (m.isText()) {
+            int length = ws.memo("padded length " + item.checkpoint(), () -> ws.paddedLength(m, examples));
+            ex = ws.testSentences(m, item.examples(), length);
+        } else {
+            ex = ws.testImages(m, item.examples());
+        }
         AttributionResult r = attribute(m, ex.x(), config, () -> ws.images(m).train().meanImage(2000));
         List<Row> rows = new ArrayList<>();
         for (String l : config.layers()) {
@@ -120,13 +136,16 @@ public final class ConductanceSweep implements ItemSweep<ConductanceSweep.Item> 
     /**
      * The path integral exactly as {@code galvani conductance} sets it up (integrated gradients off:
      * the backward sweep stops at the deepest layer; the baseline zeros or the mean of the first
-     * 2000 training images). Public so tests and the benchmark make the single-machine call itself.
+     * 2000 training images; a text model's path from its padding embedding). Public so tests and
+     * the benchmark make the single-machine call itself.
      */
     public static AttributionResult attribute(SavedModel m, Tensor x, Config cfg, java.util.function.Supplier<Tensor> meanBaseline) {
         LayerConductance lc = new LayerConductance(m.model()).layers(cfg.layers().toArray(new String[0])).steps(cfg.steps())
                 .method(Quadrature.parse(cfg.method())).discretisation(Discretisation.parse(cfg.discretisation()))
                 .target(TargetKind.parse(cfg.target())).maxRows(cfg.maxRows()).integratedGradients(false);
+        if (m.isText()) lc.pathFrom(ModelInputs.embeddingNode(m));
         if (cfg.baseline().toLowerCase(Locale.ROOT).equals("mean")) {
+            if (m.isText()) throw new GalvaniException("--baseline mean is for image models; a text model's path starts at the padding embedding");
             lc.baseline(meanBaseline.get());
         }
         int[] cls = null;
