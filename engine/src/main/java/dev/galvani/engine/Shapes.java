@@ -1,5 +1,7 @@
 package dev.galvani.engine;
 
+import dev.galvani.kernels.Elementwise;
+
 import java.util.Arrays;
 
 /** Shape arithmetic shared by every op (and by every backend): counts, strides, broadcasting. */
@@ -67,28 +69,7 @@ public final class Shapes {
      * broadcast to {@code out}. Used by the broadcasting ops; cheap relative to their work.
      */
     public static int[] broadcastIndex(int[] in, int[] out) {
-        int n = numel(out);
-        int[] idx = new int[n];
-        int r = out.length;
-        int[] inStr = new int[r];
-        int[] st = strides(in);
-        for (int i = 0; i < r; i++) {
-            int j = i - (r - in.length);
-            inStr[i] = (j < 0 || in[j] == 1) ? 0 : st[j];
-        }
-        int[] ctr = new int[r];
-        int pos = 0;
-        for (int f = 0; f < n; f++) {
-            idx[f] = pos;
-            for (int d = r - 1; d >= 0; d--) {
-                ctr[d]++;
-                pos += inStr[d];
-                if (ctr[d] < out[d]) break;
-                pos -= inStr[d] * out[d];
-                ctr[d] = 0;
-            }
-        }
-        return idx;
+        return Elementwise.broadcastIndex(in, out);
     }
 
     /** Resolves one -1 in a reshape target and checks the element count. */
