@@ -391,6 +391,11 @@ public final class Report {
         }
     }
 
+    /** A table cell for a value that may be absent (NaN): the value, or {@code absent} in its place. */
+    public static Object valueOr(double v, String absent) {
+        return Double.isNaN(v) ? absent : v;
+    }
+
     public static String format(Object o) {
         if (o instanceof Double d) return fmt(d);
         if (o instanceof Float f) return fmt(f);

@@ -225,10 +225,7 @@ public final class AblationStudy {
             row.add(i);
             row.add(r.predicted()[i]);
             for (RemovalResult rr : r.removals()) {
-                for (String m : METHODS) {
-                    double rho = rr.spearman().get(m)[i];
-                    row.add(Double.isNaN(rho) ? "n/a" : rho); // a random order has no scores to correlate
-                }
+                for (String m : METHODS) row.add(Report.valueOr(rr.spearman().get(m)[i], "n/a")); // a random order has no scores to correlate
                 for (String m : METHODS) {
                     int k = rr.flipK().get(m)[i];
                     row.add(k < 0 ? "none" : k); // no flip within maxK filters

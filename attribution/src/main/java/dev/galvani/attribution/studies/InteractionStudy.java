@@ -302,7 +302,7 @@ public final class InteractionStudy {
         List<LayerRow> layerRows = layerRows(r);
         List<List<Object>> rows = new ArrayList<>();
         for (LayerRow x : layerRows) {
-            rows.add(List.of(x.layer(), x.features(), orDash(x.readoutTrain()), orDash(x.readoutHeldOut()), x.valueRange(), x.salientDecomposed(),
+            rows.add(List.of(x.layer(), x.features(), Report.valueOr(x.readoutTrain(), "–"), Report.valueOr(x.readoutHeldOut(), "–"), x.valueRange(), x.salientDecomposed(),
                     x.salientHarsanyi(), x.strengthDecomposed(), x.strengthHarsanyi(), x.finalLossRatio(), x.lastTenthChange()));
         }
         rep.table("Per layer: readout features and accuracy (training, held-out); mean |v(N) − v(∅)|; mean number of salient "
@@ -480,11 +480,6 @@ public final class InteractionStudy {
             sb.append(String.join(",", cells)).append('\n');
         }
         return sb.toString();
-    }
-
-    /** A layer without a readout (the net's own head) has no readout accuracy: a dash, not "NaN". */
-    private static Object orDash(double v) {
-        return Double.isNaN(v) ? "–" : v;
     }
 
     static double[] zeroNaN(double[] v) {
