@@ -182,6 +182,13 @@ abstract class ArrayBackend implements Backend {
     }
 
     @Override
+    public void batchNormBackward(int n, int c, int inner, Storage x, Storage mean, Storage invStd, Storage gamma, Storage gy,
+                                  boolean training, Storage gx, Storage dGamma, Storage dBeta) {
+        BatchNormalization.backward(n, c, inner, array(x), array(mean), array(invStd), array(gamma), array(gy), training,
+                arrayOrNull(gx), arrayOrNull(dGamma), arrayOrNull(dBeta));
+    }
+
+    @Override
     public void batchNormAffineTangent(int n, int c, int inner, Storage x, Storage mean, Storage invStd, Storage tGamma,
                                        Storage tBeta, Storage y) {
         BatchNormalization.addAffineTangent(n, c, inner, array(x), array(mean), array(invStd), arrayOrNull(tGamma), arrayOrNull(tBeta), array(y));
