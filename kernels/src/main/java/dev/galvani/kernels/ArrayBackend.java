@@ -141,7 +141,7 @@ abstract class ArrayBackend implements Backend {
 
     @Override
     public void maxPool2dBackward(PoolGeometry g, Storage gy, Indices argmax, Storage gx) {
-        Indexing.scatterAdd(array(gy), ints(argmax), 1, array(gx));
+        Pooling.maxBackward(array(gy), ints(argmax), g.n() * g.c(), array(gx));
     }
 
     @Override

@@ -10,9 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 /**
  * The contiguous paths of {@link Elementwise#maxTo} (max over trailing axes) and
  * {@link Indexing#permute} (a row at a time) against the element-by-element definitions: the same
- * maxima, the same first positions (ties, NaN), the same copies.
+ * maxima, the same first positions (ties, NaN), the same copies; max pooling's VJP split over
+ * planes against the serial scatter-add, bit for bit.
  */
-class MaxToAndPermuteTest {
+class FastPathsTest {
     private static float[] values(int n, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         float[] x = new float[n];
@@ -76,5 +77,22 @@ class MaxToAndPermuteTest {
             }
             assertArrayEquals(ref, o, 0f, Arrays.toString(s) + " " + Arrays.toString(axes));
         }
+    }
+
+    @Test
+    void maxPoolBackwardIsTheSerialScatter() {
+        int n = 3, c = 40, h = 14, w = 14; // overlapping 3x3 stride-1 windows: an input can win several
+        SplittableRandom r = new SplittableRandom(9);
+        float[] x = new float[n * c * h * w], y = new float[x.length], gy = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = r.nextInt(7);
+            gy[i] = (float) r.nextGaussian();
+        }
+        int[] argmax = new int[x.length];
+        Pooling.max(x, n * c, h, w, 3, 1, 1, y, argmax);
+        float[] ref = new float[x.length], got = new float[x.length];
+        Indexing.scatterAdd(gy, argmax, 1, ref);
+        Pooling.maxBackward(gy, argmax, n * c, got);
+        assertArrayEquals(ref, got, 0f);
     }
 }
