@@ -78,7 +78,9 @@ public record Depthwise(int c, int h, int w, int kh, int kw, int sh, int sw, int
     public void backwardWeight(int n, float[] dy, float[] x, float[] dwt) {
         boolean vector = vector();
         int taps = kh * kw;
-        split(c, (c0, c1) -> {
+        // split over channels, but the work is the whole batch's (count x positions x taps alone
+        // left MobileNet's layers on one thread)
+        Parallel.split(c, (long) n * c * ho() * wo() * taps, PARALLEL_WORK, (c0, c1) -> {
             double[][] acc = new double[c1 - c0][taps];
             DepthwiseVector.Grid g = vector ? new DepthwiseVector.Grid(this) : null;
             for (int i = 0; i < n; i++) {
