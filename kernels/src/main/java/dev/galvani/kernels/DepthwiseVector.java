@@ -143,12 +143,49 @@ final class DepthwiseVector {
      */
     static void weightSums(Grid g, double[] acc) {
         float[] in = g.in, out = g.out;
+        if (g.taps == 9) {
+            weightSums3x3(g, acc);
+            return;
+        }
         for (int t = 0; t < g.taps; t++) {
             FloatVector s = FloatVector.zero(S);
             int off = g.offset[t];
             for (int q0 = 0; q0 < g.q; q0 += L) s = FloatVector.fromArray(S, out, q0).fma(FloatVector.fromArray(S, in, q0 + off), s);
             acc[t] += laneSum(s);
         }
+    }
+
+    /**
+     * {@link #weightSums} for 3x3 kernels: the nine taps' sums in one pass over the grid (each
+     * gradient vector loaded once, not nine times); each tap's sum adds the same products in the
+     * same order as its own pass, so the same bits.
+     */
+    private static void weightSums3x3(Grid g, double[] acc) {
+        float[] in = g.in, out = g.out;
+        int[] off = g.offset;
+        int o0 = off[0], o1 = off[1], o2 = off[2], o3 = off[3], o4 = off[4], o5 = off[5], o6 = off[6], o7 = off[7], o8 = off[8];
+        FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0, s8 = s0;
+        for (int q0 = 0; q0 < g.q; q0 += L) {
+            FloatVector d = FloatVector.fromArray(S, out, q0);
+            s0 = d.fma(FloatVector.fromArray(S, in, q0 + o0), s0);
+            s1 = d.fma(FloatVector.fromArray(S, in, q0 + o1), s1);
+            s2 = d.fma(FloatVector.fromArray(S, in, q0 + o2), s2);
+            s3 = d.fma(FloatVector.fromArray(S, in, q0 + o3), s3);
+            s4 = d.fma(FloatVector.fromArray(S, in, q0 + o4), s4);
+            s5 = d.fma(FloatVector.fromArray(S, in, q0 + o5), s5);
+            s6 = d.fma(FloatVector.fromArray(S, in, q0 + o6), s6);
+            s7 = d.fma(FloatVector.fromArray(S, in, q0 + o7), s7);
+            s8 = d.fma(FloatVector.fromArray(S, in, q0 + o8), s8);
+        }
+        acc[0] += laneSum(s0);
+        acc[1] += laneSum(s1);
+        acc[2] += laneSum(s2);
+        acc[3] += laneSum(s3);
+        acc[4] += laneSum(s4);
+        acc[5] += laneSum(s5);
+        acc[6] += laneSum(s6);
+        acc[7] += laneSum(s7);
+        acc[8] += laneSum(s8);
     }
 
     /**
