@@ -191,6 +191,36 @@ class LayerConductanceTest {
         }
     }
 
+    /** in -> "shared" -> ReLU -> "shared" again -> classes: one module called twice per pass. */
+    static final class Twice extends Module {
+        final Dense shared, out;
+        Twice(long seed) {
+            Rng rng = new Rng(seed);
+            shared = add("shared", new Dense(rng, 3, 3, true));
+            out = add("out", new Dense(rng, 3, 2, true));
+        }
+        @Override protected Tensor forward(Tensor x) { return out.call(shared.call(shared.call(x).relu())); }
+    }
+
+    /**
+     * The exact scheme's passes stop carrying tangents once every layer has its tangent, so a layer
+     * that runs again later in the pass would have none: a clear error, not a zero conductance.
+     */
+    @Test void aLayerRunTwicePerPassIsAClearErrorInTheExactScheme() {
+        Tensor x = input(41, 2, 3);
+        var e = assertThrows(dev.galvani.engine.GalvaniException.class, () -> new LayerConductance(new Twice(40)).layers("shared")
+                .steps(4).integratedGradients(false).attribute(x));
+        assertTrue(e.getMessage().contains("layer 'shared' runs again"), e.getMessage());
+        // The Captum scheme carries no tangents: the layer's last value is attributed, as with the
+        // whole graph recorded (IG at the input).
+        Tensor cut = new LayerConductance(new Twice(40)).layers("shared").steps(4).integratedGradients(false)
+                .discretisation(Discretisation.CAPTUM).attribute(x).layer("shared").conductance();
+        Tensor whole = new LayerConductance(new Twice(40)).layers("shared").steps(4)
+                .discretisation(Discretisation.CAPTUM).attribute(x).layer("shared").conductance();
+        assertArrayEquals(whole.data(), cut.data(), 0f);
+        assertTrue(Math.abs(whole.data()[0]) > 0f);
+    }
+
     @Test void probabilityTargetConservesToo() {
         Mlp net = new Mlp(13, 4, 10, 3, true);
         Tensor x = input(14, 3, 4);
