@@ -64,7 +64,7 @@ final class StraightPath {
         List<NamedHook> hooks = new ArrayList<>();
         Tensor[] startBox = new Tensor[1];
         // A path pass that needs no gradient below the layers records no graph below them: the
-        // rows start without one, and the first layer reached becomes the graph's leaf.
+        // rows start without one, and the layers reached without one become the graph's leaves.
         boolean cut = leaf != null && !wantGrads && !gradAtStart && !layers.isEmpty();
         if (cut) leaf = leaf.detach().withTangent(leaf.tangent());
         Tensor input = startOf(raw, leaf != null ? leaf : startOverride, wantGrads, startBox, hooks);
@@ -103,15 +103,15 @@ final class StraightPath {
     }
 
     /**
-     * Hooks on the layers of a pass that wants {@code ∂F/∂y} at the layers only: the first layer
-     * reached after the path start is cut from the graph below it (a leaf that requires gradients,
-     * keeping its tangent), so nothing below the layers is held for the backward sweep; and, when
-     * the pass carries tangents, once every layer has its tangent the rest of the forward pass
-     * runs without them (docs/methods.md §1: conductance needs {@code dy/dα} at the layers only).
+     * Hooks on the layers of a pass that wants {@code ∂F/∂y} at the layers only. The pass starts
+     * without a graph; a layer reached without one (the first, and any beside it rather than above
+     * it) becomes a leaf that requires gradients, keeping its tangent, so nothing below the layers
+     * is held for the backward sweep, and every layer's gradient flows back to it. When the pass
+     * carries tangents, once every layer has its tangent the rest of the forward pass runs without
+     * them (conductance needs {@code dy/dα} at the layers only, docs/methods.md §1).
      */
     private static List<NamedHook> belowLayers(List<String> layers, Tensor[] startBox, boolean tangents, Grad.Scope[] stop) {
         Set<String> seen = new HashSet<>();
-        boolean[] cut = {false};
         List<NamedHook> hooks = new ArrayList<>();
         Set<String> distinct = new LinkedHashSet<>(layers);
         for (String layer : distinct) {
@@ -121,11 +121,7 @@ final class StraightPath {
                     throw new GalvaniException("layer '" + layer + "' runs again after every layer was computed: a layer"
                             + " called more than once per forward pass cannot be attributed");
                 }
-                Tensor out = v;
-                if (!cut[0]) {
-                    cut[0] = true;
-                    out = v.detach().requiresGrad(true).withTangent(v.tangent());
-                }
+                Tensor out = v.requiresGrad() ? v : v.detach().requiresGrad(true).withTangent(v.tangent());
                 seen.add(layer);
                 if (tangents && seen.size() == distinct.size()) stop[0] = Grad.tangentsOff();
                 return out;

@@ -221,6 +221,44 @@ class LayerConductanceTest {
         assertTrue(Math.abs(whole.data()[0]) > 0f);
     }
 
+    /** in -> "trunk" -> ReLU, then "left" and "right" side by side on it, summed -> classes. */
+    static final class Branches extends Module {
+        final Dense trunk, left, right, out;
+        Branches(long seed) {
+            Rng rng = new Rng(seed);
+            trunk = add("trunk", new Dense(rng, 4, 5, true));
+            left = add("left", new Dense(rng, 5, 3, true));
+            right = add("right", new Dense(rng, 5, 3, true));
+            out = add("out", new Dense(rng, 3, 2, true));
+        }
+        @Override protected Tensor forward(Tensor x) {
+            Tensor h = trunk.call(x).relu();
+            return out.call(left.call(h).relu().add(right.call(h).relu()));
+        }
+    }
+
+    /**
+     * Layers side by side (neither computed from the other): without IG no graph is recorded below
+     * the layers, and each still gets its gradient, the same bits as with the whole graph.
+     */
+    @Test void layersSideBySideKeepTheirGradientsWithoutTheGraphBelow() {
+        Branches net = new Branches(51);
+        Tensor x = input(52, 3, 4);
+        for (Discretisation d : Discretisation.values()) {
+            AttributionResult whole = new LayerConductance(net).layers("left", "right").steps(6).discretisation(d).attribute(x);
+            AttributionResult cut = new LayerConductance(net).layers("left", "right").steps(6).discretisation(d)
+                    .integratedGradients(false).attribute(x);
+            for (String l : new String[] {"left", "right"}) {
+                float[] c = cut.layer(l).conductance().data();
+                assertArrayEquals(whole.layer(l).conductance().data(), c, 0f, d + " " + l);
+                assertArrayEquals(whole.layer(l).internalInfluence().data(), cut.layer(l).internalInfluence().data(), 0f, d + " " + l);
+                double abs = 0;
+                for (float v : c) abs += Math.abs(v);
+                assertTrue(abs > 0, d + " " + l + " has no conductance");
+            }
+        }
+    }
+
     @Test void probabilityTargetConservesToo() {
         Mlp net = new Mlp(13, 4, 10, 3, true);
         Tensor x = input(14, 3, 4);
