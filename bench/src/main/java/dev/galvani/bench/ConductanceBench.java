@@ -110,48 +110,22 @@ public final class ConductanceBench {
         LayerConductance lc = new LayerConductance(net).layers("inception4a").steps(steps).method(Quadrature.GAUSS_LEGENDRE).integratedGradients(false);
         lc.attribute(x.rows(0, Math.min(2, batch))); // compiled before the measured run
         System.gc();
-        double[] live = {0}, before = {0};
-        int[] count = {0};
-        List<Runnable> stop = new ArrayList<>();
-        for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
-            if (!(gc instanceof javax.management.NotificationEmitter emitter)) continue;
-            javax.management.NotificationListener l = (n, h) -> {
-                if (!com.sun.management.GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) return;
-                var info = com.sun.management.GarbageCollectionNotificationInfo.from((javax.management.openmbean.CompositeData) n.getUserData()).getGcInfo();
-                long after = 0, pre = 0;
-                for (var u : info.getMemoryUsageAfterGc().values()) after += u.getUsed();
-                for (var u : info.getMemoryUsageBeforeGc().values()) pre += u.getUsed();
-                synchronized (live) {
-                    live[0] = Math.max(live[0], after / 1048576.0);
-                    before[0] = Math.max(before[0], pre / 1048576.0);
-                    count[0]++;
-                }
-            };
-            emitter.addNotificationListener(l, null, null);
-            stop.add(() -> {
-                try {
-                    emitter.removeNotificationListener(l);
-                } catch (javax.management.ListenerNotFoundException e) {
-                    // already gone
-                }
-            });
+        double seconds;
+        double live, before;
+        int collections;
+        try (HeapWatch heap = new HeapWatch()) {
+            long t0 = System.nanoTime();
+            lc.attribute(x);
+            seconds = (System.nanoTime() - t0) / 1e9;
+            heap.sample(); // a run without collections still reports what it holds
+            live = heap.liveMiB();
+            before = heap.beforeCollectionMiB();
+            collections = heap.collections();
         }
-        long t0 = System.nanoTime();
-        lc.attribute(x);
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        System.gc(); // a last sample, so that a run without collections still reports one
-        try {
-            Thread.sleep(200); // notifications arrive on another thread
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        stop.forEach(Runnable::run);
         PyTorchPeer.Outcome captum = withCaptum
                 ? PyTorchPeer.run("captum_conductance_bench.py", List.of("random", Integer.toString(batch), Integer.toString(steps), "--json"), 3600)
                 : new PyTorchPeer.Outcome(null, "skipped");
-        synchronized (live) {
-            return new MemoryRun(batch, steps, seconds, live[0], before[0], TrainingBench.peakRssMiB(), count[0] - 1, captum);
-        }
+        return new MemoryRun(batch, steps, seconds, live, before, HeapWatch.peakRssMiB(), collections, captum);
     }
 
     /** The rows as JSON: benchmark, batch, steps, the machine, and per variant attributions/s, seconds and the ratio to the default. */

@@ -13,20 +13,10 @@ import dev.galvani.models.ModelZoo;
 import dev.galvani.models.SavedModel;
 import dev.galvani.models.checkpoint.Safetensors;
 import dev.galvani.models.io.Json;
-import com.sun.management.GarbageCollectionNotificationInfo;
 
-import javax.management.Notification;
-import javax.management.NotificationEmitter;
-import javax.management.NotificationListener;
-import javax.management.openmbean.CompositeData;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.lang.management.GarbageCollectorMXBean;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
-import java.lang.management.MemoryUsage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -135,63 +125,11 @@ public final class NeuronConductanceBench {
         System.gc();
         long t0;
         double s;
-        try (LiveHeap live = new LiveHeap()) {
+        try (HeapWatch live = new HeapWatch()) {
             t0 = System.nanoTime();
             work.run();
             s = (System.nanoTime() - t0) / 1e9;
-            return new Row(name, neurons, s, live.peak / (1024.0 * 1024.0));
-        }
-    }
-
-    /**
-     * The most heap in use right after any garbage collection while it listens: what the work kept
-     * alive (plus old garbage a young collection did not reach), an upper bound on its live set
-     * that, unlike the heap's raw peak, does not grow with the heap the JVM was allowed.
-     */
-    private static final class LiveHeap implements NotificationListener, AutoCloseable {
-        private final Set<String> heapPools = new HashSet<>();
-        private final List<NotificationEmitter> emitters = new ArrayList<>();
-        volatile long peak;
-
-        LiveHeap() {
-            for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
-                if (p.getType() == MemoryType.HEAP) heapPools.add(p.getName());
-            }
-            for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-                if (gc instanceof NotificationEmitter e) {
-                    e.addNotificationListener(this, null, null);
-                    emitters.add(e);
-                }
-            }
-            peak = heapUsed();
-        }
-
-        private static long heapUsed() {
-            return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-        }
-
-        @Override
-        public void handleNotification(Notification n, Object handback) {
-            if (!n.getType().equals(GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION)) return;
-            GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
-            long used = 0;
-            for (Map.Entry<String, MemoryUsage> e : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
-                if (heapPools.contains(e.getKey())) used += e.getValue().getUsed();
-            }
-            synchronized (this) {
-                peak = Math.max(peak, used);
-            }
-        }
-
-        @Override
-        public void close() {
-            for (NotificationEmitter e : emitters) {
-                try {
-                    e.removeNotificationListener(this);
-                } catch (javax.management.ListenerNotFoundException ignored) {
-                    // never added
-                }
-            }
+            return new Row(name, neurons, s, live.liveMiB());
         }
     }
 

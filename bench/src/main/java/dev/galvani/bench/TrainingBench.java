@@ -9,10 +9,7 @@ import dev.galvani.kernels.Parallel;
 import dev.galvani.models.ModelZoo;
 import dev.galvani.models.train.Optimizer;
 
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -129,7 +126,7 @@ public final class TrainingBench {
             rates[r] = batch * steps / ((System.nanoTime() - t0) / 1e9);
         }
         double live = liveHeapAfterForward(m, x, y);
-        double rss = peakRssMiB();
+        double rss = HeapWatch.peakRssMiB();
         double[] pt = null;
         double ptRss = Double.NaN, ptImport = Double.NaN;
         String note = "skipped";
@@ -170,18 +167,6 @@ public final class TrainingBench {
         double used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1048576.0;
         loss.backward(); // keeps the graph reachable until here
         return used;
-    }
-
-    /** The process's peak resident set (VmHWM) in MiB, or NaN where /proc is absent. */
-    static double peakRssMiB() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
-            }
-        } catch (IOException | RuntimeException e) {
-            return Double.NaN;
-        }
-        return Double.NaN;
     }
 
     public static void main(String[] args) {

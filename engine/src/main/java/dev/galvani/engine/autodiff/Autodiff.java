@@ -70,8 +70,12 @@ public final class Autodiff {
         try (Grad.Scope s = Grad.internal()) {
             for (int i = order.size() - 1; i >= 0; i--) {
                 Tensor t = order.get(i);
-                Tensor g = grads.get(t);
                 Node node = t.node();
+                // An intermediate's gradient is read only here, by its own VJP: unless it was asked
+                // for, it leaves the map now, so a sweep holds the gradients of the frontier between
+                // done and not-yet-done ops rather than of the whole graph (PyTorch frees them too).
+                boolean release = node != null && t != root && (keep == null || !keepSet.contains(t));
+                Tensor g = release ? grads.remove(t) : grads.get(t);
                 // A VJP is linear in its upstream: an all-zero one gives nothing (a branch that an
                 // upstream masked to one unit's slice never reaches), so its VJP is skipped.
                 if (g == null || node == null || allZero(g)) continue;
@@ -84,8 +88,6 @@ public final class Autodiff {
                     Tensor prev = grads.get(in);
                     grads.put(in, prev == null ? gin[j] : accumulate(prev, gin[j]));
                 }
-                // Free intermediate gradients nobody asked for (keeps peak memory near one sweep's).
-                if (keep != null && !keepSet.contains(t) && t != root) grads.remove(t);
             }
         }
         return grads;
