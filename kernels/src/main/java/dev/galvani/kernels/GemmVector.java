@@ -39,15 +39,20 @@ final class GemmVector {
     /**
      * Columns of a packed block of B: KC x NC floats = 512 KiB, half of a 1 MiB L2, so that the
      * block stays in L2 while six rows of A sweep it. With NC = 1024 the 4 MiB block streamed from
-     * L3 (Zen 5, JDK 25, one thread, CPU time: n = 1024, 80% of the FMA peak against 85-88%).
+     * L3: Zen 5, JDK 25, one thread, CPU time, both versions in the same run, m x n x k = 1024 x
+     * 512 x 1024 (a thread's half of n = 1024) ran at 77-79% of the FMA peak, now 83-89%.
      */
     static final int NC = Math.max(1, 128 / NR) * NR;
-    /** Rows of a packed block of A (MC x KC floats, ~4 MiB, read from L3 once per NC block). */
+    /**
+     * Rows of a packed block of A: MC x KC floats, ~4 MiB per thread (kept, like the other
+     * buffers), read from L3 once per NC block.
+     */
     static final int MC = 1020 / MR * MR;
     /**
      * Columns of C from which every block of A is packed. Each NC block re-reads all of A; read in
-     * place that is six strided rows per micro-panel, which at n = 2048 (16 MiB of A) ran at
-     * 74-79% of the FMA peak against 80-84% packed; below ~1000 columns the copy costs more than it saves.
+     * place that is six strided rows per micro-panel, which for a thread's half of n = 2048 (16
+     * MiB of A) ran 3-6 points of the FMA peak below the packed copy in the same run; at 256-512
+     * columns the copy cost about as much as it saved.
      */
     static final int PACK_A_COLUMNS = 1024;
 
@@ -82,6 +87,9 @@ final class GemmVector {
                 for (int jc = 0; jc < n; jc += NC) {
                     int nc = Math.min(NC, n - jc);
                     packB(transB, b, bOff, ldb, pc, jc, kc, nc, pb);
+                    // Rows outer, columns inner: the A micro-panel stays in L1 and each C row is
+                    // walked left to right, which the hardware prefetcher follows (the other order
+                    // jumps ldc floats per tile and ran ~10% slower).
                     for (int ir = ic; ir < ic + mc; ir += MR) {
                         int rows = Math.min(MR, m - ir);
                         float[] ap = a;
@@ -208,11 +216,12 @@ final class GemmVector {
      * The micro-kernel: a 6 x 2L tile of C from six rows of A (element (r, p) at
      * {@code ap[ai + r * rs + p]}: rows of A in place, or packed rows) and a packed micro-panel of
      * B ([kc][2L]). Unit stride in p for both lets C2 hoist every bounds check out of the loop (a
-     * variable stride left six compare-and-branch pairs per step, ~50 instructions per 12 FMAs,
-     * more than the 8-wide front end issues in the 6 cycles the FMAs take). 12 vector accumulators + 2 B vectors + 1
-     * broadcast fit the 16 registers of AVX2 and leave AVX-512 room; measured on Zen 4 it beats
-     * 8x3, 6x4, 12x2 and 14x2 (C2 spills the larger tiles), and on Zen 5 (two 512-bit FMA pipes) it
-     * runs at 95% of the FMA peak with its panels in L2 (8x3, 12x2, 4x4 and 6x3 were no faster).
+     * variable stride left six compare-and-branch pairs per step: ~50 instructions per 12 FMAs
+     * against ~35 now, JDK 25). 12 vector accumulators + 2 B vectors + 1 broadcast fit the 16
+     * registers of AVX2 and leave AVX-512 room; measured on Zen 4 it beats 8x3, 6x4, 12x2 and 14x2
+     * (C2 spills the larger tiles), and on Zen 5 (two 512-bit FMA pipes) it runs at 95% of the FMA
+     * peak with its panels in L2 (8x3, 12x2, 4x4 and 6x3 were no faster), ~100% with a KC = 256
+     * panel of B in L1.
      */
     static void kernel6x2(int kc, float[] ap, int ai, int rs, float[] bp, int bi,
                           float[] c, int ci, int ldc, float alpha, float beta, int rows, int cols, float[] tile) {
