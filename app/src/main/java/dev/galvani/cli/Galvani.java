@@ -78,7 +78,8 @@ public final class Galvani implements Runnable {
             err.println("galvani: " + t.getMessage());
             code = 2;
         } else if (t instanceof OutOfMemoryError) {
-            err.println("galvani: out of memory; lower --batch or --max-memory, or raise -Xmx (GALVANI_JAVA_OPTS)");
+            err.printf(java.util.Locale.ROOT, "galvani: out of memory in a heap of at most %d MiB; lower --batch (the interactions study: --readout-memory), or raise the limit, e.g. GALVANI_JAVA_OPTS=-Xmx16g%n",
+                    Runtime.getRuntime().maxMemory() >> 20);
             code = 3;
         } else {
             String msg = t.getMessage() == null ? "" : ": " + t.getMessage().replaceAll("\\s+", " ").strip();

@@ -162,6 +162,17 @@ class CommandLineTest {
         assertTrue(r.err().contains("galvani: checkpoint ") && r.err().contains("no such file"), r.err());
     }
 
+    @Test void runningOutOfMemoryNamesTheHeapAndOptionsThatExist() {
+        java.io.StringWriter w = new java.io.StringWriter();
+        assertEquals(3, Galvani.report(new OutOfMemoryError("Java heap space"), new java.io.PrintWriter(w), false));
+        String line = w.toString().strip();
+        assertEquals(1, line.lines().count(), line);
+        assertTrue(line.startsWith("galvani: out of memory in a heap of at most " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB;"), line);
+        // every option the line suggests is one a command has
+        assertTrue(run("study", "interactions", "--help").out().contains("--readout-memory"), "study interactions --readout-memory");
+        assertTrue(line.contains("--readout-memory") && line.contains("--batch") && !line.contains("--max-memory"), line);
+    }
+
     @Test void cudaWithoutAGpuSaysWhatIsMissing() {
         org.junit.jupiter.api.Assumptions.assumeFalse(dev.galvani.kernels.cuda.Cuda.availability().available(), "a GPU is present");
         failsWith("--device cuda: ", "bench", "conductance", "--device", "cuda");

@@ -141,7 +141,7 @@ abstract class ArrayBackend implements Backend {
 
     @Override
     public void maxPool2dBackward(PoolGeometry g, Storage gy, Indices argmax, Storage gx) {
-        Indexing.scatterAdd(array(gy), ints(argmax), 1, array(gx));
+        Pooling.maxBackward(array(gy), ints(argmax), g.n() * g.c(), array(gx));
     }
 
     @Override
@@ -179,6 +179,13 @@ abstract class ArrayBackend implements Backend {
     public void batchNormParameterGradients(int n, int c, int inner, Storage x, Storage mean, Storage invStd, Storage gy,
                                             Storage dGamma, Storage dBeta) {
         BatchNormalization.parameterGradients(n, c, inner, array(x), array(mean), array(invStd), array(gy), array(dGamma), array(dBeta));
+    }
+
+    @Override
+    public void batchNormBackward(int n, int c, int inner, Storage x, Storage mean, Storage invStd, Storage gamma, Storage gy,
+                                  boolean training, Storage gx, Storage dGamma, Storage dBeta) {
+        BatchNormalization.backward(n, c, inner, array(x), array(mean), array(invStd), array(gamma), array(gy), training,
+                arrayOrNull(gx), arrayOrNull(dGamma), arrayOrNull(dBeta));
     }
 
     @Override

@@ -146,6 +146,17 @@ public interface Backend {
     void batchNormParameterGradients(int n, int c, int inner, Storage x, Storage mean, Storage invStd, Storage gy,
                                      Storage dGamma, Storage dBeta);
 
+    /**
+     * Batch norm's VJP from gy: the derivative with respect to x times gy into gx, and the
+     * gradients of γ and β; a null output is not wanted. The default makes the two calls above; a
+     * backend may share their per-channel sums (same numbers).
+     */
+    default void batchNormBackward(int n, int c, int inner, Storage x, Storage mean, Storage invStd, Storage gamma, Storage gy,
+                                   boolean training, Storage gx, Storage dGamma, Storage dBeta) {
+        if (gx != null) batchNormDerivative(n, c, inner, x, mean, invStd, gamma, gy, training, gx);
+        if (dGamma != null && dBeta != null) batchNormParameterGradients(n, c, inner, x, mean, invStd, gy, dGamma, dBeta);
+    }
+
     /** Adds {@code γ̇ x̂ + β̇} into y (either tangent may be null). */
     void batchNormAffineTangent(int n, int c, int inner, Storage x, Storage mean, Storage invStd, Storage tGamma, Storage tBeta,
                                 Storage y);

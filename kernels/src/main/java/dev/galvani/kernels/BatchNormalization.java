@@ -51,6 +51,27 @@ public final class BatchNormalization {
         }
     }
 
+    /**
+     * The whole VJP from gy: {@code r} as {@link #derivative} and the gradients of γ and β as
+     * {@link #parameterGradients}, from one pass of the per-channel sums (both need the same
+     * {@code Σ gy} and {@code Σ gy x̂}), so the numbers are those of the two calls. A null output is
+     * not wanted.
+     */
+    public static void backward(int n, int c, int inner, float[] d, float[] mean, float[] invStd, float[] g, float[] gy,
+                                boolean training, float[] r, float[] dGamma, float[] dBeta) {
+        double[] s = null, sx = null;
+        if (training && r != null || dGamma != null || dBeta != null) {
+            s = new double[c];
+            sx = new double[c];
+            Normalization.gradientSums(gy, d, n, c, inner, mean, invStd, s, sx);
+        }
+        if (r != null) Normalization.normalizedDerivative(gy, d, n, c, inner, mean, invStd, g, training ? s : null, training ? sx : null, r);
+        for (int ch = 0; ch < c; ch++) {
+            if (dGamma != null) dGamma[ch] = (float) sx[ch];
+            if (dBeta != null) dBeta[ch] = (float) s[ch];
+        }
+    }
+
     /** Adds {@code γ̇ x̂ + β̇} into y (either tangent may be null). */
     public static void addAffineTangent(int n, int c, int inner, float[] d, float[] mean, float[] invStd, float[] tg, float[] tb, float[] y) {
         for (int i = 0; i < n; i++) {

@@ -152,15 +152,37 @@ public final class Convolution {
         } else if (dx != null || dwt != null) {
             unfoldedVjp(g, gd, xd, wd, dx, dwt);
         }
-        if (db != null) {
-            int p = g.p();
-            for (int i = 0; i < g.n(); i++) {
-                for (int oc = 0; oc < g.o(); oc++) {
-                    double s = 0;
-                    int base = (i * g.o() + oc) * p;
-                    for (int q = 0; q < p; q++) s += gd[base + q];
-                    db[oc] += (float) s;
+        if (db != null) biasGradient(g, gd, db);
+    }
+
+    /**
+     * {@code db[oc] += (float) Σ_q dY[i, oc, q]} per image in image order, each plane summed in
+     * double. Four planes are summed side by side: four independent chains of adds instead of one
+     * (a chain waits an add's latency per element), each in its own order, so the same numbers.
+     */
+    private static void biasGradient(ConvGeometry g, float[] gd, float[] db) {
+        int p = g.p(), o = g.o();
+        for (int i = 0; i < g.n(); i++) {
+            int oc = 0;
+            for (; oc + 4 <= o; oc += 4) {
+                double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+                int b0 = (i * o + oc) * p, b1 = b0 + p, b2 = b1 + p, b3 = b2 + p;
+                for (int q = 0; q < p; q++) {
+                    s0 += gd[b0 + q];
+                    s1 += gd[b1 + q];
+                    s2 += gd[b2 + q];
+                    s3 += gd[b3 + q];
                 }
+                db[oc] += (float) s0;
+                db[oc + 1] += (float) s1;
+                db[oc + 2] += (float) s2;
+                db[oc + 3] += (float) s3;
+            }
+            for (; oc < o; oc++) {
+                double s = 0;
+                int base = (i * o + oc) * p;
+                for (int q = 0; q < p; q++) s += gd[base + q];
+                db[oc] += (float) s;
             }
         }
     }

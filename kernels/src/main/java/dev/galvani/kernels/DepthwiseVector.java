@@ -83,12 +83,44 @@ final class DepthwiseVector {
     static void correlate(Grid g, float[] k, int ko, boolean flip) {
         float[] in = g.in, out = g.out;
         int taps = g.taps;
+        if (taps == 9) {
+            correlate3x3(g, k, ko, flip);
+            return;
+        }
         for (int q0 = 0; q0 < g.q; q0 += L) {
             FloatVector acc = FloatVector.zero(S);
             for (int t = 0; t < taps; t++) {
                 float kt = k[ko + (flip ? taps - 1 - t : t)];
                 acc = FloatVector.fromArray(S, in, q0 + g.offset[t]).fma(FloatVector.broadcast(S, kt), acc);
             }
+            acc.intoArray(out, q0);
+        }
+    }
+
+    /**
+     * {@link #correlate} for 3x3 kernels (MobileNet's), the nine weights and shifts held in
+     * registers across the grid instead of re-read for every vector of outputs; the same FMAs in
+     * the same tap order, so the same bits.
+     */
+    private static void correlate3x3(Grid g, float[] k, int ko, boolean flip) {
+        float[] in = g.in, out = g.out;
+        int[] off = g.offset;
+        int o0 = off[0], o1 = off[1], o2 = off[2], o3 = off[3], o4 = off[4], o5 = off[5], o6 = off[6], o7 = off[7], o8 = off[8];
+        FloatVector k0 = FloatVector.broadcast(S, k[ko + (flip ? 8 : 0)]), k1 = FloatVector.broadcast(S, k[ko + (flip ? 7 : 1)]);
+        FloatVector k2 = FloatVector.broadcast(S, k[ko + (flip ? 6 : 2)]), k3 = FloatVector.broadcast(S, k[ko + (flip ? 5 : 3)]);
+        FloatVector k4 = FloatVector.broadcast(S, k[ko + 4]), k5 = FloatVector.broadcast(S, k[ko + (flip ? 3 : 5)]);
+        FloatVector k6 = FloatVector.broadcast(S, k[ko + (flip ? 2 : 6)]), k7 = FloatVector.broadcast(S, k[ko + (flip ? 1 : 7)]);
+        FloatVector k8 = FloatVector.broadcast(S, k[ko + (flip ? 0 : 8)]);
+        for (int q0 = 0; q0 < g.q; q0 += L) {
+            FloatVector acc = FloatVector.fromArray(S, in, q0 + o0).fma(k0, FloatVector.zero(S));
+            acc = FloatVector.fromArray(S, in, q0 + o1).fma(k1, acc);
+            acc = FloatVector.fromArray(S, in, q0 + o2).fma(k2, acc);
+            acc = FloatVector.fromArray(S, in, q0 + o3).fma(k3, acc);
+            acc = FloatVector.fromArray(S, in, q0 + o4).fma(k4, acc);
+            acc = FloatVector.fromArray(S, in, q0 + o5).fma(k5, acc);
+            acc = FloatVector.fromArray(S, in, q0 + o6).fma(k6, acc);
+            acc = FloatVector.fromArray(S, in, q0 + o7).fma(k7, acc);
+            acc = FloatVector.fromArray(S, in, q0 + o8).fma(k8, acc);
             acc.intoArray(out, q0);
         }
     }
@@ -111,12 +143,49 @@ final class DepthwiseVector {
      */
     static void weightSums(Grid g, double[] acc) {
         float[] in = g.in, out = g.out;
+        if (g.taps == 9) {
+            weightSums3x3(g, acc);
+            return;
+        }
         for (int t = 0; t < g.taps; t++) {
             FloatVector s = FloatVector.zero(S);
             int off = g.offset[t];
             for (int q0 = 0; q0 < g.q; q0 += L) s = FloatVector.fromArray(S, out, q0).fma(FloatVector.fromArray(S, in, q0 + off), s);
             acc[t] += laneSum(s);
         }
+    }
+
+    /**
+     * {@link #weightSums} for 3x3 kernels: the nine taps' sums in one pass over the grid (each
+     * gradient vector loaded once, not nine times); each tap's sum adds the same products in the
+     * same order as its own pass, so the same bits.
+     */
+    private static void weightSums3x3(Grid g, double[] acc) {
+        float[] in = g.in, out = g.out;
+        int[] off = g.offset;
+        int o0 = off[0], o1 = off[1], o2 = off[2], o3 = off[3], o4 = off[4], o5 = off[5], o6 = off[6], o7 = off[7], o8 = off[8];
+        FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0, s8 = s0;
+        for (int q0 = 0; q0 < g.q; q0 += L) {
+            FloatVector d = FloatVector.fromArray(S, out, q0);
+            s0 = d.fma(FloatVector.fromArray(S, in, q0 + o0), s0);
+            s1 = d.fma(FloatVector.fromArray(S, in, q0 + o1), s1);
+            s2 = d.fma(FloatVector.fromArray(S, in, q0 + o2), s2);
+            s3 = d.fma(FloatVector.fromArray(S, in, q0 + o3), s3);
+            s4 = d.fma(FloatVector.fromArray(S, in, q0 + o4), s4);
+            s5 = d.fma(FloatVector.fromArray(S, in, q0 + o5), s5);
+            s6 = d.fma(FloatVector.fromArray(S, in, q0 + o6), s6);
+            s7 = d.fma(FloatVector.fromArray(S, in, q0 + o7), s7);
+            s8 = d.fma(FloatVector.fromArray(S, in, q0 + o8), s8);
+        }
+        acc[0] += laneSum(s0);
+        acc[1] += laneSum(s1);
+        acc[2] += laneSum(s2);
+        acc[3] += laneSum(s3);
+        acc[4] += laneSum(s4);
+        acc[5] += laneSum(s5);
+        acc[6] += laneSum(s6);
+        acc[7] += laneSum(s7);
+        acc[8] += laneSum(s8);
     }
 
     /**

@@ -132,19 +132,26 @@ final class DirectConvVector {
             c50 = v.fma(x0, c50); c51 = v.fma(x1, c51);
         }
         boolean add = k0 > 0;
-        store(c00, y, yo, add); store(c01, y, yo + L, add);
-        store(c10, y, yo + q, add); store(c11, y, yo + q + L, add);
-        store(c20, y, yo + 2 * q, add); store(c21, y, yo + 2 * q + L, add);
-        store(c30, y, yo + 3 * q, add); store(c31, y, yo + 3 * q + L, add);
-        store(c40, y, yo + 4 * q, add); store(c41, y, yo + 4 * q + L, add);
-        store(c50, y, yo + 5 * q, add); store(c51, y, yo + 5 * q + L, add);
+        // Written out rather than through a helper taking a vector: where C2 declines to inline
+        // such a helper (one already compiled large), every vector passed to it is boxed, an
+        // allocation per store (half of a training step's garbage once, in the GEMM's kernel).
+        if (add) {
+            FloatVector.fromArray(S, y, yo).add(c00).intoArray(y, yo); FloatVector.fromArray(S, y, yo + L).add(c01).intoArray(y, yo + L);
+            FloatVector.fromArray(S, y, yo + q).add(c10).intoArray(y, yo + q); FloatVector.fromArray(S, y, yo + q + L).add(c11).intoArray(y, yo + q + L);
+            FloatVector.fromArray(S, y, yo + 2 * q).add(c20).intoArray(y, yo + 2 * q); FloatVector.fromArray(S, y, yo + 2 * q + L).add(c21).intoArray(y, yo + 2 * q + L);
+            FloatVector.fromArray(S, y, yo + 3 * q).add(c30).intoArray(y, yo + 3 * q); FloatVector.fromArray(S, y, yo + 3 * q + L).add(c31).intoArray(y, yo + 3 * q + L);
+            FloatVector.fromArray(S, y, yo + 4 * q).add(c40).intoArray(y, yo + 4 * q); FloatVector.fromArray(S, y, yo + 4 * q + L).add(c41).intoArray(y, yo + 4 * q + L);
+            FloatVector.fromArray(S, y, yo + 5 * q).add(c50).intoArray(y, yo + 5 * q); FloatVector.fromArray(S, y, yo + 5 * q + L).add(c51).intoArray(y, yo + 5 * q + L);
+        } else {
+            c00.intoArray(y, yo); c01.intoArray(y, yo + L);
+            c10.intoArray(y, yo + q); c11.intoArray(y, yo + q + L);
+            c20.intoArray(y, yo + 2 * q); c21.intoArray(y, yo + 2 * q + L);
+            c30.intoArray(y, yo + 3 * q); c31.intoArray(y, yo + 3 * q + L);
+            c40.intoArray(y, yo + 4 * q); c41.intoArray(y, yo + 4 * q + L);
+            c50.intoArray(y, yo + 5 * q); c51.intoArray(y, yo + 5 * q + L);
+        }
     }
 
-    /** y[i..i+L) = acc, or y + acc for a later block of terms. */
-    private static void store(FloatVector acc, float[] y, int i, boolean add) {
-        if (add) acc = FloatVector.fromArray(S, y, i).add(acc);
-        acc.intoArray(y, i);
-    }
 
     /**
      * Pads images [from, to) of x into {@code xp}, image i's planes at {@code tb.lead + i * image}
@@ -223,11 +230,11 @@ final class DirectConvVector {
             v = FloatVector.broadcast(S, x[a5 + q]);
             c50 = v.fma(b0, c50); c51 = v.fma(b1, c51);
         }
-        store(c00, c, ci, true); store(c01, c, ci + L, true);
-        if (rows > 1) { store(c10, c, ci + ldc, true); store(c11, c, ci + ldc + L, true); }
-        if (rows > 2) { store(c20, c, ci + 2 * ldc, true); store(c21, c, ci + 2 * ldc + L, true); }
-        if (rows > 3) { store(c30, c, ci + 3 * ldc, true); store(c31, c, ci + 3 * ldc + L, true); }
-        if (rows > 4) { store(c40, c, ci + 4 * ldc, true); store(c41, c, ci + 4 * ldc + L, true); }
-        if (rows > 5) { store(c50, c, ci + 5 * ldc, true); store(c51, c, ci + 5 * ldc + L, true); }
+        FloatVector.fromArray(S, c, ci).add(c00).intoArray(c, ci); FloatVector.fromArray(S, c, ci + L).add(c01).intoArray(c, ci + L);
+        if (rows > 1) { FloatVector.fromArray(S, c, ci + ldc).add(c10).intoArray(c, ci + ldc); FloatVector.fromArray(S, c, ci + ldc + L).add(c11).intoArray(c, ci + ldc + L); }
+        if (rows > 2) { FloatVector.fromArray(S, c, ci + 2 * ldc).add(c20).intoArray(c, ci + 2 * ldc); FloatVector.fromArray(S, c, ci + 2 * ldc + L).add(c21).intoArray(c, ci + 2 * ldc + L); }
+        if (rows > 3) { FloatVector.fromArray(S, c, ci + 3 * ldc).add(c30).intoArray(c, ci + 3 * ldc); FloatVector.fromArray(S, c, ci + 3 * ldc + L).add(c31).intoArray(c, ci + 3 * ldc + L); }
+        if (rows > 4) { FloatVector.fromArray(S, c, ci + 4 * ldc).add(c40).intoArray(c, ci + 4 * ldc); FloatVector.fromArray(S, c, ci + 4 * ldc + L).add(c41).intoArray(c, ci + 4 * ldc + L); }
+        if (rows > 5) { FloatVector.fromArray(S, c, ci + 5 * ldc).add(c50).intoArray(c, ci + 5 * ldc); FloatVector.fromArray(S, c, ci + 5 * ldc + L).add(c51).intoArray(c, ci + 5 * ldc + L); }
     }
 }

@@ -65,9 +65,13 @@ public final class Im2col {
                             System.arraycopy(x, src + iw, col, dst, wo);
                             continue;
                         }
-                        for (int ow = 0; ow < wo; ow++, iw += sw) {
-                            col[dst + ow] = (iw >= 0 && iw < w) ? x[src + iw] : 0f;
-                        }
+                        // columns whose input lies inside the row, ow in [lo, hi), copied without a
+                        // test per element (strided layers); zeros on either side
+                        int lo = iw >= 0 ? 0 : Math.min(wo, (-iw + sw - 1) / sw);
+                        int hi = iw > w - 1 ? lo : Math.max(lo, Math.min(wo, (w - 1 - iw) / sw + 1));
+                        java.util.Arrays.fill(col, dst, dst + lo, 0f);
+                        for (int ow = lo, at = src + iw + lo * sw; ow < hi; ow++, at += sw) col[dst + ow] = x[at];
+                        java.util.Arrays.fill(col, dst + hi, dst + wo, 0f);
                     }
                 }
             }

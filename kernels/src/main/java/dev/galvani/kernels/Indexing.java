@@ -46,11 +46,16 @@ public final class Indexing {
             os[i] = s[axes[i]];
             ost[i] = st[axes[i]];
         }
+        if (r == 0 || o.length == 0) {
+            if (o.length > 0) o[0] = d[0];
+            return;
+        }
+        // one output row (the last axis) per step: a strided read, then the counters of the outer axes
         int[] ctr = new int[r];
-        int src = 0;
-        for (int f = 0; f < o.length; f++) {
-            o[f] = d[src];
-            for (int k = r - 1; k >= 0; k--) {
+        int src = 0, row = os[r - 1], step = ost[r - 1];
+        for (int f = 0; f < o.length; f += row) {
+            for (int j = 0; j < row; j++) o[f + j] = d[src + j * step];
+            for (int k = r - 2; k >= 0; k--) {
                 ctr[k]++;
                 src += ost[k];
                 if (ctr[k] < os[k]) break;

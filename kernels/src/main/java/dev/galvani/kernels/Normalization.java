@@ -21,6 +21,25 @@ public final class Normalization {
 
     /** Σ x[off, off + len) in float, eight partial sums combined pairwise. */
     static float sum(float[] x, int off, int len) {
+        return Gemm.vectorApi() ? NormalizationVector.sum(x, off, len) : sumScalar(x, off, len);
+    }
+
+    /** Σ (x − mu)² over [off, off + len) in float, as {@link #sum}. */
+    static float squaredDeviations(float[] x, int off, int len, float mu) {
+        return Gemm.vectorApi() ? NormalizationVector.squaredDeviations(x, off, len, mu) : squaredDeviationsScalar(x, off, len, mu);
+    }
+
+    /** Σ g and Σ g x̂ over [off, off + len), x̂ = (x − mu) is, four partial sums of each; into out[0], out[1]. */
+    static void gradientSums(float[] g, float[] x, int off, int len, float mu, float is, float[] out) {
+        if (Gemm.vectorApi()) {
+            NormalizationVector.gradientSums(g, x, off, len, mu, is, out);
+        } else {
+            gradientSumsScalar(g, x, off, len, mu, is, out);
+        }
+    }
+
+    /** {@link #sum} without the Vector API (the definition of its rounding). */
+    static float sumScalar(float[] x, int off, int len) {
         float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
         int j = 0;
         for (; j + 8 <= len; j += 8) {
@@ -33,8 +52,8 @@ public final class Normalization {
         return s;
     }
 
-    /** Σ (x − mu)² over [off, off + len) in float, as {@link #sum}. */
-    static float squaredDeviations(float[] x, int off, int len, float mu) {
+    /** {@link #squaredDeviations} without the Vector API. */
+    static float squaredDeviationsScalar(float[] x, int off, int len, float mu) {
         float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
         int j = 0;
         for (; j + 8 <= len; j += 8) {
@@ -52,8 +71,8 @@ public final class Normalization {
         return s;
     }
 
-    /** Σ g and Σ g x̂ over [off, off + len), x̂ = (x − mu) is; into out[0], out[1]. */
-    static void gradientSums(float[] g, float[] x, int off, int len, float mu, float is, float[] out) {
+    /** {@link #gradientSums} without the Vector API. */
+    static void gradientSumsScalar(float[] g, float[] x, int off, int len, float mu, float is, float[] out) {
         float a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0;
         int j = 0;
         for (; j + 4 <= len; j += 4) {

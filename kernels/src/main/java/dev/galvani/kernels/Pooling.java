@@ -55,6 +55,23 @@ public final class Pooling {
         });
     }
 
+    /**
+     * Max pooling's VJP: {@code gx[argmax[j]] += gy[j]} (an argmax below 0: no input), the windows
+     * of each plane in order. A window's maximum lies in its own plane, so planes are independent
+     * and are split over threads; each input still receives its windows' gradients in window
+     * order, so the numbers do not depend on the thread count.
+     */
+    public static void maxBackward(float[] gy, int[] argmax, int planes, float[] gx) {
+        if (planes == 0 || gy.length == 0) return;
+        int per = gy.length / planes;
+        Parallel.split(planes, gy.length, PARALLEL_WORK, (p0, p1) -> {
+            for (int j = p0 * per; j < p1 * per; j++) {
+                int i = argmax[j];
+                if (i >= 0) gx[i] += gy[j];
+            }
+        });
+    }
+
     private static void window(float[] x, int base, int h, int w, int k, int stride, int pad, int oh, int ow,
                                float[] y, int[] argmax, int o) {
         int r0 = oh * stride - pad, c0 = ow * stride - pad, top = base + r0 * w + c0;

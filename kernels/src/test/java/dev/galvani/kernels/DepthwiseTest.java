@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
@@ -55,6 +56,31 @@ class DepthwiseTest {
             for (int i = 0; i < y.length; i++) assertEquals(ry[i], y[i], (taps + 2) * U * ay[i] + 1e-30, at + " y " + i);
             for (int i = 0; i < x.length; i++) assertEquals(rdx[i], dx[i], (taps + 2) * U * adx[i] + 1e-30, at + " dx " + i);
             for (int i = 0; i < wt.length; i++) assertEquals(rdw[i], dwt[i], (n * h * w + 2) * U * adw[i] + 1e-30, at + " dw " + i);
+        }
+    }
+
+    /**
+     * A channel's weight gradient does not depend on the channels beside it: the whole layer gives
+     * the bits of the channel run alone (its planes cut out), so the walk over planes changes no sum.
+     */
+    @Test
+    void weightGradientOfAChannelIsThatChannelAlone() {
+        for (int[] cs : new int[][] {{6, 8, 7, 7, 1}, {5, 3, 14, 14, 2}, {4, 3, 9, 8, 3}}) { // n, c, h, w, stride
+            int n = cs[0], c = cs[1], h = cs[2], w = cs[3], s = cs[4];
+            Depthwise d = new Depthwise(c, h, w, 3, 3, s, s, s == 3 ? 0 : 1, s == 3 ? 0 : 1, 1, 1);
+            int ho = d.ho(), wo = d.wo();
+            float[] x = random(n * c * h * w, 4), g = random(n * c * ho * wo, 5), dwt = new float[c * 9];
+            d.backwardWeight(n, g, x, dwt);
+            Depthwise one = new Depthwise(1, h, w, 3, 3, s, s, d.ph(), d.pw(), 1, 1);
+            for (int ch = 0; ch < c; ch++) {
+                float[] xc = new float[n * h * w], gc = new float[n * ho * wo], dwc = new float[9];
+                for (int i = 0; i < n; i++) {
+                    System.arraycopy(x, (i * c + ch) * h * w, xc, i * h * w, h * w);
+                    System.arraycopy(g, (i * c + ch) * ho * wo, gc, i * ho * wo, ho * wo);
+                }
+                one.backwardWeight(n, gc, xc, dwc);
+                assertArrayEquals(dwc, Arrays.copyOfRange(dwt, ch * 9, ch * 9 + 9), 0f, Arrays.toString(cs) + " channel " + ch);
+            }
         }
     }
 }

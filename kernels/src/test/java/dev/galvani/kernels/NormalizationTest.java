@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.SplittableRandom;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
@@ -64,6 +65,42 @@ class NormalizationTest {
                 double ref = gamma[ch] * (double) invStd[ch] * (v[at] - a / m - xh * b / m);
                 assertEquals(ref, dx[at], 1e-4 * (Math.abs(v[at]) + Math.abs(a / m) + Math.abs(xh * b / m)) * Math.abs(gamma[ch] * invStd[ch]) + 1e-6, "dx");
             }
+        }
+    }
+
+    /** The Vector API sums keep the scalar code's partial sums lane for lane: the same bits, not just close. */
+    @Test
+    void vectorSumsAreTheScalarSumsBitForBit() {
+        float[] x = random(1000, 5, 3.0), g = random(1000, 6, 0.0);
+        float[] pair = new float[2], ref = new float[2];
+        for (int len : new int[] {0, 1, 3, 4, 7, 8, 9, 15, 16, 49, 196, 784}) {
+            for (int off : new int[] {0, 1, 5}) {
+                assertEquals(Normalization.sumScalar(x, off, len), NormalizationVector.sum(x, off, len), 0f, "sum, length " + len);
+                assertEquals(Normalization.squaredDeviationsScalar(x, off, len, 2.9f),
+                        NormalizationVector.squaredDeviations(x, off, len, 2.9f), 0f, "squared deviations, length " + len);
+                Normalization.gradientSumsScalar(g, x, off, len, 2.9f, 0.47f, ref);
+                NormalizationVector.gradientSums(g, x, off, len, 2.9f, 0.47f, pair);
+                assertArrayEquals(ref, pair, 0f, "gradient sums, length " + len);
+            }
+        }
+    }
+
+    /** The one-pass VJP gives the numbers of the separate derivative and parameter-gradient calls. */
+    @Test
+    void fusedBackwardIsTheSeparateCalls() {
+        int n = 8, c = 6, inner = 49;
+        float[] x = random(n * c * inner, 7, 1.0), gy = random(n * c * inner, 8, 0.0), gamma = random(c, 9, 1.0);
+        float[] mean = new float[c], invStd = new float[c];
+        Normalization.batchStatistics(x, n, c, inner, 1e-3f, mean, invStd);
+        for (boolean training : new boolean[] {true, false}) {
+            float[] r = new float[x.length], dg = new float[c], db = new float[c];
+            float[] r2 = new float[x.length], dg2 = new float[c], db2 = new float[c];
+            BatchNormalization.derivative(n, c, inner, x, mean, invStd, gamma, gy, training, r);
+            BatchNormalization.parameterGradients(n, c, inner, x, mean, invStd, gy, dg, db);
+            BatchNormalization.backward(n, c, inner, x, mean, invStd, gamma, gy, training, r2, dg2, db2);
+            assertArrayEquals(r, r2, 0f);
+            assertArrayEquals(dg, dg2, 0f);
+            assertArrayEquals(db, db2, 0f);
         }
     }
 }

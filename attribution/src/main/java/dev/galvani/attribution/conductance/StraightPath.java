@@ -4,6 +4,7 @@ import dev.galvani.engine.GalvaniException;
 import dev.galvani.engine.ShapeException;
 import dev.galvani.engine.Tensor;
 import dev.galvani.engine.autodiff.Autodiff;
+import dev.galvani.engine.autodiff.Grad;
 import dev.galvani.engine.nn.CachedRun;
 import dev.galvani.engine.nn.Hook;
 import dev.galvani.engine.nn.Module;
@@ -11,9 +12,12 @@ import dev.galvani.engine.nn.NamedHook;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A model seen along the straight path {@code x(α) = x' + α (x − x')}: where the path starts (the
@@ -59,8 +63,19 @@ final class StraightPath {
         Pass p = new Pass();
         List<NamedHook> hooks = new ArrayList<>();
         Tensor[] startBox = new Tensor[1];
+        // A path pass that needs no gradient below the layers records no graph below them: the
+        // rows start without one, and the layers reached without one become the graph's leaves.
+        boolean cut = leaf != null && !wantGrads && !gradAtStart && !layers.isEmpty();
+        if (cut) leaf = leaf.detach().withTangent(leaf.tangent());
         Tensor input = startOf(raw, leaf != null ? leaf : startOverride, wantGrads, startBox, hooks);
-        CachedRun run = model.runWithCache(input, layers, hooks.toArray(new NamedHook[0]));
+        Grad.Scope[] stop = new Grad.Scope[1];
+        if (cut) hooks.addAll(belowLayers(layers, startBox, leaf.tangent() != null, stop));
+        CachedRun run;
+        try {
+            run = model.runWithCache(input, layers, hooks.toArray(new NamedHook[0]));
+        } finally {
+            if (stop[0] != null) stop[0].close();
+        }
         Map<String, Tensor> cache = run.cache();
         Tensor logits = run.output();
         if (logits.dim() != 2) throw new ShapeException("attribution", "model output " + logits.shapeString() + " is not [N, classes]");
@@ -85,6 +100,35 @@ final class StraightPath {
         }
         for (String l : layers) p.layerValues.put(l, cache.get(l));
         return p;
+    }
+
+    /**
+     * Hooks on the layers of a pass that wants {@code ∂F/∂y} at the layers only. The pass starts
+     * without a graph; a layer reached without one (the first, and any beside it rather than above
+     * it) becomes a leaf that requires gradients, keeping its tangent, so nothing below the layers
+     * is held for the backward sweep, and every layer's gradient flows back to it. When the pass
+     * carries tangents, once every layer has its tangent the rest of the forward pass runs without
+     * them (conductance needs {@code dy/dα} at the layers only, docs/methods.md §1).
+     */
+    private static List<NamedHook> belowLayers(List<String> layers, Tensor[] startBox, boolean tangents, Grad.Scope[] stop) {
+        Set<String> seen = new HashSet<>();
+        List<NamedHook> hooks = new ArrayList<>();
+        Set<String> distinct = new LinkedHashSet<>(layers);
+        for (String layer : distinct) {
+            Hook h = (name, v) -> {
+                if (startBox[0] == null) return v; // before the path starts: does not depend on it
+                if (stop[0] != null) {
+                    throw new GalvaniException("layer '" + layer + "' runs again after every layer was computed: a layer"
+                            + " called more than once per forward pass cannot be attributed");
+                }
+                Tensor out = v.requiresGrad() ? v : v.detach().requiresGrad(true).withTangent(v.tangent());
+                seen.add(layer);
+                if (tangents && seen.size() == distinct.size()) stop[0] = Grad.tangentsOff();
+                return out;
+            };
+            hooks.add(h.at(layer));
+        }
+        return hooks;
     }
 
     /**

@@ -191,6 +191,74 @@ class LayerConductanceTest {
         }
     }
 
+    /** in -> "shared" -> ReLU -> "shared" again -> classes: one module called twice per pass. */
+    static final class Twice extends Module {
+        final Dense shared, out;
+        Twice(long seed) {
+            Rng rng = new Rng(seed);
+            shared = add("shared", new Dense(rng, 3, 3, true));
+            out = add("out", new Dense(rng, 3, 2, true));
+        }
+        @Override protected Tensor forward(Tensor x) { return out.call(shared.call(shared.call(x).relu())); }
+    }
+
+    /**
+     * The exact scheme's passes stop carrying tangents once every layer has its tangent, so a layer
+     * that runs again later in the pass would have none: a clear error, not a zero conductance.
+     */
+    @Test void aLayerRunTwicePerPassIsAClearErrorInTheExactScheme() {
+        Tensor x = input(41, 2, 3);
+        var e = assertThrows(dev.galvani.engine.GalvaniException.class, () -> new LayerConductance(new Twice(40)).layers("shared")
+                .steps(4).integratedGradients(false).attribute(x));
+        assertTrue(e.getMessage().contains("layer 'shared' runs again"), e.getMessage());
+        // The Captum scheme carries no tangents: the layer's last value is attributed, as with the
+        // whole graph recorded (IG at the input).
+        Tensor cut = new LayerConductance(new Twice(40)).layers("shared").steps(4).integratedGradients(false)
+                .discretisation(Discretisation.CAPTUM).attribute(x).layer("shared").conductance();
+        Tensor whole = new LayerConductance(new Twice(40)).layers("shared").steps(4)
+                .discretisation(Discretisation.CAPTUM).attribute(x).layer("shared").conductance();
+        assertArrayEquals(whole.data(), cut.data(), 0f);
+        assertTrue(Math.abs(whole.data()[0]) > 0f);
+    }
+
+    /** in -> "trunk" -> ReLU, then "left" and "right" side by side on it, summed -> classes. */
+    static final class Branches extends Module {
+        final Dense trunk, left, right, out;
+        Branches(long seed) {
+            Rng rng = new Rng(seed);
+            trunk = add("trunk", new Dense(rng, 4, 5, true));
+            left = add("left", new Dense(rng, 5, 3, true));
+            right = add("right", new Dense(rng, 5, 3, true));
+            out = add("out", new Dense(rng, 3, 2, true));
+        }
+        @Override protected Tensor forward(Tensor x) {
+            Tensor h = trunk.call(x).relu();
+            return out.call(left.call(h).relu().add(right.call(h).relu()));
+        }
+    }
+
+    /**
+     * Layers side by side (neither computed from the other): without IG no graph is recorded below
+     * the layers, and each still gets its gradient, the same bits as with the whole graph.
+     */
+    @Test void layersSideBySideKeepTheirGradientsWithoutTheGraphBelow() {
+        Branches net = new Branches(51);
+        Tensor x = input(52, 3, 4);
+        for (Discretisation d : Discretisation.values()) {
+            AttributionResult whole = new LayerConductance(net).layers("left", "right").steps(6).discretisation(d).attribute(x);
+            AttributionResult cut = new LayerConductance(net).layers("left", "right").steps(6).discretisation(d)
+                    .integratedGradients(false).attribute(x);
+            for (String l : new String[] {"left", "right"}) {
+                float[] c = cut.layer(l).conductance().data();
+                assertArrayEquals(whole.layer(l).conductance().data(), c, 0f, d + " " + l);
+                assertArrayEquals(whole.layer(l).internalInfluence().data(), cut.layer(l).internalInfluence().data(), 0f, d + " " + l);
+                double abs = 0;
+                for (float v : c) abs += Math.abs(v);
+                assertTrue(abs > 0, d + " " + l + " has no conductance");
+            }
+        }
+    }
+
     @Test void probabilityTargetConservesToo() {
         Mlp net = new Mlp(13, 4, 10, 3, true);
         Tensor x = input(14, 3, 4);

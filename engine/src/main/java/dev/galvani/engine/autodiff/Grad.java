@@ -31,6 +31,18 @@ public final class Grad {
         return set(1, STATE.get()[1]);
     }
 
+    /**
+     * Forward-mode tangents stop until closed; the graph is recorded as before. Closing restores
+     * only the tangent switch, so it may be opened inside a module (by a hook, once the tangents
+     * asked for are computed) and closed after the whole forward pass.
+     */
+    public static Scope tangentsOff() {
+        int[] s = STATE.get();
+        int t0 = s[1];
+        s[1] = 0;
+        return () -> s[1] = t0;
+    }
+
     /** Neither graph nor tangents: the raw arithmetic inside an op's VJP or JVP. */
     public static Scope internal() {
         return set(0, 0);

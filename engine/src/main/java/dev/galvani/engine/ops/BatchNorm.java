@@ -101,16 +101,21 @@ public final class BatchNorm extends Op {
         return r;
     }
 
+    /** All three gradients from one backend call (they share the per-channel sums Σ g and Σ g x̂). */
     @Override protected Tensor[] vjp(Tensor grad) {
         Tensor[] out = new Tensor[3];
-        if (in[0].requiresGrad()) out[0] = normalisedDerivative(grad);
+        if (in[0].requiresGrad()) out[0] = Storages.zeros(grad, in[0].shape());
         if (in[1].requiresGrad() || in[2].requiresGrad()) {
             out[1] = Storages.zeros(grad, in[1].shape());
             out[2] = Storages.zeros(grad, in[2].shape());
-            Storages.backend(grad).batchNormParameterGradients(n, c, inner, in[0].storage(), mean.storage(), invStd.storage(),
-                    grad.storage(), out[1].storage(), out[2].storage());
         }
+        Storages.backend(grad).batchNormBackward(n, c, inner, in[0].storage(), mean.storage(), invStd.storage(), in[1].storage(),
+                grad.storage(), training(), storage(out[0]), storage(out[1]), storage(out[2]));
         return out;
+    }
+
+    private static dev.galvani.kernels.Storage storage(Tensor t) {
+        return t == null ? null : t.storage();
     }
 
     @Override protected Tensor jvp(Tensor[] t) {

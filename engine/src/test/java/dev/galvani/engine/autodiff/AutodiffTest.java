@@ -80,6 +80,27 @@ class AutodiffTest {
         assertArrayEquals(new float[] {2f, (float) (2 * Math.exp(1) * 2)}, y.tangent().data(), 1e-5f);
     }
 
+    /** Tangents stop inside the scope while the graph is still recorded; closing restores the tangent switch only. */
+    @Test void tangentsOffStopsForwardModeButNotTheGraph() {
+        Tensor x = Tensor.of(new float[] {1f, 2f}, 2).requiresGrad(true).withTangent(Tensor.ones(2));
+        Tensor y;
+        try (Grad.Scope s = Grad.tangentsOff()) {
+            y = x.mul(3f);
+            assertTrue(Grad.enabled());
+        }
+        assertNull(y.tangent());
+        assertNotNull(y.node());
+        assertArrayEquals(new float[] {3f, 3f}, x.mul(3f).tangent().data(), 0f);
+        // Opened inside a no-graph scope and closed after it: the graph switch is the outer one's.
+        Grad.Scope stop;
+        try (Grad.Scope off = Grad.off()) {
+            stop = Grad.tangentsOff();
+        }
+        stop.close();
+        assertTrue(Grad.enabled());
+        assertTrue(Grad.tangentsEnabled());
+    }
+
     /** A small convnet of the engine's ops: conv, batch norm, ReLU, max pooling, a branch concat, a product. */
     private static Tensor convnet(Tensor x, dev.galvani.engine.Rng rng) {
         Tensor w1 = Tensor.randn(rng, 0.5f, 4, 2, 3, 3), b1 = Tensor.randn(rng, 0.1f, 4), w2 = Tensor.randn(rng, 0.5f, 3, 4, 1, 1);
