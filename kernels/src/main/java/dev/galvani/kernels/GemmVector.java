@@ -7,17 +7,20 @@ import java.util.Arrays;
 
 /**
  * Vector API GEMM (one thread; {@link Gemm} splits large problems across threads), in the GotoBLAS
- * / BLIS layout: op(B) is packed in KC x NC blocks, cut into micro-panels that {@link #kernel6x2}
- * streams with unit stride. op(A) is read where it lies when it is not transposed: the kernel
- * broadcasts one element of each of six rows per step, six unit-stride streams. A transposed A
- * (whose six elements per step sit in one row, a stride of lda apart from the next step) and the
- * last rows of A (fewer than six) are copied first into a small micro-panel. The kernel sees one
- * layout per operand. Edge tiles are zero-padded and written back through a small tile buffer.
+ * / BLIS layout (Goto and van de Geijn, "Anatomy of high-performance matrix multiplication", 2008;
+ * Van Zee and van de Geijn, "BLIS", 2015) with the roles of A and B swapped: op(B) is packed in
+ * KC x NC blocks that stay in L2, cut into micro-panels that {@link #kernel6x2} streams with unit
+ * stride, while six rows of op(A) (a KC-long micro-panel, 24 KiB) stay in L1 across one block's
+ * micro-panels. op(A) is read where it lies when it is not transposed and the block of B is used
+ * by few row panels; otherwise rows of op(A) are first copied row by row into a contiguous block
+ * (a transposed A, the last rows of A when fewer than six, and every MC x KC block of A once n
+ * reaches {@link #PACK_A_COLUMNS}, where the copy is paid back by NC-column blocks that each
+ * re-read A). The kernel sees one layout per operand: rows of A at unit stride, B as [kc][2L].
+ * Edge tiles are zero-padded and written back through a small tile buffer.
  *
- * <p>Not packing A saves one copy of A per NC block (at n = 512, ~20% of single-thread time on
- * Zen 5: 175 to 210 GFLOP/s measured in CPU time, JDK 25) and leaves two threads that split the
- * columns nothing to copy twice. Every element of C is the same sum in the same order as before
- * (KC blocks of k, FMA into a zeroed accumulator), so the results are bit-identical.
+ * <p>Every element of C is the same sum in the same order whatever the blocking over m and n and
+ * the number of threads: KC blocks of k in order, each an FMA chain into a zeroed accumulator
+ * added onto C; so the results are bit-identical to any earlier version with the same KC.
  *
  * <p>Loaded only when {@code jdk.incubator.vector} is in the boot layer (see {@link Gemm}).
  */
@@ -28,15 +31,32 @@ final class GemmVector {
     static final int MR = 6;
     static final int NR = 2 * L;
     /**
-     * Block sizes. A large KC means fewer passes over C, whose rows (stride ldc) miss the caches
-     * on every pass: on Zen 4 KC = 256 ran at ~76 GFLOP/s per core, KC = 1024 at ~100. On Zen 5
-     * (48 KiB L1d, 1 MiB L2) KC = NC = 1024 stayed best at n = 1024 and 2048 against KC x NC =
-     * 512 x 512, 512 x 256, 768 x 256 (200 vs 180-195 GFLOP/s per core, CPU time).
+     * Depth of a block of k. It fixes the summation order (see above), so it stays 1024: a large
+     * KC means fewer passes over C, whose rows (stride ldc) miss the caches on every pass (on Zen 4
+     * KC = 256 ran at ~76 GFLOP/s per core, KC = 1024 at ~100).
      */
     static final int KC = 1024;
-    static final int NC = Math.max(1, 1024 / NR) * NR;
+    /**
+     * Columns of a packed block of B: KC x NC floats = 512 KiB, half of a 1 MiB L2, so that the
+     * block stays in L2 while six rows of A sweep it. With NC = 1024 the 4 MiB block streamed from
+     * L3: Zen 5, JDK 25, one thread, CPU time, both versions in the same run, m x n x k = 1024 x
+     * 512 x 1024 (a thread's half of n = 1024) ran at 77-79% of the FMA peak, now 83-89%.
+     */
+    static final int NC = Math.max(1, 128 / NR) * NR;
+    /**
+     * Rows of a packed block of A: MC x KC floats, ~4 MiB per thread (kept, like the other
+     * buffers), read from L3 once per NC block.
+     */
+    static final int MC = 1020 / MR * MR;
+    /**
+     * Columns of C from which every block of A is packed. Each NC block re-reads all of A; read in
+     * place that is six strided rows per micro-panel, which for a thread's half of n = 2048 (16
+     * MiB of A) ran 3-6 points of the FMA peak below the packed copy in the same run; at 256-512
+     * columns the copy cost about as much as it saved.
+     */
+    static final int PACK_A_COLUMNS = 1024;
 
-    /** Per-thread buffers {A micro-panel, B block, edge tile}, grown on demand and kept. */
+    /** Per-thread buffers {A micro-panel or block, B block, edge tile}, grown on demand and kept. */
     private static final ThreadLocal<float[][]> WORK = ThreadLocal.withInitial(() -> new float[3][0]);
 
     private GemmVector() {}
@@ -50,36 +70,45 @@ final class GemmVector {
                       float[] b, int bOff, int ldb,
                       float beta, float[] c, int cOff, int ldc) {
         float[][] w = WORK.get();
+        boolean packAll = n >= PACK_A_COLUMNS;
         int kcMax = Math.min(KC, k), ncMax = Math.min(NC, roundUp(n, NR));
-        if (w[0].length < MR * kcMax) w[0] = new float[MR * kcMax];
+        int mcStep = packAll ? roundUp((m + (m + MC - 1) / MC - 1) / ((m + MC - 1) / MC), MR) : m; // even blocks
+        int mcMax = packAll ? mcStep : MR;
+        if (w[0].length < mcMax * rowStride(kcMax)) w[0] = new float[mcMax * rowStride(kcMax)];
         if (w[1].length < ncMax * kcMax) w[1] = new float[ncMax * kcMax];
         if (w[2].length < MR * NR) w[2] = new float[MR * NR];
         float[] pa = w[0], pb = w[1], tile = w[2];
-        int rs = transA ? 1 : lda, ps = transA ? lda : 1; // op(A)(i, p) = a[aOff + i * rs + p * ps]
-        for (int jc = 0; jc < n; jc += NC) {
-            int nc = Math.min(NC, n - jc);
-            for (int pc = 0; pc < k; pc += KC) {
-                int kc = Math.min(KC, k - pc);
-                packB(transB, b, bOff, ldb, pc, jc, kc, nc, pb);
-                float betaBlock = pc == 0 ? beta : 1f; // later K blocks accumulate onto C
-                // Rows outer, columns inner: the A micro-panel stays in L1 and each C row is
-                // walked left to right, which the hardware prefetcher follows (the other order
-                // jumps ldc floats per tile and ran ~10% slower).
-                for (int ir = 0; ir < m; ir += MR) {
-                    int rows = Math.min(MR, m - ir);
-                    float[] ap = a;
-                    int ai = aOff + ir * rs + pc * ps, ars = rs, aps = ps;
-                    if (transA || rows < MR) {
-                        packA(a, ai, rs, ps, rows, kc, pa);
-                        ap = pa;
-                        ai = 0;
-                        ars = 1;
-                        aps = MR;
-                    }
-                    for (int jr = 0; jr < nc; jr += NR) {
-                        int cols = Math.min(NR, nc - jr);
-                        kernel6x2(kc, ap, ai, ars, aps, pb, jr * kc, c, cOff + ir * ldc + jc + jr, ldc,
-                                alpha, betaBlock, rows, cols, tile);
+        for (int pc = 0; pc < k; pc += KC) {
+            int kc = Math.min(KC, k - pc), ld = rowStride(kc);
+            float betaBlock = pc == 0 ? beta : 1f; // later K blocks accumulate onto C
+            for (int ic = 0; ic < m; ic += mcStep) {
+                int mc = Math.min(mcStep, m - ic);
+                if (packAll) packA(transA, a, aOff, lda, ic, mc, pc, kc, pa, ld);
+                for (int jc = 0; jc < n; jc += NC) {
+                    int nc = Math.min(NC, n - jc);
+                    packB(transB, b, bOff, ldb, pc, jc, kc, nc, pb);
+                    // Rows outer, columns inner: the A micro-panel stays in L1 and each C row is
+                    // walked left to right, which the hardware prefetcher follows (the other order
+                    // jumps ldc floats per tile and ran ~10% slower).
+                    for (int ir = ic; ir < ic + mc; ir += MR) {
+                        int rows = Math.min(MR, m - ir);
+                        float[] ap = a;
+                        int ai = aOff + ir * lda + pc, ars = lda; // A in place (not transposed)
+                        if (packAll) {
+                            ap = pa;
+                            ai = (ir - ic) * ld;
+                            ars = ld;
+                        } else if (transA || rows < MR) {
+                            packA(transA, a, aOff, lda, ir, rows, pc, kc, pa, ld);
+                            ap = pa;
+                            ai = 0;
+                            ars = ld;
+                        }
+                        for (int jr = 0; jr < nc; jr += NR) {
+                            int cols = Math.min(NR, nc - jr);
+                            kernel6x2(kc, ap, ai, ars, pb, jr * kc, c, cOff + ir * ldc + jc + jr, ldc,
+                                    alpha, betaBlock, rows, cols, tile);
+                        }
                     }
                 }
             }
@@ -91,15 +120,30 @@ final class GemmVector {
     }
 
     /**
-     * Copies rows [0, rows) x steps [0, kc) of A, element (r, p) at {@code a[ai + r * rs + p * ps]},
-     * as one k-major micro-panel {@code pa[p * MR + r]}, the missing rows zero.
+     * Row stride of packed A: kc rounded up to a cache line plus one line, so that rows of a
+     * micro-panel 4 KiB apart do not all fall into the same L1 sets.
      */
-    static void packA(float[] a, int ai, int rs, int ps, int rows, int kc, float[] pa) {
-        for (int p = 0; p < kc; p++) {
-            int src = ai + p * ps, dst = p * MR;
-            for (int r = 0; r < rows; r++) pa[dst + r] = a[src + r * rs];
-            for (int r = rows; r < MR; r++) pa[dst + r] = 0f;
+    static int rowStride(int kc) {
+        return roundUp(kc, 16) + 16;
+    }
+
+    /**
+     * Copies rows [i0, i0 + rows) x steps [pc, pc + kc) of op(A) row by row into {@code pa} (row
+     * stride ld), and zeroes the rows up to the next multiple of MR.
+     */
+    static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int rows, int pc, int kc, float[] pa, int ld) {
+        if (!transA) {
+            for (int r = 0; r < rows; r++) System.arraycopy(a, aOff + (i0 + r) * lda + pc, pa, r * ld, kc);
+        } else { // op(A)(i, p) = a[p * lda + i]: blocks of 8 rows keep 8 write streams
+            for (int r0 = 0; r0 < rows; r0 += 8) {
+                int r1 = Math.min(rows, r0 + 8);
+                for (int p = 0; p < kc; p++) {
+                    int src = aOff + (pc + p) * lda + i0;
+                    for (int r = r0; r < r1; r++) pa[r * ld + p] = a[src + r];
+                }
+            }
         }
+        for (int r = rows; r < roundUp(rows, MR); r++) Arrays.fill(pa, r * ld, r * ld + kc, 0f);
     }
 
     /** Packs op(B)[pc:pc+kc, jc:jc+nc] as NR-column micro-panels, each k-major: pb[panel][p][j]. */
@@ -170,13 +214,16 @@ final class GemmVector {
 
     /**
      * The micro-kernel: a 6 x 2L tile of C from six rows of A (element (r, p) at
-     * {@code ap[ai + r * rs + p * ps]}: rows of A in place, or a packed micro-panel with rs = 1,
-     * ps = 6) and a packed micro-panel of B ([kc][2L]). 12 vector accumulators + 2 B vectors + 1
-     * broadcast fit the 16 registers of AVX2 and leave AVX-512 room; measured on Zen 4 it beats
-     * 8x3, 6x4, 12x2 and 14x2 (C2 spills the larger tiles), and on Zen 5 (two 512-bit FMA pipes) it
-     * runs at 95% of the FMA peak with its panels in L2 (8x3, 12x2, 4x4 and 6x3 were no faster).
+     * {@code ap[ai + r * rs + p]}: rows of A in place, or packed rows) and a packed micro-panel of
+     * B ([kc][2L]). Unit stride in p for both lets C2 hoist every bounds check out of the loop (a
+     * variable stride left six compare-and-branch pairs per step: ~50 instructions per 12 FMAs
+     * against ~35 now, JDK 25). 12 vector accumulators + 2 B vectors + 1 broadcast fit the 16
+     * registers of AVX2 and leave AVX-512 room; measured on Zen 4 it beats 8x3, 6x4, 12x2 and 14x2
+     * (C2 spills the larger tiles), and on Zen 5 (two 512-bit FMA pipes) it runs at 95% of the FMA
+     * peak with its panels in L2 (8x3, 12x2, 4x4 and 6x3 were no faster), ~100% with a KC = 256
+     * panel of B in L1.
      */
-    static void kernel6x2(int kc, float[] ap, int ai, int rs, int ps, float[] bp, int bi,
+    static void kernel6x2(int kc, float[] ap, int ai, int rs, float[] bp, int bi,
                           float[] c, int ci, int ldc, float alpha, float beta, int rows, int cols, float[] tile) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
@@ -186,20 +233,20 @@ final class GemmVector {
         FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
         int a0 = ai, a1 = ai + rs, a2 = ai + 2 * rs, a3 = ai + 3 * rs, a4 = ai + 4 * rs, a5 = ai + 5 * rs;
         for (int p = 0; p < kc; p++) {
-            int q = p * ps, bj = bi + p * (2 * L);
+            int bj = bi + p * (2 * L);
             FloatVector b0 = FloatVector.fromArray(S, bp, bj);
             FloatVector b1 = FloatVector.fromArray(S, bp, bj + L);
-            FloatVector x = FloatVector.broadcast(S, ap[a0 + q]);
+            FloatVector x = FloatVector.broadcast(S, ap[a0 + p]);
             c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(S, ap[a1 + q]);
+            x = FloatVector.broadcast(S, ap[a1 + p]);
             c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(S, ap[a2 + q]);
+            x = FloatVector.broadcast(S, ap[a2 + p]);
             c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(S, ap[a3 + q]);
+            x = FloatVector.broadcast(S, ap[a3 + p]);
             c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(S, ap[a4 + q]);
+            x = FloatVector.broadcast(S, ap[a4 + p]);
             c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(S, ap[a5 + q]);
+            x = FloatVector.broadcast(S, ap[a5 + p]);
             c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
         }
         if (rows == 6 && cols == 2 * L) {

@@ -72,6 +72,34 @@ class GemmTest {
         check(DISPATCH, false, true, 301, 150, 120, 1f, 0f, 0, 0, 0);   // rows split across threads
         check(DISPATCH, true, false, 20, 601, 400, 1f, -1f, 3, 1, 4);   // columns split across threads
         check(VECTOR, true, false, 101, 99, 1030, 0.5f, 2f, 1, 1, 1);   // MC and KC edges, one thread
+        check(VECTOR, false, false, 1031, 1030, 20, 1f, 0f, 2, 1, 3);   // packed blocks of A: two MC blocks, edge rows
+        check(VECTOR, true, true, 13, 1040, 1100, -0.5f, 1f, 1, 2, 0);  // packed transposed A over two K blocks
+    }
+
+    /**
+     * Each element of C is the same sum in the same order whether A is read in place (few columns)
+     * or packed in blocks (n >= PACK_A_COLUMNS), and whatever the block of columns it falls in:
+     * so the columns of a narrow product equal those of a wide one bit for bit.
+     */
+    @Test
+    void blockingOverRowsAndColumnsKeepsTheBits() {
+        SplittableRandom rng = new SplittableRandom(5);
+        int m = 1033, k = 1500, wide = 1100, narrow = 70;
+        for (boolean transA : new boolean[] {false, true}) {
+            float[] a = random(rng, m * k), b = random(rng, k * wide);
+            float[] cWide = new float[m * wide], cNarrow = new float[m * narrow];
+            int lda = transA ? m : k;
+            GemmVector.sgemm(transA, false, m, wide, k, 1f, a, 0, lda, b, 0, wide, 0f, cWide, 0, wide);
+            GemmVector.sgemm(transA, false, m, narrow, k, 1f, a, 0, lda, b, 0, wide, 0f, cNarrow, 0, narrow);
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < narrow; j++) {
+                    if (Float.floatToIntBits(cWide[i * wide + j]) != Float.floatToIntBits(cNarrow[i * narrow + j])) {
+                        fail("transA=" + transA + ": C[" + i + "][" + j + "] " + cWide[i * wide + j] + " (n = " + wide
+                                + ") != " + cNarrow[i * narrow + j] + " (n = " + narrow + ")");
+                    }
+                }
+            }
+        }
     }
 
     @Test
