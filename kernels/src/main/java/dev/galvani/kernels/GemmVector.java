@@ -193,12 +193,6 @@ final class GemmVector {
                 .reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
     }
 
-    /** c[i..i+L) = alpha * acc + beta * c[i..i+L); C is not read when beta is 0 (it may hold NaN). */
-    private static void store(FloatVector acc, float[] c, int i, float alpha, float beta) {
-        FloatVector r = acc.mul(alpha);
-        if (beta != 0f) r = FloatVector.fromArray(S, c, i).mul(beta).add(r);
-        r.intoArray(c, i);
-    }
 
     /** The edge tile's valid rows x cols from the tile buffer (row stride nr) into C. */
     private static void storeEdge(float[] tile, int nr, float[] c, int ci, int ldc,
@@ -250,12 +244,30 @@ final class GemmVector {
             c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
         }
         if (rows == 6 && cols == 2 * L) {
-            store(c00, c, ci, alpha, beta); store(c01, c, ci + L, alpha, beta);
-            store(c10, c, ci + 1 * ldc, alpha, beta); store(c11, c, ci + 1 * ldc + L, alpha, beta);
-            store(c20, c, ci + 2 * ldc, alpha, beta); store(c21, c, ci + 2 * ldc + L, alpha, beta);
-            store(c30, c, ci + 3 * ldc, alpha, beta); store(c31, c, ci + 3 * ldc + L, alpha, beta);
-            store(c40, c, ci + 4 * ldc, alpha, beta); store(c41, c, ci + 4 * ldc + L, alpha, beta);
-            store(c50, c, ci + 5 * ldc, alpha, beta); store(c51, c, ci + 5 * ldc + L, alpha, beta);
+            // Written out rather than through a helper taking a vector: where C2 declines to inline such
+            // a helper (one already compiled large), every vector passed to it is boxed, and those boxes
+            // were over half the bytes a training step allocated (JFR allocation samples, ResNet-style).
+            if (beta == 0f) {
+                c00.mul(alpha).intoArray(c, ci); c01.mul(alpha).intoArray(c, ci + L);
+                c10.mul(alpha).intoArray(c, ci + 1 * ldc); c11.mul(alpha).intoArray(c, ci + 1 * ldc + L);
+                c20.mul(alpha).intoArray(c, ci + 2 * ldc); c21.mul(alpha).intoArray(c, ci + 2 * ldc + L);
+                c30.mul(alpha).intoArray(c, ci + 3 * ldc); c31.mul(alpha).intoArray(c, ci + 3 * ldc + L);
+                c40.mul(alpha).intoArray(c, ci + 4 * ldc); c41.mul(alpha).intoArray(c, ci + 4 * ldc + L);
+                c50.mul(alpha).intoArray(c, ci + 5 * ldc); c51.mul(alpha).intoArray(c, ci + 5 * ldc + L);
+            } else { // beta C + alpha acc (C is not read when beta is 0: it may hold NaN)
+                FloatVector.fromArray(S, c, ci).mul(beta).add(c00.mul(alpha)).intoArray(c, ci);
+                FloatVector.fromArray(S, c, ci + L).mul(beta).add(c01.mul(alpha)).intoArray(c, ci + L);
+                FloatVector.fromArray(S, c, ci + 1 * ldc).mul(beta).add(c10.mul(alpha)).intoArray(c, ci + 1 * ldc);
+                FloatVector.fromArray(S, c, ci + 1 * ldc + L).mul(beta).add(c11.mul(alpha)).intoArray(c, ci + 1 * ldc + L);
+                FloatVector.fromArray(S, c, ci + 2 * ldc).mul(beta).add(c20.mul(alpha)).intoArray(c, ci + 2 * ldc);
+                FloatVector.fromArray(S, c, ci + 2 * ldc + L).mul(beta).add(c21.mul(alpha)).intoArray(c, ci + 2 * ldc + L);
+                FloatVector.fromArray(S, c, ci + 3 * ldc).mul(beta).add(c30.mul(alpha)).intoArray(c, ci + 3 * ldc);
+                FloatVector.fromArray(S, c, ci + 3 * ldc + L).mul(beta).add(c31.mul(alpha)).intoArray(c, ci + 3 * ldc + L);
+                FloatVector.fromArray(S, c, ci + 4 * ldc).mul(beta).add(c40.mul(alpha)).intoArray(c, ci + 4 * ldc);
+                FloatVector.fromArray(S, c, ci + 4 * ldc + L).mul(beta).add(c41.mul(alpha)).intoArray(c, ci + 4 * ldc + L);
+                FloatVector.fromArray(S, c, ci + 5 * ldc).mul(beta).add(c50.mul(alpha)).intoArray(c, ci + 5 * ldc);
+                FloatVector.fromArray(S, c, ci + 5 * ldc + L).mul(beta).add(c51.mul(alpha)).intoArray(c, ci + 5 * ldc + L);
+            }
         } else {
             c00.intoArray(tile, 0); c01.intoArray(tile, L);
             c10.intoArray(tile, 2 * L); c11.intoArray(tile, 3 * L);
