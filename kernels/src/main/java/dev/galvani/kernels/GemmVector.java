@@ -70,7 +70,9 @@ final class GemmVector {
                       float[] b, int bOff, int ldb,
                       float beta, float[] c, int cOff, int ldc) {
         float[][] w = WORK.get();
-        boolean packAll = n >= PACK_A_COLUMNS;
+        // A transposed is copied before the kernel reads it: once per block of rows, not again for
+        // every block of B.
+        boolean packAll = n >= PACK_A_COLUMNS || transA && n > NC;
         int kcMax = Math.min(KC, k), ncMax = Math.min(NC, roundUp(n, NR));
         int mcStep = packAll ? roundUp((m + (m + MC - 1) / MC - 1) / ((m + MC - 1) / MC), MR) : m; // even blocks
         int mcMax = packAll ? mcStep : MR;
